@@ -1,0 +1,59 @@
+//! Capabilities, participants and pagination.
+
+use serde::{Deserialize, Serialize};
+
+/// The value of `Capabilities::contract` for this version.
+pub const CONTRACT_VERSION: &str = "plaza/1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    Arguments,
+    Comments,
+    Reactions,
+    Proposals,
+    Polls,
+    Flags,
+    /// A feature this version of the contract does not know.
+    #[serde(other)]
+    Other,
+}
+
+/// `GET /v1`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Capabilities {
+    /// `plaza/1`.
+    pub contract: String,
+    pub features: Vec<Feature>,
+    /// Languages the backend's own texts are available in.
+    pub locales: Vec<String>,
+}
+
+/// `POST /v1/participants`: an anonymous participant and its bearer token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ParticipantToken {
+    pub participant_id: String,
+    pub token: String,
+}
+
+/// A page of a cursor-paginated list. Pass `next_cursor` back as `?cursor=`
+/// for the next page; `null` means this is the last page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "PageOf{T}"))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub fn last(items: Vec<T>) -> Self {
+        Self {
+            items,
+            next_cursor: None,
+        }
+    }
+}

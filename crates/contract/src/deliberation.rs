@@ -1,0 +1,228 @@
+//! A deliberation: one change to one place, moving through phases.
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::LocalizedText;
+pub use crate::time::Timestamp;
+use crate::validated::{is_media_url, validated_string};
+
+validated_string!(
+    /// An image or link address: absolute `http(s)`, or relative to the API base URL
+    /// taken as a directory (`x.jpg` next to `https://city.example/plaza/v1` is `…/v1/x.jpg`).
+    MediaUrl,
+    check = is_media_url,
+    schema = {"type": "string", "format": "uri-reference", "maxLength": 2048, "description": "An absolute http(s) URL, or a relative reference resolved against the API base URL taken as a directory (`x.jpg` → `…/v1/x.jpg`); other schemes are refused."}
+);
+
+/// The phases every deliberation moves through, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseKind {
+    /// The proposal, the place and who decides.
+    Information,
+    /// Arguments for and against, replies, proposals for the ballot.
+    Discussion,
+    /// The ranked-choice ballot is open.
+    Voting,
+    /// Round-by-round results.
+    Results,
+    /// What the city decided and did.
+    FollowUp,
+}
+
+impl PhaseKind {
+    pub const ALL: [PhaseKind; 5] = [
+        PhaseKind::Information,
+        PhaseKind::Discussion,
+        PhaseKind::Voting,
+        PhaseKind::Results,
+        PhaseKind::FollowUp,
+    ];
+}
+
+/// The urban social functions a change affects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SocialFunction {
+    Living,
+    Working,
+    Supplying,
+    Caring,
+    Learning,
+    Enjoying,
+}
+
+/// The challenge areas a change addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChallengeArea {
+    Ecological,
+    Social,
+    Cultural,
+    Economic,
+    Resilience,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Coordinates {
+    /// WGS 84 latitude, −90…90.
+    pub lat: f64,
+    /// WGS 84 longitude, −180…180.
+    pub lon: f64,
+}
+
+impl Coordinates {
+    pub fn is_valid(&self) -> bool {
+        (-90.0..=90.0).contains(&self.lat) && (-180.0..=180.0).contains(&self.lon)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Image {
+    pub url: MediaUrl,
+    /// Text alternative; required, since an image without one excludes screen-reader users.
+    pub alt: LocalizedText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Place {
+    pub name: LocalizedText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordinates: Option<Coordinates>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Phase {
+    pub kind: PhaseKind,
+    pub starts_at: Timestamp,
+    /// Open-ended when absent (typically the follow-up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<Timestamp>,
+}
+
+/// Who takes the decision, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Decision {
+    pub by: LocalizedText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Counts {
+    pub arguments_for: u32,
+    pub arguments_against: u32,
+    pub comments: u32,
+    pub participants: u32,
+}
+
+/// One entry of the accountability log: what the city decided or did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FollowUp {
+    pub date: Timestamp,
+    pub text: LocalizedText,
+}
+
+/// `GET /v1/deliberations/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Deliberation {
+    pub id: String,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    /// Longer plain-text description; paragraphs separated by blank lines.
+    #[serde(default)]
+    pub body: LocalizedText,
+    pub place: Place,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(default)]
+    pub social_functions: Vec<SocialFunction>,
+    #[serde(default)]
+    pub challenge_areas: Vec<ChallengeArea>,
+    /// In chronological order.
+    pub phases: Vec<Phase>,
+    pub current_phase: PhaseKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_id: Option<String>,
+    #[serde(default)]
+    pub counts: Counts,
+    #[serde(default)]
+    pub follow_up: Vec<FollowUp>,
+}
+
+/// An entry of `GET /v1/deliberations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DeliberationSummary {
+    pub id: String,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub place_name: LocalizedText,
+    pub current_phase: PhaseKind,
+    #[serde(default)]
+    pub counts: Counts,
+}
+
+impl From<&Deliberation> for DeliberationSummary {
+    fn from(d: &Deliberation) -> Self {
+        Self {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            summary: d.summary.clone(),
+            place_name: d.place.name.clone(),
+            current_phase: d.current_phase,
+            counts: d.counts,
+        }
+    }
+}
+
+impl Deliberation {
+    /// The phase record of the current phase, if the backend listed it.
+    pub fn current(&self) -> Option<&Phase> {
+        self.phases.iter().find(|p| p.kind == self.current_phase)
+    }
+
+    /// Problems that make the document unusable although it decoded:
+    /// what a conformance check or the widget's decoder reports.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.id.trim().is_empty() {
+            problems.push("id is empty".to_owned());
+        }
+        if self.title.is_empty() {
+            problems.push("title has no text in any language".to_owned());
+        }
+        if self.place.name.is_empty() {
+            problems.push("place.name has no text in any language".to_owned());
+        }
+        if let Some(c) = &self.place.coordinates {
+            if !c.is_valid() {
+                problems.push("place.coordinates are out of range".to_owned());
+            }
+        }
+        if self.phases.windows(2).any(|w| w[0].kind >= w[1].kind) {
+            problems.push("phases are not in order, or a phase is listed twice".to_owned());
+        }
+        if !self.phases.is_empty() && self.current().is_none() {
+            problems.push("current_phase is not among phases".to_owned());
+        }
+        problems
+    }
+}
