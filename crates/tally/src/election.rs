@@ -1,0 +1,319 @@
+//! The input of a count: candidates, rules and ballots, and their validation.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ballots::{self, BallotSet};
+use crate::error::TallyError;
+use crate::java_collections::compare_to;
+use crate::result::Tabulation;
+use crate::rules::{MaxRankings, OvervoteRule, Rules};
+use crate::tabulator;
+
+/// Mark id of an explicit overvote label in a prepared contest (distinct from the rank separator).
+pub(crate) const OVERVOTE: u32 = ballots::RANK_END - 1;
+
+/// Names the transfer report uses for its own targets; a candidate cannot be called that.
+const RESERVED_NAMES: [&str; 3] = ["exhausted", "residual surplus", "uncounted"];
+
+/// A group of identical ballots: `ranking[i]` holds the marks at rank `i + 1` (empty = skipped;
+/// several = overvote).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ballot {
+    pub ranking: Vec<Vec<String>>,
+    #[serde(default = "one")]
+    pub count: u64,
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// An election to count. Build it, add ballots, then call [`Election::tabulate`].
+///
+/// ```
+/// use plaza_tally::{Election, Rules};
+/// let mut election = Election::new(vec!["parc".into(), "rue".into()], Rules::irv());
+/// election.add_ranked(["rue", "parc"], 3).unwrap();
+/// election.add_ranked(["parc"], 2).unwrap();
+/// assert_eq!(election.tabulate().unwrap().winners, ["rue"]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Election {
+    candidates: Vec<String>,
+    excluded: Vec<String>,
+    undeclared_write_in: Option<String>,
+    overvote_label: Option<String>,
+    rules: Rules,
+    ballots: BallotSet,
+}
+
+impl Election {
+    /// `candidates` in their declared order (it breaks ties under `use_candidate_order`).
+    pub fn new(candidates: Vec<String>, rules: Rules) -> Election {
+        Election {
+            candidates,
+            excluded: Vec::new(),
+            undeclared_write_in: None,
+            overvote_label: None,
+            rules,
+            ballots: BallotSet::new(),
+        }
+    }
+
+    /// Candidates that take no part in the count (marks for them are skipped).
+    pub fn with_excluded(mut self, excluded: Vec<String>) -> Election {
+        self.excluded = excluded;
+        self
+    }
+
+    /// Enables the undeclared write-in pseudo-candidate under this name (RCTab uses
+    /// `"Undeclared Write-ins"`).
+    pub fn with_undeclared_write_in(mut self, name: impl Into<String>) -> Election {
+        self.undeclared_write_in = Some(name.into());
+        self
+    }
+
+    /// A mark that stands for an overvote with unknown candidates (the corpus uses `"#OVERVOTE"`).
+    pub fn with_overvote_label(mut self, label: impl Into<String>) -> Election {
+        self.overvote_label = Some(label.into());
+        self
+    }
+
+    pub(crate) fn with_ballot_set(mut self, ballots: BallotSet) -> Election {
+        self.ballots = ballots;
+        self
+    }
+
+    /// Adds `count` identical ballots; each element of `ranking` is the set of marks at one rank.
+    /// Names are checked against the candidates when counting.
+    pub fn add_ballot<R, K, S>(&mut self, ranking: R, count: u64) -> Result<(), TallyError>
+    where
+        R: IntoIterator<Item = K>,
+        K: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.ballots.add(ranking, count)
+    }
+
+    /// Adds `count` ballots that rank one option per rank, most preferred first.
+    pub fn add_ranked<I, S>(&mut self, options: I, count: u64) -> Result<(), TallyError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.ballots
+            .add(options.into_iter().map(std::iter::once), count)
+    }
+
+    pub fn add_ballots(
+        &mut self,
+        ballots: impl IntoIterator<Item = Ballot>,
+    ) -> Result<(), TallyError> {
+        for ballot in ballots {
+            self.ballots.add(&ballot.ranking, ballot.count)?;
+        }
+        Ok(())
+    }
+
+    pub fn candidates(&self) -> &[String] {
+        &self.candidates
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// Total number of ballots added.
+    pub fn ballot_count(&self) -> u64 {
+        self.ballots.total()
+    }
+
+    /// Number of distinct rankings among the ballots.
+    pub fn distinct_rankings(&self) -> usize {
+        self.ballots.distinct()
+    }
+
+    /// Counts the election.
+    pub fn tabulate(&self) -> Result<Tabulation, TallyError> {
+        tabulator::tabulate(&self.prepare()?)
+    }
+
+    /// Validates everything and turns names into indices.
+    pub(crate) fn prepare(&self) -> Result<Contest, TallyError> {
+        self.rules.validate()?;
+        if self.candidates.is_empty() {
+            return Err(TallyError::NoCandidates);
+        }
+        let mut marks: HashMap<&str, u32> = HashMap::new();
+        for (index, name) in self.candidates.iter().enumerate() {
+            check_name(name)?;
+            let id = u32::try_from(index).map_err(|_| TallyError::MalformedInput {
+                message: "too many candidates".to_owned(),
+            })?;
+            if marks.insert(name, id).is_some() {
+                return Err(TallyError::DuplicateCandidate { name: name.clone() });
+            }
+        }
+        let mut names = self.candidates.clone();
+        let num_declared = names.len();
+        let uwi = match &self.undeclared_write_in {
+            Some(label) => {
+                check_name(label)?;
+                if marks.contains_key(label.as_str()) {
+                    return Err(TallyError::DuplicateCandidate {
+                        name: label.clone(),
+                    });
+                }
+                marks.insert(label, num_declared as u32);
+                names.push(label.clone());
+                Some(num_declared)
+            }
+            None => None,
+        };
+        if let Some(label) = &self.overvote_label {
+            if marks.contains_key(label.as_str()) {
+                return Err(TallyError::InvalidCandidateName {
+                    name: label.clone(),
+                    reason: "it is also the overvote label".to_owned(),
+                });
+            }
+            marks.insert(label, OVERVOTE);
+        }
+        let mut excluded = vec![false; names.len()];
+        for name in &self.excluded {
+            match self.candidates.iter().position(|c| c == name) {
+                Some(i) => excluded[i] = true,
+                None => return Err(TallyError::UnknownExcludedCandidate { name: name.clone() }),
+            }
+        }
+        if excluded[..num_declared].iter().all(|&e| e) {
+            return Err(TallyError::AllCandidatesExcluded);
+        }
+        let local = self.ballots.names();
+        // Report the same unknown name whatever the ballot order: the smallest one.
+        if let Some(unknown) = local
+            .iter()
+            .filter(|n| !marks.contains_key(n.as_str()))
+            .min()
+        {
+            return Err(TallyError::UnknownCandidate {
+                name: unknown.clone(),
+            });
+        }
+        let resolve = |id: u32| -> u32 {
+            if id == ballots::RANK_END {
+                id
+            } else {
+                local
+                    .get(id as usize)
+                    .and_then(|n| marks.get(n.as_str()).copied())
+                    .unwrap_or(OVERVOTE)
+            }
+        };
+        let mut encoded: Vec<(Vec<u32>, u64)> = self
+            .ballots
+            .groups()
+            .map(|(key, count)| (key.iter().map(|&id| resolve(id)).collect(), count))
+            .collect();
+        // In candidate terms, so the order (and the first error reported) does not depend on
+        // the order the ballots came in.
+        encoded.sort_unstable();
+        let mut groups = Vec::with_capacity(encoded.len());
+        for (key, count) in &encoded {
+            groups.push(self.prepare_group(key, *count)?);
+        }
+        Ok(Contest {
+            names,
+            num_declared,
+            uwi,
+            excluded,
+            rules: self.rules.clone(),
+            groups,
+        })
+    }
+
+    fn prepare_group(&self, key: &[u32], count: u64) -> Result<Group, TallyError> {
+        let positions = ballots::rank_positions(key);
+        if let MaxRankings::Limit(max) = self.rules.max_rankings_allowed {
+            if positions > max as usize {
+                return Err(TallyError::RankingExceedsMaxRankings {
+                    ranks: positions,
+                    max,
+                });
+            }
+        }
+        let mut ranks = Vec::new();
+        for (number, marks) in ballots::decode(key) {
+            if marks.contains(&OVERVOTE) {
+                let label = self.overvote_label.clone().unwrap_or_default();
+                if marks.len() > 1 {
+                    return Err(TallyError::OvervoteLabelWithOtherMarks {
+                        label,
+                        rank: number as usize,
+                    });
+                }
+                if self.rules.overvote_rule == OvervoteRule::ExhaustIfMultipleContinuing {
+                    return Err(TallyError::OvervoteLabelWithExhaustIfMultiple { label });
+                }
+            }
+            ranks.push(Rank { number, marks });
+        }
+        Ok(Group { ranks, count })
+    }
+}
+
+fn check_name(name: &str) -> Result<(), TallyError> {
+    let reason = if name.trim().is_empty() {
+        "it is blank"
+    } else if RESERVED_NAMES.contains(&name) {
+        "it is reserved for transfer reports"
+    } else {
+        return Ok(());
+    };
+    Err(TallyError::InvalidCandidateName {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    })
+}
+
+/// A validated election with candidates as indices: declared candidates first, in declared
+/// order, then the undeclared write-in pseudo-candidate if enabled.
+#[derive(Debug, Clone)]
+pub(crate) struct Contest {
+    pub(crate) names: Vec<String>,
+    pub(crate) num_declared: usize,
+    pub(crate) uwi: Option<usize>,
+    pub(crate) excluded: Vec<bool>,
+    pub(crate) rules: Rules,
+    pub(crate) groups: Vec<Group>,
+}
+
+impl Contest {
+    pub(crate) fn java_order(&self, a: u32, b: u32) -> Ordering {
+        compare_to(self.name(a), self.name(b))
+    }
+
+    pub(crate) fn name(&self, candidate: u32) -> &str {
+        self.names
+            .get(candidate as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// Identical ballots: their non-empty ranks (numbered from 1) and how many there are.
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub(crate) ranks: Vec<Rank>,
+    pub(crate) count: u64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Rank {
+    pub(crate) number: u32,
+    /// Candidate indices, or [`OVERVOTE`]; repeats are kept (`A|A` is an overvote).
+    pub(crate) marks: Vec<u32>,
+}

@@ -1,0 +1,276 @@
+//! Allocating every ballot group in one round (RCTab `computeTalliesForRound`, RULES.md §1.2).
+
+use std::collections::BTreeMap;
+
+use crate::election::{Group, OVERVOTE};
+use crate::error::TallyError;
+use crate::rules::{MaxSkippedRanks, OvervoteRule, Rules};
+use crate::votes::Votes;
+
+/// A ballot's state for the round, as RCTab's `StatusForRound`. Inactive states are sticky.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    Active = 0,
+    DidNotRank = 1,
+    ExhaustedChoice = 2,
+    Overvote = 3,
+    SkippedRanking = 4,
+    RepeatedRanking = 5,
+    /// Counted as active by RCTab (it only appears after all seats are filled).
+    FinalRoundSurplus = 6,
+}
+
+pub(crate) const STATUS_COUNT: usize = 7;
+
+/// Where a transfer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Target {
+    Candidate(u32),
+    Exhausted,
+    Residual,
+}
+
+/// Value and number of ballots moved along one edge.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Flow {
+    pub(crate) votes: Votes,
+    pub(crate) ballots: u64,
+}
+
+/// Transfers of one round, keyed by (source, target); `None` as source is the initial count.
+pub(crate) type Moves = BTreeMap<(Option<u32>, Target), Flow>;
+
+pub(crate) fn add_move(
+    moves: &mut Moves,
+    from: Option<u32>,
+    to: Target,
+    votes: Votes,
+    ballots: u64,
+) -> Result<(), TallyError> {
+    let flow = moves.entry((from, to)).or_insert(Flow {
+        votes: Votes::ZERO,
+        ballots: 0,
+    });
+    flow.votes = flow.votes.checked_add(votes)?;
+    flow.ballots = flow.ballots.saturating_add(ballots);
+    Ok(())
+}
+
+/// Per-group state carried from round to round (RCTab `CastVoteRecord`).
+#[derive(Debug, Clone)]
+pub(crate) struct GroupState {
+    pub(crate) recipient: Option<u32>,
+    pub(crate) status: Status,
+    /// Current value of each ballot in the group: 1 minus what winners kept.
+    pub(crate) value: Votes,
+    /// Value of each ballot kept by each winner it helped elect.
+    pub(crate) allocations: Vec<(u32, Votes)>,
+}
+
+impl GroupState {
+    pub(crate) fn new() -> GroupState {
+        GroupState {
+            recipient: None,
+            status: Status::Active,
+            value: Votes::ONE,
+            allocations: Vec::new(),
+        }
+    }
+}
+
+/// What the round needs to know about candidates and rules.
+pub(crate) struct RoundContext<'a> {
+    pub(crate) continuing: &'a [bool],
+    pub(crate) rules: &'a Rules,
+    /// Surplus-transferring count with every seat filled: ballots leaving winners stop here.
+    pub(crate) all_seats_filled: bool,
+}
+
+impl RoundContext<'_> {
+    fn is_continuing(&self, mark: u32) -> bool {
+        self.continuing.get(mark as usize).copied().unwrap_or(false)
+    }
+}
+
+/// Totals of one round before any election or elimination.
+pub(crate) struct RoundTotals {
+    /// `Some` for every continuing candidate.
+    pub(crate) tally: Vec<Option<Votes>>,
+    pub(crate) statuses: [Votes; STATUS_COUNT],
+    pub(crate) moves: Moves,
+}
+
+enum Outcome {
+    Candidate(u32),
+    Inactive(Status),
+}
+
+enum OvervoteDecision {
+    None,
+    Exhaust,
+    SkipToNextRank,
+}
+
+pub(crate) fn allocate(
+    groups: &[Group],
+    states: &mut [GroupState],
+    ctx: &RoundContext<'_>,
+) -> Result<RoundTotals, TallyError> {
+    let mut totals = RoundTotals {
+        tally: ctx
+            .continuing
+            .iter()
+            .map(|&c| c.then_some(Votes::ZERO))
+            .collect(),
+        statuses: [Votes::ZERO; STATUS_COUNT],
+        moves: Moves::new(),
+    };
+    for (group, state) in groups.iter().zip(states.iter_mut()) {
+        if group.count == 0 {
+            continue;
+        }
+        let total = state.value.checked_mul_count(group.count)?;
+        if state.status != Status::Active {
+            add_status(&mut totals, state.status, total)?;
+            continue;
+        }
+        if let Some(current) = state.recipient {
+            if ctx.is_continuing(current) {
+                add_to_candidate(&mut totals, current, total)?;
+                continue;
+            }
+        }
+        let outcome = if group.ranks.is_empty() {
+            Outcome::Inactive(Status::DidNotRank)
+        } else {
+            scan(group, ctx)?
+        };
+        if state.value.is_positive() {
+            let target = match outcome {
+                Outcome::Candidate(c) => Target::Candidate(c),
+                Outcome::Inactive(_) => Target::Exhausted,
+            };
+            add_move(
+                &mut totals.moves,
+                state.recipient,
+                target,
+                total,
+                group.count,
+            )?;
+        }
+        match outcome {
+            Outcome::Candidate(c) => {
+                state.recipient = Some(c);
+                add_to_candidate(&mut totals, c, total)?;
+            }
+            Outcome::Inactive(status) => {
+                state.recipient = None;
+                state.status = status;
+                add_status(&mut totals, status, total)?;
+            }
+        }
+    }
+    Ok(totals)
+}
+
+fn add_status(totals: &mut RoundTotals, status: Status, value: Votes) -> Result<(), TallyError> {
+    let slot = &mut totals.statuses[status as usize];
+    *slot = slot.checked_add(value)?;
+    Ok(())
+}
+
+fn add_to_candidate(
+    totals: &mut RoundTotals,
+    candidate: u32,
+    value: Votes,
+) -> Result<(), TallyError> {
+    let slot = totals
+        .tally
+        .get_mut(candidate as usize)
+        .and_then(Option::as_mut)
+        .ok_or_else(|| {
+            TallyError::internal("a ballot went to a candidate who is not continuing")
+        })?;
+    *slot = slot.checked_add(value)?;
+    add_status(totals, Status::Active, value)
+}
+
+/// Re-scans a ballot from its first rank, in RCTab's order of checks.
+fn scan(group: &Group, ctx: &RoundContext<'_>) -> Result<Outcome, TallyError> {
+    let last_rank = group.ranks.last().map_or(0, |r| r.number);
+    let mut last_rank_seen: u64 = 0;
+    let mut seen: Vec<u32> = Vec::new();
+    for rank in &group.ranks {
+        if ctx.all_seats_filled {
+            return Ok(Outcome::Inactive(Status::FinalRoundSurplus));
+        }
+        if let MaxSkippedRanks::Limit(allowed) = ctx.rules.max_skipped_ranks_allowed {
+            if u64::from(rank.number).saturating_sub(last_rank_seen) > u64::from(allowed) + 1 {
+                return Ok(Outcome::Inactive(Status::SkippedRanking));
+            }
+        }
+        last_rank_seen = u64::from(rank.number);
+        if ctx.rules.exhaust_on_duplicate_candidate {
+            for &mark in &rank.marks {
+                if seen.contains(&mark) {
+                    return Ok(Outcome::Inactive(Status::RepeatedRanking));
+                }
+                seen.push(mark);
+            }
+        }
+        match overvote_decision(&rank.marks, ctx)? {
+            OvervoteDecision::Exhaust => return Ok(Outcome::Inactive(Status::Overvote)),
+            OvervoteDecision::SkipToNextRank => {
+                if rank.number == last_rank {
+                    return Ok(Outcome::Inactive(Status::ExhaustedChoice));
+                }
+                continue;
+            }
+            OvervoteDecision::None => {}
+        }
+        if let Some(&mark) = rank
+            .marks
+            .iter()
+            .find(|&&m| m != OVERVOTE && ctx.is_continuing(m))
+        {
+            return Ok(Outcome::Candidate(mark));
+        }
+        if rank.number == last_rank {
+            return Ok(Outcome::Inactive(Status::ExhaustedChoice));
+        }
+    }
+    Ok(Outcome::Inactive(Status::ExhaustedChoice))
+}
+
+/// RCTab `getOvervoteDecision` (RULES.md §1.3).
+fn overvote_decision(
+    marks: &[u32],
+    ctx: &RoundContext<'_>,
+) -> Result<OvervoteDecision, TallyError> {
+    let rule = ctx.rules.overvote_rule;
+    if marks.contains(&OVERVOTE) {
+        return match rule {
+            OvervoteRule::ExhaustImmediately => Ok(OvervoteDecision::Exhaust),
+            OvervoteRule::AlwaysSkipToNextRank => Ok(OvervoteDecision::SkipToNextRank),
+            // Rejected when the election is prepared.
+            OvervoteRule::ExhaustIfMultipleContinuing => Err(TallyError::internal(
+                "overvote label with exhaust_if_multiple_continuing",
+            )),
+        };
+    }
+    if marks.len() <= 1 {
+        return Ok(OvervoteDecision::None);
+    }
+    Ok(match rule {
+        OvervoteRule::ExhaustImmediately => OvervoteDecision::Exhaust,
+        OvervoteRule::AlwaysSkipToNextRank => OvervoteDecision::SkipToNextRank,
+        OvervoteRule::ExhaustIfMultipleContinuing => {
+            // Repeats count twice: `A|A` with A continuing is two continuing marks.
+            if marks.iter().filter(|&&m| ctx.is_continuing(m)).count() >= 2 {
+                OvervoteDecision::Exhaust
+            } else {
+                OvervoteDecision::None
+            }
+        }
+    })
+}
