@@ -1,0 +1,180 @@
+//! The deliberation header: title, place, who decides, phases, what it affects.
+
+use leptos::prelude::*;
+use plaza_contract::Deliberation;
+
+use super::format;
+use super::{BackendHandle, Ui};
+use crate::i18n::fill;
+use crate::state::timeline::{timeline, StepState};
+
+/// Plain text split into paragraphs at blank lines (the contract's body format).
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[component]
+pub fn Header(deliberation: Deliberation) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let backend = expect_context::<BackendHandle>();
+    let (s, locale) = (ui.s(), ui.locale);
+    let d = deliberation;
+    let title = ui.pick(&d.title);
+    let summary = ui.pick(&d.summary);
+    let body = ui.pick(&d.body);
+    let place_name = ui.pick(&d.place.name);
+
+    let image = d.place.image.as_ref().and_then(|img| {
+        let src = backend.0.with_value(|b| b.resolve(&img.url))?;
+        let alt = ui.pick(&img.alt);
+        let credit = img
+            .credit
+            .clone()
+            .map(|c| fill(s.image_credit, &[("credit", &c)]));
+        Some(view! {
+            <figure class="plaza-figure">
+                <img src=src alt=alt.text lang=alt.lang loading="lazy" decoding="async"/>
+                {credit.map(|c| view! { <figcaption>{c}</figcaption> })}
+            </figure>
+        })
+    });
+
+    let decision = d.decision.clone().map(|dec| {
+        let by = ui.pick(&dec.by);
+        let when = dec
+            .expected_at
+            .map(|t| fill(s.decision_expected, &[("date", &format::date(&t, locale))]));
+        view! {
+            <dt>{s.decision_label}</dt>
+            <dd>
+                <span lang=by.lang>{by.text}</span>
+                {when.map(|w| view! { <br/><span>{w}</span> })}
+            </dd>
+        }
+    });
+
+    let steps = timeline(&d)
+        .into_iter()
+        .map(|step| {
+            let dates = match (&step.starts_at, &step.ends_at) {
+                (Some(start), Some(end)) => Some(fill(
+                    s.phase_dates,
+                    &[
+                        ("start", &format::date(start, locale)),
+                        ("end", &format::date(end, locale)),
+                    ],
+                )),
+                (Some(start), None) => Some(fill(
+                    s.phase_from,
+                    &[("start", &format::date(start, locale))],
+                )),
+                _ => None,
+            };
+            let current = step.state == StepState::Current;
+            let class = match step.state {
+                StepState::Done => "plaza-step plaza-step-done",
+                StepState::Current => "plaza-step plaza-step-current",
+                StepState::Upcoming => "plaza-step",
+            };
+            view! {
+                <li class=class aria-current=current.then_some("step")>
+                    <span class="plaza-step-name">{s.phase(step.kind)}</span>
+                    {current.then(|| view! { <span class="plaza-badge">{s.phase_current}</span> })}
+                    {dates.map(|d| view! { <span class="plaza-step-dates">{d}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+
+    let tags = |heading: &'static str, id: &'static str, names: Vec<&'static str>| {
+        (!names.is_empty()).then(|| {
+            view! {
+                <div class="plaza-tag-group">
+                    <h4 id=id class="plaza-minor-heading">{heading}</h4>
+                    <ul class="plaza-tags" aria-labelledby=id>
+                        {names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    };
+    let functions = d
+        .social_functions
+        .iter()
+        .map(|f| s.social_function(*f))
+        .collect();
+    let challenges = d
+        .challenge_areas
+        .iter()
+        .map(|a| s.challenge_area(*a))
+        .collect();
+
+    let follow_up = (!d.follow_up.is_empty()).then(|| {
+        let entries = d
+            .follow_up
+            .iter()
+            .map(|f| {
+                let text = ui.pick(&f.text);
+                view! {
+                    <li>
+                        <time datetime=f.date.to_string()>{format::date(&f.date, locale)}</time>
+                        " "
+                        <span lang=text.lang>{text.text}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="plaza-follow-up">
+                <h3 id="plaza-follow-up-heading">{s.follow_up_heading}</h3>
+                <ul>{entries}</ul>
+            </section>
+        }
+    });
+
+    view! {
+        <header class="plaza-header">
+            <h2 id="plaza-title" class="plaza-title" lang=title.lang>{title.text}</h2>
+            <p class="plaza-summary" lang=summary.lang>{summary.text}</p>
+            {image}
+            <dl class="plaza-facts">
+                <dt>{s.place_heading}</dt>
+                <dd>
+                    <span lang=place_name.lang>{place_name.text}</span>
+                    {d.place.address.clone().map(|a| view! { <br/><span class="plaza-address">{a}</span> })}
+                </dd>
+                {decision}
+            </dl>
+            <div class="plaza-body" lang=body.lang>
+                {paragraphs(&body.text).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            </div>
+            <section class="plaza-phases">
+                <h3 id="plaza-phases-heading">{s.phases_heading}</h3>
+                <ol class="plaza-timeline">{steps}</ol>
+            </section>
+            <div class="plaza-tag-groups">
+                {tags(s.social_functions_heading, "plaza-functions-heading", functions)}
+                {tags(s.challenge_areas_heading, "plaza-challenges-heading", challenges)}
+            </div>
+            {follow_up}
+        </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paragraphs;
+
+    #[test]
+    fn bodies_split_into_paragraphs_at_blank_lines() {
+        assert_eq!(
+            paragraphs("One.\n\n  Two,\nstill two.  \n\n\n\nThree."),
+            ["One.", "Two,\nstill two.", "Three."]
+        );
+        assert!(paragraphs("  \n\n ").is_empty());
+    }
+}

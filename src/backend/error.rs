@@ -1,0 +1,138 @@
+//! What can go wrong between the widget and its backend, and what a
+//! resident is told about it.
+
+use plaza_contract::{Problem, ProblemCode};
+
+use crate::i18n::{fill, Strings};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BackendError {
+    /// The request never got an answer: offline, DNS, CORS refusal.
+    #[error("the server could not be reached: {0}")]
+    Offline(String),
+    #[error("the server did not answer within {0} ms")]
+    Timeout(u32),
+    /// The backend answered with an RFC 9457 problem.
+    #[error("the server answered {}: {} ({:?})", .0.status, .0.title, .0.code)]
+    Problem(Problem),
+    /// An error status without a readable problem document.
+    #[error("the server answered with status {0}")]
+    Status(u16),
+    /// The answer is not the JSON the contract promises.
+    #[error("the server's answer does not follow the Plaza contract: {0}")]
+    Unreadable(String),
+    /// The answer decoded, but is inconsistent.
+    #[error("the server's data is inconsistent: {}", .0.join("; "))]
+    Invalid(Vec<String>),
+    /// The `local` backend could not load its demonstration data.
+    #[error("the demonstration data could not be loaded: {0}")]
+    DemoUnavailable(String),
+}
+
+impl BackendError {
+    /// The HTTP status behind the error, if there is one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            BackendError::Problem(p) => Some(p.status),
+            BackendError::Status(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// The stable code of the error, for the `plaza:error` event.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BackendError::Offline(_) => "offline",
+            BackendError::Timeout(_) => "timeout",
+            BackendError::Problem(p) => p.code.as_str(),
+            BackendError::Status(404) => "not_found",
+            BackendError::Status(_) => "http_error",
+            BackendError::Unreadable(_) | BackendError::Invalid(_) => "unreadable_response",
+            BackendError::DemoUnavailable(_) => "demo_unavailable",
+        }
+    }
+
+    /// Whether trying again may help (the view then offers a retry button).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            BackendError::Offline(_)
+            | BackendError::Timeout(_)
+            | BackendError::DemoUnavailable(_) => true,
+            BackendError::Problem(p) => p.status >= 500 || p.code == ProblemCode::RateLimited,
+            BackendError::Status(s) => *s >= 500 || *s == 429,
+            BackendError::Unreadable(_) | BackendError::Invalid(_) => true,
+        }
+    }
+
+    /// A message a resident can act on, in their language.
+    pub fn message(&self, s: &Strings) -> String {
+        let server = |status: u16| fill(s.error_server, &[("status", &status.to_string())]);
+        match self {
+            BackendError::Offline(_) => s.error_offline.to_owned(),
+            BackendError::Timeout(_) => s.error_timeout.to_owned(),
+            BackendError::Unreadable(_) | BackendError::Invalid(_) => s.error_unreadable.to_owned(),
+            BackendError::DemoUnavailable(_) => s.error_demo_unavailable.to_owned(),
+            BackendError::Status(404) => s.error_not_found.to_owned(),
+            BackendError::Status(429) => s.error_rate_limited.to_owned(),
+            BackendError::Status(401 | 403) => s.error_not_allowed.to_owned(),
+            BackendError::Status(status) if *status >= 500 => server(*status),
+            BackendError::Status(_) => s.error_unknown.to_owned(),
+            BackendError::Problem(p) => match p.code {
+                ProblemCode::NotFound => s.error_not_found.to_owned(),
+                ProblemCode::RateLimited => s.error_rate_limited.to_owned(),
+                ProblemCode::Unauthorized | ProblemCode::Forbidden | ProblemCode::NotEligible => {
+                    s.error_not_allowed.to_owned()
+                }
+                _ if p.status >= 500 => server(p.status),
+                _ => s.error_unknown.to_owned(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn every_error_has_a_message_in_every_language() {
+        let errors = [
+            BackendError::Offline("TypeError".into()),
+            BackendError::Timeout(15_000),
+            BackendError::Problem(Problem::new(ProblemCode::NotFound, "Not found")),
+            BackendError::Problem(Problem::new(ProblemCode::Internal, "Boom")),
+            BackendError::Status(500),
+            BackendError::Status(418),
+            BackendError::Unreadable("expected value at line 1".into()),
+            BackendError::Invalid(vec!["title is empty".into()]),
+            BackendError::DemoUnavailable("404".into()),
+        ];
+        for locale in Locale::ALL {
+            for e in &errors {
+                let m = e.message(locale.strings());
+                assert!(m.len() > 20 && !m.contains('{'), "{locale:?} {e:?}: {m}");
+            }
+        }
+    }
+
+    #[test]
+    fn server_errors_name_their_status() {
+        let m = BackendError::Status(503).message(Locale::En.strings());
+        assert!(m.contains("503"), "{m}");
+        let p = Problem::new(ProblemCode::Internal, "x");
+        assert!(BackendError::Problem(p)
+            .message(Locale::Fr.strings())
+            .contains("500"));
+    }
+
+    #[test]
+    fn only_transient_errors_offer_a_retry() {
+        assert!(BackendError::Timeout(1).is_transient());
+        assert!(BackendError::Status(502).is_transient());
+        assert!(!BackendError::Status(404).is_transient());
+        assert!(
+            !BackendError::Problem(Problem::new(ProblemCode::ValidationFailed, "x")).is_transient()
+        );
+    }
+}

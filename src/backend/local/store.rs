@@ -1,0 +1,767 @@
+//! The in-browser backend's data and rules, as plain Rust: what `api="local"`
+//! answers, with the same rules as a real backend (validation, pagination,
+//! idempotent reactions, last-ballot-counts, idempotency keys).
+//!
+//! The state is one serde document, stored whole in `localStorage` (or in
+//! memory), so that every widget instance on the page reads and writes the
+//! same data without clobbering each other's changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use plaza_contract::seed::{Seed, SeedDeliberation};
+use plaza_contract::*;
+use serde::{Deserialize, Serialize};
+
+/// Bump when the stored shape changes incompatibly.
+pub const STATE_VERSION: u32 = 1;
+pub const PAGE_SIZE: usize = 10;
+/// Replays kept for `Idempotency-Key`s; older keys are forgotten first.
+const MAX_REPLAYS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalState {
+    pub version: u32,
+    /// This browser's participant: `api="local"` has exactly one.
+    pub participant_id: String,
+    pub next_id: u64,
+    pub deliberations: Vec<SeedDeliberation>,
+    /// Arguments this participant reacted to, with the reaction.
+    #[serde(default)]
+    pub my_reactions: BTreeSet<(String, ReactionKind)>,
+    #[serde(default)]
+    pub my_flags: BTreeSet<(String, String)>,
+    #[serde(default)]
+    pub my_ballots: BTreeMap<String, MyBallot>,
+    /// Idempotency key → (request fingerprint, response JSON), oldest first.
+    #[serde(default)]
+    pub replays: Vec<(String, String, String)>,
+}
+
+/// A failed call, as a real backend would answer it.
+pub type StoreResult<T> = Result<T, Problem>;
+
+fn not_found(what: &str) -> Problem {
+    Problem::new(ProblemCode::NotFound, format!("No such {what}"))
+}
+
+fn invalid(errors: Vec<FieldError>) -> Problem {
+    Problem::new(ProblemCode::ValidationFailed, "The request is not valid").with_errors(errors)
+}
+
+/// Parses an offset cursor; anything else is a validation error, not a panic.
+fn offset(cursor: Option<&str>) -> StoreResult<usize> {
+    match cursor {
+        None => Ok(0),
+        Some(c) => c
+            .parse()
+            .map_err(|_| invalid(vec![FieldError::new("cursor", "invalid")])),
+    }
+}
+
+fn page<T: Clone>(items: &[T], cursor: Option<&str>) -> StoreResult<Page<T>> {
+    let start = offset(cursor)?.min(items.len());
+    let end = (start + PAGE_SIZE).min(items.len());
+    Ok(Page {
+        items: items[start..end].to_vec(),
+        next_cursor: (end < items.len()).then(|| end.to_string()),
+    })
+}
+
+/// Hides what must not be shown and fills in this participant's reactions.
+fn present_argument(mut a: Argument, mine: &BTreeSet<(String, ReactionKind)>) -> Argument {
+    if a.status != ContentStatus::Visible {
+        a.text = None;
+    }
+    a.my_reactions = mine
+        .iter()
+        .filter(|(id, _)| *id == a.id)
+        .map(|(_, kind)| *kind)
+        .collect();
+    a
+}
+
+fn present_comment(mut c: Comment) -> Comment {
+    if c.status != ContentStatus::Visible {
+        c.text = None;
+    }
+    c
+}
+
+fn blank_to_none(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+impl LocalState {
+    /// A fresh state from a seed; fails when the seed is inconsistent.
+    pub fn from_seed(seed: Seed, participant_id: String) -> Result<Self, Vec<String>> {
+        let problems = seed.problems();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Self {
+            version: STATE_VERSION,
+            participant_id,
+            next_id: 1,
+            deliberations: seed.deliberations,
+            my_reactions: BTreeSet::new(),
+            my_flags: BTreeSet::new(),
+            my_ballots: BTreeMap::new(),
+            replays: Vec::new(),
+        })
+    }
+
+    fn entry(&self, deliberation_id: &str) -> StoreResult<&SeedDeliberation> {
+        self.deliberations
+            .iter()
+            .find(|e| e.deliberation.id == deliberation_id)
+            .ok_or_else(|| not_found("deliberation"))
+    }
+
+    fn entry_mut(&mut self, deliberation_id: &str) -> StoreResult<&mut SeedDeliberation> {
+        self.deliberations
+            .iter_mut()
+            .find(|e| e.deliberation.id == deliberation_id)
+            .ok_or_else(|| not_found("deliberation"))
+    }
+
+    fn entry_of_argument(&self, argument_id: &str) -> StoreResult<&SeedDeliberation> {
+        self.deliberations
+            .iter()
+            .find(|e| e.arguments.iter().any(|a| a.id == argument_id))
+            .ok_or_else(|| not_found("argument"))
+    }
+
+    fn fresh_id(&mut self, prefix: &str) -> String {
+        let id = format!("{prefix}-{}-{}", self.participant_id, self.next_id);
+        self.next_id += 1;
+        id
+    }
+
+    pub fn capabilities(&self) -> Capabilities {
+        let mut locales = BTreeSet::new();
+        for e in &self.deliberations {
+            locales.extend(e.deliberation.title.languages().map(str::to_owned));
+        }
+        Capabilities {
+            contract: CONTRACT_VERSION.to_owned(),
+            features: vec![
+                Feature::Arguments,
+                Feature::Comments,
+                Feature::Reactions,
+                Feature::Proposals,
+                Feature::Polls,
+                Feature::Flags,
+            ],
+            locales: locales.into_iter().collect(),
+        }
+    }
+
+    pub fn deliberations(&self, cursor: Option<&str>) -> StoreResult<Page<DeliberationSummary>> {
+        let all: Vec<DeliberationSummary> = self
+            .deliberations
+            .iter()
+            .map(|e| DeliberationSummary::from(&with_counts(e)))
+            .collect();
+        page(&all, cursor)
+    }
+
+    pub fn deliberation(&self, id: &str) -> StoreResult<Deliberation> {
+        self.entry(id).map(with_counts)
+    }
+
+    pub fn arguments(
+        &self,
+        deliberation_id: &str,
+        stance: Option<Stance>,
+        sort: ArgumentSort,
+        cursor: Option<&str>,
+    ) -> StoreResult<Page<Argument>> {
+        let entry = self.entry(deliberation_id)?;
+        let mut list: Vec<&Argument> = entry
+            .arguments
+            .iter()
+            .filter(|a| a.status != ContentStatus::Removed)
+            .filter(|a| stance.is_none_or(|s| a.stance == s))
+            .collect();
+        let recent = |a: &Argument| a.created_at.unix_millis();
+        match sort {
+            ArgumentSort::Helpful => list.sort_by(|a, b| {
+                b.reactions
+                    .helpful
+                    .cmp(&a.reactions.helpful)
+                    .then(recent(b).cmp(&recent(a)))
+                    .then(a.id.cmp(&b.id))
+            }),
+            ArgumentSort::Recent => {
+                list.sort_by(|a, b| recent(b).cmp(&recent(a)).then(a.id.cmp(&b.id)))
+            }
+        }
+        let presented: Vec<Argument> = list
+            .into_iter()
+            .map(|a| present_argument(a.clone(), &self.my_reactions))
+            .collect();
+        page(&presented, cursor)
+    }
+
+    pub fn create_argument(
+        &mut self,
+        deliberation_id: &str,
+        new: &NewArgument,
+        now: Timestamp,
+    ) -> StoreResult<Argument> {
+        new.validate().map_err(invalid)?;
+        if self.entry(deliberation_id)?.deliberation.current_phase != PhaseKind::Discussion {
+            return Err(Problem::new(
+                ProblemCode::PhaseClosed,
+                "The discussion is not open",
+            ));
+        }
+        let argument = Argument {
+            id: self.fresh_id("arg"),
+            deliberation_id: deliberation_id.to_owned(),
+            stance: new.stance,
+            text: Some(new.text.trim().to_owned()),
+            lang: blank_to_none(&new.lang),
+            author: Author {
+                display_name: blank_to_none(&new.display_name),
+            },
+            created_at: now,
+            reactions: ReactionCounts::default(),
+            my_reactions: Vec::new(),
+            comment_count: 0,
+            status: ContentStatus::Visible,
+        };
+        self.entry_mut(deliberation_id)?
+            .arguments
+            .push(argument.clone());
+        Ok(argument)
+    }
+
+    pub fn comments(&self, argument_id: &str, cursor: Option<&str>) -> StoreResult<Page<Comment>> {
+        let entry = self.entry_of_argument(argument_id)?;
+        let mut list: Vec<Comment> = entry
+            .comments
+            .iter()
+            .filter(|c| c.argument_id == argument_id && c.status != ContentStatus::Removed)
+            .cloned()
+            .map(present_comment)
+            .collect();
+        list.sort_by_key(|c| c.created_at.unix_millis());
+        page(&list, cursor)
+    }
+
+    pub fn create_comment(
+        &mut self,
+        argument_id: &str,
+        new: &NewComment,
+        now: Timestamp,
+    ) -> StoreResult<Comment> {
+        new.validate().map_err(invalid)?;
+        let entry = self.entry_of_argument(argument_id)?;
+        if entry.deliberation.current_phase != PhaseKind::Discussion {
+            return Err(Problem::new(
+                ProblemCode::PhaseClosed,
+                "The discussion is not open",
+            ));
+        }
+        if let Some(parent) = &new.parent_id {
+            if !entry
+                .comments
+                .iter()
+                .any(|c| &c.id == parent && c.argument_id == argument_id)
+            {
+                return Err(invalid(vec![FieldError::new("parent_id", "unknown")]));
+            }
+        }
+        let deliberation_id = entry.deliberation.id.clone();
+        let comment = Comment {
+            id: self.fresh_id("com"),
+            argument_id: argument_id.to_owned(),
+            parent_id: new.parent_id.clone(),
+            text: Some(new.text.trim().to_owned()),
+            lang: blank_to_none(&new.lang),
+            author: Author {
+                display_name: blank_to_none(&new.display_name),
+            },
+            created_at: now,
+            status: ContentStatus::Visible,
+        };
+        let entry = self.entry_mut(&deliberation_id)?;
+        entry.comments.push(comment.clone());
+        if let Some(a) = entry.arguments.iter_mut().find(|a| a.id == argument_id) {
+            a.comment_count += 1;
+        }
+        Ok(comment)
+    }
+
+    /// Adds (`on`) or withdraws a reaction; repeating either changes nothing.
+    pub fn set_reaction(
+        &mut self,
+        argument_id: &str,
+        kind: ReactionKind,
+        on: bool,
+    ) -> StoreResult<ReactionState> {
+        let deliberation_id = self.entry_of_argument(argument_id)?.deliberation.id.clone();
+        let key = (argument_id.to_owned(), kind);
+        let changed = if on {
+            self.my_reactions.insert(key)
+        } else {
+            self.my_reactions.remove(&key)
+        };
+        let entry = self.entry_mut(&deliberation_id)?;
+        let argument = entry
+            .arguments
+            .iter_mut()
+            .find(|a| a.id == argument_id)
+            .ok_or_else(|| not_found("argument"))?;
+        if changed {
+            let count = match kind {
+                ReactionKind::Helpful => &mut argument.reactions.helpful,
+                ReactionKind::ChangedMyMind => &mut argument.reactions.changed_my_mind,
+            };
+            *count = if on {
+                count.saturating_add(1)
+            } else {
+                count.saturating_sub(1)
+            };
+        }
+        let reactions = argument.reactions;
+        let mine = self
+            .my_reactions
+            .iter()
+            .filter(|(id, _)| id == argument_id)
+            .map(|(_, k)| *k)
+            .collect();
+        Ok(ReactionState {
+            argument_id: argument_id.to_owned(),
+            reactions,
+            my_reactions: mine,
+        })
+    }
+
+    /// Records a flag. With one participant per browser, the flag threshold
+    /// of a shared backend is never reached here, so content stays visible.
+    pub fn flag(&mut self, flag: &NewFlag) -> StoreResult<FlagReceipt> {
+        let exists = self.deliberations.iter().any(|e| match flag.target_type {
+            FlagTarget::Argument => e.arguments.iter().any(|a| a.id == flag.target_id),
+            FlagTarget::Comment => e.comments.iter().any(|c| c.id == flag.target_id),
+            FlagTarget::Proposal => e.proposals.iter().any(|p| p.id == flag.target_id),
+        });
+        if !exists {
+            return Err(not_found("content"));
+        }
+        self.my_flags
+            .insert((format!("{:?}", flag.target_type), flag.target_id.clone()));
+        Ok(FlagReceipt {
+            target_type: flag.target_type,
+            target_id: flag.target_id.clone(),
+            status: ContentStatus::Visible,
+        })
+    }
+
+    pub fn proposals(
+        &self,
+        deliberation_id: &str,
+        cursor: Option<&str>,
+    ) -> StoreResult<Page<Proposal>> {
+        let entry = self.entry(deliberation_id)?;
+        let list: Vec<Proposal> = entry
+            .proposals
+            .iter()
+            .filter(|p| p.status != ContentStatus::Removed)
+            .cloned()
+            .collect();
+        page(&list, cursor)
+    }
+
+    pub fn create_proposal(
+        &mut self,
+        deliberation_id: &str,
+        new: &NewProposal,
+        now: Timestamp,
+    ) -> StoreResult<Proposal> {
+        new.validate().map_err(invalid)?;
+        self.entry(deliberation_id)?;
+        let proposal = Proposal {
+            id: self.fresh_id("prop"),
+            deliberation_id: deliberation_id.to_owned(),
+            title: Some(new.title.trim().to_owned()),
+            description: Some(new.description.trim().to_owned()).filter(|d| !d.is_empty()),
+            lang: blank_to_none(&new.lang),
+            author: Author {
+                display_name: blank_to_none(&new.display_name),
+            },
+            created_at: now,
+            decision: ProposalDecision::UnderReview,
+            status: ContentStatus::Visible,
+        };
+        self.entry_mut(deliberation_id)?
+            .proposals
+            .push(proposal.clone());
+        Ok(proposal)
+    }
+
+    pub fn poll(&self, poll_id: &str) -> StoreResult<Poll> {
+        self.deliberations
+            .iter()
+            .filter_map(|e| e.poll.as_ref())
+            .find(|p| p.id == poll_id)
+            .cloned()
+            .ok_or_else(|| not_found("poll"))
+    }
+
+    /// Records this participant's ballot; a new one replaces the old one.
+    pub fn cast_ballot(
+        &mut self,
+        poll_id: &str,
+        ballot: &BallotSubmission,
+        now: Timestamp,
+    ) -> StoreResult<BallotReceipt> {
+        let poll = self.poll(poll_id)?;
+        match poll.status {
+            PollStatus::Open => {}
+            PollStatus::Upcoming => {
+                return Err(Problem::new(
+                    ProblemCode::PollNotOpen,
+                    "Voting has not started",
+                ))
+            }
+            PollStatus::Closed => {
+                return Err(Problem::new(ProblemCode::PollClosed, "Voting has closed"))
+            }
+        }
+        ballot.validate(&poll).map_err(invalid)?;
+        let receipt = BallotReceipt {
+            tracker: format!("{}-{:04}", self.participant_id, self.next_id),
+            recorded_at: now,
+        };
+        self.next_id += 1;
+        self.my_ballots.insert(
+            poll_id.to_owned(),
+            MyBallot {
+                ranking: ballot.ranking.clone(),
+                receipt: receipt.clone(),
+            },
+        );
+        Ok(receipt)
+    }
+
+    pub fn my_ballot(&self, poll_id: &str) -> StoreResult<Option<MyBallot>> {
+        self.poll(poll_id)?;
+        Ok(self.my_ballots.get(poll_id).cloned())
+    }
+
+    /// The stored answer to an earlier call with this idempotency key:
+    /// `Ok(Some)` replays it, `Ok(None)` means the key is new, and reusing
+    /// a key for another request is an error.
+    pub fn replay(&self, key: &str, fingerprint: &str) -> StoreResult<Option<String>> {
+        match self.replays.iter().find(|(k, _, _)| k == key) {
+            None => Ok(None),
+            Some((_, f, response)) if f == fingerprint => Ok(Some(response.clone())),
+            Some(_) => Err(Problem::new(
+                ProblemCode::IdempotencyKeyReused,
+                "This Idempotency-Key was used for another request",
+            )),
+        }
+    }
+
+    pub fn remember(&mut self, key: &str, fingerprint: &str, response: String) {
+        if self.replays.len() >= MAX_REPLAYS {
+            self.replays.remove(0);
+        }
+        self.replays
+            .push((key.to_owned(), fingerprint.to_owned(), response));
+    }
+}
+
+/// The deliberation with its counts derived from the stored lists.
+fn with_counts(e: &SeedDeliberation) -> Deliberation {
+    let visible = |s: ContentStatus| s == ContentStatus::Visible;
+    let mut d = e.deliberation.clone();
+    let side = |st: Stance| {
+        e.arguments
+            .iter()
+            .filter(|a| a.stance == st && visible(a.status))
+            .count() as u32
+    };
+    let mut people = BTreeSet::new();
+    for (i, author) in e
+        .arguments
+        .iter()
+        .map(|a| &a.author)
+        .chain(e.comments.iter().map(|c| &c.author))
+        .chain(e.proposals.iter().map(|p| &p.author))
+        .enumerate()
+    {
+        // Anonymous authors cannot be told apart; count each contribution once.
+        people.insert(
+            author
+                .display_name
+                .clone()
+                .unwrap_or_else(|| format!("#{i}")),
+        );
+    }
+    d.counts = Counts {
+        arguments_for: side(Stance::For),
+        arguments_against: side(Stance::Against),
+        comments: e.comments.iter().filter(|c| visible(c.status)).count() as u32,
+        participants: people.len() as u32,
+    };
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO: &str = include_str!("../../../crates/contract/demo/plaza-demo.json");
+
+    fn state() -> LocalState {
+        let seed: Seed = serde_json::from_str(DEMO).unwrap();
+        LocalState::from_seed(seed, "me".into()).unwrap()
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::from_unix_millis(1_795_685_400_000)
+    }
+
+    fn new_argument(text: &str) -> NewArgument {
+        NewArgument {
+            stance: Stance::Against,
+            text: text.into(),
+            lang: Some("en".into()),
+            display_name: None,
+        }
+    }
+
+    #[test]
+    fn the_demo_deliberation_has_derived_counts() {
+        let d = state().deliberation("rue-des-lilas").unwrap();
+        assert_eq!(
+            (
+                d.counts.arguments_for,
+                d.counts.arguments_against,
+                d.counts.comments
+            ),
+            (8, 8, 4)
+        );
+        assert!(d.counts.participants > 10);
+    }
+
+    #[test]
+    fn unknown_ids_are_not_found() {
+        let s = state();
+        assert_eq!(
+            s.deliberation("nope").unwrap_err().code,
+            ProblemCode::NotFound
+        );
+        assert_eq!(
+            s.comments("nope", None).unwrap_err().code,
+            ProblemCode::NotFound
+        );
+        assert_eq!(s.poll("nope").unwrap_err().code, ProblemCode::NotFound);
+    }
+
+    #[test]
+    fn arguments_are_filtered_sorted_and_paginated() {
+        let s = state();
+        let page1 = s
+            .arguments(
+                "rue-des-lilas",
+                Some(Stance::For),
+                ArgumentSort::Helpful,
+                None,
+            )
+            .unwrap();
+        assert!(page1.items.iter().all(|a| a.stance == Stance::For));
+        let helpful: Vec<u32> = page1.items.iter().map(|a| a.reactions.helpful).collect();
+        assert!(helpful.windows(2).all(|w| w[0] >= w[1]), "{helpful:?}");
+        assert_eq!(page1.next_cursor, None);
+
+        let all = s
+            .arguments("rue-des-lilas", None, ArgumentSort::Recent, None)
+            .unwrap();
+        assert_eq!(all.items.len(), PAGE_SIZE);
+        let rest = s
+            .arguments(
+                "rue-des-lilas",
+                None,
+                ArgumentSort::Recent,
+                all.next_cursor.as_deref(),
+            )
+            .unwrap();
+        assert_eq!(rest.items.len(), 16 - PAGE_SIZE);
+        assert_eq!(rest.next_cursor, None);
+        let times: Vec<i64> = all
+            .items
+            .iter()
+            .chain(&rest.items)
+            .map(|a| a.created_at.unix_millis())
+            .collect();
+        assert!(times.windows(2).all(|w| w[0] >= w[1]));
+    }
+
+    #[test]
+    fn a_malformed_cursor_is_a_validation_error() {
+        let e = state()
+            .arguments("rue-des-lilas", None, ArgumentSort::Recent, Some("abc"))
+            .unwrap_err();
+        assert_eq!(e.code, ProblemCode::ValidationFailed);
+        let past_end = state()
+            .arguments("rue-des-lilas", None, ArgumentSort::Recent, Some("999"))
+            .unwrap();
+        assert!(past_end.items.is_empty());
+    }
+
+    #[test]
+    fn a_new_argument_is_stored_and_counted() {
+        let mut s = state();
+        let a = s
+            .create_argument("rue-des-lilas", &new_argument("  Too expensive.  "), now())
+            .unwrap();
+        assert_eq!(a.text.as_deref(), Some("Too expensive."));
+        let d = s.deliberation("rue-des-lilas").unwrap();
+        assert_eq!(d.counts.arguments_against, 9);
+        let recent = s
+            .arguments(
+                "rue-des-lilas",
+                Some(Stance::Against),
+                ArgumentSort::Recent,
+                None,
+            )
+            .unwrap();
+        assert_eq!(recent.items[0].id, a.id);
+    }
+
+    #[test]
+    fn invalid_arguments_are_refused_with_field_errors() {
+        let mut s = state();
+        let e = s
+            .create_argument("rue-des-lilas", &new_argument("   "), now())
+            .unwrap_err();
+        assert_eq!(e.code, ProblemCode::ValidationFailed);
+        assert_eq!(e.errors[0].field, "text");
+        assert_eq!(
+            s.deliberation("rue-des-lilas")
+                .unwrap()
+                .counts
+                .arguments_against,
+            8
+        );
+    }
+
+    #[test]
+    fn reactions_are_idempotent() {
+        let mut s = state();
+        let before = s
+            .arguments("rue-des-lilas", None, ArgumentSort::Recent, None)
+            .unwrap()
+            .items[0]
+            .clone();
+        let id = before.id.as_str();
+        let once = s.set_reaction(id, ReactionKind::Helpful, true).unwrap();
+        let twice = s.set_reaction(id, ReactionKind::Helpful, true).unwrap();
+        assert_eq!(once, twice);
+        assert_eq!(once.reactions.helpful, before.reactions.helpful + 1);
+        assert_eq!(once.my_reactions, [ReactionKind::Helpful]);
+        s.set_reaction(id, ReactionKind::Helpful, false).unwrap();
+        let gone = s.set_reaction(id, ReactionKind::Helpful, false).unwrap();
+        assert_eq!(gone.reactions.helpful, before.reactions.helpful);
+        assert!(gone.my_reactions.is_empty());
+    }
+
+    #[test]
+    fn comments_thread_under_known_parents_only() {
+        let mut s = state();
+        let c = NewComment {
+            text: "Which study?".into(),
+            parent_id: Some("com-01".into()),
+            lang: None,
+            display_name: None,
+        };
+        let made = s.create_comment("arg-10", &c, now()).unwrap();
+        assert_eq!(made.parent_id.as_deref(), Some("com-01"));
+        let bad = NewComment {
+            parent_id: Some("com-03".into()),
+            ..c
+        };
+        assert_eq!(
+            s.create_comment("arg-10", &bad, now()).unwrap_err().code,
+            ProblemCode::ValidationFailed
+        );
+        assert_eq!(s.comments("arg-10", None).unwrap().items.len(), 3);
+    }
+
+    #[test]
+    fn ballots_respect_the_poll_status_and_the_last_one_counts() {
+        let mut s = state();
+        let b = BallotSubmission {
+            ranking: vec!["shared-street".into(), "full-plaza".into()],
+        };
+        assert_eq!(
+            s.cast_ballot("rue-des-lilas-design", &b, now())
+                .unwrap_err()
+                .code,
+            ProblemCode::PollNotOpen
+        );
+        s.deliberations[0].poll.as_mut().unwrap().status = PollStatus::Open;
+        s.cast_ballot("rue-des-lilas-design", &b, now()).unwrap();
+        let b2 = BallotSubmission {
+            ranking: vec!["full-plaza".into()],
+        };
+        let receipt = s.cast_ballot("rue-des-lilas-design", &b2, now()).unwrap();
+        let mine = s.my_ballot("rue-des-lilas-design").unwrap().unwrap();
+        assert_eq!((mine.ranking, mine.receipt), (b2.ranking, receipt));
+        let dup = BallotSubmission {
+            ranking: vec!["full-plaza".into(), "full-plaza".into()],
+        };
+        assert_eq!(
+            s.cast_ballot("rue-des-lilas-design", &dup, now())
+                .unwrap_err()
+                .code,
+            ProblemCode::ValidationFailed
+        );
+    }
+
+    #[test]
+    fn idempotency_keys_replay_or_refuse() {
+        let mut s = state();
+        assert_eq!(s.replay("k1", "body-a").unwrap(), None);
+        s.remember("k1", "body-a", "{\"id\":1}".into());
+        assert_eq!(
+            s.replay("k1", "body-a").unwrap().as_deref(),
+            Some("{\"id\":1}")
+        );
+        assert_eq!(
+            s.replay("k1", "body-b").unwrap_err().code,
+            ProblemCode::IdempotencyKeyReused
+        );
+        for i in 0..MAX_REPLAYS {
+            s.remember(&format!("k{}", i + 2), "x", String::new());
+        }
+        assert_eq!(s.replays.len(), MAX_REPLAYS);
+        assert_eq!(
+            s.replay("k1", "body-a").unwrap(),
+            None,
+            "oldest keys are forgotten"
+        );
+    }
+
+    #[test]
+    fn state_survives_serialization() {
+        let mut s = state();
+        s.set_reaction("arg-01", ReactionKind::ChangedMyMind, true)
+            .unwrap();
+        let text = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<LocalState>(&text).unwrap(), s);
+    }
+
+    #[test]
+    fn inconsistent_seeds_are_refused() {
+        let mut seed: Seed = serde_json::from_str(DEMO).unwrap();
+        seed.deliberations[0].comments[0].argument_id = "missing".into();
+        assert!(LocalState::from_seed(seed, "me".into()).is_err());
+    }
+}

@@ -1,0 +1,65 @@
+//! Key-value storage that never panics: `localStorage` when the browser
+//! allows it, page memory otherwise (blocked storage, private modes, full
+//! quota). What could not be persisted is still kept for the page's life.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+thread_local! {
+    /// Values that could not go to `localStorage`, shared by every instance on the page.
+    static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+const PROBE_KEY: &str = "plaza:probe";
+
+pub enum KeyValue {
+    Browser(web_sys::Storage),
+    Memory,
+}
+
+impl KeyValue {
+    /// `localStorage` if reading and writing it works here, else memory.
+    pub fn open() -> Self {
+        let storage = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .filter(|s| s.set_item(PROBE_KEY, "1").is_ok() && s.remove_item(PROBE_KEY).is_ok());
+        match storage {
+            Some(s) => KeyValue::Browser(s),
+            None => KeyValue::Memory,
+        }
+    }
+
+    pub fn is_persistent(&self) -> bool {
+        matches!(self, KeyValue::Browser(_))
+    }
+
+    pub fn get(&self, key: &str) -> Option<String> {
+        // A value kept in memory is newer than any in storage: it exists
+        // only because writing it to storage failed.
+        MEMORY
+            .with(|m| m.borrow().get(key).cloned())
+            .or_else(|| match self {
+                KeyValue::Browser(s) => s.get_item(key).ok().flatten(),
+                KeyValue::Memory => None,
+            })
+    }
+
+    pub fn remove(&self, key: &str) {
+        MEMORY.with(|m| m.borrow_mut().remove(key));
+        if let KeyValue::Browser(s) = self {
+            let _ = s.remove_item(key);
+        }
+    }
+
+    /// Stores `value`; `false` when it is only kept in memory.
+    pub fn set(&self, key: &str, value: &str) -> bool {
+        if let KeyValue::Browser(s) = self {
+            if s.set_item(key, value).is_ok() {
+                MEMORY.with(|m| m.borrow_mut().remove(key));
+                return true;
+            }
+        }
+        MEMORY.with(|m| m.borrow_mut().insert(key.to_owned(), value.to_owned()));
+        false
+    }
+}

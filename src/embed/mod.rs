@@ -1,0 +1,295 @@
+//! Finding host elements and mounting one independent instance in each,
+//! inside its own shadow root. Watches the page for elements added,
+//! removed or reconfigured later. Touches nothing else of the host page.
+
+pub mod config;
+
+use std::any::Any;
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    Element, HtmlElement, MutationObserver, MutationObserverInit, MutationRecord, ShadowRootInit,
+    ShadowRootMode,
+};
+
+use crate::app::{App, Setup};
+use crate::backend::http::HttpBackend;
+use crate::backend::local::LocalBackend;
+use crate::backend::Backend;
+use config::{ApiTarget, InstanceConfig, SELECTOR, TAG, WATCHED_ATTRIBUTES};
+
+struct Instance {
+    host: Element,
+    /// The attributes it was mounted with; a change remounts it.
+    signature: Vec<Option<String>>,
+    /// Dropping it unmounts the instance and disposes its reactive owner.
+    _mounted: Box<dyn Any>,
+}
+
+struct Page {
+    stylesheet: String,
+    instances: Vec<Instance>,
+    /// Kept alive for as long as the page lives.
+    _observer: Option<Observer>,
+}
+
+/// The page watcher and the callback it calls, kept alive together.
+type Observer = (
+    MutationObserver,
+    Closure<dyn FnMut(js_sys::Array, MutationObserver)>,
+);
+
+thread_local! {
+    static PAGE: RefCell<Option<Page>> = const { RefCell::new(None) };
+}
+
+fn log_error(message: &str, error: &JsValue) {
+    web_sys::console::error_2(&format!("Plaza: {message}").into(), error);
+}
+
+pub fn start(stylesheet: String) {
+    if PAGE.with(|p| p.borrow().is_some()) {
+        return;
+    }
+    PAGE.with(|p| {
+        *p.borrow_mut() = Some(Page {
+            stylesheet,
+            instances: Vec::new(),
+            _observer: None,
+        })
+    });
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(root) = document.document_element() {
+        scan(&root);
+        match observe(&root) {
+            Ok(observer) => PAGE.with(|p| {
+                if let Some(page) = p.borrow_mut().as_mut() {
+                    page._observer = Some(observer);
+                }
+            }),
+            Err(e) => log_error("cannot watch the page for new widgets", &e),
+        }
+    }
+}
+
+fn observe(root: &Element) -> Result<Observer, JsValue> {
+    let callback =
+        Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(|records: js_sys::Array, _| {
+            let mut removed = false;
+            for record in records.iter() {
+                let Ok(record) = record.dyn_into::<MutationRecord>() else {
+                    continue;
+                };
+                if record.type_() == "attributes" {
+                    if let Some(target) = record.target().and_then(|t| t.dyn_into::<Element>().ok())
+                    {
+                        sync(&target);
+                    }
+                    continue;
+                }
+                removed |= record.removed_nodes().length() > 0;
+                let added = record.added_nodes();
+                for i in 0..added.length() {
+                    if let Some(element) = added.item(i).and_then(|n| n.dyn_into::<Element>().ok())
+                    {
+                        scan(&element);
+                    }
+                }
+            }
+            if removed {
+                sweep();
+            }
+        });
+    let observer = MutationObserver::new(callback.as_ref().unchecked_ref())?;
+    let init = MutationObserverInit::new();
+    init.set_child_list(true);
+    init.set_subtree(true);
+    init.set_attributes(true);
+    let filter = js_sys::Array::new();
+    for name in WATCHED_ATTRIBUTES {
+        filter.push(&name.into());
+    }
+    init.set_attribute_filter(&filter);
+    observer.observe_with_options(root, &init)?;
+    Ok((observer, callback))
+}
+
+/// Mounts every host element in `root` (itself included).
+fn scan(root: &Element) {
+    if root.matches(SELECTOR).unwrap_or(false) {
+        sync(root);
+    }
+    if let Ok(found) = root.query_selector_all(SELECTOR) {
+        for i in 0..found.length() {
+            if let Some(element) = found.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                sync(&element);
+            }
+        }
+    }
+}
+
+fn is_tag(element: &Element) -> bool {
+    element.tag_name().eq_ignore_ascii_case(TAG)
+}
+
+fn signature(element: &Element) -> Vec<Option<String>> {
+    WATCHED_ATTRIBUTES
+        .iter()
+        .map(|a| element.get_attribute(a))
+        .collect()
+}
+
+/// Makes the instance of `element` match its attributes: mounts it if new,
+/// remounts it if reconfigured, unmounts it if it stopped being a host.
+fn sync(element: &Element) {
+    let is_host = element.is_connected() && element.matches(SELECTOR).unwrap_or(false);
+    let wanted = signature(element);
+    let current = PAGE.with(|p| {
+        p.borrow().as_ref().and_then(|page| {
+            page.instances
+                .iter()
+                .position(|i| i.host == *element)
+                .map(|at| page.instances[at].signature.clone())
+        })
+    });
+    if is_host && current.as_ref() == Some(&wanted) {
+        return;
+    }
+    if current.is_some() {
+        // Drop outside the borrow: unmounting may run code that looks at PAGE.
+        let removed = PAGE.with(|p| {
+            let mut page = p.borrow_mut();
+            let page = page.as_mut()?;
+            let at = page.instances.iter().position(|i| i.host == *element)?;
+            Some(page.instances.remove(at))
+        });
+        drop(removed);
+    }
+    if is_host {
+        match mount(element) {
+            Ok(instance) => PAGE.with(|p| {
+                if let Some(page) = p.borrow_mut().as_mut() {
+                    page.instances.push(instance);
+                }
+            }),
+            Err(e) => log_error("could not show a deliberation here", &e),
+        }
+    }
+}
+
+/// Unmounts the instances whose host left the page.
+fn sweep() {
+    let gone: Vec<Instance> = PAGE.with(|p| {
+        let mut page = p.borrow_mut();
+        let Some(page) = page.as_mut() else {
+            return Vec::new();
+        };
+        let (gone, kept) = std::mem::take(&mut page.instances)
+            .into_iter()
+            .partition(|i| !i.host.is_connected());
+        page.instances = kept;
+        gone
+    });
+    drop(gone);
+}
+
+/// The reader's languages: the element's `lang`, then the browser's, then English.
+fn preferences(lang: Option<String>) -> Vec<String> {
+    let mut prefs: Vec<String> = lang.into_iter().collect();
+    if let Some(navigator) = web_sys::window().map(|w| w.navigator()) {
+        prefs.extend(navigator.languages().iter().filter_map(|l| l.as_string()));
+        if let Some(l) = navigator.language() {
+            prefs.push(l);
+        }
+    }
+    prefs.push("en".to_owned());
+    prefs
+}
+
+/// Builds the backend an element asks for, resolving its address against
+/// the page (`api="/plaza/v1"`) and the demo data against `plaza.js`.
+fn backend(config: &InstanceConfig, stylesheet: &str) -> Result<Backend, JsValue> {
+    match &config.api {
+        ApiTarget::Local => {
+            let seed = web_sys::Url::new_with_base("plaza-demo.json", stylesheet)?;
+            Ok(Backend::Local(LocalBackend::new(
+                seed.href(),
+                stylesheet.to_owned(),
+            )))
+        }
+        ApiTarget::Http(api) => {
+            let base = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.base_uri().ok().flatten())
+                .unwrap_or_default();
+            let url = web_sys::Url::new_with_base(api, &base)?;
+            Ok(Backend::Http(HttpBackend::new(
+                url.href(),
+                config.participant_token.clone(),
+            )))
+        }
+    }
+}
+
+/// The shadow root the instance renders in. Elements that cannot host one
+/// (a `<li data-plaza-deliberation>`) get a wrapper that can.
+fn shadow_root_of(
+    host: &Element,
+    document: &web_sys::Document,
+) -> Result<web_sys::ShadowRoot, JsValue> {
+    if let Some(existing) = host.shadow_root() {
+        existing.set_inner_html("");
+        return Ok(existing);
+    }
+    let init = ShadowRootInit::new(ShadowRootMode::Open);
+    match host.attach_shadow(&init) {
+        Ok(root) => Ok(root),
+        Err(_) => {
+            let wrapper = document.create_element("div")?;
+            host.append_child(&wrapper)?;
+            wrapper.attach_shadow(&init)
+        }
+    }
+}
+
+fn mount(host: &Element) -> Result<Instance, JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let stylesheet = PAGE
+        .with(|p| p.borrow().as_ref().map(|page| page.stylesheet.clone()))
+        .unwrap_or_default();
+    let (lang, config) = InstanceConfig::read(is_tag(host), |name| host.get_attribute(name));
+    let backend = match &config {
+        Ok(c) => match backend(c, &stylesheet) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                log_error("could not set up the backend", &e);
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    let shadow = shadow_root_of(host, &document)?;
+    let container: HtmlElement = document.create_element("div")?.dyn_into()?;
+    container.set_class_name("plaza-mount");
+    shadow.append_child(&container)?;
+    let setup = Setup {
+        config,
+        backend,
+        prefs: preferences(lang),
+        host: host.clone(),
+        stylesheet,
+    };
+    let mounted = leptos::mount::mount_to(container, move || view! { <App setup=setup/> });
+    Ok(Instance {
+        host: host.clone(),
+        signature: signature(host),
+        _mounted: Box::new(mounted),
+    })
+}

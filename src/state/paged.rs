@@ -1,0 +1,109 @@
+//! A cursor-paginated list being read page by page ("Show more").
+
+use plaza_contract::Page;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PagedStatus<E> {
+    Idle,
+    LoadingMore,
+    /// Loading the next page failed; the items already shown stay.
+    Failed(E),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paged<T, E> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub status: PagedStatus<E>,
+}
+
+impl<T, E> Paged<T, E> {
+    pub fn from_first(page: Page<T>) -> Self {
+        Self {
+            items: page.items,
+            next_cursor: page.next_cursor,
+            status: PagedStatus::Idle,
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self.status, PagedStatus::LoadingMore)
+    }
+
+    pub fn has_more(&self) -> bool {
+        self.next_cursor.is_some()
+    }
+
+    /// Starts loading the next page: the cursor to ask for, or `None` when
+    /// there is nothing more or a load is already running.
+    pub fn begin_more(&mut self) -> Option<String> {
+        if matches!(self.status, PagedStatus::LoadingMore) {
+            return None;
+        }
+        let cursor = self.next_cursor.clone()?;
+        self.status = PagedStatus::LoadingMore;
+        Some(cursor)
+    }
+
+    /// Appends a page; returns the index of its first item, where focus goes.
+    /// Items already shown (a backend whose list shifted) are not repeated.
+    pub fn receive(&mut self, page: Page<T>, same: impl Fn(&T, &T) -> bool) -> usize {
+        let first_new = self.items.len();
+        for item in page.items {
+            if !self.items.iter().any(|known| same(known, &item)) {
+                self.items.push(item);
+            }
+        }
+        // A backend that hands back the cursor it was given would loop forever.
+        self.next_cursor = page
+            .next_cursor
+            .filter(|next| Some(next) != self.next_cursor.as_ref());
+        self.status = PagedStatus::Idle;
+        first_new
+    }
+
+    pub fn fail(&mut self, error: E) {
+        self.status = PagedStatus::Failed(error);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(items: &[u32], next: Option<&str>) -> Page<u32> {
+        Page {
+            items: items.to_vec(),
+            next_cursor: next.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn pages_are_appended_in_order() {
+        let mut p: Paged<u32, String> = Paged::from_first(page(&[1, 2], Some("2")));
+        assert_eq!(p.begin_more().as_deref(), Some("2"));
+        assert_eq!(p.begin_more(), None, "one load at a time");
+        assert_eq!(p.receive(page(&[3, 4], None), |a, b| a == b), 2);
+        assert_eq!(p.items, [1, 2, 3, 4]);
+        assert!(!p.has_more());
+        assert_eq!(p.begin_more(), None);
+    }
+
+    #[test]
+    fn a_failed_page_keeps_what_is_shown_and_can_be_retried() {
+        let mut p: Paged<u32, String> = Paged::from_first(page(&[1], Some("1")));
+        p.begin_more();
+        p.fail("offline".into());
+        assert_eq!(p.items, [1]);
+        assert_eq!(p.begin_more().as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn repeated_items_and_stuck_cursors_are_ignored() {
+        let mut p: Paged<u32, String> = Paged::from_first(page(&[1, 2], Some("c")));
+        p.begin_more();
+        assert_eq!(p.receive(page(&[2, 3], Some("c")), |a, b| a == b), 2);
+        assert_eq!(p.items, [1, 2, 3]);
+        assert!(!p.has_more());
+    }
+}
