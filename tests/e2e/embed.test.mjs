@@ -1,0 +1,122 @@
+// The release build embedded in the demo city page, as a resident sees it.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { startBrowser, serveDist, open, waitForReady, shadowText, page, cityPage } from './support/browser.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+
+describe('the demo city page', () => {
+  let browser, server;
+  before(async () => {
+    browser = await startBrowser();
+    server = await serveDist({
+      '/three.html': page(cityPage(`
+        <plaza-deliberation id="en" api="local" deliberation="rue-des-lilas" lang="en"></plaza-deliberation>
+        <div id="fr" data-plaza-deliberation="rue-des-lilas" data-api="local" data-lang="fr-CA"></div>
+        <plaza-deliberation id="broken" deliberation="rue-des-lilas"></plaza-deliberation>`)),
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('renders both widgets, each in its own language, without console errors', async () => {
+    const tab = await open(browser.context, `${server.url}/`);
+    const events = await waitForReady(tab, 2);
+    assert.deepEqual(events.filter((e) => e.type === 'plaza:ready').map((e) => e.detail.state), ['loaded', 'loaded']);
+    const en = await shadowText(tab, 'plaza-deliberation', 'h2');
+    const fr = await shadowText(tab, '[data-plaza-deliberation]', 'h2');
+    assert.equal(en, 'Rue des Lilas: from through-traffic street to pedestrian plaza?');
+    assert.equal(fr, "Rue des Lilas : d'une rue de transit à une place piétonne ?");
+    for (const host of ['plaza-deliberation', '[data-plaza-deliberation]']) {
+      const counts = await tab.evaluate((h) => {
+        const root = document.querySelector(h).shadowRoot;
+        return ['.plaza-for', '.plaza-against'].map((c) => root.querySelectorAll(`${c} .plaza-argument`).length);
+      }, host);
+      assert.deepEqual(counts, [8, 8], `${host}: eight arguments on each side`);
+    }
+    assert.equal(await tab.evaluate(() => document.querySelector('plaza-deliberation').shadowRoot.querySelector('.plaza-root').lang), 'en');
+    assert.equal(await tab.evaluate(() => document.querySelector('[data-plaza-deliberation]').shadowRoot.querySelector('.plaza-root').lang), 'fr');
+    assert.deepEqual(tab.errors, []);
+  });
+
+  it('marks arguments written in another language than the interface', async () => {
+    const tab = await open(browser.context, `${server.url}/`);
+    await waitForReady(tab, 2);
+    const langs = await tab.evaluate(() =>
+      [...document.querySelector('plaza-deliberation').shadowRoot.querySelectorAll('.plaza-argument-text')]
+        .map((p) => p.getAttribute('lang')));
+    assert.ok(langs.includes('fr'), 'French arguments carry lang="fr" in the English widget');
+    assert.ok(langs.includes(null), 'English arguments need no lang attribute');
+  });
+
+  it('keeps instances independent: a misconfigured one shows its own error', async () => {
+    const tab = await open(browser.context, `${server.url}/three.html`);
+    const events = await waitForReady(tab, 3);
+    const states = Object.fromEntries(events.filter((e) => e.type === 'plaza:ready').map((e) => [e.id, e.detail.state]));
+    assert.deepEqual(states, { en: 'loaded', fr: 'loaded', broken: 'error' });
+    assert.match(await shadowText(tab, '#broken', '[role=alert]'), /api attribute is missing/);
+    assert.equal(await shadowText(tab, '#fr', '.plaza-column-heading'), 'Pour 8 arguments');
+    assert.equal(await shadowText(tab, '#en', '.plaza-step-current .plaza-step-name'), 'Discussion');
+  });
+
+  it('mounts widgets added after load and unmounts removed ones', async () => {
+    const tab = await open(browser.context, `${server.url}/`);
+    await waitForReady(tab, 2);
+    await tab.evaluate(() => {
+      const late = document.createElement('plaza-deliberation');
+      late.id = 'late';
+      late.setAttribute('api', 'local');
+      late.setAttribute('deliberation', 'rue-des-lilas');
+      late.setAttribute('lang', 'fr');
+      document.querySelector('main').append(late);
+    });
+    await waitForReady(tab, 3);
+    assert.equal(await shadowText(tab, '#late', 'h2'), "Rue des Lilas : d'une rue de transit à une place piétonne ?");
+
+    // Removed: its reactive owner is gone, so the DOM it rendered is taken down.
+    const left = await tab.evaluate(async () => {
+      const late = document.getElementById('late');
+      late.remove();
+      await new Promise((r) => setTimeout(r, 50));
+      return late.shadowRoot.querySelectorAll('.plaza-root').length;
+    });
+    assert.equal(left, 0);
+    // Changing an attribute remounts with the new configuration.
+    await tab.evaluate(() => document.querySelector('plaza-deliberation').setAttribute('lang', 'fr'));
+    await waitForReady(tab, 4);
+    assert.equal(await tab.evaluate(() => document.querySelector('plaza-deliberation').shadowRoot.querySelectorAll('h2').length), 1);
+    assert.match(await shadowText(tab, 'plaza-deliberation', 'h2'), /d'une rue de transit/);
+    assert.deepEqual(tab.errors, []);
+  });
+
+  it('has no accessibility violations (axe-core, WCAG 2.2 AA and best practices)', async () => {
+    const tab = await open(browser.context, `${server.url}/`);
+    await waitForReady(tab, 2);
+    await tab.addScriptTag({ path: AXE });
+    const violations = await tab.evaluate(async () => {
+      const result = await window.axe.run(document, { resultTypes: ['violations'] });
+      return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    });
+    assert.deepEqual(violations, []);
+  });
+
+  it('touches nothing of the host page outside its elements', async () => {
+    const tab = await open(browser.context, `${server.url}/`);
+    const before = await tab.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
+    await waitForReady(tab, 2);
+    const afterLoad = await tab.evaluate(() => ({
+      lang: document.documentElement.lang,
+      dir: document.documentElement.dir,
+      cookie: document.cookie,
+      headStyles: document.head.querySelectorAll('style, link[rel=stylesheet]').length,
+    }));
+    assert.deepEqual({ lang: afterLoad.lang, dir: afterLoad.dir }, before);
+    assert.equal(afterLoad.cookie, '');
+    assert.equal(afterLoad.headStyles, 1, 'only the city page’s own <style>');
+  });
+});

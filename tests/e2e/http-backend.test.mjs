@@ -1,0 +1,167 @@
+// The widget against an HTTP backend (a stub in this file, on another
+// origin): it renders what the contract describes, and every failure ends
+// in a message a resident can read and, where it helps, a way to retry.
+
+import { describe, it, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { startBrowser, serveDist, open, waitForReady, shadowText, page, cityPage } from './support/browser.mjs';
+
+const SEED = JSON.parse(await readFile(new URL('../../crates/contract/demo/plaza-demo.json', import.meta.url), 'utf8'));
+const DELIBERATION = SEED.deliberations[0].deliberation;
+
+/** Twelve arguments a side, so that a page of ten leaves a second page. */
+const ARGUMENTS = ['for', 'against'].flatMap((stance) => Array.from({ length: 12 }, (_, i) => ({
+  id: `${stance}-${i + 1}`,
+  deliberation_id: DELIBERATION.id,
+  stance,
+  text: `Stub argument ${stance} ${i + 1}`,
+  lang: 'en',
+  author: {},
+  created_at: `2026-11-${String(i + 1).padStart(2, '0')}T10:00:00Z`,
+  reactions: { helpful: 0, changed_my_mind: 0 },
+  my_reactions: [],
+  comment_count: 0,
+  status: 'visible',
+})));
+
+/** What the stub does next, per test. */
+let mode = 'ok';
+let requests = [];
+
+function send(res, status, body, type = 'application/json') {
+  res.writeHead(status, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+function stub(req, res) {
+  const url = new URL(req.url, 'http://stub');
+  requests.push(`${req.method} ${url.pathname}${url.search}`);
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*' });
+    return res.end();
+  }
+  if (mode === 'malformed') return send(res, 200, '{"id": "rue-des-lilas", "title": ');
+  if (mode === 'wrong-shape') return send(res, 200, { id: DELIBERATION.id, title: 'not a language map', phases: 3 });
+  if (mode === 'html-500') return send(res, 500, '<h1>Internal Server Error</h1>', 'text/html');
+  if (mode === 'problem-503') {
+    return send(res, 503, { type: 'about:blank', title: 'Maintenance', status: 503, code: 'unavailable' }, 'application/problem+json');
+  }
+  if (mode === 'hostile-image') {
+    return url.pathname.endsWith('/arguments')
+      ? send(res, 200, { items: [], next_cursor: null })
+      : send(res, 200, { ...DELIBERATION, place: { ...DELIBERATION.place, image: { url: 'javascript:alert(1)', alt: { en: 'x' } } } });
+  }
+  const match = url.pathname.match(/^\/v1\/deliberations\/([^/]+)(\/arguments)?$/);
+  if (!match || decodeURIComponent(match[1]) !== DELIBERATION.id) {
+    return send(res, 404, { type: 'about:blank', title: 'Not found', status: 404, code: 'not_found' }, 'application/problem+json');
+  }
+  if (!match[2]) return send(res, 200, { ...DELIBERATION, counts: { arguments_for: 12, arguments_against: 12, comments: 0, participants: 24 } });
+  const stance = url.searchParams.get('stance');
+  const start = Number(url.searchParams.get('cursor') ?? 0);
+  const side = ARGUMENTS.filter((a) => a.stance === stance);
+  const items = side.slice(start, start + 10);
+  return send(res, 200, { items, next_cursor: start + 10 < side.length ? String(start + 10) : null });
+}
+
+describe('the HTTP backend', () => {
+  let browser, server, backend, api;
+  before(async () => {
+    backend = http.createServer(stub);
+    await new Promise((r) => backend.listen(0, '127.0.0.1', r));
+    api = `http://127.0.0.1:${backend.address().port}/v1`;
+    const widget = (id, deliberation = DELIBERATION.id) =>
+      `<plaza-deliberation id="${id}" api="${api}" deliberation="${deliberation}" lang="en"></plaza-deliberation>`;
+    // A port that was just free: nothing answers there.
+    const closed = http.createServer();
+    await new Promise((r) => closed.listen(0, '127.0.0.1', r));
+    const deadApi = `http://127.0.0.1:${closed.address().port}/v1`;
+    await new Promise((r) => closed.close(r));
+    browser = await startBrowser();
+    server = await serveDist({
+      '/unreachable.html': page(cityPage(`<plaza-deliberation id="w" api="${deadApi}" deliberation="x"></plaza-deliberation>`)),
+      '/one.html': page(cityPage(widget('w'))),
+      '/two.html': page(cityPage(widget('left') + widget('right'))),
+      '/missing.html': page(cityPage(widget('w', 'no such/place'))),
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    backend?.closeAllConnections();
+    await new Promise((r) => backend?.close(r));
+  });
+  beforeEach(() => { mode = 'ok'; requests = []; });
+
+  it('renders the deliberation and arguments the backend sends', async () => {
+    const tab = await open(browser.context, `${server.url}/one.html`);
+    const events = await waitForReady(tab, 1);
+    assert.equal(events.at(-1).detail.state, 'loaded');
+    assert.equal(await shadowText(tab, '#w', 'h2'), DELIBERATION.title.en);
+    assert.ok(requests.includes('GET /v1/deliberations/rue-des-lilas/arguments?stance=for&sort=helpful'), requests.join('\n'));
+    // Relative image addresses are resolved against the API, not the page.
+    const src = await tab.evaluate(() => document.querySelector('#w').shadowRoot.querySelector('img').src);
+    assert.equal(src, `${api}/plaza-demo-rue-des-lilas.svg`);
+    assert.deepEqual(tab.errors, []);
+  });
+
+  it('loads more arguments in one instance without touching the other', async () => {
+    const tab = await open(browser.context, `${server.url}/two.html`);
+    await waitForReady(tab, 2);
+    const count = (host) => tab.evaluate((h) => document.querySelector(h).shadowRoot.querySelectorAll('.plaza-for .plaza-argument').length, host);
+    assert.equal(await count('#left'), 10);
+    await tab.locator('#left .plaza-for button.plaza-more').click();
+    await tab.waitForFunction(() => document.querySelector('#left').shadowRoot.querySelectorAll('.plaza-for .plaza-argument').length === 12);
+    assert.equal(await count('#right'), 10, 'the other instance is unchanged');
+    assert.equal(await tab.locator('#left .plaza-for button.plaza-more').count(), 0, 'no more pages');
+    // Focus follows to the first newly loaded argument.
+    const focused = await tab.evaluate(() => document.querySelector('#left').shadowRoot.activeElement?.textContent ?? '');
+    assert.match(focused, /Stub argument for 11/);
+  });
+
+  for (const [name, pattern] of [
+    ['malformed', /data this page cannot read/],
+    ['wrong-shape', /data this page cannot read/],
+    ['html-500', /server had a problem \(error 500\)/],
+    ['problem-503', /server had a problem \(error 503\)/],
+  ]) {
+    it(`a ${name} answer shows a readable error, and retrying recovers`, async () => {
+      mode = name;
+      const tab = await open(browser.context, `${server.url}/one.html`);
+      const events = await waitForReady(tab, 1);
+      assert.equal(events.find((e) => e.type === 'plaza:ready').detail.state, 'error');
+      assert.ok(events.some((e) => e.type === 'plaza:error'), 'plaza:error is dispatched');
+      const alert = await shadowText(tab, '#w', '[role=alert]');
+      assert.match(alert, pattern);
+      // Chromium logs failed responses itself; besides those, only Plaza's own report.
+      const others = tab.errors.filter((e) => !e.startsWith('Failed to load resource'));
+      assert.ok(others.length > 0 && others.every((e) => e.startsWith('Plaza')), `console: ${tab.errors}`);
+      mode = 'ok';
+      await tab.locator('#w button:has-text("Try again")').click();
+      await tab.waitForFunction(() => document.querySelector('#w').shadowRoot.querySelector('h2'));
+      assert.equal(await shadowText(tab, '#w', 'h2'), DELIBERATION.title.en);
+    });
+  }
+
+  it('an unknown deliberation says so, without a pointless retry button', async () => {
+    const tab = await open(browser.context, `${server.url}/missing.html`);
+    await waitForReady(tab, 1);
+    assert.match(await shadowText(tab, '#w', '[role=alert]'), /does not exist/);
+    assert.equal(await tab.locator('#w button').count(), 0);
+    assert.ok(requests.includes('GET /v1/deliberations/no%20such%2Fplace'), requests.join('\n'));
+  });
+
+  it('an unreachable backend is reported as a connection problem', async () => {
+    const tab = await open(browser.context, `${server.url}/unreachable.html`);
+    await waitForReady(tab, 1);
+    assert.match(await shadowText(tab, '#w', '[role=alert]'), /offline, or the server cannot be reached/);
+  });
+
+  it('refuses image addresses with a script scheme', async () => {
+    mode = 'hostile-image';
+    const tab = await open(browser.context, `${server.url}/one.html`);
+    await waitForReady(tab, 1);
+    assert.match(await shadowText(tab, '#w', '[role=alert]'), /data this page cannot read/);
+  });
+});

@@ -1,0 +1,125 @@
+//! Project automation, run as `cargo xtask <command>` (see `.cargo/config.toml`).
+//! Every command first installs what it needs and is missing, so that a
+//! fresh machine needs nothing but Rust: see DEVELOPERS.md.
+
+mod dist;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const HELP: &str = "\
+Usage: cargo xtask <command>
+
+  demo       build the widget and serve the demo city page (prints its URL)
+  test       run every test: native (cargo test --workspace) and end-to-end
+             (the release build embedded in a city page, in headless Chromium)
+  dist       write the release build to dist/ and print its download size
+  contract   regenerate the JSON Schema and OpenAPI documents of the contract
+  setup      only install the tools the other commands need
+";
+
+/// A failure with a message saying what to do about it.
+pub struct Failure(pub String);
+
+pub type Result<T = ()> = std::result::Result<T, Failure>;
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+/// The repository root (the parent of this crate).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command, echoing it, and fails if it fails.
+pub fn run(command: &mut Command) -> Result {
+    eprintln!("xtask: running {command:?}");
+    let status = command
+        .status()
+        .map_err(|e| Failure(format!("could not start {:?}: {e}", command.get_program())))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Failure(format!(
+            "{:?} failed ({status})",
+            command.get_program()
+        )))
+    }
+}
+
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(),
+        Some("test") => test(),
+        Some("dist") => dist::dist().map(|_| ()),
+        Some("contract") => contract(),
+        Some("setup") => tools::ensure_all(),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(Failure(format!("unknown command {other:?}\n\n{HELP}"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn demo() -> Result {
+    tools::ensure_node()?;
+    let dist = dist::dist()?;
+    let port = std::env::var("PLAZA_DEMO_PORT").unwrap_or_else(|_| "8000".into());
+    println!("\nPlaza demo: http://127.0.0.1:{port}/  (Ctrl-C to stop)\n");
+    run(Command::new("node")
+        .current_dir(root())
+        .arg("tests/e2e/support/static-server.mjs")
+        .arg(&dist)
+        .arg(&port))
+}
+
+fn test() -> Result {
+    tools::ensure_all()?;
+    run(cargo().args(["test", "--workspace", "--locked"]))?;
+    let dist = dist::dist()?;
+    // The end-to-end suite runs last: its summary ends the output.
+    run(Command::new("node")
+        .current_dir(root())
+        .env("PLAZA_DIST", &dist)
+        .env("PLAZA_CHROMIUM", tools::chromium_path())
+        .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+        .arg("tests/e2e/"))
+}
+
+fn contract() -> Result {
+    use plaza_contract::schema::{
+        json_schema, openapi, to_file_text, JSON_SCHEMA_PATH, OPENAPI_PATH,
+    };
+    let dir = root().join("crates/contract");
+    for (path, document) in [(JSON_SCHEMA_PATH, json_schema()), (OPENAPI_PATH, openapi())] {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, to_file_text(&document))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}

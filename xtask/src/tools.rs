@@ -1,0 +1,172 @@
+//! Installs what the build and the tests need, when it is missing. Each
+//! check is cheap, so every command can run them; nothing is reinstalled
+//! when the right version is already there.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::{cargo, root, run, Failure, Result};
+
+/// Pinned: trunk 0.22 needs a newer rustc than the machines' stable.
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The first line a command prints for `--version`, if it runs.
+fn version_of(program: &str) -> Option<String> {
+    let out = Command::new(program).arg("--version").output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+pub fn ensure_all() -> Result {
+    ensure_build_tools()?;
+    ensure_browser()
+}
+
+/// Everything `trunk build --release` needs.
+pub fn ensure_build_tools() -> Result {
+    ensure_wasm_target()?;
+    ensure_trunk()?;
+    ensure_wasm_bindgen()?;
+    ensure_node()
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|_| {
+            Failure(format!(
+                "rustup is not installed, so the {WASM_TARGET} target cannot be added. Install Rust with rustup \
+                 (https://rustup.rs), or use the Debian toolchain route described in DEVELOPERS.md."
+            ))
+        })?;
+    if String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET)
+    {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET])).map_err(|e| {
+        Failure(format!(
+            "{}. Without it the widget cannot be built; see DEVELOPERS.md for an offline route.",
+            e.0
+        ))
+    })
+}
+
+fn ensure_trunk() -> Result {
+    if version_of("trunk").is_some_and(|v| v == format!("trunk {TRUNK_VERSION}")) {
+        return Ok(());
+    }
+    eprintln!("xtask: installing trunk {TRUNK_VERSION} (about 8 minutes on 2 cores, once)");
+    run(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must be exactly it.
+pub fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err(Failure(
+        "Cargo.lock has no wasm-bindgen entry; run `cargo generate-lockfile`".into(),
+    ))
+}
+
+fn ensure_wasm_bindgen() -> Result {
+    let wanted = wasm_bindgen_version()?;
+    if version_of("wasm-bindgen").is_some_and(|v| v == format!("wasm-bindgen {wanted}")) {
+        return Ok(());
+    }
+    eprintln!("xtask: installing wasm-bindgen-cli {wanted} (about 6 minutes, once)");
+    // `--locked` does not resolve for this crate on crates.io; the version pin is what matters.
+    run(cargo().args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &wanted,
+        "--force",
+    ]))
+}
+
+/// Node.js with the npm packages of package.json: wasm-opt (binaryen),
+/// playwright-core and axe-core.
+pub fn ensure_node() -> Result {
+    if version_of("node").is_none() || version_of("npm").is_none() {
+        return Err(Failure(
+            "Node.js and npm are needed (wasm-opt and the browser tests come from npm). \
+             Install them, e.g. `apt-get install nodejs npm`, then run the command again."
+                .into(),
+        ));
+    }
+    let modules = root().join("node_modules");
+    let stamp = modules.join(".package-lock.json");
+    let lock = root().join("package-lock.json");
+    let fresh = match (std::fs::metadata(&stamp), std::fs::metadata(&lock)) {
+        (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
+        _ => false,
+    };
+    if fresh && modules.join(".bin/wasm-opt").exists() {
+        return Ok(());
+    }
+    run(Command::new("npm")
+        .current_dir(root())
+        .args(["ci", "--no-audit", "--no-fund"]))
+}
+
+/// The Chromium the browser tests drive.
+pub fn chromium_path() -> PathBuf {
+    std::env::var_os("PLAZA_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+fn ensure_browser() -> Result {
+    let chromedriver = PathBuf::from("/usr/bin/chromedriver");
+    if chromium_path().exists() && chromedriver.exists() {
+        return Ok(());
+    }
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let sudo = !is_root && version_of("sudo").is_some();
+    if !is_root && !sudo {
+        return Err(Failure(
+            "Chromium is needed for the browser tests. Install Debian's chromium and chromium-driver \
+             (`sudo apt-get install chromium chromium-driver`), or set PLAZA_CHROMIUM to a Chromium binary."
+                .into(),
+        ));
+    }
+    let apt = |args: &[&str]| {
+        let mut c = if sudo {
+            Command::new("sudo")
+        } else {
+            Command::new("apt-get")
+        };
+        if sudo {
+            c.arg("apt-get");
+        }
+        c.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        c
+    };
+    eprintln!("xtask: installing Chromium and ChromeDriver from Debian");
+    run(&mut apt(&["update", "-q"]))?;
+    run(&mut apt(&[
+        "install",
+        "-y",
+        "-q",
+        "chromium",
+        "chromium-driver",
+    ]))
+}
