@@ -15,6 +15,8 @@ Usage: cargo xtask <command>
   test       run every test: native (cargo test --workspace) and end-to-end
              (the release build embedded in a city page, in headless Chromium)
   dist       write the release build to dist/ and print its download size
+  bench      benchmarks (figures, not pass/fail): the counting engine natively
+             and in headless Chromium
   contract   regenerate the JSON Schema and OpenAPI documents of the contract
   setup      only install the tools the other commands need
 ";
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("dist") => dist::dist().map(|_| ()),
         Some("contract") => contract(),
+        Some("bench") => bench(),
         Some("setup") => tools::ensure_all(),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
@@ -106,6 +109,35 @@ fn test() -> Result {
         .env("PLAZA_CHROMIUM", tools::chromium_path())
         .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
         .arg("tests/e2e/"))
+}
+
+/// The counting engine on the 1,041,313-ballot case: natively (grouped and
+/// expanded, time and peak memory), then the wasm build in Chromium.
+fn bench() -> Result {
+    tools::ensure_all()?;
+    eprintln!("xtask: running cargo bench -p plaza-tally --bench scale");
+    let output = cargo()
+        .args(["bench", "-p", "plaza-tally", "--bench", "scale"])
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    print!("{text}");
+    if !output.status.success() {
+        return Err(Failure("the native benchmark failed".into()));
+    }
+    let native_ms = text
+        .lines()
+        .find_map(|l| l.strip_prefix("native_recount_ms="))
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    let dist = dist::dist()?;
+    run(Command::new("node")
+        .current_dir(root())
+        .env("PLAZA_DIST", &dist)
+        .env("PLAZA_CHROMIUM", tools::chromium_path())
+        .env("PLAZA_NATIVE_RECOUNT_MS", native_ms)
+        .arg("tests/bench/recount-in-browser.mjs"))
 }
 
 fn contract() -> Result {

@@ -60,6 +60,7 @@ fn main() {
         "(each scenario in its own process; times are medians of several parse + count runs)\n"
     );
     let mut rows = Vec::new();
+    let mut recount_ms = f64::NAN;
     for scenario in &SCENARIOS {
         let output = Command::new(&exe)
             .env(CHILD_ENV, scenario.name)
@@ -84,6 +85,9 @@ fn main() {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(f64::NAN)
         };
+        if scenario.name == "grouped" {
+            recount_ms = field("recount_ms");
+        }
         rows.push((
             scenario,
             field("entries"),
@@ -133,6 +137,11 @@ fn main() {
     println!(
         "peak (all): highest resident memory of the whole process, document generation included"
     );
+    println!(
+        "\nre-count as the browser does it (run_case_json: parse, count, result JSON), grouped: {recount_ms:.1} ms"
+    );
+    // Read by `cargo xtask bench` to compare with the same call in Chromium.
+    println!("native_recount_ms={recount_ms:.2}");
     if !all_met {
         println!("\nsome targets were missed");
     }
@@ -200,8 +209,20 @@ fn child(scenario: &str) {
         total_times.push(done - start);
     }
     let peak_mb = status_kb("VmHWM:") / 1024.0;
+    // What a browser runs to re-count (parse, count, and the result as JSON
+    // text), timed the same way as the wasm build in `cargo xtask bench`.
+    let recount_times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let json = plaza_tally::run_case_json(&document);
+            let elapsed = start.elapsed();
+            assert!(json.contains("BETSY HODGES"));
+            elapsed
+        })
+        .collect();
     println!(
-        "RESULT entries={entries} json_mb={:.1} parse_ms={:.2} count_ms={:.2} total_ms={:.2} peak_mb={peak_mb:.1} process_peak_mb={:.1} runs={runs}",
+        "RESULT recount_ms={:.2} entries={entries} json_mb={:.1} parse_ms={:.2} count_ms={:.2} total_ms={:.2} peak_mb={peak_mb:.1} process_peak_mb={:.1} runs={runs}",
+        median(recount_times),
         document.len() as f64 / 1e6,
         median(parse_times),
         median(count_times),
