@@ -1,29 +1,46 @@
-//! The HTTP backend: contract v1 over `fetch`, with a timeout, bearer
-//! tokens, idempotency keys, and problem+json answers turned into
-//! [`BackendError`]s.
+//! The HTTP backend: contract v1 over `fetch`, with a timeout, retries with
+//! backoff, bearer tokens, idempotency keys, and problem+json answers turned
+//! into [`BackendError`]s.
+//!
+//! Identity: a `participant-token` from the host page is used as is.
+//! Otherwise the first call that needs an identity creates an anonymous
+//! participant (`POST /v1/participants`) and keeps its token per backend
+//! (API base URL) in `localStorage` when allowed, in page memory otherwise;
+//! every instance on the page shares it.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder};
 use plaza_contract::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{checked_deliberation, Api, ApiResult, ArgumentQuery, BackendError};
+use super::{checked_deliberation, retry, Api, ApiResult, ArgumentQuery, BackendError, KeyValue};
 
-/// How long a request may take before the resident is told.
+/// How long a request may take before it counts as failed.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+
+type TokenFuture = Shared<LocalBoxFuture<'static, Result<String, BackendError>>>;
+
+thread_local! {
+    /// Anonymous participants being created, per backend, so that instances
+    /// starting together share one identity instead of making several.
+    static CREATING: RefCell<HashMap<String, TokenFuture>> = RefCell::new(HashMap::new());
+}
 
 #[derive(Clone)]
 pub struct HttpBackend {
     /// Absolute base URL ending in `/v1`, without a trailing slash.
     base: String,
-    token: Option<String>,
+    /// A token the host page signed for its resident, if any.
+    host_token: Option<String>,
     timeout_ms: u32,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Method {
     Get,
     Post,
@@ -31,17 +48,39 @@ enum Method {
     Delete,
 }
 
+/// Which identity a call sends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    /// None: the call is the same for everyone.
+    Anonymous,
+    /// The participant's token if there is one (to see their own reactions).
+    IfKnown,
+    /// A token, creating an anonymous participant if needed.
+    Required,
+}
+
+/// One attempt's outcome (the body of a 2xx answer, or the error), with
+/// the server's `Retry-After` in seconds.
+struct Attempt {
+    result: ApiResult<String>,
+    retry_after_s: Option<u32>,
+}
+
 /// Percent-encodes an id or parameter for use in a URL.
 fn enc(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))
 }
 
+fn token_key(base: &str) -> String {
+    format!("plaza:token:v1:{base}")
+}
+
 impl HttpBackend {
-    pub fn new(base: String, token: Option<String>) -> Self {
+    pub fn new(base: String, host_token: Option<String>) -> Self {
         let base = base.trim_end_matches('/').to_owned();
         Self {
             base,
-            token,
+            host_token,
             timeout_ms: DEFAULT_TIMEOUT_MS,
         }
     }
@@ -65,15 +104,113 @@ impl HttpBackend {
         url
     }
 
-    async fn call<T: DeserializeOwned>(
+    fn stored_token(&self) -> Option<String> {
+        KeyValue::open().get(&token_key(&self.base))
+    }
+
+    /// The anonymous token, created once for all instances using this backend.
+    async fn anonymous_token(&self) -> ApiResult<String> {
+        if let Some(token) = self.stored_token() {
+            return Ok(token);
+        }
+        let creating = CREATING.with(|c| {
+            c.borrow_mut()
+                .entry(self.base.clone())
+                .or_insert_with(|| {
+                    let this = self.clone();
+                    async move {
+                        let url = this.url("/participants", &[]);
+                        let text = this
+                            .attempt(Method::Post, &url, Some("{}".to_owned()), None, None)
+                            .await
+                            .result?;
+                        let created: ParticipantToken = parse(&text)?;
+                        KeyValue::open().set(&token_key(&this.base), &created.token);
+                        Ok(created.token)
+                    }
+                    .boxed_local()
+                    .shared()
+                })
+                .clone()
+        });
+        let result = creating.await;
+        CREATING.with(|c| c.borrow_mut().remove(&self.base));
+        result
+    }
+
+    async fn token(&self, auth: Auth) -> ApiResult<Option<String>> {
+        if let Some(token) = &self.host_token {
+            return Ok(Some(token.clone()));
+        }
+        match auth {
+            Auth::Anonymous => Ok(None),
+            Auth::IfKnown => Ok(self.stored_token()),
+            Auth::Required => self.anonymous_token().await.map(Some),
+        }
+    }
+
+    /// Sends a request, retrying transient failures, and renewing an
+    /// anonymous token the server no longer knows (a reset backend).
+    /// Not generic, so that this logic exists once in the download.
+    async fn call(
         &self,
         method: Method,
         url: &str,
-        body: Option<&impl Serialize>,
+        body: Option<String>,
         idempotency_key: Option<&str>,
-    ) -> ApiResult<T> {
-        let controller =
-            web_sys::AbortController::new().map_err(|e| BackendError::Offline(format!("{e:?}")))?;
+        auth: Auth,
+    ) -> ApiResult<String> {
+        let mut renewed = false;
+        let mut attempt_no = 0;
+        loop {
+            let (error, retry_after_s, token) = match self.token(auth).await {
+                Err(e) => (e, None, None),
+                Ok(token) => {
+                    let attempt = self
+                        .attempt(method, url, body.clone(), idempotency_key, token.as_deref())
+                        .await;
+                    match attempt.result {
+                        Ok(value) => return Ok(value),
+                        Err(e) => (e, attempt.retry_after_s, token),
+                    }
+                }
+            };
+            if error.status() == Some(401)
+                && token.is_some()
+                && self.host_token.is_none()
+                && !renewed
+            {
+                // The backend forgot this participant: start again as a new one.
+                KeyValue::open().remove(&token_key(&self.base));
+                renewed = true;
+                continue;
+            }
+            match retry::delay_ms(attempt_no, &error, retry_after_s, js_sys::Math::random()) {
+                Some(wait) => {
+                    gloo_timers::future::TimeoutFuture::new(wait).await;
+                    attempt_no += 1;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<String>,
+        idempotency_key: Option<&str>,
+        token: Option<&str>,
+    ) -> Attempt {
+        let fail = |e: BackendError| Attempt {
+            result: Err(e),
+            retry_after_s: None,
+        };
+        let controller = match web_sys::AbortController::new() {
+            Ok(c) => c,
+            Err(e) => return fail(BackendError::Offline(format!("{e:?}"))),
+        };
         let timed_out = Rc::new(Cell::new(false));
         let _timer = {
             let (controller, timed_out) = (controller.clone(), timed_out.clone());
@@ -91,46 +228,54 @@ impl HttpBackend {
         }
         .header("Accept", "application/json, application/problem+json")
         .abort_signal(Some(&signal));
-        if let Some(token) = &self.token {
+        if let Some(token) = token {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         }
         if let Some(key) = idempotency_key {
             builder = builder.header("Idempotency-Key", key);
         }
         let request = match body {
-            Some(body) => {
-                let text = serde_json::to_string(body)
-                    .map_err(|e| BackendError::Unreadable(e.to_string()))?;
-                builder
-                    .header("Content-Type", "application/json")
-                    .body(text)
-                    .map_err(|e| BackendError::Offline(e.to_string()))?
-            }
-            None => builder
-                .build()
-                .map_err(|e| BackendError::Offline(e.to_string()))?,
+            Some(text) => builder
+                .header("Content-Type", "application/json")
+                .body(text),
+            None => builder.build(),
+        };
+        let request = match request {
+            Ok(r) => r,
+            Err(e) => return fail(BackendError::Offline(e.to_string())),
         };
         let response = match request.send().await {
             Ok(r) => r,
-            Err(_) if timed_out.get() => return Err(BackendError::Timeout(self.timeout_ms)),
-            Err(e) => return Err(BackendError::Offline(e.to_string())),
+            Err(_) if timed_out.get() => return fail(BackendError::Timeout(self.timeout_ms)),
+            Err(e) => return fail(BackendError::Offline(e.to_string())),
         };
         let status = response.status();
+        let retry_after_s = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.trim().parse().ok());
         let text = match response.text().await {
             Ok(t) => t,
-            Err(_) if timed_out.get() => return Err(BackendError::Timeout(self.timeout_ms)),
-            Err(e) => return Err(BackendError::Offline(e.to_string())),
+            Err(_) if timed_out.get() => return fail(BackendError::Timeout(self.timeout_ms)),
+            Err(e) => return fail(BackendError::Offline(e.to_string())),
         };
-        decode(status, &text)
+        Attempt {
+            result: outcome(status, text),
+            retry_after_s,
+        }
     }
 
     async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, Option<&str>)],
+        auth: Auth,
     ) -> ApiResult<T> {
-        self.call(Method::Get, &self.url(path, query), None::<&()>, None)
-            .await
+        parse(
+            &self
+                .call(Method::Get, &self.url(path, query), None, None, auth)
+                .await?,
+        )
     }
 
     async fn send<T: DeserializeOwned>(
@@ -140,34 +285,54 @@ impl HttpBackend {
         body: Option<&impl Serialize>,
         key: Option<&str>,
     ) -> ApiResult<T> {
-        self.call(method, &self.url(path, &[]), body, key).await
+        let body = match body {
+            Some(b) => Some(
+                serde_json::to_string(b).map_err(|e| BackendError::Unreadable(e.to_string()))?,
+            ),
+            None => None,
+        };
+        parse(
+            &self
+                .call(method, &self.url(path, &[]), body, key, Auth::Required)
+                .await?,
+        )
     }
 }
 
-/// Turns a status and body into the contract value or an error. Pure, so
-/// that every malformed answer can be tested natively.
-pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> ApiResult<T> {
+/// A success body, or the error an error answer describes.
+fn outcome(status: u16, body: String) -> ApiResult<String> {
     if (200..300).contains(&status) {
-        return serde_json::from_str(body).map_err(|e| BackendError::Unreadable(e.to_string()));
+        return Ok(body);
     }
-    match serde_json::from_str::<Problem>(body) {
+    match serde_json::from_str::<Problem>(&body) {
         Ok(problem) => Err(BackendError::Problem(Problem { status, ..problem })),
         Err(_) => Err(BackendError::Status(status)),
     }
 }
 
+fn parse<T: DeserializeOwned>(body: &str) -> ApiResult<T> {
+    serde_json::from_str(body).map_err(|e| BackendError::Unreadable(e.to_string()))
+}
+
+/// Turns a status and body into the contract value or an error. Pure, so
+/// that every malformed answer can be tested natively.
+pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> ApiResult<T> {
+    parse(&outcome(status, body.to_owned())?)
+}
+
 impl Api for HttpBackend {
     async fn capabilities(&self) -> ApiResult<Capabilities> {
-        self.get("", &[]).await
+        self.get("", &[], Auth::Anonymous).await
     }
 
     async fn deliberations(&self, cursor: Option<&str>) -> ApiResult<Page<DeliberationSummary>> {
-        self.get("/deliberations", &[("cursor", cursor)]).await
+        self.get("/deliberations", &[("cursor", cursor)], Auth::Anonymous)
+            .await
     }
 
     async fn deliberation(&self, id: &str) -> ApiResult<Deliberation> {
         let d = self
-            .get(&format!("/deliberations/{}", enc(id)), &[])
+            .get(&format!("/deliberations/{}", enc(id)), &[], Auth::Anonymous)
             .await?;
         checked_deliberation(id, d)
     }
@@ -183,7 +348,7 @@ impl Api for HttpBackend {
             ("sort", Some(query.sort.as_str())),
             ("cursor", query.cursor.as_deref()),
         ];
-        self.get(&path, &params).await
+        self.get(&path, &params, Auth::IfKnown).await
     }
 
     async fn create_argument(
@@ -200,6 +365,7 @@ impl Api for HttpBackend {
         self.get(
             &format!("/arguments/{}/comments", enc(argument_id)),
             &[("cursor", cursor)],
+            Auth::IfKnown,
         )
         .await
     }
@@ -242,6 +408,7 @@ impl Api for HttpBackend {
         self.get(
             &format!("/deliberations/{}/proposals", enc(deliberation_id)),
             &[("cursor", cursor)],
+            Auth::IfKnown,
         )
         .await
     }
@@ -257,7 +424,8 @@ impl Api for HttpBackend {
     }
 
     async fn poll(&self, poll_id: &str) -> ApiResult<Poll> {
-        self.get(&format!("/polls/{}", enc(poll_id)), &[]).await
+        self.get(&format!("/polls/{}", enc(poll_id)), &[], Auth::Anonymous)
+            .await
     }
 
     async fn cast_ballot(
@@ -272,7 +440,11 @@ impl Api for HttpBackend {
 
     async fn my_ballot(&self, poll_id: &str) -> ApiResult<Option<MyBallot>> {
         match self
-            .get(&format!("/polls/{}/ballot", enc(poll_id)), &[])
+            .get(
+                &format!("/polls/{}/ballot", enc(poll_id)),
+                &[],
+                Auth::Required,
+            )
             .await
         {
             Ok(ballot) => Ok(Some(ballot)),

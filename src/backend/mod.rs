@@ -6,6 +6,7 @@
 mod error;
 pub mod http;
 pub mod local;
+mod retry;
 mod storage;
 
 pub use error::BackendError;

@@ -29,6 +29,9 @@ const ARGUMENTS = ['for', 'against'].flatMap((stance) => Array.from({ length: 12
 /** What the stub does next, per test. */
 let mode = 'ok';
 let requests = [];
+let authorizations = [];
+/** Paths that already failed once, for the 'flaky' mode. */
+let failedOnce = new Set();
 
 function send(res, status, body, type = 'application/json') {
   res.writeHead(status, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' });
@@ -38,9 +41,17 @@ function send(res, status, body, type = 'application/json') {
 function stub(req, res) {
   const url = new URL(req.url, 'http://stub');
   requests.push(`${req.method} ${url.pathname}${url.search}`);
+  // CORS preflights never carry credentials; record what the real requests send.
+  // (Images the page loads from the backend are not API calls either.)
+  if (req.method !== 'OPTIONS' && !url.pathname.endsWith('.svg')) authorizations.push(req.headers.authorization ?? null);
   if (req.method === 'OPTIONS') {
     res.writeHead(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*' });
     return res.end();
+  }
+  if (mode === 'flaky' && !failedOnce.has(url.pathname + url.search)) {
+    failedOnce.add(url.pathname + url.search);
+    res.setHeader('Retry-After', '1');
+    return send(res, 429, { type: 'about:blank', title: 'Slow down', status: 429, code: 'rate_limited' }, 'application/problem+json');
   }
   if (mode === 'malformed') return send(res, 200, '{"id": "rue-des-lilas", "title": ');
   if (mode === 'wrong-shape') return send(res, 200, { id: DELIBERATION.id, title: 'not a language map', phases: 3 });
@@ -84,6 +95,8 @@ describe('the HTTP backend', () => {
       '/one.html': page(cityPage(widget('w'))),
       '/two.html': page(cityPage(widget('left') + widget('right'))),
       '/missing.html': page(cityPage(widget('w', 'no such/place'))),
+      '/signed.html': page(cityPage(
+        `<plaza-deliberation id="w" api="${api}" deliberation="${DELIBERATION.id}" participant-token="v1.resident-42.signature"></plaza-deliberation>`)),
     });
   });
   after(async () => {
@@ -92,7 +105,7 @@ describe('the HTTP backend', () => {
     backend?.closeAllConnections();
     await new Promise((r) => backend?.close(r));
   });
-  beforeEach(() => { mode = 'ok'; requests = []; });
+  beforeEach(() => { mode = 'ok'; requests = []; authorizations = []; failedOnce = new Set(); });
 
   it('renders the deliberation and arguments the backend sends', async () => {
     const tab = await open(browser.context, `${server.url}/one.html`);
@@ -143,6 +156,28 @@ describe('the HTTP backend', () => {
       assert.equal(await shadowText(tab, '#w', 'h2'), DELIBERATION.title.en);
     });
   }
+
+  it('retries a transient failure, honouring Retry-After, before the resident sees an error', async () => {
+    mode = 'flaky';
+    const tab = await open(browser.context, `${server.url}/one.html`);
+    const events = await waitForReady(tab, 1);
+    assert.equal(events.find((e) => e.type === 'plaza:ready').detail.state, 'loaded');
+    assert.equal(await shadowText(tab, '#w', 'h2'), DELIBERATION.title.en);
+    const deliberationCalls = requests.filter((r) => r === 'GET /v1/deliberations/rue-des-lilas');
+    assert.equal(deliberationCalls.length, 2, requests.join('\n'));
+  });
+
+  it('sends no identity on public reads, and the host page’s signed token when it gives one', async () => {
+    const anonymous = await open(browser.context, `${server.url}/one.html`);
+    await waitForReady(anonymous, 1);
+    assert.ok(authorizations.every((a) => a === null), `anonymous reads: ${authorizations}`);
+    authorizations = [];
+    const signed = await open(browser.context, `${server.url}/signed.html`);
+    await waitForReady(signed, 1);
+    assert.ok(authorizations.length >= 3);
+    assert.ok(authorizations.every((a) => a === 'Bearer v1.resident-42.signature'), `${authorizations}`);
+    assert.deepEqual(await signed.evaluate(() => document.cookie), '');
+  });
 
   it('an unknown deliberation says so, without a pointless retry button', async () => {
     const tab = await open(browser.context, `${server.url}/missing.html`);
