@@ -460,13 +460,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn success_bodies_decode_to_contract_values() {
+    fn success_bodies_decode_to_contract_values() -> ApiResult<()> {
         let caps: Capabilities = decode(
             200,
             r#"{"contract":"plaza/1","features":["arguments"],"locales":["en"]}"#,
-        )
-        .unwrap();
+        )?;
         assert_eq!(caps.contract, "plaza/1");
+        Ok(())
     }
 
     #[test]

@@ -138,18 +138,18 @@ mod tests {
         );
         assert_eq!(lang.as_deref(), Some("fr"));
         assert_eq!(
-            config.unwrap(),
-            InstanceConfig {
+            config,
+            Ok(InstanceConfig {
                 api: ApiTarget::Http("https://city.example/plaza/v1".into()),
                 deliberation: "parc-nord".into(),
                 lang: Some("fr".into()),
                 participant_token: None,
-            }
+            })
         );
     }
 
     #[test]
-    fn the_data_attribute_form() {
+    fn the_data_attribute_form() -> Result<(), ConfigError> {
         let (_, config) = read(
             false,
             &[
@@ -158,10 +158,11 @@ mod tests {
                 ("data-participant-token", "abc"),
             ],
         );
-        let config = config.unwrap();
+        let config = config?;
         assert_eq!(config.api, ApiTarget::Local);
         assert_eq!(config.participant_token.as_deref(), Some("abc"));
         assert_eq!(config.lang, None);
+        Ok(())
     }
 
     #[test]

@@ -48,7 +48,7 @@ mod tests {
     fn demo() -> Deliberation {
         let seed: Seed =
             serde_json::from_str(include_str!("../../crates/contract/demo/plaza-demo.json"))
-                .unwrap();
+                .unwrap_or_else(|e| panic!("the demo seed decodes: {e}"));
         seed.deliberations[0].deliberation.clone()
     }
 

@@ -54,8 +54,13 @@ impl Timestamp {
         (num(0, 4) as i32, num(5, 7), num(8, 10))
     }
 
-    /// The UTC timestamp of an instant, with millisecond precision.
+    /// The UTC timestamp of an instant, with millisecond precision, within
+    /// the years 0000–9999 that RFC 3339 can write (a broken clock gives a
+    /// wrong date, never an invalid timestamp).
     pub fn from_unix_millis(millis: i64) -> Self {
+        const FIRST: i64 = -62_167_219_200_000; // 0000-01-01T00:00:00Z
+        const LAST: i64 = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+        let millis = millis.clamp(FIRST, LAST);
         let days = millis.div_euclid(86_400_000);
         let ms_of_day = millis.rem_euclid(86_400_000);
         let (year, month, day) = civil_from_days(days);
@@ -135,5 +140,9 @@ mod tests {
             Timestamp::from_unix_millis(951_782_400_000).as_str(),
             "2000-02-29T00:00:00.000Z"
         );
+        for extreme in [i64::MIN, i64::MAX] {
+            let ts = Timestamp::from_unix_millis(extreme);
+            assert!(Timestamp::try_from(ts.as_str()).is_ok(), "{ts}");
+        }
     }
 }

@@ -518,9 +518,13 @@ mod tests {
 
     const DEMO: &str = include_str!("../../../crates/contract/demo/plaza-demo.json");
 
+    fn seed() -> Seed {
+        serde_json::from_str(DEMO).unwrap_or_else(|e| panic!("the demo seed decodes: {e}"))
+    }
+
     fn state() -> LocalState {
-        let seed: Seed = serde_json::from_str(DEMO).unwrap();
-        LocalState::from_seed(seed, "me".into()).unwrap()
+        LocalState::from_seed(seed(), "me".into())
+            .unwrap_or_else(|p| panic!("the demo seed is consistent: {p:?}"))
     }
 
     fn now() -> Timestamp {
@@ -537,8 +541,8 @@ mod tests {
     }
 
     #[test]
-    fn the_demo_deliberation_has_derived_counts() {
-        let d = state().deliberation("rue-des-lilas").unwrap();
+    fn the_demo_deliberation_has_derived_counts() -> Result<(), Problem> {
+        let d = state().deliberation("rue-des-lilas")?;
         assert_eq!(
             (
                 d.counts.arguments_for,
@@ -548,10 +552,11 @@ mod tests {
             (8, 8, 4)
         );
         assert!(d.counts.participants > 10);
+        Ok(())
     }
 
     #[test]
-    fn unknown_ids_are_not_found() {
+    fn unknown_ids_are_not_found() -> Result<(), Problem> {
         let s = state();
         assert_eq!(
             s.deliberation("nope").unwrap_err().code,
@@ -562,36 +567,31 @@ mod tests {
             ProblemCode::NotFound
         );
         assert_eq!(s.poll("nope").unwrap_err().code, ProblemCode::NotFound);
+        Ok(())
     }
 
     #[test]
-    fn arguments_are_filtered_sorted_and_paginated() {
+    fn arguments_are_filtered_sorted_and_paginated() -> Result<(), Problem> {
         let s = state();
-        let page1 = s
-            .arguments(
-                "rue-des-lilas",
-                Some(Stance::For),
-                ArgumentSort::Helpful,
-                None,
-            )
-            .unwrap();
+        let page1 = s.arguments(
+            "rue-des-lilas",
+            Some(Stance::For),
+            ArgumentSort::Helpful,
+            None,
+        )?;
         assert!(page1.items.iter().all(|a| a.stance == Stance::For));
         let helpful: Vec<u32> = page1.items.iter().map(|a| a.reactions.helpful).collect();
         assert!(helpful.windows(2).all(|w| w[0] >= w[1]), "{helpful:?}");
         assert_eq!(page1.next_cursor, None);
 
-        let all = s
-            .arguments("rue-des-lilas", None, ArgumentSort::Recent, None)
-            .unwrap();
+        let all = s.arguments("rue-des-lilas", None, ArgumentSort::Recent, None)?;
         assert_eq!(all.items.len(), PAGE_SIZE);
-        let rest = s
-            .arguments(
-                "rue-des-lilas",
-                None,
-                ArgumentSort::Recent,
-                all.next_cursor.as_deref(),
-            )
-            .unwrap();
+        let rest = s.arguments(
+            "rue-des-lilas",
+            None,
+            ArgumentSort::Recent,
+            all.next_cursor.as_deref(),
+        )?;
         assert_eq!(rest.items.len(), 16 - PAGE_SIZE);
         assert_eq!(rest.next_cursor, None);
         let times: Vec<i64> = all
@@ -601,79 +601,72 @@ mod tests {
             .map(|a| a.created_at.unix_millis())
             .collect();
         assert!(times.windows(2).all(|w| w[0] >= w[1]));
+        Ok(())
     }
 
     #[test]
-    fn a_malformed_cursor_is_a_validation_error() {
+    fn a_malformed_cursor_is_a_validation_error() -> Result<(), Problem> {
         let e = state()
             .arguments("rue-des-lilas", None, ArgumentSort::Recent, Some("abc"))
             .unwrap_err();
         assert_eq!(e.code, ProblemCode::ValidationFailed);
-        let past_end = state()
-            .arguments("rue-des-lilas", None, ArgumentSort::Recent, Some("999"))
-            .unwrap();
+        let past_end =
+            state().arguments("rue-des-lilas", None, ArgumentSort::Recent, Some("999"))?;
         assert!(past_end.items.is_empty());
+        Ok(())
     }
 
     #[test]
-    fn a_new_argument_is_stored_and_counted() {
+    fn a_new_argument_is_stored_and_counted() -> Result<(), Problem> {
         let mut s = state();
-        let a = s
-            .create_argument("rue-des-lilas", &new_argument("  Too expensive.  "), now())
-            .unwrap();
+        let a = s.create_argument("rue-des-lilas", &new_argument("  Too expensive.  "), now())?;
         assert_eq!(a.text.as_deref(), Some("Too expensive."));
-        let d = s.deliberation("rue-des-lilas").unwrap();
+        let d = s.deliberation("rue-des-lilas")?;
         assert_eq!(d.counts.arguments_against, 9);
-        let recent = s
-            .arguments(
-                "rue-des-lilas",
-                Some(Stance::Against),
-                ArgumentSort::Recent,
-                None,
-            )
-            .unwrap();
+        let recent = s.arguments(
+            "rue-des-lilas",
+            Some(Stance::Against),
+            ArgumentSort::Recent,
+            None,
+        )?;
         assert_eq!(recent.items[0].id, a.id);
+        Ok(())
     }
 
     #[test]
-    fn invalid_arguments_are_refused_with_field_errors() {
+    fn invalid_arguments_are_refused_with_field_errors() -> Result<(), Problem> {
         let mut s = state();
         let e = s
             .create_argument("rue-des-lilas", &new_argument("   "), now())
             .unwrap_err();
         assert_eq!(e.code, ProblemCode::ValidationFailed);
         assert_eq!(e.errors[0].field, "text");
-        assert_eq!(
-            s.deliberation("rue-des-lilas")
-                .unwrap()
-                .counts
-                .arguments_against,
-            8
-        );
+        assert_eq!(s.deliberation("rue-des-lilas")?.counts.arguments_against, 8);
+        Ok(())
     }
 
     #[test]
-    fn reactions_are_idempotent() {
+    fn reactions_are_idempotent() -> Result<(), Problem> {
         let mut s = state();
         let before = s
-            .arguments("rue-des-lilas", None, ArgumentSort::Recent, None)
-            .unwrap()
+            .arguments("rue-des-lilas", None, ArgumentSort::Recent, None)?
             .items[0]
             .clone();
         let id = before.id.as_str();
-        let once = s.set_reaction(id, ReactionKind::Helpful, true).unwrap();
-        let twice = s.set_reaction(id, ReactionKind::Helpful, true).unwrap();
+        let once = s.set_reaction(id, ReactionKind::Helpful, true)?;
+        let twice = s.set_reaction(id, ReactionKind::Helpful, true)?;
         assert_eq!(once, twice);
         assert_eq!(once.reactions.helpful, before.reactions.helpful + 1);
         assert_eq!(once.my_reactions, [ReactionKind::Helpful]);
-        s.set_reaction(id, ReactionKind::Helpful, false).unwrap();
-        let gone = s.set_reaction(id, ReactionKind::Helpful, false).unwrap();
+        s.set_reaction(id, ReactionKind::Helpful, false)?;
+        let gone = s.set_reaction(id, ReactionKind::Helpful, false)?;
         assert_eq!(gone.reactions.helpful, before.reactions.helpful);
         assert!(gone.my_reactions.is_empty());
+        Ok(())
     }
 
     #[test]
-    fn comments_thread_under_known_parents_only() {
+    fn comments_thread_under_known_parents_only() -> Result<(), Problem> {
         let mut s = state();
         let c = NewComment {
             text: "Which study?".into(),
@@ -681,7 +674,7 @@ mod tests {
             lang: None,
             display_name: None,
         };
-        let made = s.create_comment("arg-10", &c, now()).unwrap();
+        let made = s.create_comment("arg-10", &c, now())?;
         assert_eq!(made.parent_id.as_deref(), Some("com-01"));
         let bad = NewComment {
             parent_id: Some("com-03".into()),
@@ -691,11 +684,12 @@ mod tests {
             s.create_comment("arg-10", &bad, now()).unwrap_err().code,
             ProblemCode::ValidationFailed
         );
-        assert_eq!(s.comments("arg-10", None).unwrap().items.len(), 3);
+        assert_eq!(s.comments("arg-10", None)?.items.len(), 3);
+        Ok(())
     }
 
     #[test]
-    fn ballots_respect_the_poll_status_and_the_last_one_counts() {
+    fn ballots_respect_the_poll_status_and_the_last_one_counts() -> Result<(), Problem> {
         let mut s = state();
         let b = BallotSubmission {
             ranking: vec!["shared-street".into(), "full-plaza".into()],
@@ -706,13 +700,17 @@ mod tests {
                 .code,
             ProblemCode::PollNotOpen
         );
-        s.deliberations[0].poll.as_mut().unwrap().status = PollStatus::Open;
-        s.cast_ballot("rue-des-lilas-design", &b, now()).unwrap();
+        if let Some(poll) = s.deliberations[0].poll.as_mut() {
+            poll.status = PollStatus::Open;
+        }
+        s.cast_ballot("rue-des-lilas-design", &b, now())?;
         let b2 = BallotSubmission {
             ranking: vec!["full-plaza".into()],
         };
-        let receipt = s.cast_ballot("rue-des-lilas-design", &b2, now()).unwrap();
-        let mine = s.my_ballot("rue-des-lilas-design").unwrap().unwrap();
+        let receipt = s.cast_ballot("rue-des-lilas-design", &b2, now())?;
+        let Some(mine) = s.my_ballot("rue-des-lilas-design")? else {
+            panic!("the ballot is kept")
+        };
         assert_eq!((mine.ranking, mine.receipt), (b2.ranking, receipt));
         let dup = BallotSubmission {
             ranking: vec!["full-plaza".into(), "full-plaza".into()],
@@ -723,17 +721,15 @@ mod tests {
                 .code,
             ProblemCode::ValidationFailed
         );
+        Ok(())
     }
 
     #[test]
-    fn idempotency_keys_replay_or_refuse() {
+    fn idempotency_keys_replay_or_refuse() -> Result<(), Problem> {
         let mut s = state();
-        assert_eq!(s.replay("k1", "body-a").unwrap(), None);
+        assert_eq!(s.replay("k1", "body-a")?, None);
         s.remember("k1", "body-a", "{\"id\":1}".into());
-        assert_eq!(
-            s.replay("k1", "body-a").unwrap().as_deref(),
-            Some("{\"id\":1}")
-        );
+        assert_eq!(s.replay("k1", "body-a")?.as_deref(), Some("{\"id\":1}"));
         assert_eq!(
             s.replay("k1", "body-b").unwrap_err().code,
             ProblemCode::IdempotencyKeyReused
@@ -742,26 +738,24 @@ mod tests {
             s.remember(&format!("k{}", i + 2), "x", String::new());
         }
         assert_eq!(s.replays.len(), MAX_REPLAYS);
-        assert_eq!(
-            s.replay("k1", "body-a").unwrap(),
-            None,
-            "oldest keys are forgotten"
-        );
+        assert_eq!(s.replay("k1", "body-a")?, None, "oldest keys are forgotten");
+        Ok(())
     }
 
     #[test]
-    fn state_survives_serialization() {
+    fn state_survives_serialization() -> Result<(), Problem> {
         let mut s = state();
-        s.set_reaction("arg-01", ReactionKind::ChangedMyMind, true)
-            .unwrap();
-        let text = serde_json::to_string(&s).unwrap();
-        assert_eq!(serde_json::from_str::<LocalState>(&text).unwrap(), s);
+        s.set_reaction("arg-01", ReactionKind::ChangedMyMind, true)?;
+        let text = serde_json::to_string(&s).unwrap_or_default();
+        assert_eq!(serde_json::from_str::<LocalState>(&text).ok(), Some(s));
+        Ok(())
     }
 
     #[test]
-    fn inconsistent_seeds_are_refused() {
-        let mut seed: Seed = serde_json::from_str(DEMO).unwrap();
+    fn inconsistent_seeds_are_refused() -> Result<(), Problem> {
+        let mut seed = seed();
         seed.deliberations[0].comments[0].argument_id = "missing".into();
         assert!(LocalState::from_seed(seed, "me".into()).is_err());
+        Ok(())
     }
 }
