@@ -94,6 +94,28 @@ describe('the demo city page', () => {
     assert.deepEqual(tab.errors, []);
   });
 
+  it('on a phone-sized screen, stacks the two sides and fits the width', async () => {
+    const tab = await open(browser.context, `${server.url}/`);
+    await tab.setViewportSize({ width: 360, height: 740 });
+    await waitForReady(tab, 2);
+    for (const host of ['plaza-deliberation', '[data-plaza-deliberation]']) {
+      const layout = await tab.evaluate((h) => {
+        const root = document.querySelector(h).shadowRoot;
+        const box = (sel) => root.querySelector(sel).getBoundingClientRect();
+        const widget = root.querySelector('.plaza-root');
+        return {
+          stacked: box('.plaza-against').top >= box('.plaza-for').bottom,
+          sameColumn: Math.abs(box('.plaza-against').left - box('.plaza-for').left) < 1,
+          overflow: widget.scrollWidth - widget.clientWidth,
+          width: widget.getBoundingClientRect().width,
+        };
+      }, host);
+      assert.ok(layout.stacked && layout.sameColumn, `${host}: ${JSON.stringify(layout)}`);
+      assert.ok(layout.overflow <= 0, `${host} overflows by ${layout.overflow}px`);
+      assert.ok(layout.width <= 360, `${host} is ${layout.width}px wide`);
+    }
+  });
+
   it('has no accessibility violations (axe-core, WCAG 2.2 AA and best practices)', async () => {
     const tab = await open(browser.context, `${server.url}/`);
     await waitForReady(tab, 2);

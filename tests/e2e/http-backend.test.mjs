@@ -124,7 +124,9 @@ describe('the HTTP backend', () => {
     await waitForReady(tab, 2);
     const count = (host) => tab.evaluate((h) => document.querySelector(h).shadowRoot.querySelectorAll('.plaza-for .plaza-argument').length, host);
     assert.equal(await count('#left'), 10);
-    await tab.locator('#left .plaza-for button.plaza-more').click();
+    // With the keyboard, as many residents do.
+    await tab.locator('#left .plaza-for button.plaza-more').focus();
+    await tab.keyboard.press('Enter');
     await tab.waitForFunction(() => document.querySelector('#left').shadowRoot.querySelectorAll('.plaza-for .plaza-argument').length === 12);
     assert.equal(await count('#right'), 10, 'the other instance is unchanged');
     assert.equal(await tab.locator('#left .plaza-for button.plaza-more').count(), 0, 'no more pages');
