@@ -15,7 +15,9 @@ pub mod i18n;
 pub mod state;
 
 /// Starts Plaza on the page, once: mounts every host element now and
-/// watches for more. `stylesheet_url` is `plaza.css` next to `plaza.js`.
-pub fn start(stylesheet_url: String) {
-    embed::start(stylesheet_url);
+/// watches for more. `stylesheet_url` is `plaza.css` next to `plaza.js`;
+/// `load_module(name)` imports and initialises a module next to it (the
+/// in-browser backend of `api="local"`), only when a page needs it.
+pub fn start(stylesheet_url: String, load_module: js_sys::Function) {
+    embed::start(stylesheet_url, load_module);
 }

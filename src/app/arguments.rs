@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use super::format;
 use super::status::ErrorPanel;
 use super::{BackendHandle, Ui};
-use crate::backend::{Api, ArgumentQuery, BackendError};
+use crate::backend::{ArgumentQuery, BackendError};
 use crate::state::paged::{Paged, PagedStatus};
 
 #[component]

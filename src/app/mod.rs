@@ -14,7 +14,7 @@ use leptos::task::spawn_local_scoped;
 use plaza_contract::{Argument, Deliberation, LocalizedText, Page, Stance};
 use web_sys::Element;
 
-use crate::backend::{Api, ArgumentQuery, Backend, BackendError};
+use crate::backend::{ArgumentQuery, Backend, BackendError};
 use crate::embed::config::{ConfigError, InstanceConfig};
 use crate::i18n::{fill, Locale, Strings};
 use arguments::Discussion;

@@ -14,11 +14,11 @@ use std::rc::Rc;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder};
-use plaza_contract::*;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use plaza_contract::ParticipantToken;
 
-use super::{checked_deliberation, retry, Api, ApiResult, ArgumentQuery, BackendError, KeyValue};
+use super::{
+    outcome, parse, retry, ApiResult, Auth, BackendError, Call, KeyValue, Method, Transport,
+};
 
 /// How long a request may take before it counts as failed.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
@@ -32,31 +32,12 @@ thread_local! {
 }
 
 #[derive(Clone)]
-pub struct HttpBackend {
+pub struct HttpTransport {
     /// Absolute base URL ending in `/v1`, without a trailing slash.
     base: String,
     /// A token the host page signed for its resident, if any.
     host_token: Option<String>,
     timeout_ms: u32,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Method {
-    Get,
-    Post,
-    Put,
-    Delete,
-}
-
-/// Which identity a call sends.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Auth {
-    /// None: the call is the same for everyone.
-    Anonymous,
-    /// The participant's token if there is one (to see their own reactions).
-    IfKnown,
-    /// A token, creating an anonymous participant if needed.
-    Required,
 }
 
 /// One attempt's outcome (the body of a 2xx answer, or the error), with
@@ -66,16 +47,11 @@ struct Attempt {
     retry_after_s: Option<u32>,
 }
 
-/// Percent-encodes an id or parameter for use in a URL.
-fn enc(value: &str) -> String {
-    String::from(js_sys::encode_uri_component(value))
-}
-
 fn token_key(base: &str) -> String {
     format!("plaza:token:v1:{base}")
 }
 
-impl HttpBackend {
+impl HttpTransport {
     pub fn new(base: String, host_token: Option<String>) -> Self {
         let base = base.trim_end_matches('/').to_owned();
         Self {
@@ -89,19 +65,8 @@ impl HttpBackend {
         &self.base
     }
 
-    fn url(&self, path: &str, query: &[(&str, Option<&str>)]) -> String {
-        let mut url = format!("{}{path}", self.base);
-        let mut sep = '?';
-        for (name, value) in query {
-            if let Some(value) = value {
-                url.push(sep);
-                url.push_str(name);
-                url.push('=');
-                url.push_str(&enc(value));
-                sep = '&';
-            }
-        }
-        url
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
     fn stored_token(&self) -> Option<String> {
@@ -119,7 +84,7 @@ impl HttpBackend {
                 .or_insert_with(|| {
                     let this = self.clone();
                     async move {
-                        let url = this.url("/participants", &[]);
+                        let url = this.url("/participants");
                         let text = this
                             .attempt(Method::Post, &url, Some("{}".to_owned()), None, None)
                             .await
@@ -264,249 +229,18 @@ impl HttpBackend {
             retry_after_s,
         }
     }
-
-    async fn get<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(&str, Option<&str>)],
-        auth: Auth,
-    ) -> ApiResult<T> {
-        parse(
-            &self
-                .call(Method::Get, &self.url(path, query), None, None, auth)
-                .await?,
-        )
-    }
-
-    async fn send<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&impl Serialize>,
-        key: Option<&str>,
-    ) -> ApiResult<T> {
-        let body = match body {
-            Some(b) => Some(
-                serde_json::to_string(b).map_err(|e| BackendError::Unreadable(e.to_string()))?,
-            ),
-            None => None,
-        };
-        parse(
-            &self
-                .call(method, &self.url(path, &[]), body, key, Auth::Required)
-                .await?,
-        )
-    }
 }
 
-/// A success body, or the error an error answer describes.
-fn outcome(status: u16, body: String) -> ApiResult<String> {
-    if (200..300).contains(&status) {
-        return Ok(body);
-    }
-    match serde_json::from_str::<Problem>(&body) {
-        Ok(problem) => Err(BackendError::Problem(Problem { status, ..problem })),
-        Err(_) => Err(BackendError::Status(status)),
-    }
-}
-
-fn parse<T: DeserializeOwned>(body: &str) -> ApiResult<T> {
-    serde_json::from_str(body).map_err(|e| BackendError::Unreadable(e.to_string()))
-}
-
-/// Turns a status and body into the contract value or an error. Pure, so
-/// that every malformed answer can be tested natively.
-pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> ApiResult<T> {
-    parse(&outcome(status, body.to_owned())?)
-}
-
-impl Api for HttpBackend {
-    async fn capabilities(&self) -> ApiResult<Capabilities> {
-        self.get("", &[], Auth::Anonymous).await
-    }
-
-    async fn deliberations(&self, cursor: Option<&str>) -> ApiResult<Page<DeliberationSummary>> {
-        self.get("/deliberations", &[("cursor", cursor)], Auth::Anonymous)
-            .await
-    }
-
-    async fn deliberation(&self, id: &str) -> ApiResult<Deliberation> {
-        let d = self
-            .get(&format!("/deliberations/{}", enc(id)), &[], Auth::Anonymous)
-            .await?;
-        checked_deliberation(id, d)
-    }
-
-    async fn arguments(
-        &self,
-        deliberation_id: &str,
-        query: &ArgumentQuery,
-    ) -> ApiResult<Page<Argument>> {
-        let path = format!("/deliberations/{}/arguments", enc(deliberation_id));
-        let params = [
-            ("stance", query.stance.map(Stance::as_str)),
-            ("sort", Some(query.sort.as_str())),
-            ("cursor", query.cursor.as_deref()),
-        ];
-        self.get(&path, &params, Auth::IfKnown).await
-    }
-
-    async fn create_argument(
-        &self,
-        deliberation_id: &str,
-        new: &NewArgument,
-        key: &str,
-    ) -> ApiResult<Argument> {
-        let path = format!("/deliberations/{}/arguments", enc(deliberation_id));
-        self.send(Method::Post, &path, Some(new), Some(key)).await
-    }
-
-    async fn comments(&self, argument_id: &str, cursor: Option<&str>) -> ApiResult<Page<Comment>> {
-        self.get(
-            &format!("/arguments/{}/comments", enc(argument_id)),
-            &[("cursor", cursor)],
-            Auth::IfKnown,
+impl Transport for HttpTransport {
+    async fn send(&self, call: &Call<'_>) -> ApiResult<String> {
+        let url = self.url(&call.path);
+        self.call(
+            call.method,
+            &url,
+            call.body.clone(),
+            call.idempotency_key,
+            call.auth,
         )
         .await
-    }
-
-    async fn create_comment(
-        &self,
-        argument_id: &str,
-        new: &NewComment,
-        key: &str,
-    ) -> ApiResult<Comment> {
-        let path = format!("/arguments/{}/comments", enc(argument_id));
-        self.send(Method::Post, &path, Some(new), Some(key)).await
-    }
-
-    async fn set_reaction(
-        &self,
-        argument_id: &str,
-        kind: ReactionKind,
-        on: bool,
-    ) -> ApiResult<ReactionState> {
-        let path = format!(
-            "/arguments/{}/reactions/{}",
-            enc(argument_id),
-            kind.as_str()
-        );
-        let method = if on { Method::Put } else { Method::Delete };
-        self.send(method, &path, None::<&()>, None).await
-    }
-
-    async fn flag(&self, flag: &NewFlag, key: &str) -> ApiResult<FlagReceipt> {
-        self.send(Method::Post, "/flags", Some(flag), Some(key))
-            .await
-    }
-
-    async fn proposals(
-        &self,
-        deliberation_id: &str,
-        cursor: Option<&str>,
-    ) -> ApiResult<Page<Proposal>> {
-        self.get(
-            &format!("/deliberations/{}/proposals", enc(deliberation_id)),
-            &[("cursor", cursor)],
-            Auth::IfKnown,
-        )
-        .await
-    }
-
-    async fn create_proposal(
-        &self,
-        deliberation_id: &str,
-        new: &NewProposal,
-        key: &str,
-    ) -> ApiResult<Proposal> {
-        let path = format!("/deliberations/{}/proposals", enc(deliberation_id));
-        self.send(Method::Post, &path, Some(new), Some(key)).await
-    }
-
-    async fn poll(&self, poll_id: &str) -> ApiResult<Poll> {
-        self.get(&format!("/polls/{}", enc(poll_id)), &[], Auth::Anonymous)
-            .await
-    }
-
-    async fn cast_ballot(
-        &self,
-        poll_id: &str,
-        ballot: &BallotSubmission,
-        key: &str,
-    ) -> ApiResult<BallotReceipt> {
-        let path = format!("/polls/{}/ballot", enc(poll_id));
-        self.send(Method::Put, &path, Some(ballot), Some(key)).await
-    }
-
-    async fn my_ballot(&self, poll_id: &str) -> ApiResult<Option<MyBallot>> {
-        match self
-            .get(
-                &format!("/polls/{}/ballot", enc(poll_id)),
-                &[],
-                Auth::Required,
-            )
-            .await
-        {
-            Ok(ballot) => Ok(Some(ballot)),
-            Err(BackendError::Problem(p)) if p.code == ProblemCode::NotFound => Ok(None),
-            Err(BackendError::Status(404)) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn success_bodies_decode_to_contract_values() -> ApiResult<()> {
-        let caps: Capabilities = decode(
-            200,
-            r#"{"contract":"plaza/1","features":["arguments"],"locales":["en"]}"#,
-        )?;
-        assert_eq!(caps.contract, "plaza/1");
-        Ok(())
-    }
-
-    #[test]
-    fn malformed_success_bodies_are_unreadable_not_panics() {
-        for body in [
-            "",
-            "<html>oops</html>",
-            "{\"contract\": 3}",
-            "{",
-            "null",
-            "\u{0}",
-        ] {
-            let r: ApiResult<Capabilities> = decode(200, body);
-            assert!(
-                matches!(r, Err(BackendError::Unreadable(_))),
-                "{body:?}: {r:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn problem_documents_become_problems_with_the_real_status() {
-        let body = r#"{"type":"about:blank","title":"Closed","status":200,"code":"poll_closed"}"#;
-        match decode::<Poll>(409, body) {
-            Err(BackendError::Problem(p)) => {
-                assert_eq!((p.status, p.code), (409, ProblemCode::PollClosed))
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn errors_without_a_problem_keep_their_status() {
-        assert_eq!(
-            decode::<Poll>(500, "Internal Server Error").unwrap_err(),
-            BackendError::Status(500)
-        );
-        assert_eq!(
-            decode::<Poll>(502, "").unwrap_err(),
-            BackendError::Status(502)
-        );
     }
 }

@@ -16,8 +16,7 @@ use web_sys::{
 };
 
 use crate::app::{App, Setup};
-use crate::backend::http::HttpBackend;
-use crate::backend::local::LocalBackend;
+use crate::backend::local::LocalTransport;
 use crate::backend::Backend;
 use config::{ApiTarget, InstanceConfig, SELECTOR, TAG, WATCHED_ATTRIBUTES};
 
@@ -31,6 +30,7 @@ struct Instance {
 
 struct Page {
     stylesheet: String,
+    load_module: js_sys::Function,
     instances: Vec<Instance>,
     /// Kept alive for as long as the page lives.
     _observer: Option<Observer>,
@@ -50,13 +50,14 @@ fn log_error(message: &str, error: &JsValue) {
     web_sys::console::error_2(&format!("Plaza: {message}").into(), error);
 }
 
-pub fn start(stylesheet: String) {
+pub fn start(stylesheet: String, load_module: js_sys::Function) {
     if PAGE.with(|p| p.borrow().is_some()) {
         return;
     }
     PAGE.with(|p| {
         *p.borrow_mut() = Some(Page {
             stylesheet,
+            load_module,
             instances: Vec::new(),
             _observer: None,
         })
@@ -213,11 +214,16 @@ fn preferences(lang: Option<String>) -> Vec<String> {
 
 /// Builds the backend an element asks for, resolving its address against
 /// the page (`api="/plaza/v1"`) and the demo data against `plaza.js`.
-fn backend(config: &InstanceConfig, stylesheet: &str) -> Result<Backend, JsValue> {
+fn backend(
+    config: &InstanceConfig,
+    stylesheet: &str,
+    load_module: &js_sys::Function,
+) -> Result<Backend, JsValue> {
     match &config.api {
         ApiTarget::Local => {
             let seed = web_sys::Url::new_with_base("plaza-demo.json", stylesheet)?;
-            Ok(Backend::Local(LocalBackend::new(
+            Ok(Backend::local(LocalTransport::new(
+                load_module.clone(),
                 seed.href(),
                 stylesheet.to_owned(),
             )))
@@ -228,10 +234,7 @@ fn backend(config: &InstanceConfig, stylesheet: &str) -> Result<Backend, JsValue
                 .and_then(|d| d.base_uri().ok().flatten())
                 .unwrap_or_default();
             let url = web_sys::Url::new_with_base(api, &base)?;
-            Ok(Backend::Http(HttpBackend::new(
-                url.href(),
-                config.participant_token.clone(),
-            )))
+            Ok(Backend::http(url.href(), config.participant_token.clone()))
         }
     }
 }
@@ -261,12 +264,16 @@ fn mount(host: &Element) -> Result<Instance, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
-    let stylesheet = PAGE
-        .with(|p| p.borrow().as_ref().map(|page| page.stylesheet.clone()))
-        .unwrap_or_default();
+    let (stylesheet, load_module) = PAGE
+        .with(|p| {
+            p.borrow()
+                .as_ref()
+                .map(|page| (page.stylesheet.clone(), page.load_module.clone()))
+        })
+        .ok_or("Plaza has not started")?;
     let (lang, config) = InstanceConfig::read(is_tag(host), |name| host.get_attribute(name));
     let backend = match &config {
-        Ok(c) => match backend(c, &stylesheet) {
+        Ok(c) => match backend(c, &stylesheet, &load_module) {
             Ok(b) => Some(b),
             Err(e) => {
                 log_error("could not set up the backend", &e);

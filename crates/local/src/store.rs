@@ -1,10 +1,10 @@
-//! The in-browser backend's data and rules, as plain Rust: what `api="local"`
-//! answers, with the same rules as a real backend (validation, pagination,
-//! idempotent reactions, last-ballot-counts, idempotency keys).
+//! The data and rules of the in-browser backend, as plain Rust: what
+//! `api="local"` answers, with the same rules as a real backend (validation,
+//! pagination, idempotent reactions, last-ballot-counts, idempotency keys).
 //!
 //! The state is one serde document, stored whole in `localStorage` (or in
-//! memory), so that every widget instance on the page reads and writes the
-//! same data without clobbering each other's changes.
+//! memory) by the widget, so that every instance on the page reads and
+//! writes the same data without clobbering each other's changes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,9 +32,19 @@ pub struct LocalState {
     pub my_flags: BTreeSet<(String, String)>,
     #[serde(default)]
     pub my_ballots: BTreeMap<String, MyBallot>,
-    /// Idempotency key → (request fingerprint, response JSON), oldest first.
+    /// Answers to requests with an `Idempotency-Key`, oldest first.
     #[serde(default)]
-    pub replays: Vec<(String, String, String)>,
+    pub replays: Vec<Replay>,
+}
+
+/// The stored answer to a request with an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replay {
+    pub key: String,
+    /// What the request was (method, path, body), to tell a retry from a reuse.
+    pub fingerprint: String,
+    pub status: u16,
+    pub body: String,
 }
 
 /// A failed call, as a real backend would answer it.
@@ -456,10 +466,10 @@ impl LocalState {
     /// The stored answer to an earlier call with this idempotency key:
     /// `Ok(Some)` replays it, `Ok(None)` means the key is new, and reusing
     /// a key for another request is an error.
-    pub fn replay(&self, key: &str, fingerprint: &str) -> StoreResult<Option<String>> {
-        match self.replays.iter().find(|(k, _, _)| k == key) {
+    pub fn replay(&self, key: &str, fingerprint: &str) -> StoreResult<Option<&Replay>> {
+        match self.replays.iter().find(|r| r.key == key) {
             None => Ok(None),
-            Some((_, f, response)) if f == fingerprint => Ok(Some(response.clone())),
+            Some(r) if r.fingerprint == fingerprint => Ok(Some(r)),
             Some(_) => Err(Problem::new(
                 ProblemCode::IdempotencyKeyReused,
                 "This Idempotency-Key was used for another request",
@@ -467,12 +477,16 @@ impl LocalState {
         }
     }
 
-    pub fn remember(&mut self, key: &str, fingerprint: &str, response: String) {
+    pub fn remember(&mut self, key: &str, fingerprint: &str, status: u16, body: String) {
         if self.replays.len() >= MAX_REPLAYS {
             self.replays.remove(0);
         }
-        self.replays
-            .push((key.to_owned(), fingerprint.to_owned(), response));
+        self.replays.push(Replay {
+            key: key.to_owned(),
+            fingerprint: fingerprint.to_owned(),
+            status,
+            body,
+        });
     }
 }
 
@@ -516,7 +530,7 @@ fn with_counts(e: &SeedDeliberation) -> Deliberation {
 mod tests {
     use super::*;
 
-    const DEMO: &str = include_str!("../../../crates/contract/demo/plaza-demo.json");
+    const DEMO: &str = include_str!("../../contract/demo/plaza-demo.json");
 
     fn seed() -> Seed {
         serde_json::from_str(DEMO).unwrap_or_else(|e| panic!("the demo seed decodes: {e}"))
@@ -728,14 +742,17 @@ mod tests {
     fn idempotency_keys_replay_or_refuse() -> Result<(), Problem> {
         let mut s = state();
         assert_eq!(s.replay("k1", "body-a")?, None);
-        s.remember("k1", "body-a", "{\"id\":1}".into());
-        assert_eq!(s.replay("k1", "body-a")?.as_deref(), Some("{\"id\":1}"));
+        s.remember("k1", "body-a", 201, "{\"id\":1}".into());
+        let replayed = s
+            .replay("k1", "body-a")?
+            .map(|r| (r.status, r.body.clone()));
+        assert_eq!(replayed, Some((201, "{\"id\":1}".to_owned())));
         assert_eq!(
             s.replay("k1", "body-b").unwrap_err().code,
             ProblemCode::IdempotencyKeyReused
         );
         for i in 0..MAX_REPLAYS {
-            s.remember(&format!("k{}", i + 2), "x", String::new());
+            s.remember(&format!("k{}", i + 2), "x", 200, String::new());
         }
         assert_eq!(s.replays.len(), MAX_REPLAYS);
         assert_eq!(s.replay("k1", "body-a")?, None, "oldest keys are forgotten");
