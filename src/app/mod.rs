@@ -108,6 +108,42 @@ fn setup_message(error: &ConfigError, s: &Strings) -> String {
     }
 }
 
+/// How the first screen ended, for the host page.
+#[derive(Clone)]
+enum Settled {
+    Loaded,
+    Failed { code: &'static str, message: String },
+}
+
+/// Dispatches `plaza:ready` (and `plaza:error` for an error) on the host
+/// element once, when the stylesheet is in and `settled` says how the first
+/// screen ended, so a city's script sees the widget as a resident does.
+fn announce_first_screen(
+    host: StoredValue<Element, LocalStorage>,
+    stylesheet_ready: RwSignal<bool>,
+    settled: impl Fn() -> Option<Settled> + 'static,
+) {
+    let announced = StoredValue::new(false);
+    Effect::new(move |_| {
+        let outcome = settled();
+        if !stylesheet_ready.get() || announced.get_value() {
+            return;
+        }
+        let Some(outcome) = outcome else { return };
+        announced.set_value(true);
+        host.with_value(|h| {
+            let state = match &outcome {
+                Settled::Loaded => "loaded",
+                Settled::Failed { code, message } => {
+                    events::dispatch(h, "plaza:error", &[("code", code), ("message", message)]);
+                    "error"
+                }
+            };
+            events::dispatch(h, "plaza:ready", &[("state", state)]);
+        });
+    });
+}
+
 #[component]
 pub fn App(setup: Setup) -> impl IntoView {
     let Setup {
@@ -138,38 +174,24 @@ pub fn App(setup: Setup) -> impl IntoView {
                 let id = id.clone();
                 spawn_local_scoped(async move {
                     let result = load_first_screen(&backend.0.get_value(), &id).await;
+                    if let Err(e) = &result {
+                        // The details, for the site's web team.
+                        web_sys::console::error_1(&format!("Plaza ({id}): {e}").into());
+                    }
                     screen.set(Some(result));
                 });
             });
             load.run(());
-            // Tell the host page once the first screen is up, whatever it shows.
-            let announced = StoredValue::new(false);
-            let deliberation_id = config.deliberation.clone();
-            Effect::new(move |_| {
-                let settled = screen.with(|r| r.as_ref().map(|r| r.as_ref().err().cloned()));
-                if !stylesheet_ready.get() || announced.get_value() {
-                    return;
-                }
-                let Some(error) = settled else { return };
-                announced.set_value(true);
-                host.with_value(|h| {
-                    if let Some(e) = &error {
-                        web_sys::console::error_1(
-                            &format!("Plaza ({deliberation_id}): {e}").into(),
-                        );
-                        events::dispatch(
-                            h,
-                            "plaza:error",
-                            &[("code", e.code()), ("message", &e.message(s))],
-                        );
-                    }
-                    let state = if error.is_some() { "error" } else { "loaded" };
-                    events::dispatch(
-                        h,
-                        "plaza:ready",
-                        &[("deliberation", &deliberation_id), ("state", state)],
-                    );
-                });
+            announce_first_screen(host, stylesheet_ready, move || {
+                screen.with(|r| {
+                    r.as_ref().map(|r| match r {
+                        Ok(_) => Settled::Loaded,
+                        Err(e) => Settled::Failed {
+                            code: e.code(),
+                            message: e.message(s),
+                        },
+                    })
+                })
             });
             view! {
                 {(!persistent).then(|| view! { <Notice text=s.notice_storage_unavailable/> })}
@@ -208,16 +230,11 @@ pub fn App(setup: Setup) -> impl IntoView {
                 Ok(_) => "setup_failed",
             };
             web_sys::console::error_1(&format!("Plaza: {message}").into());
-            let announced = StoredValue::new(false);
-            Effect::new(move |_| {
-                if stylesheet_ready.get() && !announced.get_value() {
-                    announced.set_value(true);
-                    host.with_value(|h| {
-                        events::dispatch(h, "plaza:error", &[("code", code)]);
-                        events::dispatch(h, "plaza:ready", &[("state", "error")]);
-                    });
-                }
-            });
+            let settled = Settled::Failed {
+                code,
+                message: message.clone(),
+            };
+            announce_first_screen(host, stylesheet_ready, move || Some(settled.clone()));
             view! { <ErrorPanel message=message/> }.into_any()
         }
     };
