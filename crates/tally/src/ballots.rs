@@ -112,7 +112,8 @@ impl BallotSet {
     }
 }
 
-/// Splits an encoded ranking into `(rank number, marks)` for its non-empty ranks.
+/// Splits an encoded ranking into `(rank number, marks)` for its non-empty ranks. Callers first
+/// check that [`rank_positions`] fits in a `u32`, so no rank number saturates.
 pub(crate) fn decode(encoded: &[u32]) -> Vec<(u32, Vec<u32>)> {
     let mut ranks = Vec::new();
     if encoded.is_empty() {

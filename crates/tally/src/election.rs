@@ -7,13 +7,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::ballots::{self, BallotSet};
 use crate::error::TallyError;
-use crate::java_collections::compare_to;
+use crate::java_collections::{compare_to, hash_code};
 use crate::result::Tabulation;
 use crate::rules::{MaxRankings, OvervoteRule, Rules};
 use crate::tabulator;
 
 /// Mark id of an explicit overvote label in a prepared contest (distinct from the rank separator).
 pub(crate) const OVERVOTE: u32 = ballots::RANK_END - 1;
+
+/// Most declared candidates a count accepts.
+///
+/// A count keeps every round's tally and reports it, and may run a round per candidate, so
+/// memory grows with the square of the number of candidates and time with up to its cube (the
+/// previous-round tie-break walks back through every earlier round, as RCTab does). At this
+/// limit a worst-case count (every candidate but a few on zero votes, one eliminated per round)
+/// peaks around 150 MB with its explained result, and its tie-breaks take some 10^8 comparisons;
+/// ten times more candidates would be a hundred times the memory, which no browser tab has.
+/// Real ballots list a few dozen options at most.
+pub const MAX_CANDIDATES: usize = 1000;
 
 /// Names the transfer report uses for its own targets; a candidate cannot be called that.
 const RESERVED_NAMES: [&str; 3] = ["exhausted", "residual surplus", "uncounted"];
@@ -147,12 +158,16 @@ impl Election {
         if self.candidates.is_empty() {
             return Err(TallyError::NoCandidates);
         }
+        if self.candidates.len() > MAX_CANDIDATES {
+            return Err(TallyError::TooManyCandidates {
+                count: self.candidates.len(),
+                max: MAX_CANDIDATES,
+            });
+        }
         let mut marks: HashMap<&str, u32> = HashMap::new();
-        for (index, name) in self.candidates.iter().enumerate() {
+        // With at most MAX_CANDIDATES (+ the write-in), ids stay far below OVERVOTE and RANK_END.
+        for (id, name) in (0u32..).zip(&self.candidates) {
             check_name(name)?;
-            let id = u32::try_from(index).map_err(|_| TallyError::MalformedInput {
-                message: "too many candidates".to_owned(),
-            })?;
             if marks.insert(name, id).is_some() {
                 return Err(TallyError::DuplicateCandidate { name: name.clone() });
             }
@@ -167,6 +182,7 @@ impl Election {
                         name: label.clone(),
                     });
                 }
+                // At most MAX_CANDIDATES, so the id fits.
                 marks.insert(label, num_declared as u32);
                 names.push(label.clone());
                 Some(num_declared)
@@ -184,9 +200,10 @@ impl Election {
         }
         let mut excluded = vec![false; names.len()];
         for name in &self.excluded {
-            match self.candidates.iter().position(|c| c == name) {
-                Some(i) => excluded[i] = true,
-                None => return Err(TallyError::UnknownExcludedCandidate { name: name.clone() }),
+            // Only declared candidates (not the write-in or the overvote label) can be excluded.
+            match marks.get(name.as_str()) {
+                Some(&id) if (id as usize) < num_declared => excluded[id as usize] = true,
+                _ => return Err(TallyError::UnknownExcludedCandidate { name: name.clone() }),
             }
         }
         if excluded[..num_declared].iter().all(|&e| e) {
@@ -225,18 +242,23 @@ impl Election {
         for (key, count) in &encoded {
             groups.push(self.prepare_group(key, *count)?);
         }
-        Ok(Contest {
+        Ok(Contest::new(
             names,
             num_declared,
             uwi,
             excluded,
-            rules: self.rules.clone(),
+            self.rules.clone(),
             groups,
-        })
+        ))
     }
 
     fn prepare_group(&self, key: &[u32], count: u64) -> Result<Group, TallyError> {
         let positions = ballots::rank_positions(key);
+        if u32::try_from(positions).is_err() {
+            return Err(TallyError::MalformedInput {
+                message: format!("a ballot has {positions} ranks, more than can be numbered"),
+            });
+        }
         if let MaxRankings::Limit(max) = self.rules.max_rankings_allowed {
             if positions > max as usize {
                 return Err(TallyError::RankingExceedsMaxRankings {
@@ -289,11 +311,49 @@ pub(crate) struct Contest {
     pub(crate) excluded: Vec<bool>,
     pub(crate) rules: Rules,
     pub(crate) groups: Vec<Group>,
+    /// Each candidate's position in Java `String.compareTo` order. Tie-breaks and reports sort
+    /// by it every round, so it is computed once rather than re-encoding names as UTF-16.
+    java_rank: Vec<u32>,
+    /// Each candidate's Java `String.hashCode`, for the previous-round tie-break.
+    java_hash: Vec<i32>,
 }
 
 impl Contest {
+    fn new(
+        names: Vec<String>,
+        num_declared: usize,
+        uwi: Option<usize>,
+        excluded: Vec<bool>,
+        rules: Rules,
+        groups: Vec<Group>,
+    ) -> Contest {
+        let mut by_java_order: Vec<usize> = (0..names.len()).collect();
+        by_java_order.sort_by(|&a, &b| compare_to(&names[a], &names[b]));
+        let mut java_rank = vec![0; names.len()];
+        for (rank, &candidate) in (0u32..).zip(&by_java_order) {
+            java_rank[candidate] = rank;
+        }
+        let java_hash = names.iter().map(|name| hash_code(name)).collect();
+        Contest {
+            names,
+            num_declared,
+            uwi,
+            excluded,
+            rules,
+            groups,
+            java_rank,
+            java_hash,
+        }
+    }
+
+    /// Java `String.compareTo` order of two candidates' names (names are unique).
     pub(crate) fn java_order(&self, a: u32, b: u32) -> Ordering {
-        compare_to(self.name(a), self.name(b))
+        let rank = |c: u32| self.java_rank.get(c as usize);
+        rank(a).cmp(&rank(b))
+    }
+
+    pub(crate) fn java_hash(&self, candidate: u32) -> i32 {
+        self.java_hash.get(candidate as usize).copied().unwrap_or(0)
     }
 
     pub(crate) fn name(&self, candidate: u32) -> &str {
@@ -316,4 +376,36 @@ pub(crate) struct Rank {
     pub(crate) number: u32,
     /// Candidate indices, or [`OVERVOTE`]; repeats are kept (`A|A` is an overvote).
     pub(crate) marks: Vec<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbered(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("option {i}")).collect()
+    }
+
+    #[test]
+    fn more_candidates_than_the_limit_is_an_error() {
+        let mut election = Election::new(numbered(MAX_CANDIDATES + 1), Rules::irv());
+        election.add_ranked(["option 7"], 3).unwrap();
+        assert_eq!(
+            election.tabulate().unwrap_err(),
+            TallyError::TooManyCandidates {
+                count: MAX_CANDIDATES + 1,
+                max: MAX_CANDIDATES
+            }
+        );
+    }
+
+    #[test]
+    fn the_limit_itself_is_counted() {
+        let mut rules = Rules::irv();
+        rules.batch_elimination = true;
+        let mut election = Election::new(numbered(MAX_CANDIDATES), rules);
+        election.add_ranked(["option 7", "option 8"], 3).unwrap();
+        election.add_ranked(["option 8"], 2).unwrap();
+        assert_eq!(election.tabulate().unwrap().winners, ["option 7"]);
+    }
 }

@@ -27,6 +27,9 @@ pub enum TallyError {
     #[error("no candidates were declared")]
     NoCandidates,
 
+    #[error("{count} candidates were declared; at most {max} can be counted")]
+    TooManyCandidates { count: usize, max: usize },
+
     #[error("candidate {name:?} is declared more than once")]
     DuplicateCandidate { name: String },
 
@@ -103,6 +106,7 @@ impl TallyError {
             TallyError::MalformedInput { .. } => "malformed_input",
             TallyError::InvalidRules { .. } => "invalid_rules",
             TallyError::NoCandidates => "no_candidates",
+            TallyError::TooManyCandidates { .. } => "too_many_candidates",
             TallyError::DuplicateCandidate { .. } => "duplicate_candidate",
             TallyError::InvalidCandidateName { .. } => "invalid_candidate_name",
             TallyError::UnknownExcludedCandidate { .. } => "unknown_excluded_candidate",

@@ -25,48 +25,71 @@ fn spread(h: i32) -> u32 {
 const TREEIFY_LENGTH: usize = 9;
 const MIN_TREEIFY_CAPACITY: usize = 64;
 
+/// Table size of `HashMap.newHashMap(max(n, 12))`: the power of two at or above
+/// `ceil(max(n, 12) / 0.75)`. `n` is at most the number of candidates (bounded by
+/// `MAX_CANDIDATES`), so neither this nor the doublings in [`hash_set_order`] can overflow.
+fn initial_capacity(n: usize) -> usize {
+    (n.max(12) * 4).div_ceil(3).next_power_of_two()
+}
+
+/// Whether [`hash_set_order`] keeps `n` distinct elements in their initial table: the load
+/// factor never triggers a resize (`4n <= 3 × capacity`), and a long bin does not double a table
+/// of 64 or more. The order is then "bucket, then insertion order" for one fixed table, so
+/// feeding that order back in returns it unchanged.
+pub(crate) fn hash_set_order_is_stable(n: usize) -> bool {
+    initial_capacity(n) >= MIN_TREEIFY_CAPACITY
+}
+
 /// Iteration order of `new HashSet<>(list)` (JDK 19+, as RCTab 2.0.1 runs on Java 21):
 /// `HashMap.newHashMap(max(n, 12))`, then every element added in list order.
 ///
-/// Returns positions into `names`. Within one bucket Java iterates in insertion order and a
-/// resize keeps that relative order, so the final order is "bucket, then insertion order" for
-/// the final table size. We replay the two things that change the table size: the load factor
-/// and a bin growing past 8 entries in a table smaller than 64. (A bin that long in a table of 64
-/// or more becomes a red-black tree, whose order we do not model; it needs nine tied names with
-/// colliding hashes.)
-pub(crate) fn hash_set_order(names: &[&str]) -> Vec<usize> {
-    let hashes: Vec<u32> = names.iter().map(|n| spread(hash_code(n))).collect();
-    let wanted = names.len().max(12);
-    // ceil(n / 0.75) = ceil(4n / 3)
-    let initial = (wanted * 4).div_ceil(3);
-    let mut capacity = initial.next_power_of_two().max(1);
-    let mut members: Vec<usize> = Vec::with_capacity(names.len());
-    for (position, name) in names.iter().enumerate() {
-        if members.iter().any(|&m| names[m] == *name) {
-            continue;
+/// Takes the `String.hashCode` of each element of a list of *distinct* strings (tied candidates
+/// always are) and returns positions into that list. Within one bucket Java iterates in insertion
+/// order and a resize keeps that relative order, so the final order is "bucket, then insertion
+/// order" for the final table size. We replay the two things that change the table size: the
+/// load factor and a bin growing past 8 entries in a table smaller than 64. (A bin that long in a
+/// table of 64 or more becomes a red-black tree, whose order we do not model; it needs nine tied
+/// names with colliding hashes.)
+///
+/// Linear in the list (plus one recount per resize): RCTab walks back through every earlier
+/// round on a tie, so this runs once per earlier round per tie-break.
+pub(crate) fn hash_set_order(hashes: &[i32]) -> Vec<usize> {
+    let spread_hashes: Vec<usize> = hashes.iter().map(|&h| spread(h) as usize).collect();
+    let mut capacity = initial_capacity(hashes.len());
+    // Entries per bin at the current capacity, among the elements added so far.
+    let mut bin_lengths = vec![0usize; capacity];
+    for (added, &hash) in spread_hashes.iter().enumerate() {
+        let bin_length = &mut bin_lengths[hash & (capacity - 1)];
+        *bin_length += 1;
+        let mut grown = capacity;
+        if *bin_length >= TREEIFY_LENGTH && grown < MIN_TREEIFY_CAPACITY {
+            grown *= 2;
         }
-        let bucket = hashes[position] as usize & (capacity - 1);
-        let bin_length = members
-            .iter()
-            .filter(|&&m| hashes[m] as usize & (capacity - 1) == bucket)
-            .count()
-            + 1;
-        members.push(position);
-        if bin_length >= TREEIFY_LENGTH && capacity < MIN_TREEIFY_CAPACITY {
-            capacity *= 2;
+        if (added + 1) * 4 > grown * 3 {
+            grown *= 2;
         }
-        if members.len() * 4 > capacity * 3 {
-            capacity *= 2;
+        if grown != capacity {
+            capacity = grown;
+            bin_lengths = vec![0; capacity];
+            for &h in &spread_hashes[..=added] {
+                bin_lengths[h & (capacity - 1)] += 1;
+            }
         }
     }
-    let mask = capacity - 1;
-    members.sort_by_key(|&m| hashes[m] as usize & mask);
-    members
+    let mut order: Vec<usize> = (0..hashes.len()).collect();
+    // A stable sort keeps insertion order within a bucket.
+    order.sort_by_key(|&position| spread_hashes[position] & (capacity - 1));
+    order
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn in_hash_set_order<'a>(names: &[&'a str]) -> Vec<&'a str> {
+        let hashes: Vec<i32> = names.iter().map(|n| hash_code(n)).collect();
+        hash_set_order(&hashes).iter().map(|&i| names[i]).collect()
+    }
 
     #[test]
     fn compare_to_uses_utf16_units() {
@@ -94,7 +117,7 @@ mod tests {
     #[test]
     fn hash_set_order_matches_java() {
         let names = ["Candidate A", "Candidate B", "Candidate C", "Candidate D"];
-        let order: Vec<&str> = hash_set_order(&names).iter().map(|&i| names[i]).collect();
+        let order = in_hash_set_order(&names);
         assert_eq!(
             order,
             ["Candidate D", "Candidate C", "Candidate B", "Candidate A"]
@@ -117,8 +140,78 @@ mod tests {
         ];
         for (input, expected) in cases {
             let names: Vec<&str> = input.split('|').collect();
-            let order: Vec<&str> = hash_set_order(&names).iter().map(|&i| names[i]).collect();
+            let order = in_hash_set_order(&names);
             assert_eq!(order.join("|"), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_stable_order_survives_rebuilding_the_set() {
+        let names: Vec<String> = (0..200).map(|i| format!("Candidate {i}")).collect();
+        let hashes: Vec<i32> = names.iter().map(|n| hash_code(n)).collect();
+        assert!(!hash_set_order_is_stable(24));
+        assert!(hash_set_order_is_stable(25));
+        for len in 25..names.len() {
+            let once = hash_set_order(&hashes[..len]);
+            let reordered: Vec<i32> = once.iter().map(|&i| hashes[i]).collect();
+            let twice = hash_set_order(&reordered);
+            assert!(twice.iter().enumerate().all(|(i, &p)| i == p), "{len}");
+        }
+    }
+
+    /// The earlier quadratic replay, kept as a reference: re-count the bin on every insertion.
+    fn replayed_order(hashes: &[i32]) -> Vec<usize> {
+        let hashes: Vec<usize> = hashes.iter().map(|&h| spread(h) as usize).collect();
+        let mut capacity = (hashes.len().max(12) * 4).div_ceil(3).next_power_of_two();
+        let mut members: Vec<usize> = Vec::new();
+        for position in 0..hashes.len() {
+            let bucket = hashes[position] & (capacity - 1);
+            let bin_length = members
+                .iter()
+                .filter(|&&m| hashes[m] & (capacity - 1) == bucket)
+                .count()
+                + 1;
+            members.push(position);
+            if bin_length >= TREEIFY_LENGTH && capacity < MIN_TREEIFY_CAPACITY {
+                capacity *= 2;
+            }
+            if members.len() * 4 > capacity * 3 {
+                capacity *= 2;
+            }
+        }
+        members.sort_by_key(|&m| hashes[m] & (capacity - 1));
+        members
+    }
+
+    #[test]
+    fn linear_order_matches_the_replay() {
+        // "Aa" and "BB" share a hash code, so words of them collide and fill single bins (the
+        // resize-on-long-bin path); the numbered names spread normally.
+        let mut colliding: Vec<String> = Vec::new();
+        for bits in 0u32..64 {
+            let word: String = (0..6)
+                .map(|i| if bits >> i & 1 == 1 { "BB" } else { "Aa" })
+                .collect();
+            colliding.push(word);
+        }
+        let numbered: Vec<String> = (0..300).map(|i| format!("Candidate {i}")).collect();
+        let mixed: Vec<String> = colliding
+            .iter()
+            .zip(&numbered)
+            .flat_map(|(a, b)| [a.clone(), b.clone()])
+            .collect();
+        for names in [&colliding, &numbered, &mixed] {
+            for len in 0..names.len() {
+                for start in [0, len / 3] {
+                    let slice = &names[start..len];
+                    let hashes: Vec<i32> = slice.iter().map(|n| hash_code(n)).collect();
+                    assert_eq!(
+                        hash_set_order(&hashes),
+                        replayed_order(&hashes),
+                        "{slice:?}"
+                    );
+                }
+            }
         }
     }
 }

@@ -13,7 +13,8 @@ pub(crate) struct JavaRandom {
 }
 
 impl JavaRandom {
-    /// `new Random(seed)`: the seed is scrambled with the multiplier.
+    /// `new Random(seed)`: the seed is scrambled with the multiplier. Any `i64` is fine: the
+    /// cast keeps its two's-complement bits, as Java's `long` arithmetic does.
     pub(crate) fn new(seed: i64) -> JavaRandom {
         JavaRandom {
             seed: (seed as u64 ^ MULTIPLIER) & MASK,

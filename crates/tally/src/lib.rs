@@ -31,7 +31,7 @@ mod wide;
 
 pub use case::{parse_case, Case};
 pub use check::{compare, Difference};
-pub use election::{Ballot, Election};
+pub use election::{Ballot, Election, MAX_CANDIDATES};
 pub use error::{ErrorKind, TallyError, TieDirection};
 pub use report::CorpusReport;
 pub use result::{

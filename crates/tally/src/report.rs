@@ -1,9 +1,11 @@
 //! The result in exactly the shape of the corpus's `expected` (RCTab's JSON report, simplified).
 
+use std::collections::HashMap;
+
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 
-use crate::result::{Pass, Round, Summary, Tabulation, TransferTarget};
+use crate::result::{Pass, Round, Summary, Tabulation, Transfer, TransferTarget};
 
 /// Serializes a [`Tabulation`] as the corpus's `expected` object: `winners`, then `rounds` and
 /// `summary` (or `passes` for multi-pass IRV). Numbers are decimal strings as RCTab prints them.
@@ -102,33 +104,38 @@ struct Transfers<'a>(&'a Round);
 
 impl Serialize for Transfers<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let transfers = &self.0.transfers;
-        let mut sources: Vec<&str> = Vec::new();
-        for t in transfers {
-            if !sources.contains(&t.from.as_str()) {
-                sources.push(&t.from);
-            }
+        // One pass, grouping by source in order of first appearance: a cutoff or batch round
+        // can have hundreds of sources, each with hundreds of targets.
+        let mut sources: Vec<(&str, Vec<&Transfer>)> = Vec::new();
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for transfer in &self.0.transfers {
+            let at = *position.entry(&transfer.from).or_insert_with(|| {
+                sources.push((&transfer.from, Vec::new()));
+                sources.len() - 1
+            });
+            sources[at].1.push(transfer);
         }
         let mut map = serializer.serialize_map(Some(sources.len()))?;
-        for source in sources {
-            map.serialize_entry(source, &Targets(self.0, source))?;
+        for (source, transfers) in &sources {
+            map.serialize_entry(source, &Targets(transfers))?;
         }
         map.end()
     }
 }
 
-struct Targets<'a>(&'a Round, &'a str);
+/// `{target: votes}` for one source.
+struct Targets<'a>(&'a [&'a Transfer]);
 
 impl Serialize for Targets<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        for t in self.0.transfers.iter().filter(|t| t.from == self.1) {
-            let target = match &t.to {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for transfer in self.0 {
+            let target = match &transfer.to {
                 TransferTarget::Candidate { candidate } => candidate.as_str(),
                 TransferTarget::Exhausted => "exhausted",
                 TransferTarget::ResidualSurplus => "residual surplus",
             };
-            map.serialize_entry(target, &t.votes)?;
+            map.serialize_entry(target, &transfer.votes)?;
         }
         map.end()
     }

@@ -20,6 +20,7 @@ pub(crate) enum Status {
     FinalRoundSurplus = 6,
 }
 
+/// One more than the largest [`Status`] discriminant: `status as usize` indexes arrays this long.
 pub(crate) const STATUS_COUNT: usize = 7;
 
 /// Where a transfer goes.
@@ -125,6 +126,7 @@ pub(crate) fn allocate(
         statuses: [Votes::ZERO; STATUS_COUNT],
         moves: Moves::new(),
     };
+    let mut seen = SeenMarks::new(ctx.continuing.len());
     for (group, state) in groups.iter().zip(states.iter_mut()) {
         if group.count == 0 {
             continue;
@@ -143,7 +145,7 @@ pub(crate) fn allocate(
         let outcome = if group.ranks.is_empty() {
             Outcome::Inactive(Status::DidNotRank)
         } else {
-            scan(group, ctx)?
+            scan(group, ctx, &mut seen)?
         };
         if state.value.is_positive() {
             let target = match outcome {
@@ -195,11 +197,59 @@ fn add_to_candidate(
     add_status(totals, Status::Active, value)
 }
 
+/// The marks met so far while scanning one ballot, for the duplicate check: a flag per
+/// candidate plus one for the overvote label, so each check is O(1) however long the ballot is.
+struct SeenMarks {
+    flags: Vec<bool>,
+    /// Flags set by the current ballot, to clear them cheaply for the next one.
+    set: Vec<usize>,
+}
+
+impl SeenMarks {
+    fn new(candidates: usize) -> SeenMarks {
+        SeenMarks {
+            flags: vec![false; candidates + 1],
+            set: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        // Only slots that `insert` found in range are recorded.
+        for slot in self.set.drain(..) {
+            self.flags[slot] = false;
+        }
+    }
+
+    /// Records `mark`; `false` if this ballot already had it.
+    fn insert(&mut self, mark: u32) -> bool {
+        // The overvote label takes the last slot; candidate ids are below it.
+        let slot = if mark == OVERVOTE {
+            self.flags.len() - 1
+        } else {
+            mark as usize
+        };
+        match self.flags.get_mut(slot) {
+            Some(flag) if *flag => false,
+            Some(flag) => {
+                *flag = true;
+                self.set.push(slot);
+                true
+            }
+            // Not a mark of this contest; prepared ballots have none.
+            None => true,
+        }
+    }
+}
+
 /// Re-scans a ballot from its first rank, in RCTab's order of checks.
-fn scan(group: &Group, ctx: &RoundContext<'_>) -> Result<Outcome, TallyError> {
+fn scan(
+    group: &Group,
+    ctx: &RoundContext<'_>,
+    seen: &mut SeenMarks,
+) -> Result<Outcome, TallyError> {
+    seen.clear();
     let last_rank = group.ranks.last().map_or(0, |r| r.number);
     let mut last_rank_seen: u64 = 0;
-    let mut seen: Vec<u32> = Vec::new();
     for rank in &group.ranks {
         if ctx.all_seats_filled {
             return Ok(Outcome::Inactive(Status::FinalRoundSurplus));
@@ -212,10 +262,9 @@ fn scan(group: &Group, ctx: &RoundContext<'_>) -> Result<Outcome, TallyError> {
         last_rank_seen = u64::from(rank.number);
         if ctx.rules.exhaust_on_duplicate_candidate {
             for &mark in &rank.marks {
-                if seen.contains(&mark) {
+                if !seen.insert(mark) {
                     return Ok(Outcome::Inactive(Status::RepeatedRanking));
                 }
-                seen.push(mark);
             }
         }
         match overvote_decision(&rank.marks, ctx)? {

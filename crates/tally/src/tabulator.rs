@@ -51,6 +51,11 @@ pub(crate) fn tabulate(contest: &Contest) -> Result<Tabulation, TallyError> {
     })
 }
 
+/// One tabulation pass.
+///
+/// Candidates are indices into `contest.names`, and every per-candidate vector here (and every
+/// round's tally) has exactly one entry per name, so indexing them with a candidate taken from a
+/// tally or a tie cannot fail.
 struct Pass<'c> {
     contest: &'c Contest,
     /// Seats of this pass (1 in each multi-pass IRV pass).
@@ -106,7 +111,8 @@ impl<'c> Pass<'c> {
     }
 
     fn run(mut self) -> Result<PassRecord, TallyError> {
-        // Every round elects or eliminates someone, so this only stops a bug from looping.
+        // Every round elects or eliminates someone, so this only stops a bug from looping. With
+        // at most MAX_CANDIDATES candidates, the round number stays far from overflowing.
         let limit =
             u32::try_from(self.contest.names.len().saturating_mul(2) + 10).unwrap_or(u32::MAX);
         while self.should_continue() {
@@ -311,13 +317,13 @@ impl<'c> Pass<'c> {
                 selected = top_of(&tallied).1;
                 why = ElectedWhy::LeaderWhenSeatsPlusOneRemain;
             } else if !rules.is_bottoms_up() {
-                let mut reached: Vec<(u32, Votes)> = tallied
+                // The order does not matter: winners' ballots are disjoint, and the report
+                // lists each round's winners in Java string order.
+                selected = tallied
                     .iter()
-                    .copied()
-                    .filter(|&(c, v)| v >= threshold && Some(c as usize) != self.contest.uwi)
+                    .filter(|&&(c, v)| v >= threshold && Some(c as usize) != self.contest.uwi)
+                    .map(|&(c, _)| c)
                     .collect();
-                reached.sort_by_key(|r| r.1);
-                selected = reached.into_iter().map(|(c, _)| c).collect();
             }
         }
         let one_at_a_time = rules.winner_election_mode

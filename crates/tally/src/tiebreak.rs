@@ -2,7 +2,7 @@
 
 use crate::election::Contest;
 use crate::error::{TallyError, TieDirection};
-use crate::java_collections::hash_set_order;
+use crate::java_collections::{hash_set_order, hash_set_order_is_stable};
 use crate::java_random::{shuffle, JavaRandom};
 use crate::rules::TiebreakMode;
 use crate::votes::Votes;
@@ -38,6 +38,7 @@ impl TieBreaker {
         let rules = &contest.rules;
         let mode = rules.tiebreak_mode;
         let mut random = rules.random_seed.map(JavaRandom::new);
+        // At most MAX_CANDIDATES, so the count fits in a u32.
         let mut permutation: Vec<u32> = (0..contest.num_declared as u32).collect();
         if mode == TiebreakMode::GeneratePermutation {
             // Sorted first so the shuffle does not depend on the declared order.
@@ -130,35 +131,45 @@ impl TieBreaker {
         tallies: &[&[Option<Votes>]],
     ) -> Result<(u32, Resolution), TallyError> {
         let mut contention = sorted.to_vec();
+        // Whether `contention` is already the iteration order of a `HashSet` of its members.
+        let mut in_hash_order = false;
         for earlier in (1..round).rev() {
             let tally = tallies
                 .get(earlier as usize - 1)
                 .ok_or_else(|| TallyError::internal("missing earlier round"))?;
-            let names: Vec<&str> = contention.iter().map(|&c| contest.name(c)).collect();
-            let mut placed = Vec::with_capacity(contention.len());
-            for position in hash_set_order(&names) {
-                let candidate = contention[position];
-                let votes = tally
-                    .get(candidate as usize)
-                    .copied()
-                    .flatten()
-                    .ok_or_else(|| {
-                        TallyError::internal("tied candidate missing in an earlier round")
-                    })?;
-                placed.push((candidate, votes));
+            if !in_hash_order {
+                let hashes: Vec<i32> = contention.iter().map(|&c| contest.java_hash(c)).collect();
+                // Positions into `hashes`, which is as long as `contention`.
+                contention = hash_set_order(&hashes)
+                    .into_iter()
+                    .map(|position| contention[position])
+                    .collect();
             }
-            let extreme = match direction {
-                TieDirection::Winner => placed.iter().map(|p| p.1).max(),
-                TieDirection::Loser => placed.iter().map(|p| p.1).min(),
+            let votes_in = |candidate: u32| match tally.get(candidate as usize) {
+                Some(Some(votes)) => Ok(*votes),
+                _ => Err(TallyError::internal(
+                    "tied candidate missing in an earlier round",
+                )),
             };
-            contention = placed
-                .iter()
-                .filter(|p| Some(p.1) == extreme)
-                .map(|p| p.0)
-                .collect();
+            let mut extreme: Option<Votes> = None;
+            for &candidate in &contention {
+                let votes = votes_in(candidate)?;
+                extreme = Some(match (extreme, direction) {
+                    (None, _) => votes,
+                    (Some(best), TieDirection::Winner) => best.max(votes),
+                    (Some(worst), TieDirection::Loser) => worst.min(votes),
+                });
+            }
+            let before = contention.len();
+            contention.retain(|&candidate| votes_in(candidate).ok() == extreme);
             if let [only] = contention[..] {
                 return Ok((only, Resolution::PreviousRound(earlier)));
             }
+            // Java builds a new HashSet from this list for the next round. When nobody dropped
+            // out and the set cannot resize, that reproduces this very order; skipping the
+            // rebuild keeps long ties (e.g. hundreds of candidates at zero) from costing a hash
+            // of every tied name for every earlier round.
+            in_hash_order = contention.len() == before && hash_set_order_is_stable(before);
         }
         if self.mode == TiebreakMode::PreviousRoundCountsThenAsk {
             return Err(self.needs_operator(contest, direction, &contention, round));

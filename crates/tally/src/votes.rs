@@ -237,6 +237,9 @@ impl PartialOrd for Votes {
 impl Ord for Votes {
     /// Numeric order, like BigDecimal `compareTo` (so `7` equals `7.0000`).
     fn cmp(&self, other: &Self) -> Ordering {
+        if self.scale == other.scale {
+            return self.units.cmp(&other.units);
+        }
         let sign = |v: i128| v.signum();
         match sign(self.units).cmp(&sign(other.units)) {
             Ordering::Equal => {}
@@ -316,32 +319,39 @@ impl FromStr for Votes {
         {
             return Err(bad());
         }
-        let mut units: i128 = 0;
+        let too_large = || overflow("reading a decimal number");
+        // The magnitude, unsigned: i128::MIN has no positive counterpart.
+        let mut magnitude: u128 = 0;
         for b in int_part.bytes().chain(frac_part.bytes()) {
-            units = units
+            magnitude = magnitude
                 .checked_mul(10)
-                .and_then(|u| u.checked_add(i128::from(b - b'0')))
-                .ok_or_else(|| overflow("reading a decimal number"))?;
+                .and_then(|m| m.checked_add(u128::from(b - b'0')))
+                .ok_or_else(too_large)?;
         }
-        let mut scale = frac_part.len() as i64 - exponent;
+        // The exponent is any i64 the text spells out, so even this subtraction is checked.
+        let mut scale = i64::try_from(frac_part.len())
+            .ok()
+            .and_then(|digits| digits.checked_sub(exponent))
+            .ok_or_else(too_large)?;
         if scale < 0 {
-            let factor = u32::try_from(-scale)
+            let factor = u32::try_from(scale.unsigned_abs())
                 .ok()
-                .and_then(pow10)
-                .ok_or_else(|| overflow("reading a decimal number"))?;
-            units = units
-                .checked_mul(factor)
-                .ok_or_else(|| overflow("reading a decimal number"))?;
+                .and_then(|exp| 10u128.checked_pow(exp))
+                .ok_or_else(too_large)?;
+            magnitude = magnitude.checked_mul(factor).ok_or_else(too_large)?;
             scale = 0;
         }
         let scale = u8::try_from(scale)
             .ok()
             .filter(|s| *s <= MAX_SCALE)
-            .ok_or_else(|| overflow("reading a decimal number"))?;
-        Ok(Votes {
-            units: if negative { -units } else { units },
-            scale,
-        })
+            .ok_or_else(too_large)?;
+        let units = if negative {
+            0i128.checked_sub_unsigned(magnitude)
+        } else {
+            i128::try_from(magnitude).ok()
+        }
+        .ok_or_else(too_large)?;
+        Ok(Votes { units, scale })
     }
 }
 
@@ -441,6 +451,38 @@ mod tests {
         assert!(huge.checked_mul_count(2).is_err());
         assert!(v("1").div_truncated(Votes::ZERO, 4).is_err());
         assert!("1e99".parse::<Votes>().is_err());
+    }
+
+    #[test]
+    fn extreme_exponents_are_errors_not_panics() {
+        for text in [
+            "1e-9223372036854775808",
+            "1.5e-9223372036854775808",
+            "0.25e-9223372036854775807",
+            "1e9223372036854775807",
+            "-1E-9223372036854775808",
+        ] {
+            assert!(text.parse::<Votes>().is_err(), "{text}");
+        }
+        // Large exponents that cancel a long fraction are still exact.
+        assert_eq!(v("0.000000000000000000000000000000000000000001e42"), v("1"));
+    }
+
+    #[test]
+    fn every_value_reads_back_as_printed() {
+        for units in [i128::MIN, i128::MIN + 1, -1, 0, 1, i128::MAX] {
+            for scale in [0, 1, 7, 20, MAX_SCALE] {
+                let votes = Votes::new(units, scale).unwrap();
+                let again: Votes = votes.to_string().parse().unwrap();
+                assert_eq!((again, again.scale()), (votes, scale), "{votes}");
+            }
+        }
+        assert!("-170141183460469231731687303715884105729"
+            .parse::<Votes>()
+            .is_err());
+        assert!("170141183460469231731687303715884105728"
+            .parse::<Votes>()
+            .is_err());
     }
 
     #[test]
