@@ -17,6 +17,10 @@ validated_string!(
     schema = {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"}
 );
 
+/// The most options a poll may offer: beyond it no ballot is usable, and the
+/// count (which keeps every round for re-checking) grows quickly.
+pub const MAX_OPTIONS: usize = 100;
+
 /// How the ballots are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -164,6 +168,9 @@ impl Poll {
         let mut problems = Vec::new();
         if self.options.len() < 2 {
             problems.push("a poll needs at least two options".to_owned());
+        }
+        if self.options.len() > MAX_OPTIONS {
+            problems.push(format!("a poll can offer at most {MAX_OPTIONS} options"));
         }
         let mut ids: Vec<&str> = self.options.iter().map(|o| o.id.as_str()).collect();
         ids.sort_unstable();
@@ -375,6 +382,16 @@ mod tests {
         p.rules.decimal_places = 0;
         p.options.truncate(1);
         assert_eq!(p.problems().len(), 3);
+        let mut many = poll();
+        many.options = (0..=MAX_OPTIONS)
+            .map(|i| PollOption {
+                id: format!("o{i}"),
+                label: LocalizedText::new([("en", "x")]),
+                description: LocalizedText::default(),
+                image: None,
+            })
+            .collect();
+        assert_eq!(many.problems().len(), 1);
     }
 
     #[test]
