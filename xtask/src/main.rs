@@ -3,6 +3,7 @@
 //! fresh machine needs nothing but Rust: see DEVELOPERS.md.
 
 mod dist;
+mod server;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -11,13 +12,18 @@ use std::process::{Command, ExitCode};
 const HELP: &str = "\
 Usage: cargo xtask <command>
 
-  demo       build the widget and serve the demo city page (prints its URL)
-  test       run every test: native (cargo test --workspace) and end-to-end
-             (the release build embedded in a city page, in headless Chromium)
+  demo       build the widget, then run the reference server (plaza-server
+             --demo) on a SQLite file: the demo city page at its URL
+  test       run every test: native (cargo test --workspace), the server's
+             tests on PostgreSQL, the conformance kit against the server on
+             SQLite and PostgreSQL, and end-to-end (the release build embedded
+             in a city page, in headless Chromium)
   dist       write the release build to dist/ and print its download size
   bench      benchmarks (figures, not pass/fail): the counting engine natively
              and in headless Chromium
   contract   regenerate the JSON Schema and OpenAPI documents of the contract
+  conformance  run the conformance kit against the reference server on
+             SQLite and PostgreSQL (part of `test`)
   setup      only install the tools the other commands need
 ";
 
@@ -69,6 +75,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("dist") => dist::dist().map(|_| ()),
         Some("contract") => contract(),
+        Some("conformance") => tools::ensure_postgres().and_then(|pg| server::conformance(&pg)),
         Some("bench") => bench(),
         Some("setup") => tools::ensure_all(),
         Some("help" | "--help" | "-h") | None => {
@@ -89,18 +96,31 @@ fn main() -> ExitCode {
 fn demo() -> Result {
     tools::ensure_node()?;
     let dist = dist::dist()?;
-    let port = std::env::var("PLAZA_DEMO_PORT").unwrap_or_else(|_| "8000".into());
-    println!("\nPlaza demo: http://127.0.0.1:{port}/  (Ctrl-C to stop)\n");
-    run(Command::new("node")
-        .current_dir(root())
-        .arg("tests/e2e/support/static-server.mjs")
-        .arg(&dist)
-        .arg(&port))
+    let port = std::env::var("PLAZA_DEMO_PORT").unwrap_or_else(|_| "8080".into());
+    server::demo(&dist, &port)
 }
 
 fn test() -> Result {
     tools::ensure_all()?;
-    run(cargo().args(["test", "--workspace", "--locked"]))?;
+    // On SQLite (each test its own file) ...
+    run(cargo()
+        .args(["test", "--workspace", "--locked"])
+        .env_remove("PLAZA_TEST_DATABASE_URL"))?;
+    // ... then the server's integration tests again on PostgreSQL (two
+    // server processes on one database among them), and the conformance
+    // kit against the server on both databases.
+    let postgres = tools::ensure_postgres()?;
+    run(cargo()
+        .args([
+            "test",
+            "--locked",
+            "--package",
+            "plaza-server",
+            "--test",
+            "*",
+        ])
+        .env("PLAZA_TEST_DATABASE_URL", &postgres))?;
+    server::conformance(&postgres)?;
     let dist = dist::dist()?;
     // The end-to-end suite runs last: its summary ends the output.
     run(Command::new("node")

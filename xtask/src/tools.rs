@@ -170,3 +170,54 @@ fn ensure_browser() -> Result {
         "chromium-driver",
     ]))
 }
+
+/// A PostgreSQL database for the server's tests: `PLAZA_TEST_DATABASE_URL`
+/// when set (`.ci/run` sets it), otherwise Debian's PostgreSQL 15 cluster,
+/// started and given a `plaza` role and `plaza_test` database (as root).
+pub fn ensure_postgres() -> Result<String> {
+    if let Ok(url) = std::env::var("PLAZA_TEST_DATABASE_URL") {
+        if !url.is_empty() {
+            return Ok(url);
+        }
+    }
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !is_root
+        || version_of("pg_ctlcluster").is_none()
+            && !std::path::Path::new("/usr/bin/pg_ctlcluster").exists()
+    {
+        return Err(Failure(
+            "The server's tests need PostgreSQL: set PLAZA_TEST_DATABASE_URL=postgres://user:pass@host/db, \
+             or (as root) install Debian's postgresql-15 and run again."
+                .into(),
+        ));
+    }
+    let running = Command::new("pg_ctlcluster")
+        .args(["15", "main", "status"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !running {
+        run(Command::new("pg_ctlcluster").args(["15", "main", "start"]))?;
+    }
+    let psql = |sql: &str| -> Result<String> {
+        let out = Command::new("su")
+            .args(["postgres", "-c", &format!("psql -tAc \"{sql}\"")])
+            .output()?;
+        if !out.status.success() {
+            return Err(Failure(format!(
+                "psql failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    if psql("SELECT 1 FROM pg_roles WHERE rolname = 'plaza'")? != "1" {
+        psql("CREATE ROLE plaza LOGIN PASSWORD 'plaza'")?;
+    }
+    if psql("SELECT 1 FROM pg_database WHERE datname = 'plaza_test'")? != "1" {
+        psql("CREATE DATABASE plaza_test OWNER plaza")?;
+    }
+    Ok("postgres://plaza:plaza@127.0.0.1:5432/plaza_test".into())
+}

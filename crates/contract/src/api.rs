@@ -15,6 +15,8 @@ pub enum Feature {
     Proposals,
     Polls,
     Flags,
+    /// The moderator surface under `/v1/moderation` (phases, polls, content, import).
+    Moderation,
     /// A feature this version of the contract does not know.
     #[serde(other)]
     Other,

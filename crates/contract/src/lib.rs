@@ -12,6 +12,7 @@
 mod api;
 mod deliberation;
 mod discussion;
+mod moderation;
 mod poll;
 mod problem;
 mod proposal;
@@ -26,6 +27,7 @@ pub mod schema;
 pub use api::*;
 pub use deliberation::*;
 pub use discussion::*;
+pub use moderation::*;
 pub use poll::*;
 pub use problem::*;
 pub use proposal::*;

@@ -43,6 +43,11 @@ fn register_all(generator: &mut SchemaGenerator) {
         BallotExport,
         Problem,
         Seed,
+        PhaseChange,
+        PollStatusChange,
+        ContentModeration,
+        Page<FlaggedContent>,
+        ImportReport,
     );
 }
 
@@ -85,6 +90,8 @@ struct Operation {
     auth: bool,
     /// Whether the call takes an `Idempotency-Key`.
     idempotent_key: bool,
+    /// Whether the call needs a moderator token (the optional moderation surface).
+    moderator: bool,
 }
 
 fn op(
@@ -103,6 +110,7 @@ fn op(
         ok: (200, None),
         auth: false,
         idempotent_key: false,
+        moderator: false,
     }
 }
 
@@ -126,6 +134,10 @@ impl Operation {
     fn writes(mut self) -> Self {
         self.auth = true;
         self.idempotent_key = true;
+        self
+    }
+    fn moderator(mut self) -> Self {
+        self.moderator = true;
         self
     }
 }
@@ -314,6 +326,53 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             ),
         ])
         .ok(200, Some(s(g.subschema_for::<BallotExport>()))),
+        op(
+            "put",
+            "/v1/moderation/deliberations/{deliberation_id}/phase",
+            "setPhase",
+            "Moderation: move a deliberation to a phase",
+        )
+        .params(vec![Param::Path("deliberation_id")])
+        .body(s(g.subschema_for::<PhaseChange>()))
+        .ok(200, Some(s(g.subschema_for::<Deliberation>())))
+        .moderator(),
+        op(
+            "put",
+            "/v1/moderation/polls/{poll_id}/status",
+            "setPollStatus",
+            "Moderation: open or close a poll",
+        )
+        .params(vec![Param::Path("poll_id")])
+        .body(s(g.subschema_for::<PollStatusChange>()))
+        .ok(200, Some(s(g.subschema_for::<Poll>())))
+        .moderator(),
+        op(
+            "put",
+            "/v1/moderation/content",
+            "moderateContent",
+            "Moderation: hide, hold or restore an argument, comment or proposal",
+        )
+        .body(s(g.subschema_for::<ContentModeration>()))
+        .ok(200, Some(s(g.subschema_for::<ContentModeration>())))
+        .moderator(),
+        op(
+            "get",
+            "/v1/moderation/flagged",
+            "listFlagged",
+            "Moderation: flagged content, most flagged first",
+        )
+        .params(vec![cursor()])
+        .ok(200, Some(s(g.subschema_for::<Page<FlaggedContent>>())))
+        .moderator(),
+        op(
+            "post",
+            "/v1/moderation/import",
+            "importSeed",
+            "Moderation: create or update deliberations and their polls from a seed document",
+        )
+        .body(s(g.subschema_for::<seed::Seed>()))
+        .ok(200, Some(s(g.subschema_for::<ImportReport>())))
+        .moderator(),
     ]
 }
 
@@ -348,11 +407,14 @@ fn render(op: &Operation, problem: &Value) -> Value {
         "default".into(),
         problem_response("An RFC 9457 problem with a stable `code`"),
     );
-    if op.auth {
+    if op.auth || op.moderator {
         responses.insert(
             "401".into(),
             problem_response("Missing or invalid bearer token"),
         );
+    }
+    if op.moderator {
+        responses.insert("403".into(), problem_response("Not a moderator token"));
     }
     let mut operation = json!({
         "operationId": op.id,
@@ -364,7 +426,10 @@ fn render(op: &Operation, problem: &Value) -> Value {
         operation["requestBody"] =
             json!({"required": true, "content": {"application/json": {"schema": body}}});
     }
-    if op.auth {
+    if op.moderator {
+        operation["security"] = json!([{"moderator": []}]);
+        operation["tags"] = json!(["moderation"]);
+    } else if op.auth {
         operation["security"] = json!([{"participant": []}]);
     } else {
         operation["security"] = json!([{}, {"participant": []}]);
@@ -399,7 +464,8 @@ pub fn openapi() -> Value {
         "components": {
             "schemas": sorted(generator.take_definitions(true)),
             "securitySchemes": {
-                "participant": {"type": "http", "scheme": "bearer", "description": "An anonymous participant token from POST /v1/participants, or a token the host site signed for its resident."}
+                "participant": {"type": "http", "scheme": "bearer", "description": "An anonymous participant token from POST /v1/participants, or a token the host site signed for its resident."},
+                "moderator": {"type": "http", "scheme": "bearer", "description": "A moderator token from the backend's configuration; only for the optional /v1/moderation surface."}
             }
         }
     })

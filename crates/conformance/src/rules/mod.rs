@@ -1,0 +1,75 @@
+//! The rules of the contract, each a check against the backend under test.
+//! They run in the order listed: the voting rules close the poll at the
+//! end, and the rate-limit rule runs last of all.
+
+mod discovery;
+mod discussion;
+mod moderation;
+mod protocol;
+mod voting;
+
+use futures::future::BoxFuture;
+
+use crate::client::Check;
+use crate::fixture::Ctx;
+
+pub struct Rule {
+    pub name: &'static str,
+    /// The rule, in one sentence of the contract.
+    pub says: &'static str,
+    pub run: fn(&Ctx) -> BoxFuture<'_, Check<Outcome>>,
+}
+
+/// A check passed, or could not run with what the kit was given.
+pub enum Outcome {
+    Passed,
+    Skipped(&'static str),
+}
+
+/// Builds a [`Rule`] from an `async fn(&Ctx) -> Check`.
+macro_rules! rule {
+    ($name:literal, $says:literal, $check:path) => {
+        crate::rules::Rule {
+            name: $name,
+            says: $says,
+            run: {
+                fn run(
+                    ctx: &crate::fixture::Ctx,
+                ) -> futures::future::BoxFuture<'_, crate::client::Check<crate::rules::Outcome>>
+                {
+                    Box::pin(
+                        async move { $check(ctx).await.map(|()| crate::rules::Outcome::Passed) },
+                    )
+                }
+                run
+            },
+        }
+    };
+    ($name:literal, $says:literal, $check:path, optional) => {
+        crate::rules::Rule {
+            name: $name,
+            says: $says,
+            run: {
+                fn run(
+                    ctx: &crate::fixture::Ctx,
+                ) -> futures::future::BoxFuture<'_, crate::client::Check<crate::rules::Outcome>>
+                {
+                    Box::pin($check(ctx))
+                }
+                run
+            },
+        }
+    };
+}
+pub(crate) use rule;
+
+pub fn all() -> Vec<Rule> {
+    let mut rules = Vec::new();
+    rules.extend(discovery::rules());
+    rules.extend(discussion::rules());
+    rules.extend(moderation::rules());
+    rules.extend(protocol::rules());
+    rules.extend(voting::rules());
+    rules.extend(protocol::last_rules());
+    rules
+}

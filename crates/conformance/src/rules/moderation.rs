@@ -1,0 +1,145 @@
+//! Flags and moderation: hidden pending review after N flags, hidden and
+//! restored by a moderator, phases opened and closed.
+
+use plaza_contract::{
+    ContentModeration, ContentStatus, FlagReceipt, FlagTarget, PhaseKind, ProblemCode, Stance,
+};
+
+use super::discussion::all_arguments;
+use super::{rule, Rule};
+use crate::client::{ensure, Check};
+use crate::fixture::{unique, Ctx};
+
+pub fn rules() -> Vec<Rule> {
+    vec![
+        rule!("flag.threshold", "N flags from different participants hide content pending review (no text); repeats by one participant count once", threshold),
+        rule!("flag.unknown", "Flagging content that does not exist is 404 not_found", unknown),
+        rule!("moderation.restore_and_remove", "A moderator restores hidden content (text back) and removes it (no longer listed)", restore_and_remove),
+        rule!("moderation.participants_cannot", "A participant token cannot use the moderation API (403)", not_a_moderator),
+        rule!("phase.closed", "Outside the discussion phase a new argument is 409 phase_closed", phase_closed),
+    ]
+}
+
+async fn threshold(ctx: &Ctx) -> Check {
+    let n = ctx.flag_threshold.max(1) as usize;
+    let author = ctx.participant().await?;
+    let a = ctx
+        .argument(
+            &author,
+            Stance::Against,
+            &format!("Flag me {}", unique("x")),
+        )
+        .await?;
+    let flaggers = ctx.participants(n).await?;
+    // The first flagger twice, then the others: still below N until the last.
+    for (i, token) in std::iter::once(&flaggers[0])
+        .chain(flaggers.iter())
+        .enumerate()
+    {
+        let receipt: FlagReceipt = ctx
+            .flag(token, FlagTarget::Argument, &a.id)
+            .await?
+            .expect(201)?;
+        let distinct = i.max(1);
+        let expected = if distinct >= n {
+            ContentStatus::HiddenPendingReview
+        } else {
+            ContentStatus::Visible
+        };
+        ensure(receipt.status == expected, || {
+            format!(
+                "after {distinct} distinct flags (threshold {n}) the status is {:?}",
+                receipt.status
+            )
+        })?;
+    }
+    let listed = all_arguments(ctx, "against", "recent").await?;
+    let hidden = listed
+        .iter()
+        .find(|x| x.id == a.id)
+        .ok_or("hidden argument not listed")?;
+    ensure(
+        hidden.status == ContentStatus::HiddenPendingReview && hidden.text.is_none(),
+        || format!("listed as {:?} with text {:?}", hidden.status, hidden.text),
+    )
+}
+
+async fn unknown(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    ctx.flag(&token, FlagTarget::Comment, &unique("no-such-comment"))
+        .await?
+        .problem(404, ProblemCode::NotFound)
+        .map(|_| ())
+}
+
+async fn moderate(ctx: &Ctx, id: &str, status: ContentStatus) -> Check {
+    let m: ContentModeration = ctx
+        .api
+        .put("/v1/moderation/content")
+        .token(&ctx.moderator)
+        .json(&ContentModeration {
+            target_type: FlagTarget::Argument,
+            target_id: id.into(),
+            status,
+        })
+        .send()
+        .await?
+        .expect(200)?;
+    ensure(m.status == status, || {
+        "the moderation answer has another status".into()
+    })
+}
+
+async fn restore_and_remove(ctx: &Ctx) -> Check {
+    let author = ctx.participant().await?;
+    let text = format!("Moderate me {}", unique("x"));
+    let a = ctx.argument(&author, Stance::Against, &text).await?;
+    moderate(ctx, &a.id, ContentStatus::HiddenPendingReview).await?;
+    moderate(ctx, &a.id, ContentStatus::Visible).await?;
+    let listed = all_arguments(ctx, "against", "recent").await?;
+    let back = listed
+        .iter()
+        .find(|x| x.id == a.id)
+        .ok_or("restored argument not listed")?;
+    ensure(back.text.as_deref() == Some(text.as_str()), || {
+        "restored argument has no text".into()
+    })?;
+    moderate(ctx, &a.id, ContentStatus::Removed).await?;
+    let listed = all_arguments(ctx, "against", "recent").await?;
+    ensure(!listed.iter().any(|x| x.id == a.id), || {
+        "a removed argument is still listed".into()
+    })
+}
+
+async fn not_a_moderator(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    ctx.api
+        .put(format!("/v1/moderation/polls/{}/status", ctx.poll()))
+        .token(&token)
+        .json(&serde_json::json!({"status": "closed"}))
+        .send()
+        .await?
+        .problem(403, ProblemCode::Forbidden)
+        .map(|_| ())
+}
+
+async fn phase_closed(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    ctx.set_phase(&ctx.deliberation(), PhaseKind::Voting)
+        .await?;
+    let answer = ctx
+        .api
+        .post(format!(
+            "/v1/deliberations/{}/arguments",
+            ctx.deliberation()
+        ))
+        .token(&token)
+        .key(&unique("late"))
+        .json(&serde_json::json!({"stance": "for", "text": "Too late"}))
+        .send()
+        .await;
+    // Reopen the discussion whatever happened, for the rules after this one.
+    ctx.set_phase(&ctx.deliberation(), PhaseKind::Discussion)
+        .await?;
+    answer?.problem(409, ProblemCode::PhaseClosed).map(|_| ())
+}

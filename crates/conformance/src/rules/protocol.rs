@@ -1,0 +1,382 @@
+//! The conventions every call follows: problem documents for bad input,
+//! idempotency keys, CORS, ETags, body limits and rate limits.
+
+use futures::future::join_all;
+use plaza_contract::{Argument, Deliberation, ProblemCode, Stance};
+use reqwest::Method;
+
+use super::discussion::all_arguments;
+use super::{rule, Outcome, Rule};
+use crate::client::{ensure, Check};
+use crate::fixture::{unique, Ctx};
+
+pub fn rules() -> Vec<Rule> {
+    vec![
+        rule!("idempotency.replay", "A repeat with the same Idempotency-Key after completion replays the first response and changes nothing", replay),
+        rule!("idempotency.other_body", "The same Idempotency-Key with another body is 422 idempotency_key_reused", other_body),
+        rule!("idempotency.concurrent", "Concurrent repeats of one key create one thing; each answer is the first response or 409 idempotency_key_in_flight", concurrent),
+        rule!("input.malformed_json", "Malformed JSON is 400 bad_request and changes nothing", malformed),
+        rule!("input.wrong_types", "JSON of the wrong shape (a number for a stance, a string for a ranking) is 422 and changes nothing", wrong_types),
+        rule!("input.content_type", "A body that is not JSON is 415 unsupported_media_type", content_type),
+        rule!("input.too_large", "A body over the backend's limit is 413 payload_too_large", too_large),
+        rule!("input.injection", "SQL-injection strings in ids and queries are 404 or 4xx and change nothing", injection),
+        rule!("http.etag", "Reads carry an ETag, and If-None-Match with it is 304", etag),
+        rule!("http.cors", "CORS: an allow-listed origin may call (no credentials; ETag, Location, Retry-After exposed); another may not", cors, optional),
+    ]
+}
+
+pub fn last_rules() -> Vec<Rule> {
+    vec![rule!(
+        "http.rate_limit",
+        "Too many writes by one participant are 429 rate_limited with Retry-After",
+        rate_limit
+    )]
+}
+
+fn arguments_path(ctx: &Ctx) -> String {
+    format!("/v1/deliberations/{}/arguments", ctx.deliberation())
+}
+
+async fn count_for(ctx: &Ctx) -> Check<u32> {
+    let d: Deliberation = ctx
+        .api
+        .get(format!("/v1/deliberations/{}", ctx.deliberation()))
+        .send()
+        .await?
+        .expect(200)?;
+    Ok(d.counts.arguments_for + d.counts.arguments_against)
+}
+
+async fn replay(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let key = unique("replay");
+    let body = serde_json::json!({"stance": "for", "text": format!("Said once {key}")});
+    let post = || {
+        ctx.api
+            .post(arguments_path(ctx))
+            .token(&token)
+            .key(&key)
+            .json(&body)
+            .send()
+    };
+    let first = post().await?;
+    let a: Argument = first.expect(201)?;
+    let again = post().await?;
+    let b: Argument = again.expect(201)?;
+    ensure(a == b, || {
+        "the repeat answered with another argument".into()
+    })?;
+    let listed = all_arguments(ctx, "for", "recent").await?;
+    let copies = listed
+        .iter()
+        .filter(|x| x.text.as_deref() == a.text.as_deref())
+        .count();
+    ensure(copies == 1, || format!("{copies} copies stored"))
+}
+
+async fn other_body(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let key = unique("reuse");
+    ctx.api
+        .post(arguments_path(ctx))
+        .token(&token)
+        .key(&key)
+        .json(&serde_json::json!({"stance": "for", "text": "First body"}))
+        .send()
+        .await?
+        .expect::<Argument>(201)?;
+    ctx.api
+        .post(arguments_path(ctx))
+        .token(&token)
+        .key(&key)
+        .json(&serde_json::json!({"stance": "for", "text": "Another body"}))
+        .send()
+        .await?
+        .problem(422, ProblemCode::IdempotencyKeyReused)
+        .map(|_| ())
+}
+
+async fn concurrent(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let key = unique("race");
+    let text = format!("Raced {key}");
+    let body = serde_json::json!({"stance": "against", "text": text});
+    let answers = join_all((0..8).map(|_| {
+        ctx.api
+            .post(arguments_path(ctx))
+            .token(&token)
+            .key(&key)
+            .json(&body)
+            .send()
+    }))
+    .await;
+    let mut ids = Vec::new();
+    for answer in answers {
+        let answer = answer?;
+        if answer.status == 409 {
+            answer.problem(409, ProblemCode::IdempotencyKeyInFlight)?;
+        } else {
+            ids.push(answer.expect::<Argument>(201)?.id);
+        }
+    }
+    ids.dedup();
+    ensure(ids.len() <= 1, || {
+        format!("answers name {} different arguments", ids.len())
+    })?;
+    let listed = all_arguments(ctx, "against", "recent").await?;
+    let copies = listed
+        .iter()
+        .filter(|x| x.text.as_deref() == Some(text.as_str()))
+        .count();
+    ensure(copies == 1, || format!("{copies} copies stored"))
+}
+
+async fn malformed(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let before = count_for(ctx).await?;
+    for body in [
+        r#"{"stance": "for", "text": "#,
+        "{",
+        r#"{"stance": "for"} trailing"#,
+    ] {
+        ctx.api
+            .post(arguments_path(ctx))
+            .token(&token)
+            .key(&unique("bad"))
+            .raw(body, "application/json")
+            .send()
+            .await?
+            .problem(400, ProblemCode::BadRequest)?;
+    }
+    let after = count_for(ctx).await?;
+    ensure(before == after, || {
+        "a malformed request stored something".into()
+    })
+}
+
+async fn wrong_types(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let before = count_for(ctx).await?;
+    for body in [
+        serde_json::json!({"stance": -1, "text": "signed stance"}),
+        serde_json::json!({"stance": "for", "text": 42}),
+        serde_json::json!({"stance": "for"}),
+        serde_json::json!(["for", "text"]),
+    ] {
+        ctx.api
+            .post(arguments_path(ctx))
+            .token(&token)
+            .key(&unique("bad"))
+            .json(&body)
+            .send()
+            .await?
+            .problem(422, ProblemCode::ValidationFailed)?;
+    }
+    ctx.api
+        .put(format!("/v1/polls/{}/ballot", ctx.poll()))
+        .token(&token)
+        .key(&unique("bad"))
+        .json(&serde_json::json!({"ranking": "a"}))
+        .send()
+        .await?
+        .problem(422, ProblemCode::ValidationFailed)?;
+    let after = count_for(ctx).await?;
+    ensure(before == after, || {
+        "a request of the wrong shape stored something".into()
+    })
+}
+
+async fn content_type(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    ctx.api
+        .post(arguments_path(ctx))
+        .token(&token)
+        .key(&unique("ct"))
+        .raw(r#"{"stance": "for", "text": "as text"}"#, "text/plain")
+        .send()
+        .await?
+        .problem(415, ProblemCode::UnsupportedMediaType)
+        .map(|_| ())
+}
+
+async fn too_large(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let before = count_for(ctx).await?;
+    let body = serde_json::json!({"stance": "for", "text": "x".repeat(4 * 1024 * 1024)});
+    ctx.api
+        .post(arguments_path(ctx))
+        .token(&token)
+        .key(&unique("big"))
+        .json(&body)
+        .send()
+        .await?
+        .problem(413, ProblemCode::PayloadTooLarge)?;
+    let after = count_for(ctx).await?;
+    ensure(before == after, || {
+        "an oversized request stored something".into()
+    })
+}
+
+async fn injection(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let before = count_for(ctx).await?;
+    for id in [
+        "'%20OR%20'1'%3D'1",
+        "x'%3B%20DROP%20TABLE%20ballots%3B%20--",
+        "%22%3B--",
+    ] {
+        ctx.api
+            .get(format!("/v1/deliberations/{id}"))
+            .send()
+            .await?
+            .problem(404, ProblemCode::NotFound)?;
+        ctx.api
+            .put(format!("/v1/polls/{id}/ballot"))
+            .token(&token)
+            .key(&unique("inj"))
+            .json(&serde_json::json!({"ranking": ["a"]}))
+            .send()
+            .await?
+            .problem(404, ProblemCode::NotFound)?;
+    }
+    ctx.api
+        .get(format!(
+            "{}?sort=helpful%3B%20DROP%20TABLE%20arguments",
+            arguments_path(ctx)
+        ))
+        .send()
+        .await?
+        .client_problem()?;
+    let injected = "a'); DELETE FROM ballots; --";
+    ctx.api
+        .put(format!("/v1/polls/{}/ballot", ctx.poll()))
+        .token(&token)
+        .key(&unique("inj"))
+        .json(&serde_json::json!({"ranking": [injected]}))
+        .send()
+        .await?
+        .problem(422, ProblemCode::ValidationFailed)?;
+    let after = count_for(ctx).await?;
+    ensure(before == after, || "the argument count changed".into())?;
+    // The backend still answers normally.
+    ctx.api
+        .get(arguments_path(ctx))
+        .send()
+        .await?
+        .expect::<serde_json::Value>(200)
+        .map(|_| ())
+}
+
+async fn etag(ctx: &Ctx) -> Check {
+    let path = format!("/v1/deliberations/{}", ctx.deliberation());
+    let first = ctx.api.get(&path).send().await?;
+    first.expect::<Deliberation>(200)?;
+    let tag = first.header("etag").ok_or("no ETag on a read")?;
+    let again = ctx
+        .api
+        .get(&path)
+        .header("If-None-Match", &tag)
+        .send()
+        .await?;
+    ensure(again.status == 304, || {
+        format!("If-None-Match with the ETag gave {}", again.status)
+    })
+}
+
+async fn cors(ctx: &Ctx) -> Check<Outcome> {
+    let Some(origin) = &ctx.origin else {
+        return Ok(Outcome::Skipped(
+            "needs --origin (an origin the backend allows)",
+        ));
+    };
+    let path = format!("/v1/polls/{}/ballot", ctx.poll());
+    let preflight = ctx
+        .api
+        .call(Method::OPTIONS, &path)
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "PUT")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization, content-type, idempotency-key",
+        )
+        .send()
+        .await?;
+    let allowed = preflight
+        .header("access-control-allow-origin")
+        .unwrap_or_default();
+    ensure(allowed == *origin || allowed == "*", || {
+        format!("preflight allows origin {allowed:?}")
+    })?;
+    ensure(
+        preflight
+            .header("access-control-allow-credentials")
+            .is_none_or(|v| v != "true"),
+        || "credentials are allowed".into(),
+    )?;
+    let headers = preflight
+        .header("access-control-allow-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    ensure(
+        ["authorization", "content-type", "idempotency-key"]
+            .iter()
+            .all(|h| headers.contains(h) || headers == "*"),
+        || format!("allowed headers are {headers:?}"),
+    )?;
+    let read = ctx
+        .api
+        .get(format!("/v1/deliberations/{}", ctx.deliberation()))
+        .header("Origin", origin)
+        .send()
+        .await?;
+    let exposed = read
+        .header("access-control-expose-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    ensure(
+        ["etag", "location", "retry-after"]
+            .iter()
+            .all(|h| exposed.contains(h)),
+        || format!("exposed headers are {exposed:?}"),
+    )?;
+    let foreign = ctx
+        .api
+        .get(format!("/v1/deliberations/{}", ctx.deliberation()))
+        .header("Origin", "https://not-allowed.invalid")
+        .send()
+        .await?;
+    let allowed = foreign.header("access-control-allow-origin");
+    ensure(
+        allowed.is_none() || allowed.as_deref() == Some("*") && ctx.origin.as_deref() == Some("*"),
+        || format!("a foreign origin is allowed: {allowed:?}"),
+    )?;
+    Ok(Outcome::Passed)
+}
+
+async fn rate_limit(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let a = ctx.argument(&token, Stance::For, "Hammered").await?;
+    let path = format!("/v1/arguments/{}/reactions/helpful", a.id);
+    for i in 0..ctx.rate_limit_attempts {
+        let call = if i % 2 == 0 {
+            ctx.api.put(&path)
+        } else {
+            ctx.api.delete(&path)
+        };
+        let answer = call.token(&token).send().await?;
+        if answer.status == 429 {
+            answer.problem(429, ProblemCode::RateLimited)?;
+            let wait = answer
+                .header("retry-after")
+                .ok_or("429 without Retry-After")?;
+            return ensure(wait.trim().parse::<u64>().is_ok(), || {
+                format!("Retry-After is {wait:?}")
+            });
+        }
+        answer.expect::<serde_json::Value>(200)?;
+    }
+    Err(format!(
+        "{} writes in a row were all accepted",
+        ctx.rate_limit_attempts
+    ))
+}

@@ -1,0 +1,438 @@
+//! Polls, ballots, results and the published ballots.
+
+use std::collections::BTreeMap;
+
+use futures::future::join_all;
+use plaza_contract::{
+    BallotExport, BallotReceipt, BallotSubmission, Method, MyBallot, Poll, PollResults, PollStatus,
+    ProblemCode,
+};
+
+use super::{rule, Rule};
+use crate::client::{ensure, Check};
+use crate::fixture::{unique, Ctx};
+use crate::recount::{number, recount};
+
+pub fn rules() -> Vec<Rule> {
+    vec![
+        rule!("poll.read", "GET /v1/polls/{id} is the Poll as imported, without problems", read),
+        rule!("ballot.not_open", "A ballot for an upcoming poll is 409 poll_not_open", not_open),
+        rule!("ballot.cast", "PUT …/ballot answers a receipt (tracker, recorded_at); GET …/ballot gives the ranking and the receipt", cast),
+        rule!("ballot.none", "GET …/ballot before voting is 404 not_found", none),
+        rule!("ballot.last_counts", "A second ballot replaces the first: one ballot per participant, the last one", last_counts),
+        rule!("ballot.identical_retry", "The same ballot again (no key) succeeds with the same receipt", identical_retry),
+        rule!("ballot.validation", "Unknown, duplicate, missing or too many options are 422 with the field and code", validation),
+        rule!("ballot.concurrent", "Many concurrent ballots by one participant leave exactly one", concurrent),
+        rule!("results.read", "Results have rounds keyed by option id with decimal strings, numbered from 1", results_read),
+        rule!("results.refresh", "Results follow new ballots", refresh),
+        rule!("results.visibility", "Results of an after_close poll are 403 results_not_available while it is open", hidden_until_close),
+        rule!("export.not_yet", "The ballots are not published while the poll is open (4xx)", export_not_yet),
+        rule!("ballot.closed", "A ballot for a closed poll is 409 poll_closed", closed),
+        rule!("export.groups", "After close, GET …/ballots gives {ranking, count} groups that add up to total_ballots", export_groups),
+        rule!("export.cdf", "?format=cdf gives a NIST SP 1500-103 report with one CVR per ballot", export_cdf),
+        rule!("results.recount", "Final results (IRV and STV) equal a re-count of the published ballots with plaza-tally", results_recount),
+    ]
+}
+
+fn ballot_path(poll: &str) -> String {
+    format!("/v1/polls/{poll}/ballot")
+}
+
+fn ranking(ids: &[&str]) -> BallotSubmission {
+    BallotSubmission {
+        ranking: ids.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+async fn vote(ctx: &Ctx, poll: &str, token: &str, ids: &[&str]) -> Check<BallotReceipt> {
+    ctx.api
+        .put(ballot_path(poll))
+        .token(token)
+        .key(&unique("ballot"))
+        .json(&ranking(ids))
+        .send()
+        .await?
+        .expect(200)
+}
+
+async fn results(ctx: &Ctx, poll: &str) -> Check<PollResults> {
+    ctx.api
+        .get(format!("/v1/polls/{poll}/results"))
+        .send()
+        .await?
+        .expect(200)
+}
+
+async fn total(ctx: &Ctx) -> Check<f64> {
+    Ok(number(
+        results(ctx, &ctx.poll()).await?.total_ballots.as_str(),
+    ))
+}
+
+async fn read(ctx: &Ctx) -> Check {
+    let p: Poll = ctx
+        .api
+        .get(format!("/v1/polls/{}", ctx.poll()))
+        .send()
+        .await?
+        .expect(200)?;
+    ensure(p.problems().is_empty(), || {
+        format!("problems: {:?}", p.problems())
+    })?;
+    let ids: Vec<&str> = p.options.iter().map(|o| o.id.as_str()).collect();
+    ensure(ids == ["a", "b", "c", "d"], || format!("options {ids:?}"))?;
+    ensure(
+        p.method == Method::Irv && p.status == PollStatus::Open && p.max_rankings == Some(3),
+        || "method, status or max_rankings differ from the import".into(),
+    )
+}
+
+async fn not_open(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    ctx.set_poll_status(&ctx.poll(), PollStatus::Upcoming)
+        .await?;
+    let answer = ctx
+        .api
+        .put(ballot_path(&ctx.poll()))
+        .token(&token)
+        .key(&unique("b"))
+        .json(&ranking(&["a"]))
+        .send()
+        .await;
+    ctx.set_poll_status(&ctx.poll(), PollStatus::Open).await?;
+    answer?.problem(409, ProblemCode::PollNotOpen).map(|_| ())
+}
+
+async fn cast(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let receipt = vote(ctx, &ctx.poll(), &token, &["b", "a"]).await?;
+    ensure(!receipt.tracker.is_empty(), || "empty tracker".into())?;
+    let mine: MyBallot = ctx
+        .api
+        .get(ballot_path(&ctx.poll()))
+        .token(&token)
+        .send()
+        .await?
+        .expect(200)?;
+    ensure(mine.ranking == ["b", "a"], || {
+        format!("ranking {:?}", mine.ranking)
+    })?;
+    ensure(mine.receipt == receipt, || {
+        "GET gives another receipt".into()
+    })
+}
+
+async fn none(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    ctx.api
+        .get(ballot_path(&ctx.poll()))
+        .token(&token)
+        .send()
+        .await?
+        .problem(404, ProblemCode::NotFound)
+        .map(|_| ())
+}
+
+async fn last_counts(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let before = total(ctx).await?;
+    vote(ctx, &ctx.poll(), &token, &["a"]).await?;
+    vote(ctx, &ctx.poll(), &token, &["c", "b"]).await?;
+    let mine: MyBallot = ctx
+        .api
+        .get(ballot_path(&ctx.poll()))
+        .token(&token)
+        .send()
+        .await?
+        .expect(200)?;
+    ensure(mine.ranking == ["c", "b"], || {
+        format!("ranking {:?}", mine.ranking)
+    })?;
+    let after = total(ctx).await?;
+    ensure(after == before + 1.0, || {
+        format!("total_ballots went from {before} to {after}")
+    })
+}
+
+async fn identical_retry(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let send = || {
+        ctx.api
+            .put(ballot_path(&ctx.poll()))
+            .token(&token)
+            .json(&ranking(&["d", "c"]))
+            .send()
+    };
+    let first: BallotReceipt = send().await?.expect(200)?;
+    let second: BallotReceipt = send().await?.expect(200)?;
+    ensure(first == second, || {
+        "the same ballot again gave another receipt".into()
+    })
+}
+
+async fn validation(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    for (ids, field, code) in [
+        (&["z"][..], "ranking[0]", "unknown_option"),
+        (&["a", "a"][..], "ranking[1]", "duplicate"),
+        (&[][..], "ranking", "required"),
+        (&["a", "b", "c", "d"][..], "ranking", "too_many"),
+    ] {
+        let p = ctx
+            .api
+            .put(ballot_path(&ctx.poll()))
+            .token(&token)
+            .key(&unique("bad"))
+            .json(&ranking(ids))
+            .send()
+            .await?
+            .problem(422, ProblemCode::ValidationFailed)?;
+        ensure(
+            p.errors.iter().any(|e| e.field == field && e.code == code),
+            || {
+                format!(
+                    "{ids:?}: expected {{field: {field}, code: {code}}}, got {:?}",
+                    p.errors
+                )
+            },
+        )?;
+    }
+    ctx.api
+        .get(ballot_path(&ctx.poll()))
+        .token(&token)
+        .send()
+        .await?
+        .problem(404, ProblemCode::NotFound)
+        .map(|_| ())
+}
+
+async fn concurrent(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let before = total(ctx).await?;
+    let choices: [&[&str]; 4] = [&["a"], &["b", "c"], &["c", "a", "d"], &["d"]];
+    let poll = ctx.poll();
+    let answers = join_all((0..20).map(|i| vote(ctx, &poll, &token, choices[i % 4]))).await;
+    for answer in answers {
+        answer?;
+    }
+    let mine: MyBallot = ctx
+        .api
+        .get(ballot_path(&ctx.poll()))
+        .token(&token)
+        .send()
+        .await?
+        .expect(200)?;
+    ensure(choices.iter().any(|c| mine.ranking == *c), || {
+        format!("stored ranking {:?}", mine.ranking)
+    })?;
+    let after = total(ctx).await?;
+    ensure(after == before + 1.0, || {
+        format!("total_ballots went from {before} to {after}")
+    })
+}
+
+fn check_shape(r: &PollResults, poll: &Poll) -> Check {
+    let options: Vec<&str> = poll.options.iter().map(|o| o.id.as_str()).collect();
+    for (i, round) in r.rounds.iter().enumerate() {
+        ensure(round.round as usize == i + 1, || {
+            format!("round {} listed as number {}", i + 1, round.round)
+        })?;
+        ensure(
+            round.tally.keys().all(|k| options.contains(&k.as_str())),
+            || {
+                format!(
+                    "round {} tallies unknown options {:?}",
+                    round.round,
+                    round.tally.keys()
+                )
+            },
+        )?;
+        for (from, to) in &round.transfers {
+            ensure(options.contains(&from.as_str()), || {
+                format!("transfer from {from:?}")
+            })?;
+            ensure(
+                to.keys().all(|k| {
+                    options.contains(&k.as_str()) || k == "exhausted" || k == "residual_surplus"
+                }),
+                || format!("transfer targets {:?}", to.keys()),
+            )?;
+        }
+    }
+    ensure(
+        r.winners.iter().all(|w| options.contains(&w.as_str())),
+        || format!("winners {:?}", r.winners),
+    )
+}
+
+async fn results_read(ctx: &Ctx) -> Check {
+    let poll: Poll = ctx
+        .api
+        .get(format!("/v1/polls/{}", ctx.poll()))
+        .send()
+        .await?
+        .expect(200)?;
+    let r = results(ctx, &ctx.poll()).await?;
+    ensure(r.poll_id == ctx.poll() && !r.is_final, || {
+        "wrong poll_id, or final while open".into()
+    })?;
+    ensure(
+        number(r.total_ballots.as_str()) > 0.0 && !r.rounds.is_empty(),
+        || "no rounds although ballots were cast".into(),
+    )?;
+    check_shape(&r, &poll)
+}
+
+async fn refresh(ctx: &Ctx) -> Check {
+    let before = total(ctx).await?;
+    let token = ctx.participant().await?;
+    vote(ctx, &ctx.poll(), &token, &["d", "a"]).await?;
+    let after = total(ctx).await?;
+    ensure(after == before + 1.0, || {
+        format!("total_ballots went from {before} to {after}")
+    })
+}
+
+/// Ballots cast on the STV poll, known in advance so the rounds are too.
+const STV_BALLOTS: [(&[&str], usize); 5] = [
+    (&["a", "b"], 4),
+    (&["b", "a"], 2),
+    (&["c", "d"], 3),
+    (&["d", "c", "e"], 2),
+    (&["e"], 1),
+];
+
+async fn hidden_until_close(ctx: &Ctx) -> Check {
+    for (ids, n) in STV_BALLOTS {
+        for token in ctx.participants(n).await? {
+            vote(ctx, &ctx.stv_poll(), &token, ids).await?;
+        }
+    }
+    ctx.api
+        .get(format!("/v1/polls/{}/results", ctx.stv_poll()))
+        .send()
+        .await?
+        .problem(403, ProblemCode::ResultsNotAvailable)
+        .map(|_| ())
+}
+
+async fn export_not_yet(ctx: &Ctx) -> Check {
+    ctx.api
+        .get(format!("/v1/polls/{}/ballots", ctx.poll()))
+        .send()
+        .await?
+        .client_problem()
+        .map(|_| ())
+}
+
+async fn closed(ctx: &Ctx) -> Check {
+    ctx.set_poll_status(&ctx.poll(), PollStatus::Closed).await?;
+    ctx.set_poll_status(&ctx.stv_poll(), PollStatus::Closed)
+        .await?;
+    let token = ctx.participant().await?;
+    ctx.api
+        .put(ballot_path(&ctx.poll()))
+        .token(&token)
+        .key(&unique("late"))
+        .json(&ranking(&["a"]))
+        .send()
+        .await?
+        .problem(409, ProblemCode::PollClosed)
+        .map(|_| ())
+}
+
+async fn export(ctx: &Ctx, poll: &str) -> Check<BallotExport> {
+    ctx.api
+        .get(format!("/v1/polls/{poll}/ballots"))
+        .send()
+        .await?
+        .expect(200)
+}
+
+async fn export_groups(ctx: &Ctx) -> Check {
+    let e = export(ctx, &ctx.stv_poll()).await?;
+    ensure(
+        e.options == ["a", "b", "c", "d", "e"] && e.method == Method::Stv && e.seats == 2,
+        || "options, method or seats differ from the poll".into(),
+    )?;
+    let mut got: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    for g in &e.ballots {
+        *got.entry(g.ranking.clone()).or_default() += g.count;
+    }
+    let expected: BTreeMap<Vec<String>, u64> = STV_BALLOTS
+        .iter()
+        .map(|(ids, n)| (ids.iter().map(|s| s.to_string()).collect(), *n as u64))
+        .collect();
+    ensure(got == expected, || {
+        format!("published {got:?}, cast {expected:?}")
+    })?;
+    let irv = export(ctx, &ctx.poll()).await?;
+    let published: u64 = irv.ballots.iter().map(|g| g.count).sum();
+    let r = results(ctx, &ctx.poll()).await?;
+    ensure(published as f64 == number(r.total_ballots.as_str()), || {
+        format!(
+            "{published} ballots published, results count {}",
+            r.total_ballots
+        )
+    })
+}
+
+async fn export_cdf(ctx: &Ctx) -> Check {
+    let doc: serde_json::Value = ctx
+        .api
+        .get(format!("/v1/polls/{}/ballots?format=cdf", ctx.stv_poll()))
+        .send()
+        .await?
+        .expect(200)?;
+    ensure(doc["@type"] == "CVR.CastVoteRecordReport", || {
+        format!("@type is {}", doc["@type"])
+    })?;
+    let cvrs = doc["CVR"].as_array().map_or(0, Vec::len);
+    let cast: usize = STV_BALLOTS.iter().map(|(_, n)| n).sum();
+    ensure(cvrs == cast, || format!("{cvrs} CVRs for {cast} ballots"))
+}
+
+async fn results_recount(ctx: &Ctx) -> Check {
+    for poll in [ctx.poll(), ctx.stv_poll()] {
+        let r = results(ctx, &poll).await?;
+        ensure(r.is_final, || {
+            format!("{poll}: results of a closed poll are not final")
+        })?;
+        let e = export(ctx, &poll).await?;
+        let mine = recount(&e)
+            .map_err(|err| format!("{poll}: the published ballots do not count: {err}"))?;
+        ensure(r.winners == mine.winners, || {
+            format!(
+                "{poll}: winners {:?}, re-count {:?}",
+                r.winners, mine.winners
+            )
+        })?;
+        ensure(r.rounds.len() == mine.rounds.len(), || {
+            format!(
+                "{poll}: {} rounds, re-count {}",
+                r.rounds.len(),
+                mine.rounds.len()
+            )
+        })?;
+        for (round, expected) in r.rounds.iter().zip(&mine.rounds) {
+            let got: BTreeMap<String, f64> = round
+                .tally
+                .iter()
+                .map(|(k, v)| (k.clone(), number(v.as_str())))
+                .collect();
+            ensure(&got == expected, || {
+                format!(
+                    "{poll} round {}: {got:?}, re-count {expected:?}",
+                    round.round
+                )
+            })?;
+        }
+    }
+    // The STV poll's ballots were chosen so the count is known: a and c.
+    let stv = results(ctx, &ctx.stv_poll()).await?;
+    let mut winners = stv.winners.clone();
+    winners.sort();
+    ensure(winners == ["a", "c"], || {
+        format!("STV winners {:?}, expected a and c", stv.winners)
+    })
+}

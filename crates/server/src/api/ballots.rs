@@ -1,0 +1,118 @@
+//! `PUT` / `GET /v1/polls/{id}/ballot`: one ballot per participant and
+//! poll, the last one counts.
+
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
+use axum::Json;
+use plaza_contract::{
+    BallotReceipt, BallotSubmission, MyBallot, PollStatus, ProblemCode, Timestamp,
+};
+use sqlx::Row;
+
+use super::{contributed, polls, write};
+use crate::db::now_millis;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ClientIp, IdempotencyKey, JsonBody, Participant};
+use crate::identity::ParticipantKind;
+use crate::ids::tracker;
+use crate::reply::Reply;
+use crate::state::AppState;
+
+/// `PUT /v1/polls/{id}/ballot`. An upsert under the (poll, participant)
+/// key: concurrent submissions leave one ballot, the last committed. The
+/// same ranking again changes nothing and returns the same receipt.
+#[allow(clippy::too_many_arguments)]
+pub async fn cast(
+    State(state): State<AppState>,
+    Path(poll_id): Path<String>,
+    who: Participant,
+    ClientIp(ip): ClientIp,
+    IdempotencyKey(key): IdempotencyKey,
+    OriginalUri(uri): OriginalUri,
+    body: JsonBody<BallotSubmission>,
+) -> ApiResult<Response> {
+    let ballot = body.value;
+    let participant = who.id.clone();
+    let host_only = state.settings.voting_requires_host_token;
+    let kind = who.kind;
+    write(&state, &who, ip, key, "PUT", &uri, &body.raw, move |tx| {
+        Box::pin(async move {
+            let stored = polls::load(&mut *tx, &poll_id).await?;
+            let poll = stored.poll;
+            match poll.status {
+                PollStatus::Open => {}
+                PollStatus::Upcoming => {
+                    return Err(ApiError::new(ProblemCode::PollNotOpen, "Voting has not started"))
+                }
+                PollStatus::Closed => return Err(ApiError::new(ProblemCode::PollClosed, "Voting has closed")),
+            }
+            if host_only && kind != ParticipantKind::Host {
+                return Err(ApiError::new(
+                    ProblemCode::NotEligible,
+                    "Sign in on the city's site to vote",
+                ));
+            }
+            ballot.validate(&poll).map_err(ApiError::invalid)?;
+            let ranking = serde_json::to_string(&ballot.ranking)?;
+            let now = now_millis();
+            let changed = sqlx::query(
+                "INSERT INTO ballots (poll_id, participant_id, ranking, tracker, recorded_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (poll_id, participant_id) DO UPDATE \
+                 SET ranking = excluded.ranking, tracker = excluded.tracker, recorded_at = excluded.recorded_at \
+                 WHERE ballots.ranking <> excluded.ranking \
+                 RETURNING tracker, recorded_at",
+            )
+            .bind(&poll_id)
+            .bind(&participant)
+            .bind(&ranking)
+            .bind(tracker())
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let row = match changed {
+                Some(row) => {
+                    sqlx::query("UPDATE polls SET ballots_version = ballots_version + 1 WHERE id = $1")
+                        .bind(&poll_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    contributed(tx, &poll.deliberation_id, &participant).await?;
+                    row
+                }
+                None => {
+                    sqlx::query("SELECT tracker, recorded_at FROM ballots WHERE poll_id = $1 AND participant_id = $2")
+                        .bind(&poll_id)
+                        .bind(&participant)
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
+            };
+            Reply::ok(&BallotReceipt {
+                tracker: row.try_get("tracker")?,
+                recorded_at: Timestamp::from_unix_millis(row.try_get("recorded_at")?),
+            })
+        })
+    })
+    .await
+}
+
+/// `GET /v1/polls/{id}/ballot`: 404 `not_found` when I have not voted.
+pub async fn mine(
+    State(state): State<AppState>,
+    Path(poll_id): Path<String>,
+    who: Participant,
+) -> ApiResult<Json<MyBallot>> {
+    polls::load(&state.db.read, &poll_id).await?;
+    let row = sqlx::query("SELECT ranking, tracker, recorded_at FROM ballots WHERE poll_id = $1 AND participant_id = $2")
+        .bind(&poll_id)
+        .bind(&who.id)
+        .fetch_optional(&state.db.read)
+        .await?
+        .ok_or_else(|| ApiError::not_found("ballot"))?;
+    Ok(Json(MyBallot {
+        ranking: serde_json::from_str(&row.try_get::<String, _>("ranking")?)?,
+        receipt: BallotReceipt {
+            tracker: row.try_get("tracker")?,
+            recorded_at: Timestamp::from_unix_millis(row.try_get("recorded_at")?),
+        },
+    }))
+}

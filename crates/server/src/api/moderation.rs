@@ -1,0 +1,197 @@
+//! The moderator's API (`/v1/moderation/…`, moderator token only): move
+//! phases, open and close polls, hide and restore content, see what was
+//! flagged, import deliberations.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use plaza_contract::seed::Seed;
+use plaza_contract::{
+    ContentModeration, ContentStatus, Deliberation, FlagTarget, FlaggedContent, ImportReport, Page,
+    PhaseChange, Poll, PollStatusChange, ProblemCode,
+};
+use serde::Deserialize;
+use sqlx::Row;
+
+use super::codec::{from_text, to_text, Sql};
+use super::flags::table;
+use super::{deliberations, polls};
+use crate::cursor;
+use crate::db::count;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiQuery, JsonBody, Moderator};
+use crate::import::{self, ImportError};
+use crate::state::AppState;
+
+/// `PUT /v1/moderation/deliberations/{id}/phase`.
+pub async fn phase(
+    State(state): State<AppState>,
+    _: Moderator,
+    Path(id): Path<String>,
+    body: JsonBody<PhaseChange>,
+) -> ApiResult<Json<Deliberation>> {
+    let changed =
+        sqlx::query("UPDATE deliberations SET current_phase = $2, updated_at = $3 WHERE id = $1")
+            .bind(&id)
+            .bind(to_text(&body.value.phase))
+            .bind(crate::db::now_millis())
+            .execute(&state.db.write)
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        return Err(ApiError::not_found("deliberation"));
+    }
+    Ok(Json(deliberations::load(&state.db.write, &id).await?))
+}
+
+/// `PUT /v1/moderation/polls/{id}/status`. The version bump makes cached
+/// results recount (closing makes them final).
+pub async fn poll_status(
+    State(state): State<AppState>,
+    _: Moderator,
+    Path(id): Path<String>,
+    body: JsonBody<PollStatusChange>,
+) -> ApiResult<Json<Poll>> {
+    let changed = sqlx::query(
+        "UPDATE polls SET status = $2, ballots_version = ballots_version + 1 WHERE id = $1",
+    )
+    .bind(&id)
+    .bind(to_text(&body.value.status))
+    .execute(&state.db.write)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(ApiError::not_found("poll"));
+    }
+    Ok(Json(polls::load(&state.db.write, &id).await?.poll))
+}
+
+/// `PUT /v1/moderation/content`: restoring to `visible` also clears the
+/// flags, so the same flaggers do not hide it again at once.
+pub async fn content(
+    State(state): State<AppState>,
+    _: Moderator,
+    body: JsonBody<ContentModeration>,
+) -> ApiResult<Json<ContentModeration>> {
+    let m = body.value;
+    let table = table(m.target_type);
+    let mut tx = state.db.begin().await?;
+    let row = sqlx::query(&format!("SELECT status FROM {table} WHERE id = $1"))
+        .bind(&m.target_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| ApiError::not_found("content"))?;
+    let before: ContentStatus = from_text(&row.try_get::<String, _>("status")?)?;
+    sqlx::query(&format!("UPDATE {table} SET status = $2 WHERE id = $1"))
+        .bind(&m.target_id)
+        .bind(to_text(&m.status))
+        .execute(&mut *tx)
+        .await?;
+    if m.status == ContentStatus::Visible {
+        sqlx::query(&format!("UPDATE {table} SET flags = 0 WHERE id = $1"))
+            .bind(&m.target_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM flags WHERE target_type = $1 AND target_id = $2")
+            .bind(to_text(&m.target_type))
+            .bind(&m.target_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // A comment's argument counts its replies that are not removed.
+    if m.target_type == FlagTarget::Comment
+        && (before == ContentStatus::Removed) != (m.status == ContentStatus::Removed)
+    {
+        let step = if m.status == ContentStatus::Removed {
+            "- 1"
+        } else {
+            "+ 1"
+        };
+        sqlx::query(&format!(
+            "UPDATE arguments SET comment_count = comment_count {step} \
+             WHERE id = (SELECT argument_id FROM comments WHERE id = $1)"
+        ))
+        .bind(&m.target_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Json(m))
+}
+
+#[derive(Deserialize)]
+pub struct FlaggedQuery {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// `GET /v1/moderation/flagged`: arguments, comments and proposals with at
+/// least one flag, most flagged first.
+pub async fn flagged(
+    State(state): State<AppState>,
+    _: Moderator,
+    ApiQuery(q): ApiQuery<FlaggedQuery>,
+) -> ApiResult<Json<Page<FlaggedContent>>> {
+    let limit = cursor::limit(q.limit)?;
+    let after: Option<(i64, String, String)> = cursor::optional(q.cursor.as_deref())?;
+    let mut sql = Sql::new(
+        "SELECT * FROM ( \
+         SELECT 'argument' AS target_type, id, deliberation_id, status, flags, text FROM arguments WHERE flags > 0 \
+         UNION ALL SELECT 'comment', id, deliberation_id, status, flags, text FROM comments WHERE flags > 0 \
+         UNION ALL SELECT 'proposal', id, deliberation_id, status, flags, title FROM proposals WHERE flags > 0 \
+         ) AS flagged",
+    );
+    if let Some((flags, kind, id)) = after {
+        let (f, k, i) = (sql.int(flags), sql.text(kind), sql.text(id));
+        sql.push(&format!(
+            " WHERE flags < {f} OR (flags = {f} AND (target_type > {k} OR (target_type = {k} AND id > {i})))"
+        ));
+    }
+    let l = sql.int(i64::from(limit) + 1);
+    sql.push(&format!(
+        " ORDER BY flags DESC, target_type ASC, id ASC LIMIT {l}"
+    ));
+    let rows = sql.query().fetch_all(&state.db.read).await?;
+    let items = rows
+        .iter()
+        .map(|row| {
+            Ok(FlaggedContent {
+                target_type: from_text(&row.try_get::<String, _>("target_type")?)?,
+                target_id: row.try_get("id")?,
+                deliberation_id: row.try_get("deliberation_id")?,
+                status: from_text(&row.try_get::<String, _>("status")?)?,
+                flags: count(row.try_get("flags")?),
+                text: row.try_get("text")?,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let (items, next_cursor) = cursor::page(items, limit, |f: &FlaggedContent| {
+        (
+            i64::from(f.flags),
+            to_text(&f.target_type),
+            f.target_id.clone(),
+        )
+    });
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// `POST /v1/moderation/import`: the same as `plaza-server import FILE`.
+pub async fn import(
+    State(state): State<AppState>,
+    _: Moderator,
+    body: JsonBody<Seed>,
+) -> ApiResult<Json<ImportReport>> {
+    match import::import(&state.db, &body.value, true).await {
+        Ok(report) => Ok(Json(report)),
+        Err(ImportError::Invalid(problems)) => Err(ApiError::new(
+            ProblemCode::ValidationFailed,
+            "The seed is not valid",
+        )
+        .detail(problems.join("; "))),
+        Err(ImportError::Conflict(why)) => Err(ApiError::new(
+            ProblemCode::Conflict,
+            "The seed conflicts with what is stored",
+        )
+        .detail(why)),
+        Err(ImportError::Database(e)) => Err(e.into()),
+    }
+}

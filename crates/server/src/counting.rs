@@ -1,0 +1,297 @@
+//! Counting a poll with `plaza-tally`, and turning its account of the
+//! count into the contract's round-by-round results. Pure: no database.
+
+use std::collections::BTreeMap;
+
+use plaza_contract::{
+    BallotGroup, Decimal, InactiveCounts, Method, Poll, PollResults, Quota, ResultRound, TieBreak,
+    Timestamp,
+};
+use plaza_tally::{
+    Election, MaxRankings, Rules, TallyError, TiebreakMode, TransferTarget, Votes,
+    WinnerElectionMode,
+};
+
+/// The seed of the random tie-break when the poll names none (RCTab's
+/// default). The published export states it, so anyone can re-count.
+pub const DEFAULT_SEED: i64 = 0;
+
+/// The counting engine's rules for a poll: IRV is RCTab's single-winner
+/// majority; STV elects everyone who reaches the quota in a round.
+pub fn tally_rules(poll: &Poll) -> Rules {
+    let r = &poll.rules;
+    let stv = poll.method == Method::Stv;
+    Rules {
+        winner_election_mode: if stv {
+            WinnerElectionMode::MultiWinnerAllowMultipleWinnersPerRound
+        } else {
+            WinnerElectionMode::SingleWinnerMajority
+        },
+        number_of_winners: if stv { poll.seats } else { 1 },
+        tiebreak_mode: match r.tiebreak {
+            TieBreak::Random => TiebreakMode::Random,
+            TieBreak::PreviousRoundCountsThenRandom => TiebreakMode::PreviousRoundCountsThenRandom,
+            TieBreak::UseCandidateOrder => TiebreakMode::UseCandidateOrder,
+            TieBreak::GeneratePermutation => TiebreakMode::GeneratePermutation,
+        },
+        random_seed: Some(r.random_seed.unwrap_or(DEFAULT_SEED)),
+        decimal_places_for_vote_arithmetic: u32::from(r.decimal_places),
+        non_integer_winning_threshold: r.quota == Quota::DroopNonInteger,
+        hare_quota: r.quota == Quota::Hare,
+        batch_elimination: r.batch_elimination,
+        max_rankings_allowed: poll
+            .max_rankings
+            .map_or(MaxRankings::Max, MaxRankings::Limit),
+        ..Rules::default()
+    }
+}
+
+/// Why a poll cannot be counted as configured (checked on import, so a
+/// count never fails on the organiser's settings).
+pub fn rules_problem(poll: &Poll) -> Option<String> {
+    let mut problems = poll.problems();
+    if let Err(e) = tally_rules(poll).validate() {
+        problems.push(format!("rules: {e}"));
+    }
+    (!problems.is_empty()).then(|| problems.join("; "))
+}
+
+/// Counts `ballots` for `poll`.
+pub fn count(
+    poll: &Poll,
+    ballots: &[BallotGroup],
+    is_final: bool,
+    counted_at: Timestamp,
+) -> Result<PollResults, TallyError> {
+    let total: u64 = ballots.iter().map(|b| b.count).sum();
+    let mut results = PollResults {
+        poll_id: poll.id.clone(),
+        is_final,
+        counted_at,
+        total_ballots: decimal_of_count(total),
+        winners: Vec::new(),
+        rounds: Vec::new(),
+    };
+    if total == 0 {
+        // Nothing to count: no rounds rather than a round of zeros.
+        return Ok(results);
+    }
+    let options: Vec<String> = poll.options.iter().map(|o| o.id.clone()).collect();
+    let mut election = Election::new(options, tally_rules(poll));
+    for group in ballots {
+        election.add_ranked(&group.ranking, group.count)?;
+    }
+    let tabulation = election.tabulate()?;
+    results.winners = tabulation.winners.clone();
+    let Some(pass) = tabulation.passes.first() else {
+        return Ok(results);
+    };
+    results.total_ballots = decimal(pass.summary.total_ballots);
+    for round in &pass.rounds {
+        let mut transfers: BTreeMap<String, BTreeMap<String, Votes>> = BTreeMap::new();
+        for t in &round.transfers {
+            let to = match &t.to {
+                TransferTarget::Candidate { candidate } => candidate.clone(),
+                TransferTarget::Exhausted => "exhausted".to_owned(),
+                TransferTarget::ResidualSurplus => "residual_surplus".to_owned(),
+            };
+            let slot = transfers
+                .entry(t.from.clone())
+                .or_default()
+                .entry(to)
+                .or_insert(Votes::ZERO);
+            *slot = slot.checked_add(t.votes)?;
+        }
+        let inactive = &round.inactive;
+        results.rounds.push(ResultRound {
+            round: round.round,
+            tally: round
+                .tally
+                .iter()
+                .map(|c| (c.candidate.clone(), decimal(c.votes)))
+                .collect(),
+            threshold: decimal(round.threshold),
+            inactive: InactiveCounts {
+                // Ballots that ranked nobody cannot be cast here; were there
+                // any, they would have stopped counting like exhausted ones.
+                exhausted_choices: decimal(
+                    inactive
+                        .exhausted_choices
+                        .checked_add(inactive.did_not_rank_any_candidates)?,
+                ),
+                overvotes: decimal(inactive.overvotes),
+                skipped_rankings: decimal(inactive.skipped_rankings),
+                repeated_rankings: decimal(inactive.repeated_rankings),
+            },
+            elected: round.elected.clone(),
+            eliminated: round.eliminated.clone(),
+            transfers: transfers
+                .into_iter()
+                .map(|(from, to)| (from, to.into_iter().map(|(k, v)| (k, decimal(v))).collect()))
+                .collect(),
+        });
+    }
+    Ok(results)
+}
+
+fn decimal_of_count(n: u64) -> Decimal {
+    decimal(Votes::from_count(n))
+}
+
+/// A vote count in plain decimal notation (never exponent notation, never
+/// negative), as the contract's `Decimal` requires.
+pub fn decimal(v: Votes) -> Decimal {
+    let units = v.units().max(0).to_string();
+    let scale = usize::from(v.scale());
+    let text = if scale == 0 {
+        units
+    } else {
+        let padded = format!("{units:0>width$}", width = scale + 1);
+        let (int, frac) = padded.split_at(padded.len() - scale);
+        format!("{int}.{frac}")
+    };
+    // The text is digits with at most one point inside, which is exactly a
+    // valid Decimal; the fallback is never taken.
+    Decimal::try_from(text).unwrap_or_else(|_| zero())
+}
+
+fn zero() -> Decimal {
+    match Decimal::try_from("0") {
+        Ok(d) => d,
+        Err(_) => unreachable!("\"0\" is a decimal"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaza_contract::{CountingRules, LocalizedText, PollOption, PollStatus, ResultsVisibility};
+
+    fn poll(method: Method, seats: u32, options: &[&str]) -> Poll {
+        Poll {
+            id: "p".into(),
+            deliberation_id: "d".into(),
+            question: LocalizedText::new([("en", "Which?")]),
+            options: options
+                .iter()
+                .map(|id| PollOption {
+                    id: (*id).into(),
+                    label: LocalizedText::new([("en", *id)]),
+                    description: LocalizedText::default(),
+                    image: None,
+                })
+                .collect(),
+            method,
+            seats,
+            rules: CountingRules::default(),
+            opens_at: "2026-12-01T00:00:00Z".parse().unwrap(),
+            closes_at: "2026-12-20T00:00:00Z".parse().unwrap(),
+            status: PollStatus::Closed,
+            results_visibility: ResultsVisibility::Always,
+            max_rankings: None,
+        }
+    }
+
+    fn groups(list: &[(&[&str], u64)]) -> Vec<BallotGroup> {
+        list.iter()
+            .map(|(r, n)| BallotGroup {
+                ranking: r.iter().map(|s| s.to_string()).collect(),
+                count: *n,
+            })
+            .collect()
+    }
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn now() -> Timestamp {
+        "2026-12-21T00:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn irv_eliminates_the_last_and_transfers_its_ballots() {
+        let p = poll(Method::Irv, 1, &["a", "b", "c"]);
+        let ballots = groups(&[
+            (&["a"], 12),
+            (&["b", "a"], 10),
+            (&["c", "b"], 5),
+            (&["c"], 2),
+        ]);
+        let r = count(&p, &ballots, true, now()).unwrap();
+        assert_eq!(r.total_ballots, d("29"));
+        assert_eq!(r.rounds.len(), 2);
+        let first = &r.rounds[0];
+        assert_eq!(first.tally["a"], d("12"));
+        assert_eq!(first.tally["c"], d("7"));
+        assert_eq!(first.threshold, d("15"));
+        assert_eq!(first.eliminated, ["c"]);
+        assert!(first.elected.is_empty());
+        assert_eq!(first.transfers["c"]["b"], d("5"));
+        assert_eq!(first.transfers["c"]["exhausted"], d("2"));
+        let second = &r.rounds[1];
+        assert_eq!(second.tally["b"], d("15"));
+        assert_eq!(second.tally["a"], d("12"));
+        assert_eq!(second.inactive.exhausted_choices, d("2"));
+        assert_eq!(second.elected, ["b"]);
+        assert_eq!(r.winners, ["b"]);
+        assert!(r.is_final);
+    }
+
+    #[test]
+    fn stv_elects_at_quota_and_moves_the_surplus_fractionally() {
+        let p = poll(Method::Stv, 2, &["a", "b", "c", "d"]);
+        // 30 ballots, two seats: Droop quota floor(30 / 3) + 1 = 11.
+        let ballots = groups(&[
+            (&["a", "b"], 16),
+            (&["b"], 3),
+            (&["c"], 6),
+            (&["d", "c"], 5),
+        ]);
+        let r = count(&p, &ballots, false, now()).unwrap();
+        let first = &r.rounds[0];
+        assert_eq!(first.threshold, d("11"));
+        assert_eq!(first.elected, ["a"]);
+        // a's surplus of 5 moves to b at 5/16 of each of its 16 ballots.
+        assert_eq!(first.transfers["a"]["b"], d("5.0000"));
+        // Nobody reaches the quota; d has fewest and goes, to c.
+        let second = &r.rounds[1];
+        assert_eq!(second.tally["b"], d("8.0000"));
+        assert_eq!(second.eliminated, ["d"]);
+        assert_eq!(second.transfers["d"]["c"], d("5"));
+        let third = &r.rounds[2];
+        assert_eq!(third.tally["c"], d("11"));
+        assert_eq!(third.tally["a"], d("11.0000"));
+        assert_eq!(third.elected, ["c"]);
+        assert_eq!(r.winners, ["a", "c"]);
+        assert!(!r.is_final);
+    }
+
+    #[test]
+    fn no_ballots_means_no_rounds() {
+        let p = poll(Method::Irv, 1, &["a", "b"]);
+        let r = count(&p, &[], false, now()).unwrap();
+        assert_eq!((r.total_ballots, r.rounds.len()), (d("0"), 0));
+    }
+
+    #[test]
+    fn the_contract_rules_map_onto_the_engine() {
+        let mut p = poll(Method::Stv, 2, &["a", "b", "c"]);
+        p.rules.quota = Quota::Hare;
+        p.rules.random_seed = Some(7);
+        let rules = tally_rules(&p);
+        assert!(rules.hare_quota && !rules.non_integer_winning_threshold);
+        assert_eq!((rules.number_of_winners, rules.random_seed), (2, Some(7)));
+        assert!(rules_problem(&p).is_none());
+        let mut irv = poll(Method::Irv, 1, &["a", "b"]);
+        irv.rules.quota = Quota::Hare;
+        assert!(rules_problem(&irv).unwrap().contains("hare"));
+    }
+
+    #[test]
+    fn decimals_are_plain_notation() {
+        assert_eq!(decimal(Votes::new(1, 8).unwrap()).as_str(), "0.00000001");
+        assert_eq!(decimal(Votes::new(72501, 4).unwrap()).as_str(), "7.2501");
+        assert_eq!(decimal(Votes::from_count(312)).as_str(), "312");
+    }
+}

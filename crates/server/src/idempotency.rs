@@ -1,0 +1,304 @@
+//! `Idempotency-Key` (IETF httpapi draft): the first request with a key
+//! runs; a repeat after it completed gets the stored answer; a repeat with
+//! another body is 422; a repeat while the first still runs is 409.
+//!
+//! Records live in the database, so every server process sees them. The
+//! answer is stored in the same transaction as the change it describes:
+//! either both are committed or neither, and a retry after a crash can
+//! never apply a change twice.
+
+use axum::response::{IntoResponse, Response};
+use futures_util::future::BoxFuture;
+use plaza_contract::ProblemCode;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Connection, Row};
+
+use crate::db::{now_millis, Conn, Db};
+use crate::error::{ApiError, ApiResult};
+use crate::rate_limit::{self, Buckets};
+use crate::reply::Reply;
+
+/// A claim older than this whose request never finished (its server died)
+/// may be taken over by a repeat.
+const ABANDONED_AFTER_MS: i64 = 60_000;
+
+/// What identifies "the same request": method, path and body.
+pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(method.as_bytes());
+    hash.update(b"\n");
+    hash.update(path.as_bytes());
+    hash.update(b"\n");
+    hash.update(body);
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+enum Claim {
+    Owned,
+    Replay(Reply),
+}
+
+/// A participant's change, as [`run`] needs it.
+pub struct Change {
+    pub participant: String,
+    pub key: Option<String>,
+    pub fingerprint: String,
+    pub limits: Buckets,
+}
+
+/// Runs `work` — a participant's change — at most once per idempotency key,
+/// after counting it against the rate limits.
+///
+/// On SQLite it is one job of the group commit: limits, claim, change and
+/// stored answer in one savepoint of a batch, the change in a savepoint of
+/// its own so that a refusal keeps the count and the answer. Writes are
+/// serialized there, so a repeat never finds its key still running: it
+/// waits for the first and gets its answer. On PostgreSQL the limits and
+/// the claim are bookkeeping of their own, visible at once, so a repeat
+/// while the first still runs gets 409.
+pub async fn run<F>(db: &Db, change: Change, work: F) -> ApiResult<Response>
+where
+    F: for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static,
+{
+    match &db.group {
+        Some(group) => Ok(group
+            .run(Box::new(move |conn: &mut Conn| {
+                Box::pin(grouped(conn, change, work))
+            }))
+            .await?
+            .into_response()),
+        None => separate(db, change, work).await,
+    }
+}
+
+async fn grouped<F>(conn: &mut Conn, change: Change, work: F) -> ApiResult<Reply>
+where
+    F: for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static,
+{
+    let Change {
+        participant,
+        key,
+        fingerprint,
+        limits,
+    } = change;
+    // An error here rolls back the whole job, the count included.
+    rate_limit::count(conn, &limits).await?;
+    if let Some(key) = &key {
+        if let Claim::Replay(reply) = claim(conn, &participant, key, &fingerprint).await? {
+            return Ok(reply);
+        }
+    }
+    let mut savepoint = conn.begin().await?;
+    match work(&mut savepoint).await {
+        Ok(reply) => {
+            if let Some(key) = &key {
+                store(&mut *savepoint, &participant, key, &reply).await?;
+            }
+            savepoint.commit().await?;
+            Ok(reply)
+        }
+        Err(error) if !error.is_transient() => {
+            // A refusal (validation, poll closed, …) is the answer to this
+            // request: it is counted, and a repeat gets the same one.
+            savepoint.rollback().await?;
+            let reply = Reply::from_error(&error);
+            if let Some(key) = &key {
+                store(&mut *conn, &participant, key, &reply).await?;
+            }
+            Ok(reply)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+async fn separate<F>(db: &Db, change: Change, work: F) -> ApiResult<Response>
+where
+    F: for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static,
+{
+    let Change {
+        participant,
+        key,
+        fingerprint,
+        limits,
+    } = change;
+    if !limits.is_empty() {
+        db.bookkeeping(move |conn| {
+            Box::pin(async move { Ok(rate_limit::count(conn, &limits).await) })
+        })
+        .await??;
+    }
+    let Some(key) = key else {
+        let mut tx = db.begin().await?;
+        let reply = work(&mut tx).await?;
+        tx.commit().await?;
+        return Ok(reply.into_response());
+    };
+    let claimed = {
+        let (participant, key) = (participant.clone(), key.clone());
+        db.bookkeeping(move |conn| {
+            Box::pin(async move { Ok(claim(conn, &participant, &key, &fingerprint).await) })
+        })
+        .await??
+    };
+    if let Claim::Replay(reply) = claimed {
+        return Ok(reply.into_response());
+    }
+    let outcome = async {
+        let mut tx = db.begin().await?;
+        let reply = work(&mut tx).await?;
+        store(&mut *tx, &participant, &key, &reply).await?;
+        tx.commit().await?;
+        Ok::<Reply, ApiError>(reply)
+    }
+    .await;
+    match outcome {
+        Ok(reply) => Ok(reply.into_response()),
+        Err(error) if !error.is_transient() => {
+            // A refusal (validation, poll closed, …) is the answer to this
+            // request too: a repeat gets the same one.
+            let reply = Reply::from_error(&error);
+            db.bookkeeping(move |conn| {
+                Box::pin(async move { store(&mut *conn, &participant, &key, &reply).await })
+            })
+            .await?;
+            Err(error)
+        }
+        Err(error) => {
+            // Nothing was changed: free the key so that a retry runs.
+            db.bookkeeping(move |conn| {
+                Box::pin(async move {
+                    sqlx::query("DELETE FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND status IS NULL")
+                        .bind(&participant)
+                        .bind(&key)
+                        .execute(&mut *conn)
+                        .await
+                })
+            })
+            .await?;
+            Err(error)
+        }
+    }
+}
+
+async fn claim(
+    conn: &mut AnyConnection,
+    participant_id: &str,
+    key: &str,
+    fingerprint: &str,
+) -> ApiResult<Claim> {
+    // Two rounds at most: a record can vanish between the insert and the
+    // select when its request failed and freed it.
+    for _ in 0..2 {
+        let now = now_millis();
+        let inserted = sqlx::query(
+            "INSERT INTO idempotency_keys (participant_id, key, fingerprint, status, created_at) \
+             VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (participant_id, key) DO NOTHING",
+        )
+        .bind(participant_id)
+        .bind(key)
+        .bind(fingerprint)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(Claim::Owned);
+        }
+        let Some(row) = sqlx::query(
+            "SELECT fingerprint, status, location, body, created_at FROM idempotency_keys \
+             WHERE participant_id = $1 AND key = $2",
+        )
+        .bind(participant_id)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?
+        else {
+            continue;
+        };
+        if row.try_get::<String, _>("fingerprint")? != fingerprint {
+            return Err(ApiError::new(
+                ProblemCode::IdempotencyKeyReused,
+                "This Idempotency-Key was used for another request",
+            ));
+        }
+        if let Some(status) = row.try_get::<Option<i64>, _>("status")? {
+            return Ok(Claim::Replay(Reply {
+                status: u16::try_from(status).unwrap_or(500),
+                location: row.try_get("location")?,
+                body: row
+                    .try_get::<Option<String>, _>("body")?
+                    .unwrap_or_default(),
+            }));
+        }
+        let claimed_at: i64 = row.try_get("created_at")?;
+        if claimed_at < now - ABANDONED_AFTER_MS {
+            let taken = sqlx::query(
+                "UPDATE idempotency_keys SET created_at = $3 \
+                 WHERE participant_id = $1 AND key = $2 AND status IS NULL AND created_at = $4",
+            )
+            .bind(participant_id)
+            .bind(key)
+            .bind(now)
+            .bind(claimed_at)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if taken == 1 {
+                return Ok(Claim::Owned);
+            }
+        }
+        let mut error = ApiError::new(
+            ProblemCode::IdempotencyKeyInFlight,
+            "A request with this Idempotency-Key is still running",
+        );
+        error.retry_after_secs = Some(1);
+        return Err(error);
+    }
+    Err(ApiError::internal())
+}
+
+async fn store<'e, E>(
+    executor: E,
+    participant_id: &str,
+    key: &str,
+    reply: &Reply,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE idempotency_keys SET status = $3, location = $4, body = $5 \
+         WHERE participant_id = $1 AND key = $2",
+    )
+    .bind(participant_id)
+    .bind(key)
+    .bind(i64::from(reply.status))
+    .bind(reply.location.as_deref())
+    .bind(&reply.body)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_tell_bodies_and_paths_apart() {
+        let a = fingerprint("PUT", "/v1/polls/p/ballot", br#"{"ranking":["a"]}"#);
+        assert_eq!(
+            a,
+            fingerprint("PUT", "/v1/polls/p/ballot", br#"{"ranking":["a"]}"#)
+        );
+        assert_ne!(
+            a,
+            fingerprint("PUT", "/v1/polls/p/ballot", br#"{"ranking":["b"]}"#)
+        );
+        assert_ne!(
+            a,
+            fingerprint("PUT", "/v1/polls/q/ballot", br#"{"ranking":["a"]}"#)
+        );
+        assert_eq!(a.len(), 64);
+    }
+}

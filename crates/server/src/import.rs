@@ -1,0 +1,274 @@
+//! Creating and updating deliberations from a seed document (the format of
+//! `crates/contract/demo/plaza-demo.json`): `plaza-server import FILE`,
+//! `POST /v1/moderation/import`, and the demo.
+//!
+//! The deliberation and poll documents are replaced (when `replace`), while
+//! arguments, comments and proposals are only added: what residents did
+//! since (reactions, flags, replies) is never overwritten.
+
+use std::collections::BTreeSet;
+
+use plaza_contract::seed::{Seed, SeedDeliberation};
+use plaza_contract::{ContentStatus, ImportReport, PollStatus};
+use sqlx::Row;
+
+use crate::api::codec::{blank_to_none, to_text};
+use crate::counting;
+use crate::db::{now_millis, Db, Tx};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the seed is not valid: {}", .0.join("; "))]
+    Invalid(Vec<String>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Imports every deliberation of `seed` in one transaction: all or nothing.
+pub async fn import(db: &Db, seed: &Seed, replace: bool) -> Result<ImportReport, ImportError> {
+    let mut problems = seed.problems();
+    for entry in &seed.deliberations {
+        if let Some(poll) = &entry.poll {
+            if let Some(p) = counting::rules_problem(poll) {
+                problems.push(format!("poll {:?}: {p}", poll.id));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::Invalid(problems));
+    }
+    let mut tx = db.begin().await?;
+    let mut report = ImportReport::default();
+    for entry in &seed.deliberations {
+        import_one(&mut tx, entry, replace, &mut report).await?;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+async fn import_one(
+    tx: &mut Tx,
+    entry: &SeedDeliberation,
+    replace: bool,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let d = &entry.deliberation;
+    let now = now_millis();
+    let mut document = d.clone();
+    // Counts are derived from the stored content whenever it is read.
+    document.counts = Default::default();
+    let document =
+        serde_json::to_string(&document).map_err(|e| ImportError::Invalid(vec![e.to_string()]))?;
+    let exists = sqlx::query("SELECT id FROM deliberations WHERE id = $1")
+        .bind(&d.id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some();
+    if !exists {
+        sqlx::query(
+            "INSERT INTO deliberations (id, document, current_phase, poll_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(&d.id)
+        .bind(&document)
+        .bind(to_text(&d.current_phase))
+        .bind(d.poll_id.as_deref())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        report.created.push(d.id.clone());
+    } else if replace {
+        sqlx::query(
+            "UPDATE deliberations SET document = $2, current_phase = $3, poll_id = $4, updated_at = $5 WHERE id = $1",
+        )
+        .bind(&d.id)
+        .bind(&document)
+        .bind(to_text(&d.current_phase))
+        .bind(d.poll_id.as_deref())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        report.updated.push(d.id.clone());
+    }
+    if let Some(poll) = &entry.poll {
+        let existing = sqlx::query(
+            "SELECT deliberation_id, document, (SELECT COUNT(*) FROM ballots WHERE poll_id = $1) AS ballots \
+             FROM polls WHERE id = $1",
+        )
+        .bind(&poll.id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let poll_doc =
+            serde_json::to_string(poll).map_err(|e| ImportError::Invalid(vec![e.to_string()]))?;
+        match existing {
+            None => {
+                sqlx::query(
+                    "INSERT INTO polls (id, deliberation_id, document, status, ballots_version) VALUES ($1, $2, $3, $4, 0)",
+                )
+                .bind(&poll.id)
+                .bind(&d.id)
+                .bind(&poll_doc)
+                .bind(to_text(&poll.status))
+                .execute(&mut **tx)
+                .await?;
+            }
+            Some(row) if replace || !exists => {
+                let owner: String = row.try_get("deliberation_id")?;
+                if owner != d.id {
+                    return Err(ImportError::Conflict(format!(
+                        "poll {:?} belongs to deliberation {owner:?}",
+                        poll.id
+                    )));
+                }
+                let ballots: i64 = row.try_get("ballots")?;
+                let old: plaza_contract::Poll =
+                    serde_json::from_str(&row.try_get::<String, _>("document")?).map_err(|e| {
+                        ImportError::Conflict(format!(
+                            "stored poll {:?} is unreadable: {e}",
+                            poll.id
+                        ))
+                    })?;
+                let ids = |p: &plaza_contract::Poll| {
+                    p.options
+                        .iter()
+                        .map(|o| o.id.clone())
+                        .collect::<BTreeSet<_>>()
+                };
+                if ballots > 0 && ids(&old) != ids(poll) {
+                    return Err(ImportError::Conflict(format!(
+                        "poll {:?} already has ballots: its options cannot change",
+                        poll.id
+                    )));
+                }
+                // The rules may have changed: cached results are stale.
+                sqlx::query(
+                    "UPDATE polls SET document = $2, status = $3, ballots_version = ballots_version + 1 WHERE id = $1",
+                )
+                .bind(&poll.id)
+                .bind(&poll_doc)
+                .bind(to_text(&poll.status))
+                .execute(&mut **tx)
+                .await?;
+            }
+            Some(_) => {}
+        }
+    }
+    report.contributions_added += add_contributions(tx, entry).await?;
+    Ok(())
+}
+
+/// Adds the seed's arguments, comments and proposals that are not there yet.
+async fn add_contributions(tx: &mut Tx, entry: &SeedDeliberation) -> Result<u32, ImportError> {
+    let d = &entry.deliberation.id;
+    let mut added = 0;
+    let mut contributors = BTreeSet::new();
+    for a in &entry.arguments {
+        let n = sqlx::query(
+            "INSERT INTO arguments (id, deliberation_id, stance, text, lang, display_name, author_id, created_at, \
+             helpful, changed_my_mind, comment_count, status, flags) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9, 0, $10, 0) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&a.id)
+        .bind(d)
+        .bind(to_text(&a.stance))
+        .bind(a.text.clone().unwrap_or_default())
+        .bind(blank_to_none(&a.lang))
+        .bind(blank_to_none(&a.author.display_name))
+        .bind(a.created_at.unix_millis())
+        .bind(i64::from(a.reactions.helpful))
+        .bind(i64::from(a.reactions.changed_my_mind))
+        .bind(to_text(&a.status))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            added += 1;
+            contributors.insert(seed_contributor(a.author.display_name.as_deref(), &a.id));
+        }
+    }
+    for c in &entry.comments {
+        let n = sqlx::query(
+            "INSERT INTO comments (id, argument_id, deliberation_id, parent_id, text, lang, display_name, author_id, \
+             created_at, status, flags) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, 0) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&c.id)
+        .bind(&c.argument_id)
+        .bind(d)
+        .bind(c.parent_id.as_deref())
+        .bind(c.text.clone().unwrap_or_default())
+        .bind(blank_to_none(&c.lang))
+        .bind(blank_to_none(&c.author.display_name))
+        .bind(c.created_at.unix_millis())
+        .bind(to_text(&c.status))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            added += 1;
+            contributors.insert(seed_contributor(c.author.display_name.as_deref(), &c.id));
+        }
+    }
+    for p in &entry.proposals {
+        let n = sqlx::query(
+            "INSERT INTO proposals (id, deliberation_id, title, description, lang, display_name, author_id, created_at, \
+             decision, status, flags) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9, 0) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&p.id)
+        .bind(d)
+        .bind(p.title.clone().unwrap_or_default())
+        .bind(p.description.as_deref())
+        .bind(blank_to_none(&p.lang))
+        .bind(blank_to_none(&p.author.display_name))
+        .bind(p.created_at.unix_millis())
+        .bind(to_text(&p.decision))
+        .bind(to_text(&p.status))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            added += 1;
+            contributors.insert(seed_contributor(p.author.display_name.as_deref(), &p.id));
+        }
+    }
+    sqlx::query(
+        "UPDATE arguments SET comment_count = (SELECT COUNT(*) FROM comments c \
+         WHERE c.argument_id = arguments.id AND c.status <> $2) WHERE deliberation_id = $1",
+    )
+    .bind(d)
+    .bind(to_text(&ContentStatus::Removed))
+    .execute(&mut **tx)
+    .await?;
+    for who in contributors {
+        sqlx::query(
+            "INSERT INTO contributors (deliberation_id, participant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(d)
+        .bind(who)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(added)
+}
+
+/// Seeded content has no participant: its authors count by display name
+/// (anonymous ones once per contribution), as the widget's local store does.
+fn seed_contributor(display_name: Option<&str>, id: &str) -> String {
+    match display_name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => format!("seed:{name}"),
+        None => format!("seed:#{id}"),
+    }
+}
+
+/// The demo deliberation, with its poll opened so that visitors can vote
+/// (the discussion phase stays as the seed has it, so they can also argue).
+pub fn demo_seed() -> Result<Seed, serde_json::Error> {
+    let mut seed: Seed = serde_json::from_str(include_str!("../../contract/demo/plaza-demo.json"))?;
+    for entry in &mut seed.deliberations {
+        if let Some(poll) = &mut entry.poll {
+            poll.status = PollStatus::Open;
+        }
+    }
+    Ok(seed)
+}

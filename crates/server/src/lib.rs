@@ -1,0 +1,117 @@
+//! Plaza's reference backend: the JSON contract v1 over HTTP (axum), stored
+//! in SQLite by default or PostgreSQL (sqlx), counted with `plaza-tally`.
+//!
+//! Every piece of state lives in the database (rate-limit windows and
+//! idempotency records included), so any number of processes can serve one
+//! database behind a load balancer.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app;
+pub mod cdf;
+pub mod config;
+pub mod counting;
+pub mod cursor;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod group_commit;
+pub mod idempotency;
+pub mod identity;
+pub mod ids;
+pub mod import;
+pub mod rate_limit;
+pub mod reply;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+
+use crate::config::ServeArgs;
+use crate::db::Db;
+use crate::identity::Keys;
+use crate::state::{AppState, Settings};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The state of a server on `db` configured by `args`.
+pub async fn state(db: Db, args: &ServeArgs) -> Result<AppState, BoxError> {
+    let server_key = db.setting("server_key", ids::secret).await?;
+    let server_key = base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_key.as_bytes());
+    Ok(AppState {
+        keys: Arc::new(Keys::new(
+            server_key.into_bytes(),
+            args.host_secret.as_deref(),
+            args.moderator_token.as_deref(),
+        )),
+        settings: Arc::new(Settings::from(args)),
+        db,
+    })
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn serve(args: ServeArgs) -> Result<(), BoxError> {
+    let db = Db::connect(&args.database).await?;
+    let state = state(db.clone(), &args).await?;
+    if args.demo {
+        let report = import::import(&db, &import::demo_seed()?, false).await?;
+        if !report.created.is_empty() {
+            tracing::info!(created = ?report.created, "demo deliberation seeded");
+        }
+    }
+    let app = app::router(state, &args);
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let addr = listener.local_addr()?;
+    // Tests and scripts wait for this line (and read the port from it).
+    println!("plaza-server listening on http://{addr}");
+    if args.demo {
+        println!("Plaza demo: http://{addr}/  (Ctrl-C to stop)");
+    }
+    let sweeper = tokio::spawn(sweep_forever(db.clone()));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    sweeper.abort();
+    db.close().await;
+    Ok(())
+}
+
+async fn sweep_forever(db: Db) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        if let Err(e) = rate_limit::sweep(&db).await {
+            tracing::warn!(%e, "could not sweep old rate-limit and idempotency records");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,117 @@
+//! Nothing doubled: concurrent ballots by one participant leave one, and a
+//! retried request with the same Idempotency-Key gets the first response.
+
+mod support;
+
+use futures::future::join_all;
+use serde_json::json;
+use support::{database_url, Server, OPTIONS};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_ballots_by_one_participant_leave_exactly_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &database_url(&dir),
+        &["--participant-writes-per-minute", "0"],
+    );
+    let (_, poll) = server.import_fixture("concurrency").await;
+    let token = server.participant().await;
+
+    let rankings: Vec<Vec<&str>> = (0..50)
+        .map(|i| vec![OPTIONS[i % 5], OPTIONS[(i + 1) % 5]])
+        .collect();
+    let answers = join_all(rankings.iter().enumerate().map(|(i, r)| {
+        let key = format!("ballot-{i}");
+        let server = &server;
+        let token = &token;
+        let poll = &poll;
+        async move { server.cast(poll, token, r, Some(&key)).await }
+    }))
+    .await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 200, "{body}");
+    }
+
+    let (_, mine) = server
+        .get(&format!("/v1/polls/{poll}/ballot"), Some(&token))
+        .await;
+    let stored: Vec<String> = serde_json::from_value(mine["ranking"].clone()).unwrap();
+    assert!(rankings.iter().any(|r| *r == stored), "{stored:?}");
+    // The receipt of the stored ballot is the one some acknowledgement gave.
+    assert!(answers.iter().any(|(_, r)| *r == mine["receipt"]));
+
+    server
+        .moderate(
+            &format!("/v1/moderation/polls/{poll}/status"),
+            json!({"status": "closed"}),
+        )
+        .await;
+    let (status, export) = server.get(&format!("/v1/polls/{poll}/ballots"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(export["ballots"], json!([{"ranking": stored, "count": 1}]));
+    let (_, results) = server.get(&format!("/v1/polls/{poll}/results"), None).await;
+    assert_eq!(results["total_ballots"], "1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_request_with_the_same_key_returns_the_first_response() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&database_url(&dir), &[]);
+    let (deliberation, _) = server.import_fixture("retry").await;
+    let token = server.participant().await;
+    let url = server.url(&format!("/v1/deliberations/{deliberation}/arguments"));
+    let post = || {
+        server
+            .http
+            .post(&url)
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "retry-me")
+            .json(&json!({"stance": "for", "text": "Sent twice, stored once."}))
+            .send()
+    };
+    let first = post().await.unwrap();
+    let (status, location) = (first.status(), first.headers().get("location").cloned());
+    let body = first.text().await.unwrap();
+    assert_eq!(status, 201);
+
+    // Sequential and concurrent retries all get the first answer, byte for byte.
+    let mut retries = vec![post().await.unwrap()];
+    retries.extend(
+        join_all((0..10).map(|_| post()))
+            .await
+            .into_iter()
+            .map(Result::unwrap),
+    );
+    for retry in retries {
+        assert_eq!(retry.status(), status);
+        assert_eq!(retry.headers().get("location"), location.as_ref());
+        assert_eq!(retry.text().await.unwrap(), body);
+    }
+    let (_, page) = server
+        .get(
+            &format!("/v1/deliberations/{deliberation}/arguments?stance=for"),
+            None,
+        )
+        .await;
+    let copies = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["text"] == "Sent twice, stored once.")
+        .count();
+    assert_eq!(copies, 1);
+
+    // The same key with another body is refused and stores nothing.
+    let other = server
+        .http
+        .post(&url)
+        .bearer_auth(&token)
+        .header("Idempotency-Key", "retry-me")
+        .json(&json!({"stance": "for", "text": "Something else"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 422);
+    let problem: serde_json::Value = other.json().await.unwrap();
+    assert_eq!(problem["code"], "idempotency_key_reused");
+}

@@ -1,0 +1,196 @@
+//! Running real `plaza-server` processes for the tests: on a fresh SQLite
+//! file, or on the PostgreSQL database in `PLAZA_TEST_DATABASE_URL`.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+pub const MODERATOR: &str = "test-moderator";
+
+/// The database the test runs on: PostgreSQL when `PLAZA_TEST_DATABASE_URL`
+/// names one (CI sets it), otherwise a new SQLite file in `dir`.
+pub fn database_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("PLAZA_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => format!("sqlite:{}", dir.path().join("plaza.db").display()),
+    }
+}
+
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub origin: String,
+    pub http: reqwest::Client,
+}
+
+impl Server {
+    /// Starts a server on a free port and waits until it listens.
+    pub fn start(database: &str, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_plaza-server"))
+            .args([
+                "--addr",
+                "127.0.0.1:0",
+                "--database",
+                database,
+                "--moderator-token",
+                MODERATOR,
+            ])
+            .args(extra)
+            .env("PLAZA_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("plaza-server starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let origin = loop {
+            let line = lines
+                .next()
+                .expect("plaza-server printed its address before exiting")
+                .expect("stdout is readable");
+            if let Some(url) = line.strip_prefix("plaza-server listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server {
+            child,
+            origin,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("HTTP client"),
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush, no goodbye.
+    pub fn kill_9(&mut self) {
+        self.child.kill().expect("kill -9");
+        self.child.wait().expect("reaped");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
+    pub async fn participant(&self) -> String {
+        let body: Value = self
+            .http
+            .post(self.url("/v1/participants"))
+            .send()
+            .await
+            .expect("POST /v1/participants")
+            .json()
+            .await
+            .expect("participant JSON");
+        body["token"].as_str().expect("a token").to_owned()
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+        let mut request = self.http.get(self.url(path));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        let response = request.send().await.expect("GET answered");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn cast(
+        &self,
+        poll: &str,
+        token: &str,
+        ranking: &[&str],
+        key: Option<&str>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .put(self.url(&format!("/v1/polls/{poll}/ballot")))
+            .bearer_auth(token)
+            .json(&json!({ "ranking": ranking }));
+        if let Some(k) = key {
+            request = request.header("Idempotency-Key", k);
+        }
+        let response = request.send().await.expect("PUT ballot answered");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn moderate(&self, path: &str, body: Value) -> Value {
+        let response = self
+            .http
+            .put(self.url(path))
+            .bearer_auth(MODERATOR)
+            .json(&body)
+            .send()
+            .await
+            .expect("moderation answered");
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        response.json().await.expect("JSON")
+    }
+
+    /// Imports the demo deliberation under fresh ids, its poll open.
+    /// Returns (deliberation id, poll id).
+    pub async fn import_fixture(&self, name: &str) -> (String, String) {
+        let suffix = format!("{name}-{}", std::process::id())
+            + &format!(
+                "-{}",
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos()
+            );
+        let mut seed: Value =
+            serde_json::from_str(include_str!("../../../contract/demo/plaza-demo.json")).unwrap();
+        let entry = &mut seed["deliberations"][0];
+        let d = format!("d-{suffix}");
+        let p = format!("p-{suffix}");
+        entry["deliberation"]["id"] = json!(d);
+        entry["deliberation"]["poll_id"] = json!(p);
+        entry["poll"]["id"] = json!(p);
+        entry["poll"]["deliberation_id"] = json!(d);
+        entry["poll"]["status"] = json!("open");
+        entry["poll"]["results_visibility"] = json!("always");
+        // Seeded contributions keep their ids, which another test may have
+        // imported already: this fixture starts without them.
+        entry["arguments"] = json!([]);
+        entry["comments"] = json!([]);
+        entry["proposals"] = json!([]);
+        let response = self
+            .http
+            .post(self.url("/v1/moderation/import"))
+            .bearer_auth(MODERATOR)
+            .json(&seed)
+            .send()
+            .await
+            .expect("import answered");
+        assert_eq!(
+            response.status().as_u16(),
+            200,
+            "{:?}",
+            response.text().await
+        );
+        (d, p)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The demo poll's options.
+pub const OPTIONS: [&str; 5] = [
+    "full-plaza",
+    "shared-street",
+    "seasonal",
+    "one-way",
+    "status-quo",
+];
