@@ -131,44 +131,46 @@ pub fn chromium_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
-fn ensure_browser() -> Result {
-    let chromedriver = PathBuf::from("/usr/bin/chromedriver");
-    if chromium_path().exists() && chromedriver.exists() {
-        return Ok(());
-    }
-    let is_root = Command::new("id")
+fn is_root() -> bool {
+    Command::new("id")
         .arg("-u")
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let sudo = !is_root && version_of("sudo").is_some();
-    if !is_root && !sudo {
-        return Err(Failure(
-            "Chromium is needed for the browser tests. Install Debian's chromium and chromium-driver \
-             (`sudo apt-get install chromium chromium-driver`), or set PLAZA_CHROMIUM to a Chromium binary."
-                .into(),
-        ));
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Installs Debian packages as root, or through sudo; `why` says what for
+/// when neither is possible.
+fn apt_install(packages: &[&str], why: &str) -> Result {
+    let sudo = !is_root() && version_of("sudo").is_some();
+    if !is_root() && !sudo {
+        return Err(Failure(format!(
+            "{why} Install Debian's {} (`sudo apt-get install {}`), then run the command again.",
+            packages.join(" and "),
+            packages.join(" ")
+        )));
     }
     let apt = |args: &[&str]| {
-        let mut c = if sudo {
-            Command::new("sudo")
-        } else {
-            Command::new("apt-get")
-        };
+        let mut c = Command::new(if sudo { "sudo" } else { "apt-get" });
         if sudo {
             c.arg("apt-get");
         }
         c.env("DEBIAN_FRONTEND", "noninteractive").args(args);
         c
     };
-    eprintln!("xtask: installing Chromium and ChromeDriver from Debian");
+    eprintln!("xtask: installing {} from Debian", packages.join(", "));
     run(&mut apt(&["update", "-q"]))?;
-    run(&mut apt(&[
-        "install",
-        "-y",
-        "-q",
-        "chromium",
-        "chromium-driver",
-    ]))
+    run(apt(&["install", "-y", "-q"]).args(packages))
+}
+
+fn ensure_browser() -> Result {
+    let chromedriver = PathBuf::from("/usr/bin/chromedriver");
+    if chromium_path().exists() && chromedriver.exists() {
+        return Ok(());
+    }
+    apt_install(
+        &["chromium", "chromium-driver"],
+        "Chromium is needed for the browser tests (or set PLAZA_CHROMIUM to a Chromium binary).",
+    )
 }
 
 /// A PostgreSQL database for the server's tests: `PLAZA_TEST_DATABASE_URL`
@@ -180,17 +182,16 @@ pub fn ensure_postgres() -> Result<String> {
             return Ok(url);
         }
     }
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !is_root
-        || version_of("pg_ctlcluster").is_none()
-            && !std::path::Path::new("/usr/bin/pg_ctlcluster").exists()
-    {
+    if !std::path::Path::new("/usr/lib/postgresql/15/bin/postgres").exists() {
+        apt_install(
+            &["postgresql-15"],
+            "The server's tests need PostgreSQL (or set PLAZA_TEST_DATABASE_URL=postgres://user:pass@host/db).",
+        )?;
+    }
+    if !is_root() {
         return Err(Failure(
-            "The server's tests need PostgreSQL: set PLAZA_TEST_DATABASE_URL=postgres://user:pass@host/db, \
-             or (as root) install Debian's postgresql-15 and run again."
+            "Starting Debian's PostgreSQL cluster needs root: run as root, or set \
+             PLAZA_TEST_DATABASE_URL=postgres://user:pass@host/db to a database the tests may use."
                 .into(),
         ));
     }
