@@ -127,6 +127,7 @@ fn test() -> Result {
         .current_dir(root())
         .env("PLAZA_DIST", &dist)
         .env("PLAZA_CHROMIUM", tools::chromium_path())
+        .env("PLAZA_SERVER_BIN", server::binary("plaza-server"))
         .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
         .arg("tests/e2e/"))
 }

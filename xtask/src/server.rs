@@ -38,7 +38,7 @@ pub fn demo(dist: &Path, port: &str) -> Result {
 }
 
 /// A debug build's binary, in the target directory cargo uses.
-fn binary(name: &str) -> std::path::PathBuf {
+pub fn binary(name: &str) -> std::path::PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root().join("target"))

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::extract::Request;
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -167,12 +167,9 @@ fn demo_routes(static_dir: PathBuf) -> Router<AppState> {
 struct StaticDir(PathBuf);
 
 /// `index.html` with `api="local"` (the in-browser store) replaced by this
-/// server's own API URL, taken from the Host header of the request.
-async fn demo_page(
-    axum::Extension(StaticDir(dir)): axum::Extension<StaticDir>,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Response {
+/// server's own API, as a path (`/v1`) that the widget resolves against the
+/// page: right whatever host name or proxy the page is reached through.
+async fn demo_page(axum::Extension(StaticDir(dir)): axum::Extension<StaticDir>) -> Response {
     let Ok(page) = tokio::fs::read_to_string(dir.join("index.html")).await else {
         return (
             StatusCode::NOT_FOUND,
@@ -185,16 +182,12 @@ async fn demo_page(
         )
             .into_response();
     };
-    let api = format!(
-        "{}/v1",
-        origin(&headers, state.settings.trust_forwarded_for)
-    );
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        point_widgets_at(&page, &api),
+        point_widgets_at(&page, "/v1"),
     )
         .into_response()
 }
@@ -202,26 +195,6 @@ async fn demo_page(
 /// Replaces the demo page's `api="local"` and `data-api="local"`.
 pub fn point_widgets_at(page: &str, api: &str) -> String {
     page.replace("api=\"local\"", &format!("api=\"{api}\""))
-}
-
-/// `http://host:port` of this request. The host is checked to be a host
-/// name, so it cannot inject markup into the page.
-fn origin(headers: &HeaderMap, trust_forwarded: bool) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.bytes().all(|b| {
-                    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
-                })
-        })
-        .unwrap_or("127.0.0.1:8080");
-    let https = trust_forwarded
-        && headers
-            .get("x-forwarded-proto")
-            .is_some_and(|p| p.as_bytes() == b"https");
-    format!("{}://{host}", if https { "https" } else { "http" })
 }
 
 async fn demo_media(
@@ -262,20 +235,12 @@ mod tests {
     fn the_demo_page_points_both_embed_forms_at_the_server() {
         let page = r#"<plaza-deliberation api="local" deliberation="x"></plaza-deliberation>
 <div data-plaza-deliberation="x" data-api="local"></div>"#;
-        let out = point_widgets_at(page, "http://127.0.0.1:8080/v1");
-        assert!(out.contains(r#"<plaza-deliberation api="http://127.0.0.1:8080/v1""#));
-        assert!(out.contains(r#"data-api="http://127.0.0.1:8080/v1""#));
+        let out = point_widgets_at(page, "/v1");
+        assert!(out.contains(r#"<plaza-deliberation api="/v1""#));
+        assert!(out.contains(r#"data-api="/v1""#));
         assert!(!out.contains("\"local\""));
     }
 
-    #[test]
-    fn hostile_host_headers_do_not_reach_the_page() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, HeaderValue::from_static("evil\"><script>"));
-        assert_eq!(origin(&headers, false), "http://127.0.0.1:8080");
-        headers.insert(header::HOST, HeaderValue::from_static("localhost:9000"));
-        assert_eq!(origin(&headers, false), "http://localhost:9000");
-    }
 
     #[test]
     fn only_plain_image_names_are_served_as_media() {
