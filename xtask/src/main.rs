@@ -16,14 +16,15 @@ Usage: cargo xtask <command>
              --demo) on a SQLite file: the demo city page at its URL
   test       run every test: native (cargo test --workspace), the server's
              tests on PostgreSQL, the conformance kit against the server on
-             SQLite and PostgreSQL, and end-to-end (the release build embedded
-             in a city page, in headless Chromium)
+             SQLite and PostgreSQL and against api=\"local\", and end-to-end
+             (the release build embedded in a city page, in headless Chromium)
   dist       write the release build to dist/ and print its download size
   bench      benchmarks (figures, not pass/fail): the counting engine natively
              and in headless Chromium
   contract   regenerate the JSON Schema and OpenAPI documents of the contract
   conformance  run the conformance kit against the reference server on
-             SQLite and PostgreSQL (part of `test`)
+             SQLite and PostgreSQL, and against the in-browser backend
+             (plaza-conformance --local) (part of `test`)
   setup      only install the tools the other commands need
 ";
 
@@ -108,7 +109,7 @@ fn test() -> Result {
         .env_remove("PLAZA_TEST_DATABASE_URL"))?;
     // ... then the server's integration tests again on PostgreSQL (two
     // server processes on one database among them), and the conformance
-    // kit against the server on both databases.
+    // kit against the server on both databases and against api="local".
     let postgres = tools::ensure_postgres()?;
     run(cargo()
         .args([

@@ -1,6 +1,7 @@
 //! The reference server in `cargo xtask demo` and `cargo xtask test`: the
 //! demo runs it on a SQLite file, and the tests run the conformance kit
-//! against it on SQLite and on PostgreSQL.
+//! against it on SQLite and on PostgreSQL, then against the in-browser
+//! backend (`plaza-conformance --local`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -50,7 +51,8 @@ fn server_binary() -> std::path::PathBuf {
     binary("plaza-server")
 }
 
-/// Runs the conformance kit against a fresh server on each database.
+/// Runs the conformance kit against a fresh server on each database, then
+/// against `api="local"`.
 pub fn conformance(postgres_url: &str) -> Result {
     run(cargo().args([
         "build",
@@ -65,7 +67,17 @@ pub fn conformance(postgres_url: &str) -> Result {
         let _ = std::fs::remove_file(format!("{}{suffix}", sqlite.display()));
     }
     check(&format!("sqlite:{}", sqlite.display()))?;
-    check(postgres_url)
+    check(postgres_url)?;
+    check_local()
+}
+
+/// The kit against the in-browser backend, which it serves itself (no
+/// server process): the rules that cannot apply to one participant in one
+/// page say `skip`, every other one must pass.
+fn check_local() -> Result {
+    eprintln!("xtask: checking the in-browser backend (api=\"local\")");
+    run(Command::new(binary("plaza-conformance")).arg("--local"))
+        .map_err(|e| Failure(format!("conformance on api=\"local\": {}", e.0)))
 }
 
 /// A server on `database`, the kit against it, then the server stopped.

@@ -2,6 +2,9 @@
 //! fresh for every run (ids carry a random suffix) through the moderation
 //! surface, `POST /v1/moderation/import` with a seed document.
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
 use plaza_contract::seed::{Seed, SeedDeliberation};
 use plaza_contract::{
     Argument, CountingRules, Deliberation, FlagReason, FlagTarget, LocalizedText, Method,
@@ -20,6 +23,12 @@ pub struct Ctx {
     pub host_secret: Option<String>,
     pub origin: Option<String>,
     pub rate_limit_attempts: u32,
+    /// The backend is `api="local"` (one participant, in a browser): the
+    /// rules that cannot apply to it are skipped.
+    pub local: bool,
+    /// The STV poll's ballots by participant id, the last one each cast:
+    /// what the backend must count and publish.
+    pub stv_ballots: Mutex<BTreeMap<String, Vec<String>>>,
 }
 
 impl Ctx {
@@ -62,13 +71,13 @@ impl Ctx {
     }
 
     pub async fn participant(&self) -> Check<String> {
-        let p: ParticipantToken = self
-            .api
-            .post("/v1/participants")
-            .send()
-            .await?
-            .expect(201)?;
-        Ok(p.token)
+        Ok(self.new_participant().await?.token)
+    }
+
+    /// A participant with its id: rules that follow who cast which ballot
+    /// need it (a backend may give the same participant every time).
+    pub async fn new_participant(&self) -> Check<ParticipantToken> {
+        self.api.post("/v1/participants").send().await?.expect(201)
     }
 
     pub async fn participants(&self, n: usize) -> Check<Vec<String>> {

@@ -7,10 +7,16 @@
 //! (`POST /v1/moderation/import`, then phase and poll changes), so the
 //! backend needs a moderator token. Everything it creates has ids starting
 //! with `conformance-`.
+//!
+//! `plaza-conformance --local` checks the in-browser backend (`plaza-local`)
+//! instead, served over HTTP by the kit itself (see `local.rs`); the rules
+//! that cannot apply to a backend with one participant in one page say
+//! `skip` and why.
 
 mod client;
 mod fixture;
 mod jwt;
+mod local;
 mod recount;
 mod rules;
 
@@ -32,11 +38,20 @@ use crate::rules::Outcome;
 )]
 struct Args {
     /// The backend's base URL, ending in /v1 (e.g. http://127.0.0.1:8080/v1).
-    #[arg(long)]
-    api: String,
+    #[arg(long, required_unless_present = "local", conflicts_with = "local")]
+    api: Option<String>,
     /// The backend's moderator token (the kit imports its test data with it).
-    #[arg(long, env = "PLAZA_MODERATOR_TOKEN", hide_env_values = true)]
-    moderator_token: String,
+    #[arg(
+        long,
+        env = "PLAZA_MODERATOR_TOKEN",
+        hide_env_values = true,
+        required_unless_present = "local"
+    )]
+    moderator_token: Option<String>,
+    /// Check the in-browser backend of api="local" (plaza-local), served
+    /// over HTTP by the kit itself on 127.0.0.1, instead of --api.
+    #[arg(long)]
+    local: bool,
     /// How many flags hide content on this backend.
     #[arg(long, default_value_t = 3)]
     flag_threshold: u32,
@@ -58,21 +73,40 @@ struct Args {
 async fn main() -> ExitCode {
     let args = Args::parse();
     // Every path the rules use starts with /v1: the client is rooted at the origin.
-    let origin = args
-        .api
-        .trim_end_matches('/')
-        .trim_end_matches("/v1")
-        .to_owned();
+    let (origin, moderator) = if args.local {
+        match local::serve().await {
+            Ok(origin) => (origin, local::MODERATOR_TOKEN.to_owned()),
+            Err(e) => {
+                println!("setup failed: could not serve plaza-local on 127.0.0.1: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        let api = args.api.unwrap_or_default();
+        (
+            api.trim_end_matches('/').trim_end_matches("/v1").to_owned(),
+            args.moderator_token.unwrap_or_default(),
+        )
+    };
     let ctx = Ctx {
         api: Client::new(&origin),
-        moderator: args.moderator_token,
+        moderator,
         run: unique("run").trim_start_matches("run-").to_owned(),
         flag_threshold: args.flag_threshold,
         host_secret: args.host_secret,
         origin: args.origin,
         rate_limit_attempts: args.rate_limit_attempts,
+        local: args.local,
+        stv_ballots: Default::default(),
     };
-    println!("plaza-conformance: checking {}/v1", ctx.api.base());
+    if ctx.local {
+        println!(
+            "plaza-conformance: checking plaza-local (api=\"local\"), served at {}/v1",
+            ctx.api.base()
+        );
+    } else {
+        println!("plaza-conformance: checking {}/v1", ctx.api.base());
+    }
     let imported = ctx
         .api
         .post("/v1/moderation/import")
@@ -93,7 +127,10 @@ async fn main() -> ExitCode {
             continue;
         }
         let t = Instant::now();
-        let outcome = (rule.run)(&ctx).await;
+        let outcome = match rule.not_local {
+            Some(why) if ctx.local => Ok(Outcome::Skipped(why)),
+            _ => (rule.run)(&ctx).await,
+        };
         let ms = t.elapsed().as_millis();
         match outcome {
             Ok(Outcome::Passed) => {

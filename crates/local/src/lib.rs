@@ -5,9 +5,19 @@
 //! the new state come out. The widget keeps the state in `localStorage` (or
 //! page memory), loads this module only when a page uses `api="local"`, and
 //! decodes the answers exactly as it decodes an HTTP backend's.
+//!
+//! Results are counted by `plaza-results`, as on the reference server. The
+//! moderation surface (`/moderation/…`, feature `moderation`) is there for
+//! native callers only — the conformance kit runs its rules against this
+//! crate through an HTTP adapter and sets its fixtures up with it: a request
+//! reaches it only with [`Role::Moderator`], which [`handle_js`] never
+//! passes, and the browser's build leaves it out.
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "moderation")]
+pub mod moderation;
+pub mod results;
 pub mod router;
 pub mod store;
 
@@ -15,7 +25,8 @@ use plaza_contract::seed::Seed;
 use plaza_contract::{Problem, ProblemCode, Timestamp};
 use wasm_bindgen::prelude::wasm_bindgen;
 
-pub use router::{route, Request, Response};
+pub use results::Published;
+pub use router::{route, Request, Response, Role};
 pub use store::{LocalState, STATE_VERSION};
 
 /// What one call produced.
@@ -106,7 +117,8 @@ pub fn handle(
 
 /// The browser entry point of [`handle`]. Returns `[status, body, state |
 /// null, discarded | null, needs_seed]` so that the widget needs no JSON
-/// decoding to read it.
+/// decoding to read it. Every request is the participant's: a page cannot
+/// moderate (see [`Role`]).
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen(js_name = handle)]
 pub fn handle_js(
@@ -125,6 +137,8 @@ pub fn handle_js(
         body: body.as_deref(),
         idempotency_key: idempotency_key.as_deref(),
         now: Timestamp::from_unix_millis(now_ms as i64),
+        // Never `Moderator`: nothing a page passes may reach moderation.
+        role: Role::Participant,
     };
     let out = handle(state.as_deref(), seed.as_deref(), &participant_id, &request);
     let text =
@@ -151,6 +165,7 @@ mod tests {
             body: None,
             idempotency_key: None,
             now: Timestamp::from_unix_millis(0),
+            role: Role::Participant,
         }
     }
 

@@ -1,6 +1,9 @@
 //! Contract v1 as a function: a request (method, path under `/v1`, body,
 //! idempotency key) in, a status and a JSON body out — the same answers an
 //! HTTP backend gives, so the widget decodes both the same way.
+//!
+//! The moderation routes (`/moderation/…`) answer only a request made with
+//! [`Role::Moderator`], which the browser entry point never makes.
 
 use percent_encoding::percent_decode_str;
 use plaza_contract::*;
@@ -16,6 +19,26 @@ pub struct Request<'a> {
     pub body: Option<&'a str>,
     pub idempotency_key: Option<&'a str>,
     pub now: Timestamp,
+    pub role: Role,
+}
+
+/// On whose behalf a request is made.
+///
+/// Not a token: the in-browser backend has no secret to compare one with
+/// (anything compiled into its wasm module is public), so the caller says
+/// who is asking. `Moderator` is for native callers that checked a
+/// moderator's credentials themselves — the conformance kit's adapter
+/// checks its moderator token. The browser entry point (`handle_js`) always
+/// says `Participant`: no page, stored state or request can reach the
+/// moderation routes — which the browser's build leaves out anyway (they
+/// need the `moderation` feature).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Role {
+    /// This browser's participant: everything but moderation.
+    #[default]
+    Participant,
+    /// Also the moderation surface (import, phases, poll status, content).
+    Moderator,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,16 +71,48 @@ fn problem(p: &Problem) -> Response {
     }
 }
 
-fn bad_request(detail: String) -> Problem {
-    Problem::new(
-        ProblemCode::BadRequest,
-        "The request body is not valid JSON of the expected shape",
-    )
-    .with_detail(detail)
+fn invalid_field(field: &str, detail: String) -> Problem {
+    Problem::new(ProblemCode::ValidationFailed, "The request is not valid")
+        .with_errors(vec![FieldError::new(field, "invalid")])
+        .with_detail(detail)
 }
 
+/// Decodes a JSON body as the reference server does: malformed JSON is 400
+/// `bad_request`; JSON of the wrong shape is 422 `validation_failed`. The
+/// field named is `body`, with serde's account in the detail: naming the
+/// exact field as the server does (serde_path_to_error) would add some
+/// 20 KB (gzip) to the browser's module for answers the widget never gets.
 fn body<T: DeserializeOwned>(request: &Request) -> Result<T, Problem> {
-    serde_json::from_str(request.body.unwrap_or("")).map_err(|e| bad_request(e.to_string()))
+    // JSON first, then the shape: serde reports some shape errors (a number
+    // where an enum's string belongs) as syntax errors when it does both.
+    let value: serde_json::Value =
+        serde_json::from_str(request.body.unwrap_or("")).map_err(|e| {
+            Problem::new(
+                ProblemCode::BadRequest,
+                "The request body is not valid JSON",
+            )
+            .with_detail(e.to_string())
+        })?;
+    // Every request body of the contract is an object; serde would also
+    // take a struct from an array of its fields.
+    if !value.is_object() {
+        return Err(invalid_field(
+            "body",
+            "The body must be a JSON object".into(),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| invalid_field("body", e.to_string()))
+}
+
+/// Moderation routes refuse everyone but a [`Role::Moderator`] request.
+fn moderator(request: &Request) -> Result<(), Problem> {
+    match request.role {
+        Role::Moderator => Ok(()),
+        Role::Participant => Err(Problem::new(
+            ProblemCode::Forbidden,
+            "Only moderators may do this",
+        )),
+    }
 }
 
 /// A decoded path segment (ids are percent-encoded by the widget).
@@ -192,10 +247,47 @@ fn dispatch(state: &mut LocalState, r: &Request, segments: &[&str], q: &str) -> 
                 Ok(None) => problem(&Problem::new(ProblemCode::NotFound, "No ballot cast yet")),
                 Err(p) => problem(&p),
             },
+            ("GET", ["polls", id, "results"]) => ok(state.results(id, now()), 200),
+            ("GET", ["polls", id, "ballots"]) => ok(
+                state.published_ballots(id, query(q, "format").as_deref(), now()),
+                200,
+            ),
+            (_, ["moderation", ..]) => {
+                moderator(r)?;
+                moderation(state, r, segments)
+            }
             _ => problem(&Problem::new(ProblemCode::NotFound, "No such resource")),
         })
     })();
     result.unwrap_or_else(|p| problem(&p))
+}
+
+/// The moderation routes, for a request already known to be a moderator's.
+#[cfg(feature = "moderation")]
+fn moderation(state: &mut LocalState, r: &Request, segments: &[&str]) -> Response {
+    let result: Result<Response, Problem> = (|| {
+        Ok(match (r.method, segments) {
+            ("POST", ["moderation", "import"]) => ok(state.import(body(r)?), 200),
+            ("PUT", ["moderation", "deliberations", id, "phase"]) => {
+                let change: PhaseChange = body(r)?;
+                ok(state.set_phase(id, change.phase), 200)
+            }
+            ("PUT", ["moderation", "polls", id, "status"]) => {
+                let change: PollStatusChange = body(r)?;
+                ok(state.set_poll_status(id, change.status), 200)
+            }
+            ("PUT", ["moderation", "content"]) => ok(state.moderate(&body(r)?), 200),
+            _ => problem(&Problem::new(ProblemCode::NotFound, "No such resource")),
+        })
+    })();
+    result.unwrap_or_else(|p| problem(&p))
+}
+
+/// Without the `moderation` feature (the browser's build) the moderation
+/// surface does not exist.
+#[cfg(not(feature = "moderation"))]
+fn moderation(_: &mut LocalState, _: &Request, _: &[&str]) -> Response {
+    problem(&Problem::new(ProblemCode::NotFound, "No such resource"))
 }
 
 #[cfg(test)]
@@ -216,6 +308,17 @@ mod tests {
         body: Option<&str>,
         key: Option<&str>,
     ) -> Response {
+        call_as(Role::Participant, s, method, path, body, key)
+    }
+
+    fn call_as(
+        role: Role,
+        s: &mut LocalState,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        key: Option<&str>,
+    ) -> Response {
         let now = Timestamp::from_unix_millis(1_795_685_400_000);
         route(
             s,
@@ -225,6 +328,7 @@ mod tests {
                 body,
                 idempotency_key: key,
                 now,
+                role,
             },
         )
     }
@@ -295,8 +399,29 @@ mod tests {
                 "POST",
                 "/deliberations/rue-des-lilas/arguments",
                 Some(r#"{"stance":-1,"text":"x"}"#),
+                422,
+                "validation_failed",
+            ),
+            (
+                "POST",
+                "/deliberations/rue-des-lilas/arguments",
+                Some(r#"["for","x"]"#),
+                422,
+                "validation_failed",
+            ),
+            (
+                "POST",
+                "/deliberations/rue-des-lilas/arguments",
+                Some(r#"{"stance":"for","text":"x"} []"#),
                 400,
                 "bad_request",
+            ),
+            (
+                "PUT",
+                "/polls/rue-des-lilas-design/ballot",
+                Some(r#"{"ranking":"a"}"#),
+                422,
+                "validation_failed",
             ),
             (
                 "POST",
@@ -408,5 +533,171 @@ mod tests {
             None,
         );
         assert_eq!(value(&gone)["my_reactions"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn wrong_shapes_say_what_is_wrong() {
+        let mut s = state();
+        let r = call(
+            &mut s,
+            "POST",
+            "/deliberations/rue-des-lilas/arguments",
+            Some(r#"{"stance":-1,"text":"x"}"#),
+            None,
+        );
+        let p = value(&r);
+        assert_eq!(p["errors"][0]["field"], "body");
+        assert!(
+            p["detail"].as_str().is_some_and(|d| d.contains("-1")),
+            "{p}"
+        );
+    }
+
+    /// Every moderation route, with a body it would accept.
+    const MODERATION: [(&str, &str, &str); 4] = [
+        (
+            "PUT",
+            "/moderation/deliberations/rue-des-lilas/phase",
+            r#"{"phase":"voting"}"#,
+        ),
+        (
+            "PUT",
+            "/moderation/polls/rue-des-lilas-design/status",
+            r#"{"status":"open"}"#,
+        ),
+        (
+            "PUT",
+            "/moderation/content",
+            r#"{"target_type":"argument","target_id":"arg-01","status":"removed"}"#,
+        ),
+        ("POST", "/moderation/import", r#"{"deliberations":[]}"#),
+    ];
+
+    #[test]
+    fn participants_cannot_moderate() {
+        let mut s = state();
+        let before = s.clone();
+        for (method, path, body) in MODERATION {
+            for key in [None, Some("k")] {
+                let r = call(&mut s, method, path, Some(body), key);
+                assert_eq!(
+                    (r.status, value(&r)["code"].as_str(), r.changed),
+                    (403, Some("forbidden"), false),
+                    "{method} {path}"
+                );
+            }
+        }
+        let r = call(&mut s, "GET", "/moderation/flagged", None, None);
+        assert_eq!(r.status, 403);
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn moderators_can() {
+        let mut s = state();
+        for (method, path, body) in MODERATION {
+            let r = call_as(Role::Moderator, &mut s, method, path, Some(body), None);
+            assert_eq!(
+                (r.status, r.changed),
+                (200, path != "/moderation/import"),
+                "{method} {path}: {}",
+                r.body
+            );
+        }
+        let d = value(&call(
+            &mut s,
+            "GET",
+            "/deliberations/rue-des-lilas",
+            None,
+            None,
+        ));
+        assert_eq!(d["current_phase"], "voting");
+        let bad = call_as(
+            Role::Moderator,
+            &mut s,
+            "PUT",
+            "/moderation/polls/rue-des-lilas-design/status",
+            Some(r#"{"status":"ajar"}"#),
+            None,
+        );
+        assert_eq!((bad.status, bad.changed), (422, false));
+        let unknown = call_as(
+            Role::Moderator,
+            &mut s,
+            "PUT",
+            "/moderation/polls/nope/status",
+            Some(r#"{"status":"open"}"#),
+            None,
+        );
+        assert_eq!(unknown.status, 404);
+    }
+
+    #[test]
+    fn results_and_ballots_are_routed() {
+        let mut s = state();
+        let status = |s: &mut LocalState, to: &str| {
+            let body = format!(r#"{{"status":"{to}"}}"#);
+            let r = call_as(
+                Role::Moderator,
+                s,
+                "PUT",
+                "/moderation/polls/rue-des-lilas-design/status",
+                Some(&body),
+                None,
+            );
+            assert_eq!(r.status, 200);
+        };
+        status(&mut s, "open");
+        let cast = call(
+            &mut s,
+            "PUT",
+            "/polls/rue-des-lilas-design/ballot",
+            Some(r#"{"ranking":["full-plaza"]}"#),
+            None,
+        );
+        assert_eq!(cast.status, 200);
+        let early = call(
+            &mut s,
+            "GET",
+            "/polls/rue-des-lilas-design/ballots",
+            None,
+            None,
+        );
+        assert_eq!(value(&early)["code"], "results_not_available");
+        status(&mut s, "closed");
+        let results = call(
+            &mut s,
+            "GET",
+            "/polls/rue-des-lilas-design/results",
+            None,
+            None,
+        );
+        assert_eq!(
+            (results.status, value(&results)["final"].as_bool()),
+            (200, Some(true))
+        );
+        assert_eq!(
+            value(&results)["winners"],
+            serde_json::json!(["full-plaza"])
+        );
+        let export = value(&call(
+            &mut s,
+            "GET",
+            "/polls/rue-des-lilas-design/ballots",
+            None,
+            None,
+        ));
+        assert_eq!(
+            export["ballots"],
+            serde_json::json!([{"ranking": ["full-plaza"], "count": 1}])
+        );
+        let cdf = value(&call(
+            &mut s,
+            "GET",
+            "/polls/rue-des-lilas-design/ballots?format=cdf",
+            None,
+            None,
+        ));
+        assert_eq!(cdf["@type"], "CVR.CastVoteRecordReport");
     }
 }

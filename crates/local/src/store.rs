@@ -50,11 +50,11 @@ pub struct Replay {
 /// A failed call, as a real backend would answer it.
 pub type StoreResult<T> = Result<T, Problem>;
 
-fn not_found(what: &str) -> Problem {
+pub(crate) fn not_found(what: &str) -> Problem {
     Problem::new(ProblemCode::NotFound, format!("No such {what}"))
 }
 
-fn invalid(errors: Vec<FieldError>) -> Problem {
+pub(crate) fn invalid(errors: Vec<FieldError>) -> Problem {
     Problem::new(ProblemCode::ValidationFailed, "The request is not valid").with_errors(errors)
 }
 
@@ -97,6 +97,11 @@ fn present_comment(mut c: Comment) -> Comment {
     c
 }
 
+/// How a participant's flag on some content is remembered.
+pub(crate) fn flag_key(target: FlagTarget, id: &str) -> (String, String) {
+    (format!("{target:?}"), id.to_owned())
+}
+
 fn blank_to_none(s: &Option<String>) -> Option<String> {
     s.as_ref()
         .map(|v| v.trim().to_owned())
@@ -104,9 +109,10 @@ fn blank_to_none(s: &Option<String>) -> Option<String> {
 }
 
 impl LocalState {
-    /// A fresh state from a seed; fails when the seed is inconsistent.
+    /// A fresh state from a seed; fails when the seed is inconsistent or
+    /// has a poll that could not be counted.
     pub fn from_seed(seed: Seed, participant_id: String) -> Result<Self, Vec<String>> {
-        let problems = seed.problems();
+        let problems = plaza_results::seed_problems(&seed);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -122,14 +128,17 @@ impl LocalState {
         })
     }
 
-    fn entry(&self, deliberation_id: &str) -> StoreResult<&SeedDeliberation> {
+    pub(crate) fn entry(&self, deliberation_id: &str) -> StoreResult<&SeedDeliberation> {
         self.deliberations
             .iter()
             .find(|e| e.deliberation.id == deliberation_id)
             .ok_or_else(|| not_found("deliberation"))
     }
 
-    fn entry_mut(&mut self, deliberation_id: &str) -> StoreResult<&mut SeedDeliberation> {
+    pub(crate) fn entry_mut(
+        &mut self,
+        deliberation_id: &str,
+    ) -> StoreResult<&mut SeedDeliberation> {
         self.deliberations
             .iter_mut()
             .find(|e| e.deliberation.id == deliberation_id)
@@ -154,16 +163,22 @@ impl LocalState {
         for e in &self.deliberations {
             locales.extend(e.deliberation.title.languages().map(str::to_owned));
         }
+        let mut features = vec![
+            Feature::Arguments,
+            Feature::Comments,
+            Feature::Reactions,
+            Feature::Proposals,
+            Feature::Polls,
+            Feature::Flags,
+        ];
+        // Only native builds have it (for callers that vouch for a
+        // moderator); the browser's module does not.
+        if cfg!(feature = "moderation") {
+            features.push(Feature::Moderation);
+        }
         Capabilities {
             contract: CONTRACT_VERSION.to_owned(),
-            features: vec![
-                Feature::Arguments,
-                Feature::Comments,
-                Feature::Reactions,
-                Feature::Proposals,
-                Feature::Polls,
-                Feature::Flags,
-            ],
+            features,
             locales: locales.into_iter().collect(),
         }
     }
@@ -363,7 +378,7 @@ impl LocalState {
             return Err(not_found("content"));
         }
         self.my_flags
-            .insert((format!("{:?}", flag.target_type), flag.target_id.clone()));
+            .insert(flag_key(flag.target_type, &flag.target_id));
         Ok(FlagReceipt {
             target_type: flag.target_type,
             target_id: flag.target_id.clone(),
@@ -422,7 +437,8 @@ impl LocalState {
             .ok_or_else(|| not_found("poll"))
     }
 
-    /// Records this participant's ballot; a new one replaces the old one.
+    /// Records this participant's ballot; a new one replaces the old one,
+    /// and the same ranking again changes nothing and keeps its receipt.
     pub fn cast_ballot(
         &mut self,
         poll_id: &str,
@@ -443,6 +459,11 @@ impl LocalState {
             }
         }
         ballot.validate(&poll).map_err(invalid)?;
+        if let Some(mine) = self.my_ballots.get(poll_id) {
+            if mine.ranking == ballot.ranking {
+                return Ok(mine.receipt.clone());
+            }
+        }
         let receipt = BallotReceipt {
             tracker: format!("{}-{:04}", self.participant_id, self.next_id),
             recorded_at: now,
@@ -491,7 +512,7 @@ impl LocalState {
 }
 
 /// The deliberation with its counts derived from the stored lists.
-fn with_counts(e: &SeedDeliberation) -> Deliberation {
+pub(crate) fn with_counts(e: &SeedDeliberation) -> Deliberation {
     let visible = |s: ContentStatus| s == ContentStatus::Visible;
     let mut d = e.deliberation.clone();
     let side = |st: Stance| {
@@ -722,6 +743,11 @@ mod tests {
             ranking: vec!["full-plaza".into()],
         };
         let receipt = s.cast_ballot("rue-des-lilas-design", &b2, now())?;
+        let later = Timestamp::from_unix_millis(now().unix_millis() + 60_000);
+        let before = s.clone();
+        let again = s.cast_ballot("rue-des-lilas-design", &b2, later)?;
+        assert_eq!(again, receipt, "the same ranking keeps its receipt");
+        assert_eq!(s, before, "and changes nothing");
         let Some(mine) = s.my_ballot("rue-des-lilas-design")? else {
             panic!("the ballot is kept")
         };

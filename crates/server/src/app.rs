@@ -241,7 +241,6 @@ mod tests {
         assert!(!out.contains("\"local\""));
     }
 
-
     #[test]
     fn only_plain_image_names_are_served_as_media() {
         assert_eq!(

@@ -13,7 +13,6 @@ use plaza_contract::{ContentStatus, ImportReport, PollStatus};
 use sqlx::Row;
 
 use crate::api::codec::{blank_to_none, to_text};
-use crate::counting;
 use crate::db::{now_millis, Db, Tx};
 
 #[derive(Debug, thiserror::Error)]
@@ -28,14 +27,7 @@ pub enum ImportError {
 
 /// Imports every deliberation of `seed` in one transaction: all or nothing.
 pub async fn import(db: &Db, seed: &Seed, replace: bool) -> Result<ImportReport, ImportError> {
-    let mut problems = seed.problems();
-    for entry in &seed.deliberations {
-        if let Some(poll) = &entry.poll {
-            if let Some(p) = counting::rules_problem(poll) {
-                problems.push(format!("poll {:?}: {p}", poll.id));
-            }
-        }
-    }
+    let problems = plaza_results::seed_problems(seed);
     if !problems.is_empty() {
         return Err(ImportError::Invalid(problems));
     }

@@ -1,5 +1,6 @@
 //! Plaza's reference backend: the JSON contract v1 over HTTP (axum), stored
-//! in SQLite by default or PostgreSQL (sqlx), counted with `plaza-tally`.
+//! in SQLite by default or PostgreSQL (sqlx), counted with `plaza-tally`
+//! through `plaza-results` (shared with the in-browser backend).
 //!
 //! Every piece of state lives in the database (rate-limit windows and
 //! idempotency records included), so any number of processes can serve one
@@ -9,9 +10,7 @@
 
 pub mod api;
 pub mod app;
-pub mod cdf;
 pub mod config;
-pub mod counting;
 pub mod cursor;
 pub mod db;
 pub mod error;

@@ -35,23 +35,27 @@ pub fn rules() -> Vec<Rule> {
             "participant.create",
             "POST /v1/participants gives a new participant_id and token each time (201)",
             participants
-        ),
+        )
+        .not_local("one participant per browser: POST /v1/participants names it every time"),
         rule!(
             "participant.required",
             "A write without a bearer token is 401 unauthorized",
             token_required
-        ),
+        )
+        .not_local("the browser is the participant: no bearer tokens, so none can be missing"),
         rule!(
             "participant.invalid",
             "A write with a forged bearer token is 401 unauthorized",
             token_forged
-        ),
+        )
+        .not_local("the browser is the participant: no bearer tokens, so none can be forged"),
         rule!(
             "participant.host_token",
             "A token the host site signs (HS256 JWT) is a participant; an expired one is 401",
             host_token,
             optional
-        ),
+        )
+        .not_local("no host site signs tokens for a backend inside the page"),
     ]
 }
 

@@ -18,6 +18,21 @@ pub struct Rule {
     /// The rule, in one sentence of the contract.
     pub says: &'static str,
     pub run: fn(&Ctx) -> BoxFuture<'_, Check<Outcome>>,
+    /// Why the rule cannot apply to `api="local"` — one participant, the
+    /// browser's, in one page — when it cannot; it is skipped there.
+    pub not_local: Option<&'static str>,
+}
+
+impl Rule {
+    /// Marks a rule that needs what an in-browser backend cannot have
+    /// (several participants, bearer tokens, a network between page and
+    /// backend), saying which.
+    pub fn not_local(self, why: &'static str) -> Rule {
+        Rule {
+            not_local: Some(why),
+            ..self
+        }
+    }
 }
 
 /// A check passed, or could not run with what the kit was given.
@@ -43,6 +58,7 @@ macro_rules! rule {
                 }
                 run
             },
+            not_local: None,
         }
     };
     ($name:literal, $says:literal, $check:path, optional) => {
@@ -58,6 +74,7 @@ macro_rules! rule {
                 }
                 run
             },
+            not_local: None,
         }
     };
 }

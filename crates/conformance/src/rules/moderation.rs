@@ -12,7 +12,8 @@ use crate::fixture::{unique, Ctx};
 
 pub fn rules() -> Vec<Rule> {
     vec![
-        rule!("flag.threshold", "N flags from different participants hide content pending review (no text); repeats by one participant count once", threshold),
+        rule!("flag.threshold", "N flags from different participants hide content pending review (no text); repeats by one participant count once", threshold)
+            .not_local("needs N distinct participants to flag; a browser has one"),
         rule!("flag.unknown", "Flagging content that does not exist is 404 not_found", unknown),
         rule!("moderation.restore_and_remove", "A moderator restores hidden content (text back) and removes it (no longer listed)", restore_and_remove),
         rule!("moderation.participants_cannot", "A participant token cannot use the moderation API (403)", not_a_moderator),

@@ -21,7 +21,8 @@ pub fn rules() -> Vec<Rule> {
         rule!("input.too_large", "A body over the backend's limit is 413 payload_too_large", too_large),
         rule!("input.injection", "SQL-injection strings in ids and queries are 404 or 4xx and change nothing", injection),
         rule!("http.etag", "Reads carry an ETag, and If-None-Match with it is 304", etag),
-        rule!("http.cors", "CORS: an allow-listed origin may call (no credentials; ETag, Location, Retry-After exposed); another may not", cors, optional),
+        rule!("http.cors", "CORS: an allow-listed origin may call (no credentials; ETag, Location, Retry-After exposed); another may not", cors, optional)
+            .not_local("the backend runs inside the page: no cross-origin requests"),
     ]
 }
 
@@ -30,7 +31,8 @@ pub fn last_rules() -> Vec<Rule> {
         "http.rate_limit",
         "Too many writes by one participant are 429 rate_limited with Retry-After",
         rate_limit
-    )]
+    )
+    .not_local("rate limits protect a shared backend from its clients; a browser's serves only its own page")]
 }
 
 fn arguments_path(ctx: &Ctx) -> String {

@@ -6,14 +6,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use plaza_contract::{
-    BallotExport, BallotGroup, PollResults, PollStatus, ProblemCode, ResultsVisibility, Timestamp,
+    BallotGroup, PollResults, PollStatus, ProblemCode, ResultsVisibility, Timestamp,
 };
+use plaza_results::{ballot_export, cdf};
 use serde::Deserialize;
 use sqlx::Row;
 
 use super::polls::{self, StoredPoll};
-use crate::cdf;
-use crate::counting;
 use crate::db::now_millis;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, MaybeParticipant};
@@ -75,7 +74,7 @@ pub async fn results(
         }
     }
     let groups = ballot_groups(&state, &poll_id).await?;
-    let results = counting::count(
+    let results = plaza_results::count(
         &poll,
         &groups,
         closed,
@@ -136,17 +135,7 @@ pub async fn export(
     }
     match q.format.as_deref() {
         None | Some("plaza") => {
-            let mut rules = poll.rules.clone();
-            rules.random_seed = Some(rules.random_seed.unwrap_or(counting::DEFAULT_SEED));
-            Ok(Json(BallotExport {
-                poll_id: poll.id.clone(),
-                options: poll.options.iter().map(|o| o.id.clone()).collect(),
-                method: poll.method,
-                seats: poll.seats,
-                rules,
-                ballots: ballot_groups(&state, &poll_id).await?,
-            })
-            .into_response())
+            Ok(Json(ballot_export(&poll, ballot_groups(&state, &poll_id).await?)).into_response())
         }
         Some("cdf") => {
             // Ordered by tracker, which is random: the file says nothing
@@ -167,7 +156,7 @@ pub async fn export(
                 })
                 .collect::<ApiResult<Vec<_>>>()?;
             let now = Timestamp::from_unix_millis(now_millis());
-            Ok(Json(cdf::report(&poll, &ballots, &now)).into_response())
+            Ok(Json(cdf::report(&poll, &ballots, &now, "plaza-server")).into_response())
         }
         Some(_) => Err(ApiError::invalid_field("format", "invalid")),
     }

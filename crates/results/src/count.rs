@@ -1,8 +1,9 @@
 //! Counting a poll with `plaza-tally`, and turning its account of the
-//! count into the contract's round-by-round results. Pure: no database.
+//! count into the contract's round-by-round results.
 
 use std::collections::BTreeMap;
 
+use plaza_contract::seed::Seed;
 use plaza_contract::{
     BallotGroup, Decimal, InactiveCounts, Method, Poll, PollResults, Quota, ResultRound, TieBreak,
     Timestamp,
@@ -54,6 +55,20 @@ pub fn rules_problem(poll: &Poll) -> Option<String> {
         problems.push(format!("rules: {e}"));
     }
     (!problems.is_empty()).then(|| problems.join("; "))
+}
+
+/// Everything that keeps a seed from being imported: its inconsistencies
+/// ([`Seed::problems`]) and the polls that could not be counted as configured.
+pub fn seed_problems(seed: &Seed) -> Vec<String> {
+    let mut problems = seed.problems();
+    for entry in &seed.deliberations {
+        if let Some(poll) = &entry.poll {
+            if let Some(p) = rules_problem(poll) {
+                problems.push(format!("poll {:?}: {p}", poll.id));
+            }
+        }
+    }
+    problems
 }
 
 /// Counts `ballots` for `poll`.
@@ -286,6 +301,18 @@ mod tests {
         let mut irv = poll(Method::Irv, 1, &["a", "b"]);
         irv.rules.quota = Quota::Hare;
         assert!(rules_problem(&irv).unwrap().contains("hare"));
+    }
+
+    #[test]
+    fn seeds_with_uncountable_polls_are_refused() {
+        let mut seed: Seed =
+            serde_json::from_str(include_str!("../../contract/demo/plaza-demo.json")).unwrap();
+        assert!(seed_problems(&seed).is_empty());
+        if let Some(poll) = seed.deliberations[0].poll.as_mut() {
+            poll.rules.quota = Quota::Hare;
+        }
+        let problems = seed_problems(&seed);
+        assert!(problems.iter().any(|p| p.contains("rules")), "{problems:?}");
     }
 
     #[test]

@@ -19,8 +19,14 @@ fn selection_id(option: &str) -> String {
     format!("selection-{option}")
 }
 
-/// `ballots`: (tracker, ranking) pairs.
-pub fn report(poll: &Poll, ballots: &[(String, Vec<String>)], generated: &Timestamp) -> Value {
+/// `ballots`: (tracker, ranking) pairs; `application`: the backend that
+/// publishes the report (`plaza-server`, `plaza-local`), named in it.
+pub fn report(
+    poll: &Poll,
+    ballots: &[(String, Vec<String>)],
+    generated: &Timestamp,
+    application: &str,
+) -> Value {
     let name = |t: &plaza_contract::LocalizedText| {
         t.pick(&["en".to_owned()])
             .map(|p| p.text.to_owned())
@@ -87,7 +93,7 @@ pub fn report(poll: &Poll, ballots: &[(String, Vec<String>)], generated: &Timest
         "Version": "1.0.0",
         "GeneratedDate": generated.as_str(),
         "ReportGeneratingDeviceIds": [DEVICE],
-        "ReportingDevice": [{"@id": DEVICE, "@type": "CVR.ReportingDevice", "Application": "plaza-server"}],
+        "ReportingDevice": [{"@id": DEVICE, "@type": "CVR.ReportingDevice", "Application": application}],
         "GpUnit": [{"@id": SCOPE, "@type": "CVR.GpUnit", "Type": "other", "OtherType": "city"}],
         "Election": [{
             "@id": ELECTION,
@@ -126,7 +132,13 @@ mod tests {
             ),
             ("X8P1Z".to_owned(), vec!["status-quo".to_owned()]),
         ];
-        let doc = report(&poll, &ballots, &"2027-01-11T00:00:00Z".parse().unwrap());
+        let doc = report(
+            &poll,
+            &ballots,
+            &"2027-01-11T00:00:00Z".parse().unwrap(),
+            "plaza-test",
+        );
+        assert_eq!(doc["ReportingDevice"][0]["Application"], "plaza-test");
         assert_eq!(doc["@type"], "CVR.CastVoteRecordReport");
         assert_eq!(doc["Election"][0]["Candidate"].as_array().unwrap().len(), 5);
         let cvrs = doc["CVR"].as_array().unwrap();

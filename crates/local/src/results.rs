@@ -1,0 +1,231 @@
+//! Results and published ballots of the in-browser backend: its one
+//! participant's ballot counted by `plaza-results`, the same code and
+//! engine (`plaza-tally`) the reference server counts everyone's with, under
+//! the same `results_visibility` rules.
+
+use plaza_contract::*;
+use plaza_results::{ballot_export, cdf};
+use serde::Serialize;
+
+use crate::store::{invalid, LocalState, StoreResult};
+
+/// `GET /polls/{id}/ballots`: groups (the default) or a CDF report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Published {
+    Groups(BallotExport),
+    Cdf(serde_json::Value),
+}
+
+fn not_available(detail: &str) -> Problem {
+    Problem::new(
+        ProblemCode::ResultsNotAvailable,
+        "The results are not available yet",
+    )
+    .with_detail(detail)
+}
+
+impl LocalState {
+    /// Every ballot this backend holds for a poll: one per participant, and
+    /// it has one participant.
+    fn ballot_groups(&self, poll_id: &str) -> Vec<BallotGroup> {
+        self.my_ballots
+            .get(poll_id)
+            .map(|b| BallotGroup {
+                ranking: b.ranking.clone(),
+                count: 1,
+            })
+            .into_iter()
+            .collect()
+    }
+
+    /// `GET /polls/{id}/results`, counted at `now` (final once closed).
+    pub fn results(&self, poll_id: &str, now: Timestamp) -> StoreResult<PollResults> {
+        let poll = self.poll(poll_id)?;
+        let closed = poll.status == PollStatus::Closed;
+        match poll.results_visibility {
+            ResultsVisibility::Always => {}
+            _ if closed => {}
+            ResultsVisibility::AfterClose => {
+                return Err(not_available("Results are published when the poll closes"))
+            }
+            ResultsVisibility::AfterVote => {
+                if !self.my_ballots.contains_key(poll_id) {
+                    return Err(not_available("Results are shown once you have voted"));
+                }
+            }
+        }
+        plaza_results::count(&poll, &self.ballot_groups(poll_id), closed, now).map_err(|e| {
+            Problem::new(ProblemCode::Internal, "The poll could not be counted")
+                .with_detail(e.to_string())
+        })
+    }
+
+    /// `GET /polls/{id}/ballots[?format=cdf]`: only once the poll is closed.
+    pub fn published_ballots(
+        &self,
+        poll_id: &str,
+        format: Option<&str>,
+        now: Timestamp,
+    ) -> StoreResult<Published> {
+        let poll = self.poll(poll_id)?;
+        if poll.status != PollStatus::Closed {
+            return Err(not_available(
+                "The ballots are published when the poll closes",
+            ));
+        }
+        match format {
+            None | Some("plaza") => Ok(Published::Groups(ballot_export(
+                &poll,
+                self.ballot_groups(poll_id),
+            ))),
+            Some("cdf") => {
+                let ballots: Vec<(String, Vec<String>)> = self
+                    .my_ballots
+                    .get(poll_id)
+                    .map(|b| (b.receipt.tracker.clone(), b.ranking.clone()))
+                    .into_iter()
+                    .collect();
+                Ok(Published::Cdf(cdf::report(
+                    &poll,
+                    &ballots,
+                    &now,
+                    "plaza-local",
+                )))
+            }
+            Some(_) => Err(invalid(vec![FieldError::new("format", "invalid")])),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaza_contract::seed::Seed;
+    use plaza_tally::{Election, Votes};
+
+    const POLL: &str = "rue-des-lilas-design";
+
+    fn state() -> LocalState {
+        let seed: Seed = serde_json::from_str(include_str!("../../contract/demo/plaza-demo.json"))
+            .unwrap_or_else(|e| panic!("the demo seed decodes: {e}"));
+        LocalState::from_seed(seed, "me".into()).unwrap_or_else(|p| panic!("{p:?}"))
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::from_unix_millis(1_795_685_400_000)
+    }
+
+    fn code<T>(r: StoreResult<T>) -> Option<ProblemCode> {
+        r.err().map(|p| p.code)
+    }
+
+    fn vote(s: &mut LocalState, ranking: &[&str]) -> Result<BallotReceipt, Problem> {
+        let ballot = BallotSubmission {
+            ranking: ranking.iter().map(|o| o.to_string()).collect(),
+        };
+        s.cast_ballot(POLL, &ballot, now())
+    }
+
+    fn set_visibility(s: &mut LocalState, v: ResultsVisibility) {
+        for p in s.deliberations.iter_mut().filter_map(|e| e.poll.as_mut()) {
+            p.results_visibility = v;
+        }
+    }
+
+    #[test]
+    fn results_are_plaza_tallys_count_of_my_ballot() -> Result<(), Problem> {
+        let mut s = state();
+        set_visibility(&mut s, ResultsVisibility::Always);
+        s.set_poll_status(POLL, PollStatus::Open)?;
+        let empty = s.results(POLL, now())?;
+        assert_eq!((empty.total_ballots.as_str(), empty.rounds.len()), ("0", 0));
+
+        vote(&mut s, &["seasonal", "full-plaza"])?;
+        let r = s.results(POLL, now())?;
+        // The same count made directly with the engine.
+        let poll = s.poll(POLL)?;
+        let options = poll.options.iter().map(|o| o.id.clone()).collect();
+        let mut election = Election::new(options, plaza_results::tally_rules(&poll));
+        let tabulated = election
+            .add_ranked(["seasonal", "full-plaza"], 1)
+            .and_then(|()| election.tabulate())
+            .unwrap_or_else(|e| panic!("the engine counts one ballot: {e}"));
+        assert_eq!(r.winners, tabulated.winners);
+        assert_eq!(r.winners, ["seasonal"]);
+        let rounds = &tabulated.passes[0].rounds;
+        assert_eq!(r.rounds.len(), rounds.len());
+        for (mine, engine) in r.rounds.iter().zip(rounds) {
+            for c in &engine.tally {
+                assert_eq!(mine.tally[&c.candidate], plaza_results::decimal(c.votes));
+            }
+        }
+        assert_eq!(
+            r.rounds[0].tally["seasonal"],
+            plaza_results::decimal(Votes::from_count(1))
+        );
+        assert_eq!((r.total_ballots.as_str(), r.is_final), ("1", false));
+
+        s.set_poll_status(POLL, PollStatus::Closed)?;
+        assert!(s.results(POLL, now())?.is_final, "final once closed");
+        Ok(())
+    }
+
+    #[test]
+    fn visibility_rules_apply() -> Result<(), Problem> {
+        let mut s = state();
+        s.set_poll_status(POLL, PollStatus::Open)?;
+        set_visibility(&mut s, ResultsVisibility::AfterClose);
+        assert_eq!(
+            code(s.results(POLL, now())),
+            Some(ProblemCode::ResultsNotAvailable)
+        );
+        set_visibility(&mut s, ResultsVisibility::AfterVote);
+        assert_eq!(
+            code(s.results(POLL, now())),
+            Some(ProblemCode::ResultsNotAvailable)
+        );
+        vote(&mut s, &["status-quo"])?;
+        assert!(s.results(POLL, now()).is_ok(), "after my vote");
+        set_visibility(&mut s, ResultsVisibility::AfterClose);
+        s.set_poll_status(POLL, PollStatus::Closed)?;
+        assert!(s.results(POLL, now()).is_ok(), "after the close");
+        assert_eq!(code(s.results("nope", now())), Some(ProblemCode::NotFound));
+        Ok(())
+    }
+
+    #[test]
+    fn ballots_are_published_only_after_the_close() -> Result<(), Problem> {
+        let mut s = state();
+        s.set_poll_status(POLL, PollStatus::Open)?;
+        let receipt = vote(&mut s, &["full-plaza", "seasonal"])?;
+        assert_eq!(
+            code(s.published_ballots(POLL, None, now())),
+            Some(ProblemCode::ResultsNotAvailable)
+        );
+        s.set_poll_status(POLL, PollStatus::Closed)?;
+        let Published::Groups(export) = s.published_ballots(POLL, None, now())? else {
+            panic!("groups by default")
+        };
+        assert_eq!(
+            export.ballots,
+            [BallotGroup {
+                ranking: vec!["full-plaza".into(), "seasonal".into()],
+                count: 1
+            }]
+        );
+        assert!(
+            export.rules.random_seed.is_some(),
+            "the seed the count used"
+        );
+        let Published::Cdf(doc) = s.published_ballots(POLL, Some("cdf"), now())? else {
+            panic!("a CDF report")
+        };
+        assert_eq!(doc["CVR"][0]["UniqueId"], receipt.tracker.as_str());
+        assert_eq!(
+            code(s.published_ballots(POLL, Some("xml"), now())),
+            Some(ProblemCode::ValidationFailed)
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,45 @@
+//! The ballots of a closed poll as published for re-counting.
+
+use plaza_contract::{BallotExport, BallotGroup, Poll};
+
+use crate::count::DEFAULT_SEED;
+
+/// `GET /v1/polls/{id}/ballots`: the poll's options and rules — with the
+/// seed the count actually used, so that anyone can re-count — and its
+/// ballots as `{ranking, count}` groups.
+pub fn ballot_export(poll: &Poll, ballots: Vec<BallotGroup>) -> BallotExport {
+    let mut rules = poll.rules.clone();
+    rules.random_seed = Some(rules.random_seed.unwrap_or(DEFAULT_SEED));
+    BallotExport {
+        poll_id: poll.id.clone(),
+        options: poll.options.iter().map(|o| o.id.clone()).collect(),
+        method: poll.method,
+        seats: poll.seats,
+        rules,
+        ballots,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaza_contract::seed::Seed;
+
+    #[test]
+    fn the_export_states_the_seed_the_count_used() {
+        let seed: Seed =
+            serde_json::from_str(include_str!("../../contract/demo/plaza-demo.json")).unwrap();
+        let mut poll = seed.deliberations[0].poll.clone().unwrap();
+        poll.rules.random_seed = None;
+        let groups = vec![BallotGroup {
+            ranking: vec!["full-plaza".into()],
+            count: 2,
+        }];
+        let e = ballot_export(&poll, groups.clone());
+        assert_eq!(e.rules.random_seed, Some(DEFAULT_SEED));
+        assert_eq!((e.poll_id, e.ballots), (poll.id.clone(), groups));
+        assert_eq!(e.options.len(), poll.options.len());
+        poll.rules.random_seed = Some(9);
+        assert_eq!(ballot_export(&poll, Vec::new()).rules.random_seed, Some(9));
+    }
+}
