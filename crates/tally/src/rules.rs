@@ -218,6 +218,13 @@ impl Rules {
                 ));
             }
             if n > 1 {
+                // RULES.md §1.6: the single-winner mode elects exactly one.
+                if mode == Mode::SingleWinnerMajority {
+                    return Err(TallyError::rules(
+                        "number_of_winners",
+                        "single_winner_majority elects exactly one winner",
+                    ));
+                }
                 if mode != Mode::MultiPassIrv && self.continue_until_two_candidates_remain {
                     return Err(TallyError::rules(
                         "continue_until_two_candidates_remain",
@@ -403,6 +410,9 @@ mod tests {
         let mut rules = Rules::irv();
         rules.random_seed = None;
         assert!(rules.validate().is_err());
+        let mut rules = Rules::irv();
+        rules.number_of_winners = 2;
+        assert!(rules.validate().is_err(), "single-winner mode with two seats");
         assert!(serde_json::from_str::<Rules>(r#"{"max_rankings_allowed": -1}"#).is_err());
         assert!(serde_json::from_str::<Rules>(r#"{"typo": 1}"#).is_err());
     }
