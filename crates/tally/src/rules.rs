@@ -412,7 +412,10 @@ mod tests {
         assert!(rules.validate().is_err());
         let mut rules = Rules::irv();
         rules.number_of_winners = 2;
-        assert!(rules.validate().is_err(), "single-winner mode with two seats");
+        assert!(
+            rules.validate().is_err(),
+            "single-winner mode with two seats"
+        );
         assert!(serde_json::from_str::<Rules>(r#"{"max_rankings_allowed": -1}"#).is_err());
         assert!(serde_json::from_str::<Rules>(r#"{"typo": 1}"#).is_err());
     }
