@@ -103,6 +103,8 @@ fn demo() -> Result {
 
 fn test() -> Result {
     tools::ensure_all()?;
+    run(cargo().args(["fmt", "--all", "--", "--check"]))
+        .map_err(|_| Failure("some code is not formatted: run `cargo fmt --all`".into()))?;
     // On SQLite (each test its own file) ...
     // Property tests explore new random inputs on every plain `cargo test`;
     // here they replay a fixed sequence, so that CI fails on changes, not luck.
