@@ -103,6 +103,7 @@ fn demo() -> Result {
 
 fn test() -> Result {
     tools::ensure_all()?;
+    tools::ensure_rustfmt()?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))
         .map_err(|_| Failure("some code is not formatted: run `cargo fmt --all`".into()))?;
     // On SQLite (each test its own file) ...

@@ -56,6 +56,18 @@ fn ensure_wasm_target() -> Result {
     })
 }
 
+/// rustfmt, for the formatting check of `cargo xtask test`.
+pub fn ensure_rustfmt() -> Result {
+    let present = cargo()
+        .args(["fmt", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if present {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["component", "add", "rustfmt"]))
+}
+
 fn ensure_trunk() -> Result {
     if version_of("trunk").is_some_and(|v| v == format!("trunk {TRUNK_VERSION}")) {
         return Ok(());
