@@ -46,6 +46,10 @@ impl Ctx {
     pub fn stv_poll(&self) -> String {
         format!("conformance-{}-stv-poll", self.run)
     }
+    /// Where the discussion's arguments are listed and posted.
+    pub fn arguments_path(&self) -> String {
+        format!("/v1/deliberations/{}/arguments", self.deliberation())
+    }
 
     pub fn seed(&self) -> Seed {
         Seed {
@@ -90,10 +94,7 @@ impl Ctx {
 
     pub async fn argument(&self, token: &str, stance: Stance, text: &str) -> Check<Argument> {
         self.api
-            .post(format!(
-                "/v1/deliberations/{}/arguments",
-                self.deliberation()
-            ))
+            .post(self.arguments_path())
             .token(token)
             .key(&unique("arg"))
             .json(&NewArgument {

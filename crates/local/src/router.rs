@@ -180,7 +180,7 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
         }
     }
     let before = writes.then(|| state.clone());
-    let mut response = dispatch(state, request, &segments, q);
+    let mut response = dispatch(state, request, &segments, q).unwrap_or_else(|p| problem(&p));
     if let Some(before) = before {
         response.changed = *state != before;
         if let (true, Some(key)) = (
@@ -194,100 +194,102 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
     response
 }
 
-fn dispatch(state: &mut LocalState, r: &Request, segments: &[&str], q: &str) -> Response {
+/// The answer to a request, or the problem that is the answer.
+fn dispatch(
+    state: &mut LocalState,
+    r: &Request,
+    segments: &[&str],
+    q: &str,
+) -> Result<Response, Problem> {
     let now = || r.now.clone();
-    let result: Result<Response, Problem> = (|| {
-        Ok(match (r.method, segments) {
-            ("GET", []) => json(200, &state.capabilities()),
-            ("POST", ["participants"]) => json(
-                201,
-                &ParticipantToken {
-                    participant_id: state.participant_id.clone(),
-                    token: format!("local-{}", state.participant_id),
-                },
-            ),
-            ("GET", ["deliberations"]) => {
-                ok(state.deliberations(query(q, "cursor").as_deref()), 200)
-            }
-            ("GET", ["deliberations", id]) => ok(state.deliberation(id), 200),
-            ("GET", ["deliberations", id, "arguments"]) => {
-                let stance = query_enum::<Stance>(q, "stance")?;
-                let sort = query_enum::<ArgumentSort>(q, "sort")?.unwrap_or_default();
-                ok(
-                    state.arguments(id, stance, sort, query(q, "cursor").as_deref()),
-                    200,
-                )
-            }
-            ("POST", ["deliberations", id, "arguments"]) => {
-                ok(state.create_argument(id, &body(r)?, now()), 201)
-            }
-            ("GET", ["deliberations", id, "proposals"]) => {
-                ok(state.proposals(id, query(q, "cursor").as_deref()), 200)
-            }
-            ("POST", ["deliberations", id, "proposals"]) => {
-                ok(state.create_proposal(id, &body(r)?, now()), 201)
-            }
-            ("GET", ["arguments", id, "comments"]) => {
-                ok(state.comments(id, query(q, "cursor").as_deref()), 200)
-            }
-            ("POST", ["arguments", id, "comments"]) => {
-                ok(state.create_comment(id, &body(r)?, now()), 201)
-            }
-            (method @ ("PUT" | "DELETE"), ["arguments", id, "reactions", kind]) => {
-                let kind: ReactionKind =
-                    serde_json::from_value(serde_json::Value::String((*kind).to_owned()))
-                        .map_err(|_| Problem::new(ProblemCode::NotFound, "No such reaction"))?;
-                ok(state.set_reaction(id, kind, method == "PUT"), 200)
-            }
-            ("POST", ["flags"]) => ok(state.flag(&body(r)?), 201),
-            ("GET", ["polls", id]) => ok(state.poll(id), 200),
-            ("PUT", ["polls", id, "ballot"]) => ok(state.cast_ballot(id, &body(r)?, now()), 200),
-            ("GET", ["polls", id, "ballot"]) => match state.my_ballot(id) {
-                Ok(Some(ballot)) => json(200, &ballot),
-                Ok(None) => problem(&Problem::new(ProblemCode::NotFound, "No ballot cast yet")),
-                Err(p) => problem(&p),
+    Ok(match (r.method, segments) {
+        ("GET", []) => json(200, &state.capabilities()),
+        ("POST", ["participants"]) => json(
+            201,
+            &ParticipantToken {
+                participant_id: state.participant_id.clone(),
+                token: format!("local-{}", state.participant_id),
             },
-            ("GET", ["polls", id, "results"]) => ok(state.results(id, now()), 200),
-            ("GET", ["polls", id, "ballots"]) => ok(
-                state.published_ballots(id, query(q, "format").as_deref(), now()),
+        ),
+        ("GET", ["deliberations"]) => ok(state.deliberations(query(q, "cursor").as_deref()), 200),
+        ("GET", ["deliberations", id]) => ok(state.deliberation(id), 200),
+        ("GET", ["deliberations", id, "arguments"]) => {
+            let stance = query_enum::<Stance>(q, "stance")?;
+            let sort = query_enum::<ArgumentSort>(q, "sort")?.unwrap_or_default();
+            ok(
+                state.arguments(id, stance, sort, query(q, "cursor").as_deref()),
                 200,
-            ),
-            (_, ["moderation", ..]) => {
-                moderator(r)?;
-                moderation(state, r, segments)
-            }
-            _ => problem(&Problem::new(ProblemCode::NotFound, "No such resource")),
-        })
-    })();
-    result.unwrap_or_else(|p| problem(&p))
+            )
+        }
+        ("POST", ["deliberations", id, "arguments"]) => {
+            ok(state.create_argument(id, &body(r)?, now()), 201)
+        }
+        ("GET", ["deliberations", id, "proposals"]) => {
+            ok(state.proposals(id, query(q, "cursor").as_deref()), 200)
+        }
+        ("POST", ["deliberations", id, "proposals"]) => {
+            ok(state.create_proposal(id, &body(r)?, now()), 201)
+        }
+        ("GET", ["arguments", id, "comments"]) => {
+            ok(state.comments(id, query(q, "cursor").as_deref()), 200)
+        }
+        ("POST", ["arguments", id, "comments"]) => {
+            ok(state.create_comment(id, &body(r)?, now()), 201)
+        }
+        (method @ ("PUT" | "DELETE"), ["arguments", id, "reactions", kind]) => {
+            let kind: ReactionKind =
+                serde_json::from_value(serde_json::Value::String((*kind).to_owned()))
+                    .map_err(|_| Problem::new(ProblemCode::NotFound, "No such reaction"))?;
+            ok(state.set_reaction(id, kind, method == "PUT"), 200)
+        }
+        ("POST", ["flags"]) => ok(state.flag(&body(r)?), 201),
+        ("GET", ["polls", id]) => ok(state.poll(id), 200),
+        ("PUT", ["polls", id, "ballot"]) => ok(state.cast_ballot(id, &body(r)?, now()), 200),
+        ("GET", ["polls", id, "ballot"]) => match state.my_ballot(id) {
+            Ok(Some(ballot)) => json(200, &ballot),
+            Ok(None) => problem(&Problem::new(ProblemCode::NotFound, "No ballot cast yet")),
+            Err(p) => problem(&p),
+        },
+        ("GET", ["polls", id, "results"]) => ok(state.results(id, now()), 200),
+        ("GET", ["polls", id, "ballots"]) => ok(
+            state.published_ballots(id, query(q, "format").as_deref(), now()),
+            200,
+        ),
+        (_, ["moderation", ..]) => {
+            moderator(r)?;
+            moderation(state, r, segments)?
+        }
+        _ => problem(&no_such_resource()),
+    })
 }
 
 /// The moderation routes, for a request already known to be a moderator's.
 #[cfg(feature = "moderation")]
-fn moderation(state: &mut LocalState, r: &Request, segments: &[&str]) -> Response {
-    let result: Result<Response, Problem> = (|| {
-        Ok(match (r.method, segments) {
-            ("POST", ["moderation", "import"]) => ok(state.import(body(r)?), 200),
-            ("PUT", ["moderation", "deliberations", id, "phase"]) => {
-                let change: PhaseChange = body(r)?;
-                ok(state.set_phase(id, change.phase), 200)
-            }
-            ("PUT", ["moderation", "polls", id, "status"]) => {
-                let change: PollStatusChange = body(r)?;
-                ok(state.set_poll_status(id, change.status), 200)
-            }
-            ("PUT", ["moderation", "content"]) => ok(state.moderate(&body(r)?), 200),
-            _ => problem(&Problem::new(ProblemCode::NotFound, "No such resource")),
-        })
-    })();
-    result.unwrap_or_else(|p| problem(&p))
+fn moderation(state: &mut LocalState, r: &Request, segments: &[&str]) -> Result<Response, Problem> {
+    Ok(match (r.method, segments) {
+        ("POST", ["moderation", "import"]) => ok(state.import(body(r)?), 200),
+        ("PUT", ["moderation", "deliberations", id, "phase"]) => {
+            let change: PhaseChange = body(r)?;
+            ok(state.set_phase(id, change.phase), 200)
+        }
+        ("PUT", ["moderation", "polls", id, "status"]) => {
+            let change: PollStatusChange = body(r)?;
+            ok(state.set_poll_status(id, change.status), 200)
+        }
+        ("PUT", ["moderation", "content"]) => ok(state.moderate(&body(r)?), 200),
+        _ => problem(&no_such_resource()),
+    })
 }
 
 /// Without the `moderation` feature (the browser's build) the moderation
 /// surface does not exist.
 #[cfg(not(feature = "moderation"))]
-fn moderation(_: &mut LocalState, _: &Request, _: &[&str]) -> Response {
-    problem(&Problem::new(ProblemCode::NotFound, "No such resource"))
+fn moderation(_: &mut LocalState, _: &Request, _: &[&str]) -> Result<Response, Problem> {
+    Err(no_such_resource())
+}
+
+fn no_such_resource() -> Problem {
+    Problem::new(ProblemCode::NotFound, "No such resource")
 }
 
 #[cfg(test)]
@@ -333,6 +335,10 @@ mod tests {
         )
     }
 
+    fn get(s: &mut LocalState, path: &str) -> Response {
+        call(s, "GET", path, None, None)
+    }
+
     fn value(r: &Response) -> serde_json::Value {
         serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
     }
@@ -340,43 +346,25 @@ mod tests {
     #[test]
     fn reads_answer_like_a_backend() {
         let mut s = state();
-        let r = call(&mut s, "GET", "/deliberations/rue-des-lilas", None, None);
+        let r = get(&mut s, "/deliberations/rue-des-lilas");
         assert_eq!((r.status, r.changed), (200, false));
         assert_eq!(value(&r)["counts"]["arguments_for"], 8);
-        let r = call(
+        let r = get(
             &mut s,
-            "GET",
             "/deliberations/rue-des-lilas/arguments?stance=against&sort=recent",
-            None,
-            None,
         );
         let items = value(&r)["items"].as_array().cloned().unwrap_or_default();
         assert_eq!(items.len(), 8);
         assert!(items.iter().all(|a| a["stance"] == "against"));
-        assert_eq!(
-            value(&call(&mut s, "GET", "", None, None))["contract"],
-            "plaza/1"
-        );
+        assert_eq!(value(&get(&mut s, ""))["contract"], "plaza/1");
     }
 
     #[test]
     fn percent_encoded_ids_are_decoded() {
         let mut s = state();
-        let r = call(
-            &mut s,
-            "GET",
-            "/deliberations/rue%2Ddes%2Dlilas",
-            None,
-            None,
-        );
+        let r = get(&mut s, "/deliberations/rue%2Ddes%2Dlilas");
         assert_eq!(r.status, 200);
-        let missing = call(
-            &mut s,
-            "GET",
-            "/deliberations/no%20such%2Fplace",
-            None,
-            None,
-        );
+        let missing = get(&mut s, "/deliberations/no%20such%2Fplace");
         assert_eq!(
             (missing.status, value(&missing)["code"].as_str()),
             (404, Some("not_found"))
@@ -496,13 +484,7 @@ mod tests {
             (reused.status, value(&reused)["code"].as_str()),
             (422, Some("idempotency_key_reused"))
         );
-        let d = value(&call(
-            &mut s,
-            "GET",
-            "/deliberations/rue-des-lilas",
-            None,
-            None,
-        ));
+        let d = value(&get(&mut s, "/deliberations/rue-des-lilas"));
         assert_eq!(d["counts"]["arguments_for"], 9, "created once");
     }
 
@@ -587,7 +569,7 @@ mod tests {
                 );
             }
         }
-        let r = call(&mut s, "GET", "/moderation/flagged", None, None);
+        let r = get(&mut s, "/moderation/flagged");
         assert_eq!(r.status, 403);
         assert_eq!(s, before);
     }
@@ -604,13 +586,7 @@ mod tests {
                 r.body
             );
         }
-        let d = value(&call(
-            &mut s,
-            "GET",
-            "/deliberations/rue-des-lilas",
-            None,
-            None,
-        ));
+        let d = value(&get(&mut s, "/deliberations/rue-des-lilas"));
         assert_eq!(d["current_phase"], "voting");
         let bad = call_as(
             Role::Moderator,
@@ -656,22 +632,10 @@ mod tests {
             None,
         );
         assert_eq!(cast.status, 200);
-        let early = call(
-            &mut s,
-            "GET",
-            "/polls/rue-des-lilas-design/ballots",
-            None,
-            None,
-        );
+        let early = get(&mut s, "/polls/rue-des-lilas-design/ballots");
         assert_eq!(value(&early)["code"], "results_not_available");
         status(&mut s, "closed");
-        let results = call(
-            &mut s,
-            "GET",
-            "/polls/rue-des-lilas-design/results",
-            None,
-            None,
-        );
+        let results = get(&mut s, "/polls/rue-des-lilas-design/results");
         assert_eq!(
             (results.status, value(&results)["final"].as_bool()),
             (200, Some(true))
@@ -680,23 +644,14 @@ mod tests {
             value(&results)["winners"],
             serde_json::json!(["full-plaza"])
         );
-        let export = value(&call(
-            &mut s,
-            "GET",
-            "/polls/rue-des-lilas-design/ballots",
-            None,
-            None,
-        ));
+        let export = value(&get(&mut s, "/polls/rue-des-lilas-design/ballots"));
         assert_eq!(
             export["ballots"],
             serde_json::json!([{"ranking": ["full-plaza"], "count": 1}])
         );
-        let cdf = value(&call(
+        let cdf = value(&get(
             &mut s,
-            "GET",
             "/polls/rue-des-lilas-design/ballots?format=cdf",
-            None,
-            None,
         ));
         assert_eq!(cdf["@type"], "CVR.CastVoteRecordReport");
     }

@@ -1,11 +1,11 @@
 //! Request extractors that answer with problem documents: JSON bodies,
-//! query strings, the caller's identity, the client address and the
-//! idempotency key.
+//! query strings, the caller's identity, the client address, the
+//! idempotency key, and all of these together for a participant's change.
 
 use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use plaza_contract::ProblemCode;
@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 use crate::identity::{Caller, ParticipantKind};
 use crate::state::AppState;
+use crate::{idempotency, rate_limit};
 
 /// A JSON body, decoded, with the raw bytes it came from (for the
 /// idempotency fingerprint). Malformed JSON is 400 `bad_request`; JSON of
@@ -264,6 +265,42 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
             .filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()))
             .ok_or_else(|| ApiError::invalid_field("Idempotency-Key", "invalid"))?;
         Ok(IdempotencyKey(Some(key.to_owned())))
+    }
+}
+
+/// A participant's change: the participant and the decoded JSON body, with
+/// what [`idempotency::run`] needs to run it at most once per key and count
+/// it against the rate limits (of the participant and of the client
+/// address). A repeat is the same method, path and body. Refusals come in
+/// the order the parts are read: the token, the key, then the body.
+pub struct ChangeRequest<T> {
+    pub who: Participant,
+    pub body: T,
+    pub change: idempotency::Change,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ChangeRequest<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let who = Participant::from_request_parts(&mut parts, state).await?;
+        let ClientIp(ip) = ClientIp::from_request_parts(&mut parts, state).await?;
+        let IdempotencyKey(key) = IdempotencyKey::from_request_parts(&mut parts, state).await?;
+        let Ok(OriginalUri(uri)) = OriginalUri::from_request_parts(&mut parts, state).await;
+        let method = parts.method.clone();
+        let body = JsonBody::<T>::from_request(Request::from_parts(parts, body), state).await?;
+        let change = idempotency::Change {
+            participant: who.id.clone(),
+            key,
+            fingerprint: idempotency::fingerprint(method.as_str(), uri.path(), &body.raw),
+            limits: rate_limit::Buckets::of(&state.settings, Some(&who.id), ip),
+        };
+        Ok(ChangeRequest {
+            who,
+            body: body.value,
+            change,
+        })
     }
 }
 

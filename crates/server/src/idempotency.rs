@@ -46,6 +46,18 @@ pub struct Change {
     pub limits: Buckets,
 }
 
+/// What a change does, on the connection it is given (a transaction, or a
+/// savepoint in one); the reply is the answer to store for its key.
+pub trait Work:
+    for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static
+{
+}
+
+impl<F> Work for F where
+    F: for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static
+{
+}
+
 /// Runs `work` — a participant's change — at most once per idempotency key,
 /// after counting it against the rate limits.
 ///
@@ -56,10 +68,7 @@ pub struct Change {
 /// waits for the first and gets its answer. On PostgreSQL the limits and
 /// the claim are bookkeeping of their own, visible at once, so a repeat
 /// while the first still runs gets 409.
-pub async fn run<F>(db: &Db, change: Change, work: F) -> ApiResult<Response>
-where
-    F: for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static,
-{
+pub async fn run(db: &Db, change: Change, work: impl Work) -> ApiResult<Response> {
     match &db.group {
         Some(group) => Ok(group
             .run(Box::new(move |conn: &mut Conn| {
@@ -71,10 +80,7 @@ where
     }
 }
 
-async fn grouped<F>(conn: &mut Conn, change: Change, work: F) -> ApiResult<Reply>
-where
-    F: for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static,
-{
+async fn grouped(conn: &mut Conn, change: Change, work: impl Work) -> ApiResult<Reply> {
     let Change {
         participant,
         key,
@@ -111,10 +117,7 @@ where
     }
 }
 
-async fn separate<F>(db: &Db, change: Change, work: F) -> ApiResult<Response>
-where
-    F: for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static,
-{
+async fn separate(db: &Db, change: Change, work: impl Work) -> ApiResult<Response> {
     let Change {
         participant,
         key,

@@ -143,10 +143,7 @@ fn new_argument() -> serde_json::Value {
 
 async fn token_required(ctx: &Ctx) -> Check {
     ctx.api
-        .post(format!(
-            "/v1/deliberations/{}/arguments",
-            ctx.deliberation()
-        ))
+        .post(ctx.arguments_path())
         .json(&new_argument())
         .send()
         .await?
@@ -161,10 +158,7 @@ async fn token_forged(ctx: &Ctx) -> Check {
     let last = forged.pop().unwrap_or('x');
     forged.push(if last == 'A' { 'B' } else { 'A' });
     ctx.api
-        .post(format!(
-            "/v1/deliberations/{}/arguments",
-            ctx.deliberation()
-        ))
+        .post(ctx.arguments_path())
         .token(&forged)
         .json(&new_argument())
         .send()

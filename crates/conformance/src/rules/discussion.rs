@@ -80,10 +80,6 @@ pub fn rules() -> Vec<Rule> {
     ]
 }
 
-fn arguments_path(ctx: &Ctx) -> String {
-    format!("/v1/deliberations/{}/arguments", ctx.deliberation())
-}
-
 async fn create(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let a = ctx
@@ -163,7 +159,7 @@ pub async fn all_arguments(ctx: &Ctx, stance: &str, sort: &str) -> Check<Vec<Arg
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..500 {
-        let mut path = format!("{}?stance={stance}&sort={sort}", arguments_path(ctx));
+        let mut path = format!("{}?stance={stance}&sort={sort}", ctx.arguments_path());
         if let Some(c) = &cursor {
             path.push_str(&format!("&cursor={c}"));
         }
@@ -186,7 +182,7 @@ async fn validation(ctx: &Ctx) -> Check {
     ] {
         let p = ctx
             .api
-            .post(arguments_path(ctx))
+            .post(ctx.arguments_path())
             .token(&token)
             .key(&unique("bad"))
             .json(&serde_json::json!({"stance": "for", "text": text}))
@@ -233,7 +229,7 @@ async fn pages(ctx: &Ctx) -> Check {
     })?;
     let first: Page<Argument> = ctx
         .api
-        .get(format!("{}?stance=against", arguments_path(ctx)))
+        .get(format!("{}?stance=against", ctx.arguments_path()))
         .send()
         .await?
         .expect(200)?;
@@ -253,14 +249,14 @@ async fn helpful_order(ctx: &Ctx) -> Check {
 
 async fn bad_query(ctx: &Ctx) -> Check {
     ctx.api
-        .get(format!("{}?stance=sideways", arguments_path(ctx)))
+        .get(format!("{}?stance=sideways", ctx.arguments_path()))
         .send()
         .await?
         .client_problem()?;
     ctx.api
         .get(format!(
             "{}?cursor=%27%20OR%201%3D1%20--",
-            arguments_path(ctx)
+            ctx.arguments_path()
         ))
         .send()
         .await?
@@ -389,7 +385,7 @@ async fn reactions(ctx: &Ctx) -> Check {
     })?;
     let mine: Page<Argument> = ctx
         .api
-        .get(format!("{}?stance=for&sort=helpful", arguments_path(ctx)))
+        .get(format!("{}?stance=for&sort=helpful", ctx.arguments_path()))
         .token(&reader)
         .send()
         .await?

@@ -41,22 +41,16 @@ pub enum Outcome {
     Skipped(&'static str),
 }
 
-/// Builds a [`Rule`] from an `async fn(&Ctx) -> Check`.
+/// Builds a [`Rule`] from an `async fn(&Ctx) -> Check` (passed when it
+/// returns `Ok`), or with `optional` from an `async fn(&Ctx) -> Check<Outcome>`
+/// (which may also say why it was skipped).
 macro_rules! rule {
     ($name:literal, $says:literal, $check:path) => {
         crate::rules::Rule {
             name: $name,
             says: $says,
-            run: {
-                fn run(
-                    ctx: &crate::fixture::Ctx,
-                ) -> futures::future::BoxFuture<'_, crate::client::Check<crate::rules::Outcome>>
-                {
-                    Box::pin(
-                        async move { $check(ctx).await.map(|()| crate::rules::Outcome::Passed) },
-                    )
-                }
-                run
+            run: |ctx| {
+                Box::pin(async move { $check(ctx).await.map(|()| crate::rules::Outcome::Passed) })
             },
             not_local: None,
         }
@@ -65,15 +59,7 @@ macro_rules! rule {
         crate::rules::Rule {
             name: $name,
             says: $says,
-            run: {
-                fn run(
-                    ctx: &crate::fixture::Ctx,
-                ) -> futures::future::BoxFuture<'_, crate::client::Check<crate::rules::Outcome>>
-                {
-                    Box::pin($check(ctx))
-                }
-                run
-            },
+            run: |ctx| Box::pin($check(ctx)),
             not_local: None,
         }
     };

@@ -130,10 +130,7 @@ async fn phase_closed(ctx: &Ctx) -> Check {
         .await?;
     let answer = ctx
         .api
-        .post(format!(
-            "/v1/deliberations/{}/arguments",
-            ctx.deliberation()
-        ))
+        .post(ctx.arguments_path())
         .token(&token)
         .key(&unique("late"))
         .json(&serde_json::json!({"stance": "for", "text": "Too late"}))

@@ -1,6 +1,8 @@
 //! The conventions every call follows: problem documents for bad input,
 //! idempotency keys, CORS, ETags, body limits and rate limits.
 
+use std::future::Future;
+
 use futures::future::join_all;
 use plaza_contract::{Argument, Deliberation, ProblemCode, Stance};
 use reqwest::Method;
@@ -35,10 +37,6 @@ pub fn last_rules() -> Vec<Rule> {
     .not_local("rate limits protect a shared backend from its clients; a browser's serves only its own page")]
 }
 
-fn arguments_path(ctx: &Ctx) -> String {
-    format!("/v1/deliberations/{}/arguments", ctx.deliberation())
-}
-
 async fn count_for(ctx: &Ctx) -> Check<u32> {
     let d: Deliberation = ctx
         .api
@@ -49,13 +47,22 @@ async fn count_for(ctx: &Ctx) -> Check<u32> {
     Ok(d.counts.arguments_for + d.counts.arguments_against)
 }
 
+/// Runs `refused`, requests the backend must turn down, and fails with
+/// `message` if the deliberation's argument count moved meanwhile.
+async fn stores_nothing(ctx: &Ctx, message: &str, refused: impl Future<Output = Check>) -> Check {
+    let before = count_for(ctx).await?;
+    refused.await?;
+    let after = count_for(ctx).await?;
+    ensure(before == after, || message.into())
+}
+
 async fn replay(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let key = unique("replay");
     let body = serde_json::json!({"stance": "for", "text": format!("Said once {key}")});
     let post = || {
         ctx.api
-            .post(arguments_path(ctx))
+            .post(ctx.arguments_path())
             .token(&token)
             .key(&key)
             .json(&body)
@@ -80,7 +87,7 @@ async fn other_body(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let key = unique("reuse");
     ctx.api
-        .post(arguments_path(ctx))
+        .post(ctx.arguments_path())
         .token(&token)
         .key(&key)
         .json(&serde_json::json!({"stance": "for", "text": "First body"}))
@@ -88,7 +95,7 @@ async fn other_body(ctx: &Ctx) -> Check {
         .await?
         .expect::<Argument>(201)?;
     ctx.api
-        .post(arguments_path(ctx))
+        .post(ctx.arguments_path())
         .token(&token)
         .key(&key)
         .json(&serde_json::json!({"stance": "for", "text": "Another body"}))
@@ -105,7 +112,7 @@ async fn concurrent(ctx: &Ctx) -> Check {
     let body = serde_json::json!({"stance": "against", "text": text});
     let answers = join_all((0..8).map(|_| {
         ctx.api
-            .post(arguments_path(ctx))
+            .post(ctx.arguments_path())
             .token(&token)
             .key(&key)
             .json(&body)
@@ -135,63 +142,65 @@ async fn concurrent(ctx: &Ctx) -> Check {
 
 async fn malformed(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
-    let before = count_for(ctx).await?;
-    for body in [
-        r#"{"stance": "for", "text": "#,
-        "{",
-        r#"{"stance": "for"} trailing"#,
-    ] {
-        ctx.api
-            .post(arguments_path(ctx))
-            .token(&token)
-            .key(&unique("bad"))
-            .raw(body, "application/json")
-            .send()
-            .await?
-            .problem(400, ProblemCode::BadRequest)?;
-    }
-    let after = count_for(ctx).await?;
-    ensure(before == after, || {
-        "a malformed request stored something".into()
+    stores_nothing(ctx, "a malformed request stored something", async {
+        for body in [
+            r#"{"stance": "for", "text": "#,
+            "{",
+            r#"{"stance": "for"} trailing"#,
+        ] {
+            ctx.api
+                .post(ctx.arguments_path())
+                .token(&token)
+                .key(&unique("bad"))
+                .raw(body, "application/json")
+                .send()
+                .await?
+                .problem(400, ProblemCode::BadRequest)?;
+        }
+        Ok(())
     })
+    .await
 }
 
 async fn wrong_types(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
-    let before = count_for(ctx).await?;
-    for body in [
-        serde_json::json!({"stance": -1, "text": "signed stance"}),
-        serde_json::json!({"stance": "for", "text": 42}),
-        serde_json::json!({"stance": "for"}),
-        serde_json::json!(["for", "text"]),
-    ] {
-        ctx.api
-            .post(arguments_path(ctx))
-            .token(&token)
-            .key(&unique("bad"))
-            .json(&body)
-            .send()
-            .await?
-            .problem(422, ProblemCode::ValidationFailed)?;
-    }
-    ctx.api
-        .put(format!("/v1/polls/{}/ballot", ctx.poll()))
-        .token(&token)
-        .key(&unique("bad"))
-        .json(&serde_json::json!({"ranking": "a"}))
-        .send()
-        .await?
-        .problem(422, ProblemCode::ValidationFailed)?;
-    let after = count_for(ctx).await?;
-    ensure(before == after, || {
-        "a request of the wrong shape stored something".into()
-    })
+    stores_nothing(
+        ctx,
+        "a request of the wrong shape stored something",
+        async {
+            for body in [
+                serde_json::json!({"stance": -1, "text": "signed stance"}),
+                serde_json::json!({"stance": "for", "text": 42}),
+                serde_json::json!({"stance": "for"}),
+                serde_json::json!(["for", "text"]),
+            ] {
+                ctx.api
+                    .post(ctx.arguments_path())
+                    .token(&token)
+                    .key(&unique("bad"))
+                    .json(&body)
+                    .send()
+                    .await?
+                    .problem(422, ProblemCode::ValidationFailed)?;
+            }
+            ctx.api
+                .put(format!("/v1/polls/{}/ballot", ctx.poll()))
+                .token(&token)
+                .key(&unique("bad"))
+                .json(&serde_json::json!({"ranking": "a"}))
+                .send()
+                .await?
+                .problem(422, ProblemCode::ValidationFailed)
+                .map(|_| ())
+        },
+    )
+    .await
 }
 
 async fn content_type(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     ctx.api
-        .post(arguments_path(ctx))
+        .post(ctx.arguments_path())
         .token(&token)
         .key(&unique("ct"))
         .raw(r#"{"stance": "for", "text": "as text"}"#, "text/plain")
@@ -203,66 +212,66 @@ async fn content_type(ctx: &Ctx) -> Check {
 
 async fn too_large(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
-    let before = count_for(ctx).await?;
     let body = serde_json::json!({"stance": "for", "text": "x".repeat(4 * 1024 * 1024)});
-    ctx.api
-        .post(arguments_path(ctx))
-        .token(&token)
-        .key(&unique("big"))
-        .json(&body)
-        .send()
-        .await?
-        .problem(413, ProblemCode::PayloadTooLarge)?;
-    let after = count_for(ctx).await?;
-    ensure(before == after, || {
-        "an oversized request stored something".into()
+    stores_nothing(ctx, "an oversized request stored something", async {
+        ctx.api
+            .post(ctx.arguments_path())
+            .token(&token)
+            .key(&unique("big"))
+            .json(&body)
+            .send()
+            .await?
+            .problem(413, ProblemCode::PayloadTooLarge)
+            .map(|_| ())
     })
+    .await
 }
 
 async fn injection(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
-    let before = count_for(ctx).await?;
-    for id in [
-        "'%20OR%20'1'%3D'1",
-        "x'%3B%20DROP%20TABLE%20ballots%3B%20--",
-        "%22%3B--",
-    ] {
+    stores_nothing(ctx, "the argument count changed", async {
+        for id in [
+            "'%20OR%20'1'%3D'1",
+            "x'%3B%20DROP%20TABLE%20ballots%3B%20--",
+            "%22%3B--",
+        ] {
+            ctx.api
+                .get(format!("/v1/deliberations/{id}"))
+                .send()
+                .await?
+                .problem(404, ProblemCode::NotFound)?;
+            ctx.api
+                .put(format!("/v1/polls/{id}/ballot"))
+                .token(&token)
+                .key(&unique("inj"))
+                .json(&serde_json::json!({"ranking": ["a"]}))
+                .send()
+                .await?
+                .problem(404, ProblemCode::NotFound)?;
+        }
         ctx.api
-            .get(format!("/v1/deliberations/{id}"))
+            .get(format!(
+                "{}?sort=helpful%3B%20DROP%20TABLE%20arguments",
+                ctx.arguments_path()
+            ))
             .send()
             .await?
-            .problem(404, ProblemCode::NotFound)?;
+            .client_problem()?;
+        let injected = "a'); DELETE FROM ballots; --";
         ctx.api
-            .put(format!("/v1/polls/{id}/ballot"))
+            .put(format!("/v1/polls/{}/ballot", ctx.poll()))
             .token(&token)
             .key(&unique("inj"))
-            .json(&serde_json::json!({"ranking": ["a"]}))
+            .json(&serde_json::json!({"ranking": [injected]}))
             .send()
             .await?
-            .problem(404, ProblemCode::NotFound)?;
-    }
-    ctx.api
-        .get(format!(
-            "{}?sort=helpful%3B%20DROP%20TABLE%20arguments",
-            arguments_path(ctx)
-        ))
-        .send()
-        .await?
-        .client_problem()?;
-    let injected = "a'); DELETE FROM ballots; --";
-    ctx.api
-        .put(format!("/v1/polls/{}/ballot", ctx.poll()))
-        .token(&token)
-        .key(&unique("inj"))
-        .json(&serde_json::json!({"ranking": [injected]}))
-        .send()
-        .await?
-        .problem(422, ProblemCode::ValidationFailed)?;
-    let after = count_for(ctx).await?;
-    ensure(before == after, || "the argument count changed".into())?;
+            .problem(422, ProblemCode::ValidationFailed)
+            .map(|_| ())
+    })
+    .await?;
     // The backend still answers normally.
     ctx.api
-        .get(arguments_path(ctx))
+        .get(ctx.arguments_path())
         .send()
         .await?
         .expect::<serde_json::Value>(200)

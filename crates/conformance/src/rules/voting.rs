@@ -1,6 +1,7 @@
 //! Polls, ballots, results and the published ballots.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use futures::future::join_all;
 use plaza_contract::{
@@ -80,6 +81,16 @@ async fn my_ballot(ctx: &Ctx, poll: &str, token: &str) -> Check<Option<MyBallot>
     answer.expect(200).map(Some)
 }
 
+/// The participant's ballot, which it must have (200).
+async fn stored_ballot(ctx: &Ctx, poll: &str, token: &str) -> Check<MyBallot> {
+    ctx.api
+        .get(ballot_path(poll))
+        .token(token)
+        .send()
+        .await?
+        .expect(200)
+}
+
 /// How much `total_ballots` grows when this participant votes: by one for
 /// a participant who had no ballot, by nothing for one whose ballot is
 /// replaced (a backend with one participant per browser gives the same
@@ -88,6 +99,19 @@ async fn growth(ctx: &Ctx, poll: &str, token: &str) -> Check<f64> {
     Ok(match my_ballot(ctx, poll, token).await? {
         None => 1.0,
         Some(_) => 0.0,
+    })
+}
+
+/// Runs `votes`, ballots of the participant with `token` on the IRV poll,
+/// and checks that they count as its one ballot: `total_ballots` grows as
+/// [`growth`] says, however many were cast.
+async fn counted_once(ctx: &Ctx, token: &str, votes: impl Future<Output = Check>) -> Check {
+    let growth = growth(ctx, &ctx.poll(), token).await?;
+    let before = total(ctx).await?;
+    votes.await?;
+    let after = total(ctx).await?;
+    ensure(after == before + growth, || {
+        format!("total_ballots went from {before} to {after}")
     })
 }
 
@@ -129,13 +153,7 @@ async fn cast(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let receipt = vote(ctx, &ctx.poll(), &token, &["b", "a"]).await?;
     ensure(!receipt.tracker.is_empty(), || "empty tracker".into())?;
-    let mine: MyBallot = ctx
-        .api
-        .get(ballot_path(&ctx.poll()))
-        .token(&token)
-        .send()
-        .await?
-        .expect(200)?;
+    let mine = stored_ballot(ctx, &ctx.poll(), &token).await?;
     ensure(mine.ranking == ["b", "a"], || {
         format!("ranking {:?}", mine.ranking)
     })?;
@@ -157,24 +175,15 @@ async fn none(ctx: &Ctx) -> Check {
 
 async fn last_counts(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
-    let growth = growth(ctx, &ctx.poll(), &token).await?;
-    let before = total(ctx).await?;
-    vote(ctx, &ctx.poll(), &token, &["a"]).await?;
-    vote(ctx, &ctx.poll(), &token, &["c", "b"]).await?;
-    let mine: MyBallot = ctx
-        .api
-        .get(ballot_path(&ctx.poll()))
-        .token(&token)
-        .send()
-        .await?
-        .expect(200)?;
-    ensure(mine.ranking == ["c", "b"], || {
-        format!("ranking {:?}", mine.ranking)
-    })?;
-    let after = total(ctx).await?;
-    ensure(after == before + growth, || {
-        format!("total_ballots went from {before} to {after}")
+    counted_once(ctx, &token, async {
+        vote(ctx, &ctx.poll(), &token, &["a"]).await?;
+        vote(ctx, &ctx.poll(), &token, &["c", "b"]).await?;
+        let mine = stored_ballot(ctx, &ctx.poll(), &token).await?;
+        ensure(mine.ranking == ["c", "b"], || {
+            format!("ranking {:?}", mine.ranking)
+        })
     })
+    .await
 }
 
 async fn identical_retry(ctx: &Ctx) -> Check {
@@ -229,28 +238,19 @@ async fn validation(ctx: &Ctx) -> Check {
 
 async fn concurrent(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
-    let growth = growth(ctx, &ctx.poll(), &token).await?;
-    let before = total(ctx).await?;
-    let choices: [&[&str]; 4] = [&["a"], &["b", "c"], &["c", "a", "d"], &["d"]];
-    let poll = ctx.poll();
-    let answers = join_all((0..20).map(|i| vote(ctx, &poll, &token, choices[i % 4]))).await;
-    for answer in answers {
-        answer?;
-    }
-    let mine: MyBallot = ctx
-        .api
-        .get(ballot_path(&ctx.poll()))
-        .token(&token)
-        .send()
-        .await?
-        .expect(200)?;
-    ensure(choices.iter().any(|c| mine.ranking == *c), || {
-        format!("stored ranking {:?}", mine.ranking)
-    })?;
-    let after = total(ctx).await?;
-    ensure(after == before + growth, || {
-        format!("total_ballots went from {before} to {after}")
+    counted_once(ctx, &token, async {
+        let choices: [&[&str]; 4] = [&["a"], &["b", "c"], &["c", "a", "d"], &["d"]];
+        let poll = ctx.poll();
+        let answers = join_all((0..20).map(|i| vote(ctx, &poll, &token, choices[i % 4]))).await;
+        for answer in answers {
+            answer?;
+        }
+        let mine = stored_ballot(ctx, &poll, &token).await?;
+        ensure(choices.iter().any(|c| mine.ranking == *c), || {
+            format!("stored ranking {:?}", mine.ranking)
+        })
     })
+    .await
 }
 
 fn check_shape(r: &PollResults, poll: &Poll) -> Check {

@@ -1,6 +1,6 @@
 //! Arguments for and against: list, read one, add.
 
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
 use plaza_contract::{
@@ -12,11 +12,13 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::codec::{blank_to_none, from_text, to_text, Sql};
-use super::{check_lang, contributed, write};
+use super::deliberations::require_deliberation;
+use super::{check_lang, contributed};
 use crate::cursor;
 use crate::db::{count, now_millis, Conn};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiQuery, ClientIp, IdempotencyKey, JsonBody, MaybeParticipant, Participant};
+use crate::extract::{ApiQuery, ChangeRequest, MaybeParticipant, Participant};
+use crate::idempotency;
 use crate::ids::new_id;
 use crate::reply::Reply;
 use crate::state::AppState;
@@ -100,13 +102,7 @@ pub async fn list(
     let limit = cursor::limit(q.limit)?;
     // (helpful, created_at, id) of the last argument of the previous page.
     let after: Option<(i64, i64, String)> = cursor::optional(q.cursor.as_deref())?;
-    let exists = sqlx::query("SELECT 1 AS one FROM deliberations WHERE id = $1")
-        .bind(&deliberation_id)
-        .fetch_optional(&state.db.read)
-        .await?;
-    if exists.is_none() {
-        return Err(ApiError::not_found("deliberation"));
-    }
+    require_deliberation(&state.db.read, &deliberation_id).await?;
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM arguments WHERE deliberation_id = "
     ));
@@ -170,6 +166,19 @@ pub async fn one(
     Ok(Json(items.remove(0)))
 }
 
+/// 404 unless the argument exists (a removed one does not).
+pub async fn require_argument<'e, E>(executor: E, id: &str) -> ApiResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query("SELECT 1 AS one FROM arguments WHERE id = $1 AND status <> 'removed'")
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| ApiError::not_found("argument"))
+}
+
 /// The deliberation's phase must be `discussion` for new arguments and comments.
 pub async fn require_discussion(tx: &mut Conn, deliberation_id: &str) -> ApiResult<()> {
     let row = sqlx::query("SELECT current_phase FROM deliberations WHERE id = $1")
@@ -188,19 +197,17 @@ pub async fn require_discussion(tx: &mut Conn, deliberation_id: &str) -> ApiResu
 }
 
 /// `POST /v1/deliberations/{id}/arguments`.
-#[allow(clippy::too_many_arguments)]
 pub async fn create(
     State(state): State<AppState>,
     Path(deliberation_id): Path<String>,
-    who: Participant,
-    ClientIp(ip): ClientIp,
-    IdempotencyKey(key): IdempotencyKey,
-    OriginalUri(uri): OriginalUri,
-    body: JsonBody<NewArgument>,
+    ChangeRequest {
+        who,
+        body: new,
+        change,
+    }: ChangeRequest<NewArgument>,
 ) -> ApiResult<Response> {
-    let new = body.value;
-    let participant = who.id.clone();
-    write(&state, &who, ip, key, "POST", &uri, &body.raw, move |tx| {
+    let participant = who.id;
+    idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
             require_discussion(tx, &deliberation_id).await?;
             new.validate().map_err(ApiError::invalid)?;

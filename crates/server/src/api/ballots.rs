@@ -1,7 +1,7 @@
 //! `PUT` / `GET /v1/polls/{id}/ballot`: one ballot per participant and
 //! poll, the last one counts.
 
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
 use plaza_contract::{
@@ -9,10 +9,11 @@ use plaza_contract::{
 };
 use sqlx::Row;
 
-use super::{contributed, polls, write};
+use super::{contributed, polls};
 use crate::db::now_millis;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ClientIp, IdempotencyKey, JsonBody, Participant};
+use crate::extract::{ChangeRequest, Participant};
+use crate::idempotency;
 use crate::identity::ParticipantKind;
 use crate::ids::tracker;
 use crate::reply::Reply;
@@ -21,21 +22,19 @@ use crate::state::AppState;
 /// `PUT /v1/polls/{id}/ballot`. An upsert under the (poll, participant)
 /// key: concurrent submissions leave one ballot, the last committed. The
 /// same ranking again changes nothing and returns the same receipt.
-#[allow(clippy::too_many_arguments)]
 pub async fn cast(
     State(state): State<AppState>,
     Path(poll_id): Path<String>,
-    who: Participant,
-    ClientIp(ip): ClientIp,
-    IdempotencyKey(key): IdempotencyKey,
-    OriginalUri(uri): OriginalUri,
-    body: JsonBody<BallotSubmission>,
+    ChangeRequest {
+        who,
+        body: ballot,
+        change,
+    }: ChangeRequest<BallotSubmission>,
 ) -> ApiResult<Response> {
-    let ballot = body.value;
-    let participant = who.id.clone();
+    let participant = who.id;
     let host_only = state.settings.voting_requires_host_token;
     let kind = who.kind;
-    write(&state, &who, ip, key, "PUT", &uri, &body.raw, move |tx| {
+    idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
             let stored = polls::load(&mut *tx, &poll_id).await?;
             let poll = stored.poll;

@@ -1,20 +1,20 @@
 //! Replies to an argument, threaded by `parent_id`.
 
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
 use plaza_contract::{Author, Comment, ContentStatus, FieldError, NewComment, Page, Timestamp};
-use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::arguments::require_discussion;
-use super::codec::{blank_to_none, from_text, to_text, Sql};
-use super::{check_lang, contributed, write};
-use crate::cursor;
+use super::arguments::{require_argument, require_discussion};
+use super::codec::{blank_to_none, from_text, to_text};
+use super::{check_lang, contributed, oldest_first};
+use crate::cursor::{self, PageQuery};
 use crate::db::now_millis;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiQuery, ClientIp, IdempotencyKey, JsonBody, Participant};
+use crate::extract::{ApiQuery, ChangeRequest};
+use crate::idempotency;
 use crate::ids::new_id;
 use crate::reply::Reply;
 use crate::state::AppState;
@@ -39,64 +39,42 @@ fn from_row(row: &AnyRow) -> ApiResult<Comment> {
     })
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
-
 /// `GET /v1/arguments/{id}/comments`: oldest first, so that a reply always
 /// comes after what it answers.
 pub async fn list(
     State(state): State<AppState>,
     Path(argument_id): Path<String>,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Comment>>> {
     let limit = cursor::limit(q.limit)?;
-    let after: Option<(i64, String)> = cursor::optional(q.cursor.as_deref())?;
-    let exists =
-        sqlx::query("SELECT 1 AS one FROM arguments WHERE id = $1 AND status <> 'removed'")
-            .bind(&argument_id)
-            .fetch_optional(&state.db.read)
-            .await?;
-    if exists.is_none() {
-        return Err(ApiError::not_found("argument"));
-    }
-    let mut sql = Sql::new(&format!(
-        "SELECT {COLUMNS} FROM comments WHERE argument_id = "
-    ));
-    let a = sql.text(argument_id);
-    let removed = sql.text(to_text(&ContentStatus::Removed));
-    sql.push(&format!("{a} AND status <> {removed}"));
-    if let Some((created, id)) = after {
-        let (c, i) = (sql.int(created), sql.text(id));
-        sql.push(&format!(
-            " AND (created_at > {c} OR (created_at = {c} AND id > {i}))"
-        ));
-    }
-    let l = sql.int(i64::from(limit) + 1);
-    sql.push(&format!(" ORDER BY created_at ASC, id ASC LIMIT {l}"));
-    let rows = sql.query().fetch_all(&state.db.read).await?;
-    let items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
-    let (items, next_cursor) =
-        cursor::page(items, limit, |c| (c.created_at.unix_millis(), c.id.clone()));
-    Ok(Json(Page { items, next_cursor }))
+    let after = cursor::optional(q.cursor.as_deref())?;
+    require_argument(&state.db.read, &argument_id).await?;
+    let select = format!("SELECT {COLUMNS} FROM comments WHERE argument_id = ");
+    let page = oldest_first(
+        &state.db.read,
+        &select,
+        argument_id,
+        after,
+        limit,
+        from_row,
+        |c| (c.created_at.unix_millis(), c.id.clone()),
+    )
+    .await?;
+    Ok(Json(page))
 }
 
 /// `POST /v1/arguments/{id}/comments`.
-#[allow(clippy::too_many_arguments)]
 pub async fn create(
     State(state): State<AppState>,
     Path(argument_id): Path<String>,
-    who: Participant,
-    ClientIp(ip): ClientIp,
-    IdempotencyKey(key): IdempotencyKey,
-    OriginalUri(uri): OriginalUri,
-    body: JsonBody<NewComment>,
+    ChangeRequest {
+        who,
+        body: new,
+        change,
+    }: ChangeRequest<NewComment>,
 ) -> ApiResult<Response> {
-    let new = body.value;
-    let participant = who.id.clone();
-    write(&state, &who, ip, key, "POST", &uri, &body.raw, move |tx| {
+    let participant = who.id;
+    idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
             let row = sqlx::query("SELECT deliberation_id FROM arguments WHERE id = $1 AND status <> 'removed'")
                 .bind(&argument_id)

@@ -8,12 +8,11 @@ use plaza_contract::{
     Capabilities, Counts, Deliberation, DeliberationSummary, Feature, Page, PhaseKind,
     CONTRACT_VERSION,
 };
-use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::codec::{from_text, Sql};
-use crate::cursor;
+use crate::cursor::{self, PageQuery};
 use crate::db::count;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
@@ -69,6 +68,19 @@ fn from_row(row: &AnyRow) -> ApiResult<Deliberation> {
     Ok(d)
 }
 
+/// 404 unless the deliberation exists.
+pub async fn require_deliberation<'e, E>(executor: E, id: &str) -> ApiResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query("SELECT 1 AS one FROM deliberations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| ApiError::not_found("deliberation"))
+}
+
 /// Reads one deliberation, or 404.
 pub async fn load<'e, E>(executor: E, id: &str) -> ApiResult<Deliberation>
 where
@@ -90,15 +102,9 @@ pub async fn one(
     Ok(Json(load(&state.db.read, &id).await?))
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<DeliberationSummary>>> {
     let limit = cursor::limit(q.limit)?;
     let after: Option<String> = cursor::optional(q.cursor.as_deref())?;

@@ -1,17 +1,17 @@
 //! `POST /v1/flags`: one flag per participant and target; at the configured
 //! number of flags the content is hidden until a moderator reviews it.
 
-use axum::extract::{OriginalUri, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use plaza_contract::{ContentStatus, FlagReceipt, FlagTarget, NewFlag};
 use sqlx::Row;
 
 use super::codec::{from_text, to_text};
-use super::write;
 use crate::db::now_millis;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ClientIp, IdempotencyKey, JsonBody, Participant};
+use crate::extract::ChangeRequest;
+use crate::idempotency;
 use crate::reply::Reply;
 use crate::state::AppState;
 
@@ -26,16 +26,15 @@ pub fn table(target: FlagTarget) -> &'static str {
 
 pub async fn create(
     State(state): State<AppState>,
-    who: Participant,
-    ClientIp(ip): ClientIp,
-    IdempotencyKey(key): IdempotencyKey,
-    OriginalUri(uri): OriginalUri,
-    body: JsonBody<NewFlag>,
+    ChangeRequest {
+        who,
+        body: flag,
+        change,
+    }: ChangeRequest<NewFlag>,
 ) -> ApiResult<Response> {
-    let flag = body.value;
-    let participant = who.id.clone();
+    let participant = who.id;
     let threshold = i64::from(state.settings.flag_threshold);
-    write(&state, &who, ip, key, "POST", &uri, &body.raw, move |tx| {
+    idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
             let table = table(flag.target_type);
             let found = sqlx::query(&format!("SELECT status FROM {table} WHERE id = $1"))

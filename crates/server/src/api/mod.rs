@@ -14,21 +14,18 @@ pub mod proposals;
 pub mod reactions;
 pub mod results;
 
-use std::net::IpAddr;
-
 use axum::extract::DefaultBodyLimit;
-use axum::http::Uri;
-use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
-use futures_util::future::BoxFuture;
+use plaza_contract::{ContentStatus, Page};
+use sqlx::any::AnyRow;
+use sqlx::AnyPool;
 
+use self::codec::{to_text, Sql};
+use crate::cursor;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Participant;
-use crate::reply::Reply;
 use crate::state::AppState;
-use crate::{idempotency, rate_limit};
 
 /// A seed can be much larger than anything a resident sends.
 const IMPORT_BODY_LIMIT: usize = 8 * 1024 * 1024;
@@ -81,29 +78,36 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
 }
 
-/// Every change a participant makes: counted against the rate limits, then
-/// run in a transaction at most once per idempotency key.
-#[allow(clippy::too_many_arguments)]
-pub async fn write<F>(
-    state: &AppState,
-    who: &Participant,
-    ip: IpAddr,
-    key: Option<String>,
-    method: &str,
-    uri: &Uri,
-    body: &[u8],
-    work: F,
-) -> ApiResult<Response>
-where
-    F: for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static,
-{
-    let change = idempotency::Change {
-        participant: who.id.clone(),
-        key,
-        fingerprint: idempotency::fingerprint(method, uri.path(), body),
-        limits: rate_limit::Buckets::of(&state.settings, Some(&who.id), ip),
-    };
-    idempotency::run(&state.db, change, work).await
+/// One page of what was posted under a parent — comments under an argument,
+/// proposals under a deliberation — in the order it was posted (ties by
+/// id), removed content left out. `select` is the query up to the parent's
+/// id (`SELECT … FROM <table> WHERE <parent column> = `); `after` is the
+/// `(created_at, id)` of the previous page's last item.
+pub async fn oldest_first<T>(
+    db: &AnyPool,
+    select: &str,
+    parent_id: String,
+    after: Option<(i64, String)>,
+    limit: u32,
+    from_row: fn(&AnyRow) -> ApiResult<T>,
+    key: fn(&T) -> (i64, String),
+) -> ApiResult<Page<T>> {
+    let mut sql = Sql::new(select);
+    let p = sql.text(parent_id);
+    let removed = sql.text(to_text(&ContentStatus::Removed));
+    sql.push(&format!("{p} AND status <> {removed}"));
+    if let Some((created, id)) = after {
+        let (c, i) = (sql.int(created), sql.text(id));
+        sql.push(&format!(
+            " AND (created_at > {c} OR (created_at = {c} AND id > {i}))"
+        ));
+    }
+    let l = sql.int(i64::from(limit) + 1);
+    sql.push(&format!(" ORDER BY created_at ASC, id ASC LIMIT {l}"));
+    let rows = sql.query().fetch_all(db).await?;
+    let items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
+    let (items, next_cursor) = cursor::page(items, limit, key);
+    Ok(Page { items, next_cursor })
 }
 
 /// Records that a participant took part in a deliberation.

@@ -1,22 +1,23 @@
 //! Options residents propose for the ballot.
 
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use plaza_contract::{
     Author, ContentStatus, NewProposal, Page, Proposal, ProposalDecision, Timestamp,
 };
-use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::codec::{blank_to_none, from_text, to_text, Sql};
-use super::{check_lang, contributed, write};
-use crate::cursor;
+use super::codec::{blank_to_none, from_text, to_text};
+use super::deliberations::require_deliberation;
+use super::{check_lang, contributed, oldest_first};
+use crate::cursor::{self, PageQuery};
 use crate::db::now_millis;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiQuery, ClientIp, IdempotencyKey, JsonBody, Participant};
+use crate::extract::{ApiQuery, ChangeRequest};
+use crate::idempotency;
 use crate::ids::new_id;
 use crate::reply::Reply;
 use crate::state::AppState;
@@ -46,70 +47,43 @@ fn from_row(row: &AnyRow) -> ApiResult<Proposal> {
     })
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
-
 /// `GET /v1/deliberations/{id}/proposals`: in the order they were made.
 pub async fn list(
     State(state): State<AppState>,
     Path(deliberation_id): Path<String>,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Proposal>>> {
     let limit = cursor::limit(q.limit)?;
-    let after: Option<(i64, String)> = cursor::optional(q.cursor.as_deref())?;
-    let exists = sqlx::query("SELECT 1 AS one FROM deliberations WHERE id = $1")
-        .bind(&deliberation_id)
-        .fetch_optional(&state.db.read)
-        .await?;
-    if exists.is_none() {
-        return Err(ApiError::not_found("deliberation"));
-    }
-    let mut sql = Sql::new(&format!(
-        "SELECT {COLUMNS} FROM proposals WHERE deliberation_id = "
-    ));
-    let d = sql.text(deliberation_id);
-    let removed = sql.text(to_text(&ContentStatus::Removed));
-    sql.push(&format!("{d} AND status <> {removed}"));
-    if let Some((created, id)) = after {
-        let (c, i) = (sql.int(created), sql.text(id));
-        sql.push(&format!(
-            " AND (created_at > {c} OR (created_at = {c} AND id > {i}))"
-        ));
-    }
-    let l = sql.int(i64::from(limit) + 1);
-    sql.push(&format!(" ORDER BY created_at ASC, id ASC LIMIT {l}"));
-    let rows = sql.query().fetch_all(&state.db.read).await?;
-    let items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
-    let (items, next_cursor) =
-        cursor::page(items, limit, |p| (p.created_at.unix_millis(), p.id.clone()));
-    Ok(Json(Page { items, next_cursor }))
+    let after = cursor::optional(q.cursor.as_deref())?;
+    require_deliberation(&state.db.read, &deliberation_id).await?;
+    let select = format!("SELECT {COLUMNS} FROM proposals WHERE deliberation_id = ");
+    let page = oldest_first(
+        &state.db.read,
+        &select,
+        deliberation_id,
+        after,
+        limit,
+        from_row,
+        |p| (p.created_at.unix_millis(), p.id.clone()),
+    )
+    .await?;
+    Ok(Json(page))
 }
 
 /// `POST /v1/deliberations/{id}/proposals`.
-#[allow(clippy::too_many_arguments)]
 pub async fn create(
     State(state): State<AppState>,
     Path(deliberation_id): Path<String>,
-    who: Participant,
-    ClientIp(ip): ClientIp,
-    IdempotencyKey(key): IdempotencyKey,
-    OriginalUri(uri): OriginalUri,
-    body: JsonBody<NewProposal>,
+    ChangeRequest {
+        who,
+        body: new,
+        change,
+    }: ChangeRequest<NewProposal>,
 ) -> ApiResult<Response> {
-    let new = body.value;
-    let participant = who.id.clone();
-    write(&state, &who, ip, key, "POST", &uri, &body.raw, move |tx| {
+    let participant = who.id;
+    idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
-            let exists = sqlx::query("SELECT 1 AS one FROM deliberations WHERE id = $1")
-                .bind(&deliberation_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if exists.is_none() {
-                return Err(ApiError::not_found("deliberation"));
-            }
+            require_deliberation(&mut *tx, &deliberation_id).await?;
             new.validate().map_err(ApiError::invalid)?;
             check_lang(&new.lang)?;
             let description = new.description.trim();

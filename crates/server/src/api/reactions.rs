@@ -6,9 +6,10 @@ use axum::Json;
 use plaza_contract::{ReactionCounts, ReactionKind, ReactionState};
 use sqlx::Row;
 
+use super::arguments::require_argument;
 use super::codec::{from_path, from_text, to_text};
 use crate::db::{count, Tx};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{ClientIp, Participant};
 use crate::rate_limit;
 use crate::state::AppState;
@@ -41,14 +42,7 @@ async fn set(
     let kind: ReactionKind = from_path(&kind, "reaction")?;
     rate_limit::check_write(&state.db, &state.settings, Some(&who.id), ip).await?;
     let mut tx = state.db.begin().await?;
-    let exists =
-        sqlx::query("SELECT 1 AS one FROM arguments WHERE id = $1 AND status <> 'removed'")
-            .bind(&argument_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if exists.is_none() {
-        return Err(ApiError::not_found("argument"));
-    }
+    require_argument(&mut *tx, &argument_id).await?;
     let sql = if on {
         "INSERT INTO reactions (argument_id, participant_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
     } else {
