@@ -7,6 +7,7 @@
 
 mod error;
 pub mod http;
+mod json;
 pub mod local;
 pub mod paths;
 mod retry;
@@ -91,7 +92,7 @@ pub fn outcome(status: u16, body: String) -> ApiResult<String> {
     if (200..300).contains(&status) {
         return Ok(body);
     }
-    match serde_json::from_str::<Problem>(&body) {
+    match json::from_text::<Problem>(&body) {
         Ok(problem) => Err(BackendError::Problem(Problem { status, ..problem })),
         Err(_) => Err(BackendError::Status(status)),
     }
@@ -99,7 +100,7 @@ pub fn outcome(status: u16, body: String) -> ApiResult<String> {
 
 /// A contract value from a successful answer's body.
 pub fn parse<T: DeserializeOwned>(body: &str) -> ApiResult<T> {
-    serde_json::from_str(body).map_err(|e| BackendError::Unreadable(e.to_string()))
+    json::from_text(body).map_err(BackendError::Unreadable)
 }
 
 /// The backend of one widget instance.
@@ -160,9 +161,7 @@ impl Backend {
         idempotency_key: Option<&str>,
     ) -> ApiResult<T> {
         let body = match body {
-            Some(b) => Some(
-                serde_json::to_string(b).map_err(|e| BackendError::Unreadable(e.to_string()))?,
-            ),
+            Some(b) => Some(json::to_text(b).map_err(BackendError::Unreadable)?),
             None => None,
         };
         let call = Call {
