@@ -154,8 +154,8 @@ fn sync(element: &Element) {
         p.borrow().as_ref().and_then(|page| {
             page.instances
                 .iter()
-                .position(|i| i.host == *element)
-                .map(|at| page.instances[at].signature.clone())
+                .find(|i| i.host == *element)
+                .map(|i| i.signature.clone())
         })
     });
     if is_host && current.as_ref() == Some(&wanted) {
