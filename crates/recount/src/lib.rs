@@ -27,6 +27,41 @@ pub fn explain(case_json: &str) -> String {
     }
 }
 
+/// Counts a poll's published ballots (`GET /v1/polls/{id}/ballots`, the
+/// text as downloaded) and returns the [`Recount`](plaza_contract::Recount)
+/// as JSON, for the widget to compare round by round with the backend's
+/// results.
+#[wasm_bindgen]
+pub fn recount_export(export_json: &str) -> String {
+    let export: plaza_contract::BallotExport = match serde_json::from_str(export_json) {
+        Ok(export) => export,
+        Err(e) => return failure("invalid_export", &e.to_string()),
+    };
+    match plaza_results::recount(&export) {
+        Ok(recount) => {
+            serde_json::to_string(&recount).unwrap_or_else(|e| failure("internal", &e.to_string()))
+        }
+        Err(error) => plaza_tally::error_json(&error),
+    }
+}
+
+/// Looks for the ballot with `tracker` in a poll's published cast vote
+/// records (`?format=cdf`, the text as downloaded): `{"ranking": [...]}`,
+/// or `{"ranking": null}` when it is not there.
+#[wasm_bindgen]
+pub fn find_ballot(cdf_json: &str, tracker: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(cdf_json) {
+        Ok(report) => {
+            serde_json::json!({"ranking": plaza_results::cdf::find(&report, tracker)}).to_string()
+        }
+        Err(e) => failure("invalid_export", &e.to_string()),
+    }
+}
+
+fn failure(code: &str, message: &str) -> String {
+    serde_json::json!({"error": {"code": code, "message": message}}).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,6 +80,32 @@ mod tests {
         "ballots": [{"ranking": [["A"]], "count": 4}, {"ranking": [["B"]], "count": 3},
                     {"ranking": [["C"], ["B"]], "count": 2}]
     }"#;
+
+    #[test]
+    fn recounts_a_published_export() {
+        let export = r#"{"poll_id": "p", "options": ["a", "b", "c"], "method": "irv", "seats": 1,
+            "rules": {"tiebreak": "use_candidate_order", "quota": "droop", "decimal_places": 4,
+                      "batch_elimination": false},
+            "ballots": [{"ranking": ["a"], "count": 4}, {"ranking": ["b"], "count": 3},
+                        {"ranking": ["c", "b"], "count": 2}]}"#;
+        let result: serde_json::Value = serde_json::from_str(&recount_export(export)).unwrap();
+        assert_eq!(result["winners"], serde_json::json!(["b"]), "{result}");
+        assert_eq!(result["rounds"][0]["eliminated"], serde_json::json!(["c"]));
+        let error: serde_json::Value =
+            serde_json::from_str(&recount_export("{\"ballots\": 1}")).unwrap();
+        assert_eq!(error["error"]["code"], "invalid_export");
+    }
+
+    #[test]
+    fn finds_a_ballot_by_its_tracker() {
+        let cdf = r#"{"CVR": [{"UniqueId": "T1", "CVRSnapshot": [{"CVRContest": [{"CVRContestSelection": [
+            {"ContestSelectionId": "selection-b", "SelectionPosition": [{"Rank": 2}]},
+            {"ContestSelectionId": "selection-a", "SelectionPosition": [{"Rank": 1}]}]}]}]}]}"#;
+        let found: serde_json::Value = serde_json::from_str(&find_ballot(cdf, "T1")).unwrap();
+        assert_eq!(found["ranking"], serde_json::json!(["a", "b"]));
+        let missing: serde_json::Value = serde_json::from_str(&find_ballot(cdf, "T2")).unwrap();
+        assert!(missing["ranking"].is_null());
+    }
 
     #[test]
     fn recounts_a_case_and_reports_errors_as_json() {

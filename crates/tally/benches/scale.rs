@@ -41,8 +41,7 @@ const SCENARIOS: [Scenario; 2] = [
 fn case_path() -> PathBuf {
     let dir = match std::env::var_os("PLAZA_RCTAB_CASES") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/conformance/rctab/cases"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/rctab/cases"),
     };
     dir.join(CASE)
 }

@@ -1,6 +1,6 @@
 //! What a pass records round by round, and its translation into the public result types.
 
-use crate::election::Contest;
+use crate::contest::Contest;
 use crate::error::TallyError;
 use crate::result::{
     CandidateVotes, Decision, ElectedReason, EliminatedReason, Inactive, Pass, Round, Summary,

@@ -1,4 +1,4 @@
-//! The corpus case format (`/shared/conformance/rctab/README.md`), read in one streaming pass.
+//! The corpus case format (`testdata/rctab/README.md`), read in one streaming pass.
 //!
 //! Ballots are interned and aggregated while the JSON is deserialized, so a million
 //! `{"ranking": …, "count": 1}` entries never exist as a million Rust structs.

@@ -1,5 +1,5 @@
 //! Plaza's ranked-choice counting engine: IRV, STV and RCTab's other winner modes, matching the
-//! certified RCTab tabulator round by round (see `/shared/conformance/rctab/RULES.md`).
+//! certified RCTab tabulator round by round (its regression cases are in `testdata/rctab/`).
 //!
 //! Pure and portable: no I/O, no clock, no floating point, no `unsafe`; it builds for
 //! `wasm32-unknown-unknown` as well as natively. Vote arithmetic is exact decimal ([`Votes`]) with
@@ -16,6 +16,7 @@ mod account;
 mod ballots;
 mod case;
 mod check;
+mod contest;
 mod election;
 mod error;
 mod java_collections;

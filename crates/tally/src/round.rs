@@ -1,8 +1,8 @@
-//! Allocating every ballot group in one round (RCTab `computeTalliesForRound`, RULES.md §1.2).
+//! Allocating every ballot group in one round (RCTab `Tabulator.computeTalliesForRound`).
 
 use std::collections::BTreeMap;
 
-use crate::election::{Group, OVERVOTE};
+use crate::contest::{Group, OVERVOTE};
 use crate::error::TallyError;
 use crate::rules::{MaxSkippedRanks, OvervoteRule, Rules};
 use crate::votes::Votes;
@@ -101,7 +101,8 @@ pub(crate) struct RoundTotals {
     pub(crate) moves: Moves,
 }
 
-enum Outcome {
+/// Where one ballot group counts in a round.
+enum Allocation {
     Candidate(u32),
     Inactive(Status),
 }
@@ -143,14 +144,14 @@ pub(crate) fn allocate(
             }
         }
         let outcome = if group.ranks.is_empty() {
-            Outcome::Inactive(Status::DidNotRank)
+            Allocation::Inactive(Status::DidNotRank)
         } else {
             scan(group, ctx, &mut seen)?
         };
         if state.value.is_positive() {
             let target = match outcome {
-                Outcome::Candidate(c) => Target::Candidate(c),
-                Outcome::Inactive(_) => Target::Exhausted,
+                Allocation::Candidate(c) => Target::Candidate(c),
+                Allocation::Inactive(_) => Target::Exhausted,
             };
             add_move(
                 &mut totals.moves,
@@ -161,11 +162,11 @@ pub(crate) fn allocate(
             )?;
         }
         match outcome {
-            Outcome::Candidate(c) => {
+            Allocation::Candidate(c) => {
                 state.recipient = Some(c);
                 add_to_candidate(&mut totals, c, total)?;
             }
-            Outcome::Inactive(status) => {
+            Allocation::Inactive(status) => {
                 state.recipient = None;
                 state.status = status;
                 add_status(&mut totals, status, total)?;
@@ -246,32 +247,32 @@ fn scan(
     group: &Group,
     ctx: &RoundContext<'_>,
     seen: &mut SeenMarks,
-) -> Result<Outcome, TallyError> {
+) -> Result<Allocation, TallyError> {
     seen.clear();
     let last_rank = group.ranks.last().map_or(0, |r| r.number);
     let mut last_rank_seen: u64 = 0;
     for rank in &group.ranks {
         if ctx.all_seats_filled {
-            return Ok(Outcome::Inactive(Status::FinalRoundSurplus));
+            return Ok(Allocation::Inactive(Status::FinalRoundSurplus));
         }
         if let MaxSkippedRanks::Limit(allowed) = ctx.rules.max_skipped_ranks_allowed {
             if u64::from(rank.number).saturating_sub(last_rank_seen) > u64::from(allowed) + 1 {
-                return Ok(Outcome::Inactive(Status::SkippedRanking));
+                return Ok(Allocation::Inactive(Status::SkippedRanking));
             }
         }
         last_rank_seen = u64::from(rank.number);
         if ctx.rules.exhaust_on_duplicate_candidate {
             for &mark in &rank.marks {
                 if !seen.insert(mark) {
-                    return Ok(Outcome::Inactive(Status::RepeatedRanking));
+                    return Ok(Allocation::Inactive(Status::RepeatedRanking));
                 }
             }
         }
         match overvote_decision(&rank.marks, ctx)? {
-            OvervoteDecision::Exhaust => return Ok(Outcome::Inactive(Status::Overvote)),
+            OvervoteDecision::Exhaust => return Ok(Allocation::Inactive(Status::Overvote)),
             OvervoteDecision::SkipToNextRank => {
                 if rank.number == last_rank {
-                    return Ok(Outcome::Inactive(Status::ExhaustedChoice));
+                    return Ok(Allocation::Inactive(Status::ExhaustedChoice));
                 }
                 continue;
             }
@@ -282,16 +283,16 @@ fn scan(
             .iter()
             .find(|&&m| m != OVERVOTE && ctx.is_continuing(m))
         {
-            return Ok(Outcome::Candidate(mark));
+            return Ok(Allocation::Candidate(mark));
         }
         if rank.number == last_rank {
-            return Ok(Outcome::Inactive(Status::ExhaustedChoice));
+            return Ok(Allocation::Inactive(Status::ExhaustedChoice));
         }
     }
-    Ok(Outcome::Inactive(Status::ExhaustedChoice))
+    Ok(Allocation::Inactive(Status::ExhaustedChoice))
 }
 
-/// RCTab `getOvervoteDecision` (RULES.md §1.3).
+/// RCTab `Tabulator.getOvervoteDecision`.
 fn overvote_decision(
     marks: &[u32],
     ctx: &RoundContext<'_>,

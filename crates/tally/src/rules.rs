@@ -218,7 +218,7 @@ impl Rules {
                 ));
             }
             if n > 1 {
-                // RULES.md §1.6: the single-winner mode elects exactly one.
+                // RCTab's single-winner mode elects exactly one.
                 if mode == Mode::SingleWinnerMajority {
                     return Err(TallyError::rules(
                         "number_of_winners",

@@ -1,11 +1,11 @@
-//! The round loop of one tabulation pass (RCTab `Tabulator.tabulate`, RULES.md §1.1, §1.6–1.11).
+//! The round loop of one tabulation pass (RCTab `Tabulator.tabulate` and the methods it calls).
 
 use std::collections::BTreeMap;
 
 use crate::account::{
     build_pass, Decided, DecidedKind, ElectedWhy, EliminatedWhy, PassRecord, RoundRecord,
 };
-use crate::election::Contest;
+use crate::contest::Contest;
 use crate::error::{TallyError, TieDirection};
 use crate::result::Tabulation;
 use crate::round::{self, add_move, GroupState, Moves, RoundContext, Status, Target};
@@ -213,7 +213,7 @@ impl<'c> Pass<'c> {
         }
     }
 
-    /// RCTab `calculateAndSetWinningThreshold` (RULES.md §1.7).
+    /// RCTab `Tabulator.calculateAndSetWinningThreshold`.
     fn threshold(&self, statuses: &[Votes]) -> Result<Votes, TallyError> {
         let rules = &self.contest.rules;
         let active = statuses[Status::Active as usize]
@@ -412,7 +412,7 @@ impl<'c> Pass<'c> {
         Ok(())
     }
 
-    /// The first applicable of: undeclared write-in drop, cutoff, batch, regular (RULES.md §1.9).
+    /// The first applicable of: undeclared write-in drop, cutoff, batch, regular, in RCTab's order.
     fn eliminate(&mut self) -> Result<(), TallyError> {
         let rules = &self.contest.rules;
         let tallied = self.tallied()?;

@@ -1,6 +1,6 @@
-//! Tie-breaks exactly as RCTab's `Tiebreak` class (RULES.md §1.12).
+//! Tie-breaks exactly as RCTab's `Tiebreak` class (RCTab's `Tiebreak`).
 
-use crate::election::Contest;
+use crate::contest::Contest;
 use crate::error::{TallyError, TieDirection};
 use crate::java_collections::{hash_set_order, hash_set_order_is_stable};
 use crate::java_random::{shuffle, JavaRandom};

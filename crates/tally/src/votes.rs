@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn rctab_fractional_example() {
-        // RULES.md §1.8: tally 8, threshold 7.2501, four decimals.
+        // RCTab's surplus fraction: tally 8, threshold 7.2501, four decimals.
         let fraction = v("0.7499").div_truncated(v("8"), 4).unwrap();
         assert_eq!(fraction.to_string(), "0.0937");
         let moved = Votes::ONE.mul_truncated(fraction, 4).unwrap();

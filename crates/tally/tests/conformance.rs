@@ -1,8 +1,7 @@
 //! Every case of the RCTab conformance corpus must come out exactly as RCTab counted it.
 //!
-//! The corpus lives outside the repository: `$PLAZA_RCTAB_CASES`, or else
-//! `<workspace>/../shared/conformance/rctab/cases`. A missing corpus fails the test (it is never
-//! skipped), and every failing case is listed with its first difference. Numbers are compared
+//! The corpus is test data of this repository (`testdata/rctab/cases`, see its README), or
+//! `$PLAZA_RCTAB_CASES` to try another copy. A missing corpus fails the test (it is never skipped), and every failing case is listed with its first difference. Numbers are compared
 //! numerically (as the corpus README asks) and then also as printed, since we print them exactly
 //! as RCTab's `BigDecimal.toString()` does.
 
@@ -15,9 +14,7 @@ fn cases_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("PLAZA_RCTAB_CASES") {
         return PathBuf::from(dir);
     }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join("../shared/conformance/rctab/cases")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/rctab/cases")
 }
 
 /// Our result in the corpus shape, or our error.
