@@ -1,6 +1,10 @@
 //! Capabilities, participants and pagination.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
+
+use crate::deliberation::Deliberation;
 
 /// The value of `Capabilities::contract` for this version.
 pub const CONTRACT_VERSION: &str = "plaza/1";
@@ -31,6 +35,37 @@ pub struct Capabilities {
     pub features: Vec<Feature>,
     /// Languages the backend's own texts are available in.
     pub locales: Vec<String>,
+}
+
+impl Capabilities {
+    /// What a backend holding `deliberations` offers: every participation
+    /// feature, the moderation surface when it has one, and as locales the
+    /// languages its deliberations' titles are written in.
+    pub fn of<'a>(
+        deliberations: impl IntoIterator<Item = &'a Deliberation>,
+        moderation: bool,
+    ) -> Self {
+        let locales: BTreeSet<String> = deliberations
+            .into_iter()
+            .flat_map(|d| d.title.languages().map(str::to_owned))
+            .collect();
+        let mut features = vec![
+            Feature::Arguments,
+            Feature::Comments,
+            Feature::Reactions,
+            Feature::Proposals,
+            Feature::Polls,
+            Feature::Flags,
+        ];
+        if moderation {
+            features.push(Feature::Moderation);
+        }
+        Capabilities {
+            contract: CONTRACT_VERSION.to_owned(),
+            features,
+            locales: locales.into_iter().collect(),
+        }
+    }
 }
 
 /// `POST /v1/participants`: an anonymous participant and its bearer token.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::problem::{Problem, ProblemCode};
 use crate::text::LocalizedText;
 pub use crate::time::Timestamp;
 use crate::validated::{is_media_url, validated_string};
@@ -39,6 +40,34 @@ impl PhaseKind {
         PhaseKind::Results,
         PhaseKind::FollowUp,
     ];
+
+    /// Whether residents may contribute `what` in this phase: arguments,
+    /// replies and proposals for the ballot belong to the discussion (the
+    /// ballot's options are settled before voting opens).
+    pub fn accepts(self, what: Contribution) -> bool {
+        let _ = what;
+        self == PhaseKind::Discussion
+    }
+
+    /// [`PhaseKind::accepts`] as a backend answers it: 409 `phase_closed` when not.
+    pub fn accepting(self, what: Contribution) -> Result<(), Problem> {
+        if self.accepts(what) {
+            return Ok(());
+        }
+        let title = match what {
+            Contribution::Argument | Contribution::Comment => "The discussion is not open",
+            Contribution::Proposal => "Proposals are not open",
+        };
+        Err(Problem::new(ProblemCode::PhaseClosed, title))
+    }
+}
+
+/// What residents add to a deliberation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Contribution {
+    Argument,
+    Comment,
+    Proposal,
 }
 
 /// The urban social functions a change affects.

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::deliberation::Timestamp;
-use crate::problem::FieldError;
+use crate::problem::{FieldError, Problem};
+use crate::validated::is_language_tag;
 
 /// Longest argument, comment or proposal description, in characters.
 pub const MAX_TEXT_CHARS: usize = 2000;
@@ -37,11 +38,21 @@ pub enum ReactionKind {
 }
 
 impl ReactionKind {
+    pub const ALL: [ReactionKind; 2] = [ReactionKind::Helpful, ReactionKind::ChangedMyMind];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ReactionKind::Helpful => "helpful",
             ReactionKind::ChangedMyMind => "changed_my_mind",
         }
+    }
+
+    /// The kind named in a path (`…/reactions/{kind}`); an unknown one is 404.
+    pub fn from_path(segment: &str) -> Result<Self, Problem> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == segment)
+            .ok_or_else(|| Problem::not_found("reaction"))
     }
 }
 
@@ -64,6 +75,15 @@ pub struct Author {
     /// A name the resident chose to show; anonymous when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+}
+
+impl Author {
+    /// The author of a contribution signed `display_name` (blank: anonymous).
+    pub fn named(display_name: Option<&str>) -> Self {
+        Author {
+            display_name: blank_to_none(display_name),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +118,16 @@ pub struct Argument {
     pub comment_count: u32,
     #[serde(default)]
     pub status: ContentStatus,
+}
+
+impl Argument {
+    /// The argument as residents may see it: without its text unless visible.
+    pub fn redacted(mut self) -> Self {
+        if self.status != ContentStatus::Visible {
+            self.text = None;
+        }
+        self
+    }
 }
 
 /// Which arguments `GET …/arguments` returns first.
@@ -141,7 +171,31 @@ impl NewArgument {
                 self.display_name.as_deref(),
                 MAX_SHORT_TEXT_CHARS,
             ),
+            check_lang(self.lang.as_deref()),
         ])
+    }
+
+    /// The argument this request creates, as stored and answered: text
+    /// trimmed, blank optional fields dropped, visible, no reactions yet.
+    pub fn to_argument(
+        &self,
+        id: String,
+        deliberation_id: &str,
+        created_at: Timestamp,
+    ) -> Argument {
+        Argument {
+            id,
+            deliberation_id: deliberation_id.to_owned(),
+            stance: self.stance,
+            text: Some(self.text.trim().to_owned()),
+            lang: blank_to_none(self.lang.as_deref()),
+            author: Author::named(self.display_name.as_deref()),
+            created_at,
+            reactions: ReactionCounts::default(),
+            my_reactions: Vec::new(),
+            comment_count: 0,
+            status: ContentStatus::Visible,
+        }
     }
 }
 
@@ -162,6 +216,16 @@ pub struct Comment {
     pub created_at: Timestamp,
     #[serde(default)]
     pub status: ContentStatus,
+}
+
+impl Comment {
+    /// The comment as residents may see it: without its text unless visible.
+    pub fn redacted(mut self) -> Self {
+        if self.status != ContentStatus::Visible {
+            self.text = None;
+        }
+        self
+    }
 }
 
 /// `POST /v1/arguments/{id}/comments`.
@@ -186,7 +250,32 @@ impl NewComment {
                 self.display_name.as_deref(),
                 MAX_SHORT_TEXT_CHARS,
             ),
+            check_lang(self.lang.as_deref()),
         ])
+    }
+
+    /// The comment it answers, if any (a blank `parent_id` answers the argument).
+    pub fn parent(&self) -> Option<String> {
+        blank_to_none(self.parent_id.as_deref())
+    }
+
+    /// 422 for a `parent_id` that is not a comment under the same argument.
+    pub fn unknown_parent() -> Problem {
+        Problem::invalid_field("parent_id", "unknown")
+    }
+
+    /// The comment this request creates, as stored and answered.
+    pub fn to_comment(&self, id: String, argument_id: &str, created_at: Timestamp) -> Comment {
+        Comment {
+            id,
+            argument_id: argument_id.to_owned(),
+            parent_id: self.parent(),
+            text: Some(self.text.trim().to_owned()),
+            lang: blank_to_none(self.lang.as_deref()),
+            author: Author::named(self.display_name.as_deref()),
+            created_at,
+            status: ContentStatus::Visible,
+        }
     }
 }
 
@@ -251,6 +340,21 @@ pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), Fiel
     } else {
         Ok(())
     }
+}
+
+/// The optional `lang` of a contribution: blank, or a language tag.
+pub(crate) fn check_lang(lang: Option<&str>) -> Result<(), FieldError> {
+    match lang.map(str::trim) {
+        Some(l) if !l.is_empty() && !is_language_tag(l) => Err(FieldError::new("lang", "invalid")),
+        _ => Ok(()),
+    }
+}
+
+/// Optional text as stored: trimmed, and absent when blank.
+pub fn blank_to_none(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 pub(crate) fn check_optional(
@@ -321,6 +425,62 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["text", "display_name"]);
+    }
+
+    #[test]
+    fn language_tags_are_checked_on_every_contribution() {
+        let mut a = arg("A fine argument.");
+        for (lang, ok) in [
+            (None, true),
+            (Some(" "), true),
+            (Some("de-CH"), true),
+            (Some("<script>"), false),
+        ] {
+            a.lang = lang.map(str::to_owned);
+            assert_eq!(a.validate().is_ok(), ok, "{lang:?}");
+        }
+        let c = NewComment {
+            text: "Reply".into(),
+            parent_id: Some("  ".into()),
+            lang: Some("fr; DROP TABLE x".into()),
+            display_name: None,
+        };
+        assert_eq!(c.validate().unwrap_err()[0].field, "lang");
+        assert_eq!(c.parent(), None, "a blank parent answers the argument");
+    }
+
+    #[test]
+    fn a_new_argument_is_stored_trimmed_and_visible() {
+        let new = NewArgument {
+            stance: Stance::For,
+            text: "  Shade.  ".into(),
+            lang: Some(" ".into()),
+            display_name: Some(" Léa ".into()),
+        };
+        let a = new.to_argument("a1".into(), "d", Timestamp::from_unix_millis(0));
+        assert_eq!(a.text.as_deref(), Some("Shade."));
+        assert_eq!(
+            (a.lang.as_deref(), a.author.display_name.as_deref()),
+            (None, Some("Léa"))
+        );
+        assert_eq!(a.status, ContentStatus::Visible);
+        let hidden = Argument {
+            status: ContentStatus::HiddenPendingReview,
+            ..a
+        };
+        assert_eq!(hidden.redacted().text, None);
+    }
+
+    #[test]
+    fn reaction_kinds_are_read_from_paths() {
+        assert_eq!(
+            ReactionKind::from_path("changed_my_mind"),
+            Ok(ReactionKind::ChangedMyMind)
+        );
+        assert_eq!(
+            ReactionKind::from_path("love").map_err(|p| p.status),
+            Err(404)
+        );
     }
 
     #[test]

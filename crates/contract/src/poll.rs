@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::deliberation::{Image, Timestamp};
-use crate::problem::FieldError;
+use crate::problem::{FieldError, Problem, ProblemCode};
 use crate::text::LocalizedText;
 use crate::validated::{is_decimal, validated_string};
 
@@ -25,7 +25,7 @@ pub const MAX_OPTIONS: usize = 100;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum Method {
+pub enum VotingMethod {
     /// Instant-runoff voting: one winner.
     Irv,
     /// Single transferable vote: `seats` winners, fractional surplus transfer.
@@ -108,6 +108,21 @@ pub enum ResultsVisibility {
     AfterClose,
 }
 
+/// Who may cast a ballot. A poll that does not say is for signed-in
+/// residents only: an anonymous participant costs one request, so
+/// "anyone" means one ballot per browser, not per resident.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Eligibility {
+    /// Any participant, anonymous ones too: informal polls, demonstrations.
+    Anyone,
+    /// Only residents the city's site signed in (a host-signed participant
+    /// token): one resident, one ballot.
+    #[default]
+    SignedIn,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -137,7 +152,7 @@ pub struct Poll {
     pub question: LocalizedText,
     /// In the order they are listed on the ballot.
     pub options: Vec<PollOption>,
-    pub method: Method,
+    pub method: VotingMethod,
     /// Number of winners: 1 for IRV.
     pub seats: u32,
     #[serde(default)]
@@ -150,6 +165,14 @@ pub struct Poll {
     /// How many options a ballot may rank; all of them when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rankings: Option<u32>,
+    /// Who may vote (signed-in residents when absent).
+    #[serde(default)]
+    pub eligibility: Eligibility,
+    /// Show the options in an order of each resident's own, so that none
+    /// gains from always coming first on the ballot (the poll's order when
+    /// absent).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shuffle_options: bool,
 }
 
 impl Poll {
@@ -161,6 +184,119 @@ impl Poll {
 
     pub fn option(&self, id: &str) -> Option<&PollOption> {
         self.options.iter().find(|o| o.id == id)
+    }
+
+    /// Whether this stored poll may be replaced by `new` (an import or an
+    /// edit): only by its own deliberation, and once it has a ballot, not in
+    /// anything that decides what a ballot means or how it is counted: the
+    /// options (their ids, labels, descriptions and images, in order), the
+    /// method, the seats, the counting rules (tie-break, seed, quota), the
+    /// ranking limit and who may vote. The question, dates and results'
+    /// visibility may still change. `Err` says why, for a 409 `conflict`.
+    pub fn check_replacement(&self, new: &Poll, has_ballots: bool) -> Result<(), String> {
+        if self.deliberation_id != new.deliberation_id {
+            return Err(format!(
+                "poll {:?} belongs to deliberation {:?}",
+                self.id, self.deliberation_id
+            ));
+        }
+        if !has_ballots {
+            return Ok(());
+        }
+        let frozen = [
+            ("options", self.options != new.options),
+            ("method", self.method != new.method),
+            ("seats", self.seats != new.seats),
+            ("rules", self.rules != new.rules),
+            ("max_rankings", self.ranking_limit() != new.ranking_limit()),
+            ("eligibility", self.eligibility != new.eligibility),
+        ];
+        let changed: Vec<&str> = frozen
+            .iter()
+            .filter(|(_, changed)| *changed)
+            .map(|(name, _)| *name)
+            .collect();
+        if changed.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "poll {:?} already has ballots: its {} cannot change",
+                self.id,
+                changed.join(", ")
+            ))
+        }
+    }
+
+    /// Whether this voter may cast a ballot: a participant the host page
+    /// signed in (`signed_in`), or any participant where the poll allows.
+    /// 403 `not_eligible` otherwise, saying how to take part.
+    pub fn check_voter(&self, signed_in: bool) -> Result<(), Problem> {
+        match (self.eligibility, signed_in) {
+            (Eligibility::Anyone, _) | (Eligibility::SignedIn, true) => Ok(()),
+            (Eligibility::SignedIn, false) => Err(Problem::new(
+                ProblemCode::NotEligible,
+                "Only residents signed in on the city's site may vote",
+            )
+            .with_detail("Sign in on the city's website, then come back to this page to vote.")),
+        }
+    }
+
+    /// Whether a ballot may be cast now: 409 `poll_not_open` before the
+    /// poll opens, `poll_closed` after. The status is the backend's word
+    /// (moderators open and close polls); the dates are the announced plan.
+    pub fn accepting_ballots(&self) -> Result<(), Problem> {
+        match self.status {
+            PollStatus::Open => Ok(()),
+            PollStatus::Upcoming => Err(Problem::new(
+                ProblemCode::PollNotOpen,
+                "Voting has not started",
+            )),
+            PollStatus::Closed => Err(Problem::new(ProblemCode::PollClosed, "Voting has closed")),
+        }
+    }
+
+    /// A ballot as every backend takes it: the poll is open, the voter
+    /// eligible (`signed_in`: the host page signed them in) and the ranking
+    /// valid.
+    pub fn check_ballot(&self, ballot: &BallotSubmission, signed_in: bool) -> Result<(), Problem> {
+        self.accepting_ballots()?;
+        self.check_voter(signed_in)?;
+        ballot.validate(self).map_err(Problem::invalid)
+    }
+
+    /// Whether the answer of [`Poll::results_visible`] depends on the
+    /// reader's ballot, so that a backend looks it up only then.
+    pub fn results_depend_on_ballot(&self) -> bool {
+        self.status != PollStatus::Closed && self.results_visibility == ResultsVisibility::AfterVote
+    }
+
+    /// Whether the results may be shown, to a reader who has (`has_voted`)
+    /// or has not cast a ballot: always after the close; before it, as the
+    /// poll's `results_visibility` says. 403 `results_not_available` when not.
+    pub fn results_visible(&self, has_voted: bool) -> Result<(), Problem> {
+        if self.status == PollStatus::Closed {
+            return Ok(());
+        }
+        match self.results_visibility {
+            ResultsVisibility::Always => Ok(()),
+            ResultsVisibility::AfterVote if has_voted => Ok(()),
+            ResultsVisibility::AfterVote => Err(results_not_available(
+                "Results are shown once you have voted",
+            )),
+            ResultsVisibility::AfterClose => Err(results_not_available(
+                "Results are published when the poll closes",
+            )),
+        }
+    }
+
+    /// The anonymous ballots are published once the poll has closed.
+    pub fn ballots_published(&self) -> Result<(), Problem> {
+        match self.status {
+            PollStatus::Closed => Ok(()),
+            _ => Err(results_not_available(
+                "The ballots are published when the poll closes",
+            )),
+        }
     }
 
     /// Problems that make the poll unusable although it decoded.
@@ -178,10 +314,10 @@ impl Poll {
             problems.push("option ids are not unique".to_owned());
         }
         match self.method {
-            Method::Irv if self.seats != 1 => {
+            VotingMethod::Irv if self.seats != 1 => {
                 problems.push("IRV elects exactly one option".to_owned())
             }
-            Method::Stv if self.seats < 1 || self.seats as usize >= self.options.len() => {
+            VotingMethod::Stv if self.seats < 1 || self.seats as usize >= self.options.len() => {
                 problems.push("STV needs at least one seat and more options than seats".to_owned())
             }
             _ => {}
@@ -199,6 +335,14 @@ impl Poll {
     }
 }
 
+fn results_not_available(detail: &str) -> Problem {
+    Problem::new(
+        ProblemCode::ResultsNotAvailable,
+        "The results are not available yet",
+    )
+    .with_detail(detail)
+}
+
 /// `PUT /v1/polls/{id}/ballot`: option ids, most preferred first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -208,15 +352,17 @@ pub struct BallotSubmission {
 
 impl BallotSubmission {
     /// Checks the ranking against the poll: known options, each at most once,
-    /// at least one, no more than the limit.
+    /// at least one, no more than the limit. A ranking longer than the limit
+    /// is one error, found before any entry is looked at, so the work and
+    /// the answer stay small whatever the request.
     pub fn validate(&self, poll: &Poll) -> Result<(), Vec<FieldError>> {
-        let mut errors = Vec::new();
         if self.ranking.is_empty() {
-            errors.push(FieldError::new("ranking", "required"));
+            return Err(vec![FieldError::new("ranking", "required")]);
         }
         if self.ranking.len() > poll.ranking_limit() {
-            errors.push(FieldError::new("ranking", "too_many"));
+            return Err(vec![FieldError::new("ranking", "too_many")]);
         }
+        let mut errors = Vec::new();
         for (i, id) in self.ranking.iter().enumerate() {
             if poll.option(id).is_none() {
                 errors.push(FieldError::new(format!("ranking[{i}]"), "unknown_option"));
@@ -291,6 +437,64 @@ pub struct PollResults {
     pub rounds: Vec<ResultRound>,
 }
 
+impl PollResults {
+    /// Problems that make these results unusable for `poll` although they
+    /// decoded: another poll's, or options, winners and transfers the poll
+    /// does not have, or more rounds than a count of its options can take.
+    /// A view shows an error instead of a table it cannot label.
+    pub fn problems(&self, poll: &Poll) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.poll_id != poll.id {
+            problems.push(format!(
+                "results of poll {:?}, not {:?}",
+                self.poll_id, poll.id
+            ));
+        }
+        // Every round elects or eliminates at least one option.
+        if self.rounds.len() > poll.options.len() {
+            problems.push(format!(
+                "{} rounds for {} options",
+                self.rounds.len(),
+                poll.options.len()
+            ));
+        }
+        let mut unknown = |what: &str, ids: Vec<&String>| {
+            if let Some(id) = ids.into_iter().find(|id| poll.option(id).is_none()) {
+                let id: String = id.chars().take(40).collect();
+                problems.push(format!(
+                    "{what} names an option the poll does not have: {id:?}"
+                ));
+            }
+        };
+        unknown("winners", self.winners.iter().collect());
+        for round in &self.rounds {
+            unknown("a round's tally", round.tally.keys().collect());
+            unknown("a round's elected", round.elected.iter().collect());
+            unknown("a round's eliminated", round.eliminated.iter().collect());
+            unknown("a round's transfers", round.transfers.keys().collect());
+            let targets = round
+                .transfers
+                .values()
+                .flat_map(|t| t.keys())
+                .filter(|t| *t != "exhausted" && *t != "residual_surplus")
+                .collect();
+            unknown("a transfer", targets);
+        }
+        problems.dedup();
+        problems
+    }
+}
+
+/// A count of a poll's published ballots made again from its export alone
+/// (what `plaza-recount` answers in a resident's browser): to compare, round
+/// by round, with the backend's [`PollResults`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recount {
+    pub total_ballots: Decimal,
+    pub winners: Vec<String>,
+    pub rounds: Vec<ResultRound>,
+}
+
 /// Identical anonymous ballots, grouped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -305,7 +509,7 @@ pub struct BallotGroup {
 pub struct BallotExport {
     pub poll_id: String,
     pub options: Vec<String>,
-    pub method: Method,
+    pub method: VotingMethod,
     pub seats: u32,
     pub rules: CountingRules,
     pub ballots: Vec<BallotGroup>,
@@ -328,7 +532,7 @@ mod tests {
             deliberation_id: "d".into(),
             question: LocalizedText::new([("en", "Which?")]),
             options: vec![option("a"), option("b"), option("c")],
-            method: Method::Irv,
+            method: VotingMethod::Irv,
             seats: 1,
             rules: CountingRules::default(),
             opens_at: "2026-12-01T00:00:00Z".parse().unwrap(),
@@ -336,6 +540,8 @@ mod tests {
             status: PollStatus::Open,
             results_visibility: ResultsVisibility::AfterClose,
             max_rankings: Some(2),
+            eligibility: Eligibility::Anyone,
+            shuffle_options: false,
         }
     }
 
@@ -373,6 +579,108 @@ mod tests {
             codes(ballot(&["a", "b", "c"])),
             [("ranking".into(), "too_many".into())]
         );
+        let long: Vec<String> = (0..10_000).map(|i| format!("x{i}")).collect();
+        let long = BallotSubmission { ranking: long };
+        assert_eq!(
+            long.validate(&poll()).unwrap_err().len(),
+            1,
+            "one error, not one per entry"
+        );
+    }
+
+    #[test]
+    fn ballots_are_accepted_only_while_the_poll_is_open() {
+        let mut p = poll();
+        assert!(p.check_ballot(&ballot(&["a"]), false).is_ok());
+        p.status = PollStatus::Upcoming;
+        assert_eq!(
+            p.check_ballot(&ballot(&["a"]), false).unwrap_err().code,
+            ProblemCode::PollNotOpen
+        );
+        p.status = PollStatus::Closed;
+        assert_eq!(
+            p.check_ballot(&ballot(&["a"]), false).unwrap_err().code,
+            ProblemCode::PollClosed
+        );
+        p.status = PollStatus::Open;
+        assert_eq!(
+            p.check_ballot(&ballot(&["z"]), false).unwrap_err().code,
+            ProblemCode::ValidationFailed
+        );
+    }
+
+    #[test]
+    fn only_signed_in_residents_vote_unless_the_poll_says_anyone() {
+        let mut p = poll();
+        assert!(p.check_ballot(&ballot(&["a"]), false).is_ok());
+        p.eligibility = Eligibility::SignedIn;
+        let refused = p.check_ballot(&ballot(&["a"]), false).unwrap_err();
+        assert_eq!(
+            (refused.code, refused.status),
+            (ProblemCode::NotEligible, 403)
+        );
+        assert!(p.check_ballot(&ballot(&["a"]), true).is_ok());
+        // A poll that does not say is for signed-in residents.
+        let mut json = serde_json::to_value(poll()).unwrap();
+        json.as_object_mut().unwrap().remove("eligibility");
+        let unsaid: Poll = serde_json::from_value(json).unwrap();
+        assert_eq!(unsaid.eligibility, Eligibility::SignedIn);
+    }
+
+    #[test]
+    fn once_voted_on_a_poll_keeps_what_decides_the_count() {
+        let before = poll();
+        type Change = fn(&mut Poll);
+        let changes: [(&str, Change); 7] = [
+            ("options", |p| {
+                p.options[0].label = LocalizedText::new([("en", "A new name")])
+            }),
+            ("options", |p| p.options.swap(0, 1)),
+            ("method", |p| p.method = VotingMethod::Stv),
+            ("seats", |p| p.seats = 2),
+            ("rules", |p| p.rules.random_seed = Some(7)),
+            ("max_rankings", |p| p.max_rankings = None),
+            ("eligibility", |p| p.eligibility = Eligibility::SignedIn),
+        ];
+        for (field, change) in changes {
+            let mut after = poll();
+            change(&mut after);
+            assert!(
+                before.check_replacement(&after, false).is_ok(),
+                "{field}: no ballot yet"
+            );
+            let refused = before.check_replacement(&after, true).unwrap_err();
+            assert!(refused.contains(field), "{field}: {refused}");
+        }
+        // What residents read around the ballot may still be corrected.
+        let mut after = poll();
+        after.question = LocalizedText::new([("en", "Which design?")]);
+        after.results_visibility = ResultsVisibility::Always;
+        after.closes_at = "2026-12-22T00:00:00Z".parse().unwrap();
+        assert!(before.check_replacement(&after, true).is_ok());
+        // Naming the limit that was already the option count changes nothing.
+        let mut all = poll();
+        all.max_rankings = None;
+        let mut same = poll();
+        same.max_rankings = Some(3);
+        assert!(all.check_replacement(&same, true).is_ok());
+    }
+
+    #[test]
+    fn results_follow_the_visibility_until_the_close() {
+        let mut p = poll();
+        let visible = |p: &Poll, voted| p.results_visible(voted).is_ok();
+        assert!(!visible(&p, true) && !p.results_depend_on_ballot());
+        p.results_visibility = ResultsVisibility::AfterVote;
+        assert!(p.results_depend_on_ballot());
+        assert!(visible(&p, true) && !visible(&p, false));
+        p.results_visibility = ResultsVisibility::Always;
+        assert!(visible(&p, false));
+        assert!(p.ballots_published().is_err());
+        p.status = PollStatus::Closed;
+        p.results_visibility = ResultsVisibility::AfterClose;
+        assert!(visible(&p, false) && p.ballots_published().is_ok());
+        assert!(!p.results_depend_on_ballot());
     }
 
     #[test]

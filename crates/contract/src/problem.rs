@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
+/// The most field errors a problem lists.
+pub const MAX_FIELD_ERRORS: usize = 20;
+
 /// The stable machine-readable reason of a problem; the widget maps each to a
 /// translated message. Codes a newer backend adds decode as `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -149,11 +152,89 @@ impl Problem {
         self.errors = errors;
         self
     }
+
+    /// 404 `not_found`: "No such argument".
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ProblemCode::NotFound, format!("No such {what}"))
+    }
+
+    /// 422 `validation_failed`, naming every field that is wrong.
+    ///
+    /// At most [`MAX_FIELD_ERRORS`] are listed (the detail says how many
+    /// there were): an answer stays small whatever the request.
+    pub fn invalid(mut errors: Vec<FieldError>) -> Self {
+        let all = errors.len();
+        errors.truncate(MAX_FIELD_ERRORS);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let detail = match all > errors.len() {
+            true => format!("Check: {}, … ({all} problems in all)", fields.join(", ")),
+            false => format!("Check: {}", fields.join(", ")),
+        };
+        Self::new(ProblemCode::ValidationFailed, "The request is not valid")
+            .with_detail(detail)
+            .with_errors(errors)
+    }
+
+    /// 422 `validation_failed` for one field.
+    pub fn invalid_field(field: &str, code: &str) -> Self {
+        Self::invalid(vec![FieldError::new(field, code)])
+    }
+
+    /// 405: the path exists, not with this method (the contract has no code of its own for it).
+    pub fn method_not_allowed() -> Self {
+        let mut p = Self::new(ProblemCode::BadRequest, "This method is not allowed here");
+        p.status = 405;
+        p
+    }
+
+    /// 403 `forbidden`.
+    pub fn forbidden(title: &str) -> Self {
+        Self::new(ProblemCode::Forbidden, title)
+    }
+
+    /// 413 `payload_too_large`.
+    pub fn payload_too_large() -> Self {
+        Self::new(
+            ProblemCode::PayloadTooLarge,
+            "The request body is too large",
+        )
+    }
+
+    /// 415 `unsupported_media_type`.
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            ProblemCode::UnsupportedMediaType,
+            "Send JSON with Content-Type: application/json",
+        )
+    }
+
+    /// The problem as JSON text; it cannot fail, but never panics if it did.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| {
+            r#"{"type":"about:blank","title":"Internal error","status":500,"code":"internal"}"#
+                .to_owned()
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_list_of_field_errors_is_cut_and_says_so() {
+        let errors = (0..500)
+            .map(|i| FieldError::new(format!("ranking[{i}]"), "unknown_option"))
+            .collect();
+        let p = Problem::invalid(errors);
+        assert_eq!(p.errors.len(), MAX_FIELD_ERRORS);
+        assert!(p
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("500 problems in all"));
+        assert!(serde_json::to_string(&p).unwrap().len() < 4_000);
+    }
 
     #[test]
     fn unknown_codes_from_newer_backends_still_decode() {

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::deliberation::Timestamp;
 use crate::discussion::{
-    check_optional, check_text, collect, Author, ContentStatus, MAX_SHORT_TEXT_CHARS,
-    MAX_TEXT_CHARS,
+    blank_to_none, check_lang, check_optional, check_text, collect, Author, ContentStatus,
+    MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS,
 };
 use crate::problem::FieldError;
 
@@ -42,6 +42,17 @@ pub struct Proposal {
     pub status: ContentStatus,
 }
 
+impl Proposal {
+    /// The proposal as residents may see it: without its texts unless visible.
+    pub fn redacted(mut self) -> Self {
+        if self.status != ContentStatus::Visible {
+            self.title = None;
+            self.description = None;
+        }
+        self
+    }
+}
+
 /// `POST /v1/deliberations/{id}/proposals`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -65,6 +76,28 @@ impl NewProposal {
                 self.display_name.as_deref(),
                 MAX_SHORT_TEXT_CHARS,
             ),
+            check_lang(self.lang.as_deref()),
         ])
+    }
+
+    /// The proposal this request creates, as stored and answered: under
+    /// review, visible, texts trimmed, blank optional fields dropped.
+    pub fn to_proposal(
+        &self,
+        id: String,
+        deliberation_id: &str,
+        created_at: Timestamp,
+    ) -> Proposal {
+        Proposal {
+            id,
+            deliberation_id: deliberation_id.to_owned(),
+            title: Some(self.title.trim().to_owned()),
+            description: blank_to_none(Some(&self.description)),
+            lang: blank_to_none(self.lang.as_deref()),
+            author: Author::named(self.display_name.as_deref()),
+            created_at,
+            decision: ProposalDecision::UnderReview,
+            status: ContentStatus::Visible,
+        }
     }
 }

@@ -6,6 +6,7 @@ use schemars::generate::SchemaSettings;
 use schemars::SchemaGenerator;
 use serde_json::{json, Map, Value};
 
+use crate::routes::Access;
 use crate::seed::Seed;
 use crate::*;
 
@@ -71,323 +72,143 @@ fn sorted(map: Map<String, Value>) -> Value {
     Value::Object(entries.into_iter().collect())
 }
 
-/// A request parameter of an operation.
-enum Param {
-    Path(&'static str),
-    Query(&'static str, Value, &'static str),
-}
-
-struct Operation {
-    method: &'static str,
-    path: &'static str,
-    id: &'static str,
-    summary: &'static str,
-    params: Vec<Param>,
-    body: Option<Value>,
-    /// Status and schema of the success response (`None`: no body).
+/// What an operation takes and answers, as schemas: the request body, and
+/// the status and body of success (`None`: no body).
+struct Bodies {
+    request: Option<Value>,
     ok: (u16, Option<Value>),
-    /// Whether the call needs the participant's bearer token.
-    auth: bool,
-    /// Whether the call takes an `Idempotency-Key`.
-    idempotent_key: bool,
-    /// Whether the call needs a moderator token (the optional moderation surface).
-    moderator: bool,
 }
 
-fn op(
-    method: &'static str,
-    path: &'static str,
-    id: &'static str,
-    summary: &'static str,
-) -> Operation {
-    Operation {
-        method,
-        path,
-        id,
-        summary,
-        params: Vec::new(),
-        body: None,
-        ok: (200, None),
-        auth: false,
-        idempotent_key: false,
-        moderator: false,
+/// The schemas of each operation of the route table; the match is
+/// exhaustive, so a new operation cannot be left out of the document.
+fn bodies(op: Operation, g: &mut SchemaGenerator) -> Bodies {
+    fn s<T: schemars::JsonSchema>(g: &mut SchemaGenerator) -> Option<Value> {
+        Some(g.subschema_for::<T>().to_value())
     }
-}
-
-impl Operation {
-    fn params(mut self, params: Vec<Param>) -> Self {
-        self.params = params;
-        self
-    }
-    fn body(mut self, schema: Value) -> Self {
-        self.body = Some(schema);
-        self
-    }
-    fn ok(mut self, status: u16, schema: Option<Value>) -> Self {
-        self.ok = (status, schema);
-        self
-    }
-    fn auth(mut self) -> Self {
-        self.auth = true;
-        self
-    }
-    fn writes(mut self) -> Self {
-        self.auth = true;
-        self.idempotent_key = true;
-        self
-    }
-    fn moderator(mut self) -> Self {
-        self.moderator = true;
-        self
-    }
-}
-
-fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
-    let cursor = || {
-        Param::Query(
-            "cursor",
-            json!({"type": "string"}),
-            "`next_cursor` of the previous page.",
-        )
+    let (request, status, ok) = match op {
+        Operation::GetCapabilities => (None, 200, s::<Capabilities>(g)),
+        Operation::CreateParticipant => (None, 201, s::<ParticipantToken>(g)),
+        Operation::ListDeliberations => (None, 200, s::<Page<DeliberationSummary>>(g)),
+        Operation::GetDeliberation => (None, 200, s::<Deliberation>(g)),
+        Operation::ListArguments => (None, 200, s::<Page<Argument>>(g)),
+        Operation::CreateArgument => (s::<NewArgument>(g), 201, s::<Argument>(g)),
+        Operation::GetArgument => (None, 200, s::<Argument>(g)),
+        Operation::ListComments => (None, 200, s::<Page<Comment>>(g)),
+        Operation::CreateComment => (s::<NewComment>(g), 201, s::<Comment>(g)),
+        Operation::PutReaction | Operation::DeleteReaction => (None, 200, s::<ReactionState>(g)),
+        Operation::CreateFlag => (s::<NewFlag>(g), 201, s::<FlagReceipt>(g)),
+        Operation::ListProposals => (None, 200, s::<Page<Proposal>>(g)),
+        Operation::CreateProposal => (s::<NewProposal>(g), 201, s::<Proposal>(g)),
+        Operation::GetPoll => (None, 200, s::<Poll>(g)),
+        Operation::CastBallot => (s::<BallotSubmission>(g), 200, s::<BallotReceipt>(g)),
+        Operation::GetMyBallot => (None, 200, s::<MyBallot>(g)),
+        Operation::GetResults => (None, 200, s::<PollResults>(g)),
+        Operation::ExportBallots => (None, 200, s::<BallotExport>(g)),
+        Operation::SetPhase => (s::<PhaseChange>(g), 200, s::<Deliberation>(g)),
+        Operation::SetPollStatus => (s::<PollStatusChange>(g), 200, s::<Poll>(g)),
+        Operation::ModerateContent => (s::<ContentModeration>(g), 200, s::<ContentModeration>(g)),
+        Operation::ListFlagged => (None, 200, s::<Page<FlaggedContent>>(g)),
+        Operation::ImportSeed => (s::<seed::Seed>(g), 200, s::<ImportReport>(g)),
     };
-    let s = |v: schemars::Schema| v.to_value();
-    vec![
-        op(
-            "get",
-            "/v1",
-            "getCapabilities",
-            "What this backend supports",
-        )
-        .ok(200, Some(s(g.subschema_for::<Capabilities>()))),
-        op(
-            "post",
-            "/v1/participants",
+    Bodies {
+        request,
+        ok: (status, ok),
+    }
+}
+
+/// The OpenAPI `operationId` and summary of each operation (kept out of the
+/// route table itself, which the widget carries to every resident).
+fn describe(op: Operation) -> (&'static str, &'static str) {
+    match op {
+        Operation::GetCapabilities => ("getCapabilities", "What this backend supports"),
+        Operation::CreateParticipant => (
             "createParticipant",
             "Create an anonymous participant and its bearer token",
-        )
-        .ok(201, Some(s(g.subschema_for::<ParticipantToken>()))),
-        op(
-            "get",
-            "/v1/deliberations",
-            "listDeliberations",
-            "List deliberations",
-        )
-        .params(vec![cursor()])
-        .ok(200, Some(s(g.subschema_for::<Page<DeliberationSummary>>()))),
-        op(
-            "get",
-            "/v1/deliberations/{deliberation_id}",
-            "getDeliberation",
-            "One deliberation",
-        )
-        .params(vec![Param::Path("deliberation_id")])
-        .ok(200, Some(s(g.subschema_for::<Deliberation>()))),
-        op(
-            "get",
-            "/v1/deliberations/{deliberation_id}/arguments",
-            "listArguments",
-            "Arguments for and against",
-        )
-        .params(vec![
-            Param::Path("deliberation_id"),
-            Param::Query(
-                "stance",
-                s(g.subschema_for::<Stance>()),
-                "Only arguments on this side.",
-            ),
-            Param::Query(
-                "sort",
-                s(g.subschema_for::<ArgumentSort>()),
-                "`helpful` (default) or `recent`.",
-            ),
-            cursor(),
-        ])
-        .ok(200, Some(s(g.subschema_for::<Page<Argument>>()))),
-        op(
-            "post",
-            "/v1/deliberations/{deliberation_id}/arguments",
-            "createArgument",
-            "Add an argument",
-        )
-        .params(vec![Param::Path("deliberation_id")])
-        .body(s(g.subschema_for::<NewArgument>()))
-        .ok(201, Some(s(g.subschema_for::<Argument>())))
-        .writes(),
-        op(
-            "get",
-            "/v1/arguments/{argument_id}/comments",
+        ),
+        Operation::ListDeliberations => ("listDeliberations", "List deliberations"),
+        Operation::GetDeliberation => ("getDeliberation", "One deliberation"),
+        Operation::ListArguments => ("listArguments", "Arguments for and against"),
+        Operation::CreateArgument => ("createArgument", "Add an argument"),
+        Operation::GetArgument => (
+            "getArgument",
+            "One argument (where Location points after a post)",
+        ),
+        Operation::ListComments => (
             "listComments",
             "Replies to an argument, threaded by parent_id",
-        )
-        .params(vec![Param::Path("argument_id"), cursor()])
-        .ok(200, Some(s(g.subschema_for::<Page<Comment>>()))),
-        op(
-            "post",
-            "/v1/arguments/{argument_id}/comments",
-            "createComment",
-            "Reply to an argument or a comment",
-        )
-        .params(vec![Param::Path("argument_id")])
-        .body(s(g.subschema_for::<NewComment>()))
-        .ok(201, Some(s(g.subschema_for::<Comment>())))
-        .writes(),
-        op(
-            "put",
-            "/v1/arguments/{argument_id}/reactions/{kind}",
-            "putReaction",
-            "React to an argument (idempotent)",
-        )
-        .params(vec![Param::Path("argument_id"), Param::Path("kind")])
-        .ok(200, Some(s(g.subschema_for::<ReactionState>())))
-        .auth(),
-        op(
-            "delete",
-            "/v1/arguments/{argument_id}/reactions/{kind}",
-            "deleteReaction",
-            "Withdraw a reaction (idempotent)",
-        )
-        .params(vec![Param::Path("argument_id"), Param::Path("kind")])
-        .ok(200, Some(s(g.subschema_for::<ReactionState>())))
-        .auth(),
-        op(
-            "post",
-            "/v1/flags",
+        ),
+        Operation::CreateComment => ("createComment", "Reply to an argument or a comment"),
+        Operation::PutReaction => ("putReaction", "React to an argument (idempotent)"),
+        Operation::DeleteReaction => ("deleteReaction", "Withdraw a reaction (idempotent)"),
+        Operation::CreateFlag => (
             "createFlag",
             "Flag content for moderation; hidden pending review after N flags",
-        )
-        .body(s(g.subschema_for::<NewFlag>()))
-        .ok(201, Some(s(g.subschema_for::<FlagReceipt>())))
-        .writes(),
-        op(
-            "get",
-            "/v1/deliberations/{deliberation_id}/proposals",
-            "listProposals",
-            "Options residents proposed",
-        )
-        .params(vec![Param::Path("deliberation_id"), cursor()])
-        .ok(200, Some(s(g.subschema_for::<Page<Proposal>>()))),
-        op(
-            "post",
-            "/v1/deliberations/{deliberation_id}/proposals",
-            "createProposal",
-            "Propose an option for the ballot",
-        )
-        .params(vec![Param::Path("deliberation_id")])
-        .body(s(g.subschema_for::<NewProposal>()))
-        .ok(201, Some(s(g.subschema_for::<Proposal>())))
-        .writes(),
-        op(
-            "get",
-            "/v1/polls/{poll_id}",
-            "getPoll",
-            "A ranked-choice poll",
-        )
-        .params(vec![Param::Path("poll_id")])
-        .ok(200, Some(s(g.subschema_for::<Poll>()))),
-        op(
-            "put",
-            "/v1/polls/{poll_id}/ballot",
+        ),
+        Operation::ListProposals => ("listProposals", "Options residents proposed"),
+        Operation::CreateProposal => ("createProposal", "Propose an option for the ballot"),
+        Operation::GetPoll => ("getPoll", "A ranked-choice poll"),
+        Operation::CastBallot => (
             "castBallot",
             "Cast or replace my ballot (the last one counts)",
-        )
-        .params(vec![Param::Path("poll_id")])
-        .body(s(g.subschema_for::<BallotSubmission>()))
-        .ok(200, Some(s(g.subschema_for::<BallotReceipt>())))
-        .writes(),
-        op(
-            "get",
-            "/v1/polls/{poll_id}/ballot",
-            "getMyBallot",
-            "My current ballot and its receipt",
-        )
-        .params(vec![Param::Path("poll_id")])
-        .ok(200, Some(s(g.subschema_for::<MyBallot>())))
-        .auth(),
-        op(
-            "get",
-            "/v1/polls/{poll_id}/results",
-            "getResults",
-            "Round-by-round results",
-        )
-        .params(vec![Param::Path("poll_id")])
-        .ok(200, Some(s(g.subschema_for::<PollResults>()))),
-        op(
-            "get",
-            "/v1/polls/{poll_id}/ballots",
-            "exportBallots",
-            "The anonymous ballots, after close",
-        )
-        .params(vec![
-            Param::Path("poll_id"),
-            Param::Query(
-                "format",
-                json!({"type": "string", "enum": ["plaza", "cdf"]}),
-                "`cdf`: NIST SP 1500-103 CDF JSON, readable by RCTab.",
-            ),
-        ])
-        .ok(200, Some(s(g.subschema_for::<BallotExport>()))),
-        op(
-            "put",
-            "/v1/moderation/deliberations/{deliberation_id}/phase",
-            "setPhase",
-            "Moderation: move a deliberation to a phase",
-        )
-        .params(vec![Param::Path("deliberation_id")])
-        .body(s(g.subschema_for::<PhaseChange>()))
-        .ok(200, Some(s(g.subschema_for::<Deliberation>())))
-        .moderator(),
-        op(
-            "put",
-            "/v1/moderation/polls/{poll_id}/status",
-            "setPollStatus",
-            "Moderation: open or close a poll",
-        )
-        .params(vec![Param::Path("poll_id")])
-        .body(s(g.subschema_for::<PollStatusChange>()))
-        .ok(200, Some(s(g.subschema_for::<Poll>())))
-        .moderator(),
-        op(
-            "put",
-            "/v1/moderation/content",
+        ),
+        Operation::GetMyBallot => ("getMyBallot", "My current ballot and its receipt"),
+        Operation::GetResults => ("getResults", "Round-by-round results"),
+        Operation::ExportBallots => ("exportBallots", "The anonymous ballots, after close"),
+        Operation::SetPhase => ("setPhase", "Moderation: move a deliberation to a phase"),
+        Operation::SetPollStatus => ("setPollStatus", "Moderation: open or close a poll"),
+        Operation::ModerateContent => (
             "moderateContent",
             "Moderation: hide, hold or restore an argument, comment or proposal",
-        )
-        .body(s(g.subschema_for::<ContentModeration>()))
-        .ok(200, Some(s(g.subschema_for::<ContentModeration>())))
-        .moderator(),
-        op(
-            "get",
-            "/v1/moderation/flagged",
+        ),
+        Operation::ListFlagged => (
             "listFlagged",
             "Moderation: flagged content, most flagged first",
-        )
-        .params(vec![cursor()])
-        .ok(200, Some(s(g.subschema_for::<Page<FlaggedContent>>())))
-        .moderator(),
-        op(
-            "post",
-            "/v1/moderation/import",
+        ),
+        Operation::ImportSeed => (
             "importSeed",
             "Moderation: create or update deliberations and their polls from a seed document",
-        )
-        .body(s(g.subschema_for::<seed::Seed>()))
-        .ok(200, Some(s(g.subschema_for::<ImportReport>())))
-        .moderator(),
-    ]
+        ),
+    }
 }
 
-fn render(op: &Operation, problem: &Value) -> Value {
+/// The schema and description of a query parameter of the route table.
+fn query_param(name: &str, g: &mut SchemaGenerator) -> (Value, &'static str) {
+    match name {
+        "stance" => (
+            g.subschema_for::<Stance>().to_value(),
+            "Only arguments on this side.",
+        ),
+        "sort" => (
+            g.subschema_for::<ArgumentSort>().to_value(),
+            "`helpful` (default) or `recent`.",
+        ),
+        "cursor" => (
+            json!({"type": "string"}),
+            "`next_cursor` of the previous page.",
+        ),
+        "limit" => (
+            json!({"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE}),
+            "Items per page.",
+        ),
+        "format" => (
+            json!({"type": "string", "enum": ["plaza", "cdf"], "default": "plaza"}),
+            "`cdf`: NIST SP 1500-103 CDF JSON, readable by RCTab.",
+        ),
+        _ => (json!({"type": "string"}), ""),
+    }
+}
+
+fn render(op: Operation, bodies: &Bodies, g: &mut SchemaGenerator, problem: &Value) -> Value {
+    let spec = op.spec();
     let mut parameters: Vec<Value> = op
-        .params
-        .iter()
-        .map(|p| match p {
-            Param::Path(name) => json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}),
-            Param::Query(name, schema, description) => {
-                json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description})
-            }
-        })
+        .path_params()
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}}))
         .collect();
-    if op.idempotent_key {
+    for name in spec.query {
+        let (schema, description) = query_param(name, g);
+        parameters.push(json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description}));
+    }
+    if spec.idempotency_key {
         parameters.push(json!({
             "name": "Idempotency-Key", "in": "header", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             "description": "A repeat after completion replays the stored response; a repeat with another body is 422 `idempotency_key_reused`; a repeat still in flight is 409 `idempotency_key_in_flight`."
@@ -395,7 +216,7 @@ fn render(op: &Operation, problem: &Value) -> Value {
     }
     let problem_response = |description: &str| json!({"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": problem}}});
     let mut responses = Map::new();
-    let (status, schema) = &op.ok;
+    let (status, schema) = &bodies.ok;
     responses.insert(
         status.to_string(),
         match schema {
@@ -407,32 +228,34 @@ fn render(op: &Operation, problem: &Value) -> Value {
         "default".into(),
         problem_response("An RFC 9457 problem with a stable `code`"),
     );
-    if op.auth || op.moderator {
+    let moderator = spec.access == Access::Moderator;
+    if moderator || spec.access == Access::Participant {
         responses.insert(
             "401".into(),
             problem_response("Missing or invalid bearer token"),
         );
     }
-    if op.moderator {
+    if moderator {
         responses.insert("403".into(), problem_response("Not a moderator token"));
     }
+    let (id, summary) = describe(op);
     let mut operation = json!({
-        "operationId": op.id,
-        "summary": op.summary,
+        "operationId": id,
+        "summary": summary,
         "parameters": parameters,
         "responses": responses,
     });
-    if let Some(body) = &op.body {
+    if let Some(body) = &bodies.request {
         operation["requestBody"] =
             json!({"required": true, "content": {"application/json": {"schema": body}}});
     }
-    if op.moderator {
-        operation["security"] = json!([{"moderator": []}]);
+    operation["security"] = match spec.access {
+        Access::Moderator => json!([{"moderator": []}]),
+        Access::Participant => json!([{"participant": []}]),
+        Access::Public | Access::OptionalParticipant => json!([{}, {"participant": []}]),
+    };
+    if moderator {
         operation["tags"] = json!(["moderation"]);
-    } else if op.auth {
-        operation["security"] = json!([{"participant": []}]);
-    } else {
-        operation["security"] = json!([{}, {"participant": []}]);
     }
     operation
 }
@@ -444,11 +267,14 @@ pub fn openapi() -> Value {
         .into_generator();
     register_all(&mut generator);
     let problem = generator.subschema_for::<Problem>().to_value();
-    let ops = operations(&mut generator);
     let mut paths = Map::new();
-    for op in &ops {
-        let entry = paths.entry(op.path).or_insert_with(|| json!({}));
-        entry[op.method] = render(op, &problem);
+    for op in Operation::ALL {
+        let b = bodies(op, &mut generator);
+        let operation = render(op, &b, &mut generator, &problem);
+        let entry = paths
+            .entry(op.mounted_template())
+            .or_insert_with(|| json!({}));
+        entry[op.method().as_str().to_ascii_lowercase()] = operation;
     }
     json!({
         "openapi": "3.1.0",

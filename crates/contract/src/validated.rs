@@ -178,9 +178,44 @@ pub(crate) fn is_decimal(s: &str) -> bool {
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()))
 }
 
+/// A BCP 47 language tag, loosely: subtags of 1 to 8 ASCII letters or
+/// digits joined by hyphens, the first of letters, 35 characters at most
+/// (`fr`, `de-CH`, `zh-Hant-TW`, `ar-001`). Enough to refuse what is not a
+/// tag (`<script>`, `fr; DROP TABLE`) without a registry of languages.
+pub fn is_language_tag(s: &str) -> bool {
+    let mut subtags = s.split('-');
+    let first_ok = subtags
+        .next()
+        .is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    s.len() <= 35
+        && first_ok
+        && subtags
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags_are_checked_loosely() {
+        for ok in ["fr", "de-CH", "zh-Hant-TW", "ar-001", "en-US-x-plaza"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "<script>",
+            "fr; DROP TABLE x",
+            "fr-",
+            "-fr",
+            "fr--CH",
+            "1fr",
+            "fr_CA",
+            &"a".repeat(36),
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn rfc3339_accepts_the_forms_backends_send() {

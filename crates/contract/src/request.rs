@@ -1,0 +1,256 @@
+//! Reading a request as every backend must: the JSON body, the query
+//! string and the page size, each refused with the same problem whatever
+//! the backend.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::discussion::{ArgumentSort, Stance};
+use crate::problem::{Problem, ProblemCode};
+
+/// Items per page unless `?limit=` says otherwise.
+pub const DEFAULT_PAGE_SIZE: u32 = 10;
+/// The largest page a client may ask for.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// Whether a `Content-Type` is JSON (`application/json`, `…+json`, any parameters).
+pub fn is_json_media_type(content_type: &str) -> bool {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    mime == "application/json" || mime.ends_with("+json")
+}
+
+/// Decodes a JSON request body: malformed JSON is 400 `bad_request`; JSON
+/// of the wrong shape is 422 `validation_failed`, naming the field when the
+/// crate is built with `field-paths` (the reference server) and `body`
+/// otherwise (the in-browser backend, whose download it would double).
+pub fn decode_body<T: DeserializeOwned>(raw: &[u8]) -> Result<T, Problem> {
+    // JSON first, then the shape: serde reports some shape errors (a number
+    // where an enum's string belongs) as syntax errors when it does both.
+    let value: serde_json::Value = serde_json::from_slice(raw).map_err(|e| {
+        Problem::new(
+            ProblemCode::BadRequest,
+            "The request body is not valid JSON",
+        )
+        .with_detail(e.to_string())
+    })?;
+    if has_nul(&value) {
+        return Err(nul_problem());
+    }
+    // Every request body of the contract is an object; serde would also
+    // take a struct from an array of its fields.
+    if !value.is_object() {
+        return Err(
+            Problem::invalid_field("body", "invalid").with_detail("The body must be a JSON object")
+        );
+    }
+    shape(value)
+}
+
+#[cfg(feature = "field-paths")]
+fn shape<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Problem> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
+        Problem::invalid_field(&field, "invalid").with_detail(e.into_inner().to_string())
+    })
+}
+
+#[cfg(not(feature = "field-paths"))]
+fn shape<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Problem> {
+    serde_json::from_value(value)
+        .map_err(|e| Problem::invalid_field("body", "invalid").with_detail(e.to_string()))
+}
+
+/// Decodes a query string (without the `?`): an unknown value or a
+/// malformed number is 422 `validation_failed` on `query`, with serde's
+/// account (which names the parameter) in the detail.
+/// Refuses a request target (path and query, as sent: percent-encoded)
+/// that spells a NUL character: no id, cursor or text of the contract
+/// contains one, and databases refuse it. 400 `bad_request`.
+pub fn check_target(path_and_query: &str) -> Result<(), Problem> {
+    if path_and_query.as_bytes().windows(3).any(|w| w == b"%00") {
+        return Err(nul_problem());
+    }
+    Ok(())
+}
+
+fn nul_problem() -> Problem {
+    Problem::new(
+        ProblemCode::BadRequest,
+        "The request contains a NUL character",
+    )
+}
+
+/// Whether any string or key of `value` contains a NUL character.
+fn has_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+pub fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T, Problem> {
+    check_target(query)?;
+    serde_urlencoded::from_str(query)
+        .map_err(|e| Problem::invalid_field("query", "invalid").with_detail(e.to_string()))
+}
+
+/// `?cursor=…&limit=…`: a page of a list that has one order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl PageQuery {
+    /// The cursor, unless absent or empty.
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref().filter(|c| !c.is_empty())
+    }
+
+    /// The page size asked for, or the default; outside 1…[`MAX_PAGE_SIZE`] it is 422.
+    pub fn limit(&self) -> Result<u32, Problem> {
+        match self.limit {
+            None => Ok(DEFAULT_PAGE_SIZE),
+            Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),
+            Some(_) => Err(Problem::invalid_field("limit", "invalid")),
+        }
+    }
+}
+
+/// `GET …/arguments?stance=…&sort=…&cursor=…&limit=…`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArgumentsQuery {
+    /// Only this side; both when absent.
+    pub stance: Option<Stance>,
+    #[serde(default)]
+    pub sort: ArgumentSort,
+    // Not a flattened `PageQuery`: query strings carry numbers as text,
+    // which serde cannot read back through `flatten`.
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl ArgumentsQuery {
+    pub fn page(&self) -> PageQuery {
+        PageQuery {
+            cursor: self.cursor.clone(),
+            limit: self.limit,
+        }
+    }
+}
+
+/// The formats of `GET /v1/polls/{id}/ballots`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// The contract's `BallotExport` (grouped rankings).
+    #[default]
+    Plaza,
+    /// NIST SP 1500-103 Cast Vote Records (JSON), readable by RCTab.
+    Cdf,
+}
+
+impl ExportFormat {
+    /// The value of `?format=`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Plaza => "plaza",
+            ExportFormat::Cdf => "cdf",
+        }
+    }
+}
+
+/// `GET /v1/polls/{id}/ballots?format=…`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    pub format: ExportFormat,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discussion::NewArgument;
+
+    #[test]
+    fn syntax_errors_and_shape_errors_are_told_apart() {
+        let code = |raw: &str| decode_body::<NewArgument>(raw.as_bytes()).map_err(|p| p.code);
+        assert_eq!(
+            code(r#"{"stance": "for", "text": "#),
+            Err(ProblemCode::BadRequest)
+        );
+        assert_eq!(
+            code(r#"{"stance": "for", "text": "x"} []"#),
+            Err(ProblemCode::BadRequest)
+        );
+        assert_eq!(
+            code(r#"{"stance": -1, "text": "x"}"#),
+            Err(ProblemCode::ValidationFailed)
+        );
+        assert_eq!(code(r#"["for", "x"]"#), Err(ProblemCode::ValidationFailed));
+        assert!(code(r#"{"stance": "for", "text": "x"}"#).is_ok());
+        // A NUL anywhere, even where no field is read, is refused.
+        assert_eq!(
+            code(r#"{"stance": "for", "text": "x", "parent_id": "a\u0000b"}"#),
+            Err(ProblemCode::BadRequest)
+        );
+        assert_eq!(
+            code(r#"{"stance": "for", "text": "x", "k\u0000": 1}"#),
+            Err(ProblemCode::BadRequest)
+        );
+        assert!(code(r#"{"stance": "for", "text": "a \\u0000 is not a NUL"}"#).is_ok());
+    }
+
+    #[test]
+    fn queries_decode_with_defaults_and_refuse_unknown_values() -> Result<(), Problem> {
+        let q: ArgumentsQuery = decode_query("stance=against&cursor=abc&limit=5")?;
+        assert_eq!(q.stance, Some(Stance::Against));
+        assert_eq!(q.sort, ArgumentSort::Helpful);
+        assert_eq!((q.page().cursor(), q.page().limit()?), (Some("abc"), 5));
+        let empty: ArgumentsQuery = decode_query("")?;
+        assert_eq!(empty.page().limit()?, DEFAULT_PAGE_SIZE);
+        for bad in ["stance=sideways", "sort=helpful%20DESC", "limit=ten"] {
+            assert_eq!(
+                decode_query::<ArgumentsQuery>(bad).map_err(|p| p.code),
+                Err(ProblemCode::ValidationFailed),
+                "{bad}"
+            );
+        }
+        let q: PageQuery = decode_query("limit=0")?;
+        assert!(q.limit().is_err());
+        let nul: Result<PageQuery, _> = decode_query("cursor=a%00b");
+        assert_eq!(nul.map_err(|p| p.code), Err(ProblemCode::BadRequest));
+        assert!(check_target("/v1/polls/a%00b/results").is_err());
+        assert!(check_target("/v1/polls/a%2500b/results").is_ok());
+        let e: ExportQuery = decode_query("format=cdf")?;
+        assert_eq!(e.format, ExportFormat::Cdf);
+        for format in [ExportFormat::Plaza, ExportFormat::Cdf] {
+            let q: ExportQuery = decode_query(&format!("format={}", format.as_str()))?;
+            assert_eq!(q.format, format);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn json_media_types() {
+        for ok in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/merge-patch+json",
+        ] {
+            assert!(is_json_media_type(ok), "{ok}");
+        }
+        for bad in ["text/plain", "", "application/jsonx"] {
+            assert!(!is_json_media_type(bad), "{bad}");
+        }
+    }
+}
