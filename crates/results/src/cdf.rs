@@ -27,6 +27,26 @@ pub fn report(
     generated: &Timestamp,
     application: &str,
 ) -> Value {
+    let mut report = head(poll, generated, application);
+    report["CVR"] = ballots
+        .iter()
+        .map(|(tracker, ranking)| cvr(tracker, ranking))
+        .collect();
+    report
+}
+
+/// The report as text around its CVRs, for a backend that writes them one
+/// by one as it reads them: `prefix`, the CVRs separated by commas, `suffix`.
+pub fn frame(poll: &Poll, generated: &Timestamp, application: &str) -> (String, String) {
+    let head = head(poll, generated, application).to_string();
+    // `head` is an object: its text ends with its closing brace.
+    let open = head.strip_suffix('}').unwrap_or(&head);
+    let separator = if open.ends_with('{') { "" } else { "," };
+    (format!("{open}{separator}\"CVR\":["), "]}".to_owned())
+}
+
+/// Everything of the report but its CVRs.
+fn head(poll: &Poll, generated: &Timestamp, application: &str) -> Value {
     let name = |t: &plaza_contract::LocalizedText| {
         t.pick(&["en".to_owned()])
             .map(|p| p.text.to_owned())
@@ -45,46 +65,6 @@ pub fn report(
                 "@id": selection_id(&o.id),
                 "@type": "CVR.CandidateSelection",
                 "CandidateIds": [candidate_id(&o.id)],
-            })
-        })
-        .collect();
-    let cvrs: Vec<Value> = ballots
-        .iter()
-        .map(|(tracker, ranking)| {
-            let marks: Vec<Value> = ranking
-                .iter()
-                .enumerate()
-                .map(|(i, option)| {
-                    json!({
-                        "@type": "CVR.CVRContestSelection",
-                        "ContestSelectionId": selection_id(option),
-                        "SelectionPosition": [{
-                            "@type": "CVR.SelectionPosition",
-                            "HasIndication": "yes",
-                            "IsAllocable": "yes",
-                            "NumberVotes": 1,
-                            "Rank": i + 1,
-                        }],
-                    })
-                })
-                .collect();
-            json!({
-                "@type": "CVR.CVR",
-                "BallotPrePrintedId": tracker,
-                "UniqueId": tracker,
-                "CurrentSnapshotId": format!("snapshot-{tracker}"),
-                "ElectionId": ELECTION,
-                "CreatingDeviceId": DEVICE,
-                "CVRSnapshot": [{
-                    "@id": format!("snapshot-{tracker}"),
-                    "@type": "CVR.CVRSnapshot",
-                    "Type": "original",
-                    "CVRContest": [{
-                        "@type": "CVR.CVRContest",
-                        "ContestId": CONTEST,
-                        "CVRContestSelection": marks,
-                    }],
-                }],
             })
         })
         .collect();
@@ -111,14 +91,98 @@ pub fn report(
                 "ContestSelection": selections,
             }],
         }],
-        "CVR": cvrs,
     })
+}
+
+/// One ballot's cast vote record, its `UniqueId` the ballot's tracker.
+pub fn cvr(tracker: &str, ranking: &[String]) -> Value {
+    let marks: Vec<Value> = ranking
+        .iter()
+        .enumerate()
+        .map(|(i, option)| {
+            json!({
+                "@type": "CVR.CVRContestSelection",
+                "ContestSelectionId": selection_id(option),
+                "SelectionPosition": [{
+                    "@type": "CVR.SelectionPosition",
+                    "HasIndication": "yes",
+                    "IsAllocable": "yes",
+                    "NumberVotes": 1,
+                    "Rank": i + 1,
+                }],
+            })
+        })
+        .collect();
+    json!({
+        "@type": "CVR.CVR",
+        "BallotPrePrintedId": tracker,
+        "UniqueId": tracker,
+        "CurrentSnapshotId": format!("snapshot-{tracker}"),
+        "ElectionId": ELECTION,
+        "CreatingDeviceId": DEVICE,
+        "CVRSnapshot": [{
+            "@id": format!("snapshot-{tracker}"),
+            "@type": "CVR.CVRSnapshot",
+            "Type": "original",
+            "CVRContest": [{
+                "@type": "CVR.CVRContest",
+                "ContestId": CONTEST,
+                "CVRContestSelection": marks,
+            }],
+        }],
+    })
+}
+
+/// The ranking of the ballot whose tracker is `tracker` in a published
+/// report, as [`cvr`] wrote it (option ids, first choice first); `None`
+/// when the report has no such ballot. What a resident's browser looks for
+/// to find their own ballot among the published ones.
+pub fn find(report: &Value, tracker: &str) -> Option<Vec<String>> {
+    let cvr = report["CVR"]
+        .as_array()?
+        .iter()
+        .find(|c| c["UniqueId"].as_str() == Some(tracker))?;
+    let marks = cvr["CVRSnapshot"][0]["CVRContest"][0]["CVRContestSelection"].as_array()?;
+    let mut ranked: Vec<(u64, String)> = marks
+        .iter()
+        .filter_map(|m| {
+            let option = m["ContestSelectionId"]
+                .as_str()?
+                .strip_prefix("selection-")?;
+            let rank = m["SelectionPosition"][0]["Rank"].as_u64()?;
+            Some((rank, option.to_owned()))
+        })
+        .collect();
+    ranked.sort_by_key(|(rank, _)| *rank);
+    Some(ranked.into_iter().map(|(_, option)| option).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use plaza_contract::seed::Seed;
+
+    #[test]
+    fn the_streamed_report_is_the_report() {
+        let seed: Seed =
+            serde_json::from_str(include_str!("../../contract/demo/plaza-demo.json")).unwrap();
+        let poll = seed.deliberations[0].poll.clone().unwrap();
+        let ballots = vec![
+            ("A1".to_owned(), vec!["seasonal".to_owned()]),
+            (
+                "B2".to_owned(),
+                vec!["status-quo".to_owned(), "seasonal".to_owned()],
+            ),
+        ];
+        let at: Timestamp = "2027-01-11T00:00:00Z".parse().unwrap();
+        let (prefix, suffix) = frame(&poll, &at, "plaza-test");
+        let cvrs: Vec<String> = ballots.iter().map(|(t, r)| cvr(t, r).to_string()).collect();
+        let streamed: Value =
+            serde_json::from_str(&format!("{prefix}{}{suffix}", cvrs.join(","))).unwrap();
+        assert_eq!(streamed, report(&poll, &ballots, &at, "plaza-test"));
+        let empty: Value = serde_json::from_str(&format!("{prefix}{suffix}")).unwrap();
+        assert_eq!(empty["CVR"], serde_json::json!([]));
+    }
 
     #[test]
     fn every_ballot_is_a_cvr_with_its_ranks() {
@@ -147,5 +211,11 @@ mod tests {
         let marks = &cvrs[0]["CVRSnapshot"][0]["CVRContest"][0]["CVRContestSelection"];
         assert_eq!(marks[1]["ContestSelectionId"], "selection-full-plaza");
         assert_eq!(marks[1]["SelectionPosition"][0]["Rank"], 2);
+        // A resident finds their ballot by its tracker.
+        assert_eq!(
+            find(&doc, "K7Q2M"),
+            Some(vec!["seasonal".to_owned(), "full-plaza".to_owned()])
+        );
+        assert_eq!(find(&doc, "NOPE1"), None);
     }
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use plaza_contract::seed::Seed;
 use plaza_contract::{
-    BallotGroup, Decimal, InactiveCounts, Method, Poll, PollResults, Quota, ResultRound, TieBreak,
-    Timestamp,
+    BallotExport, BallotGroup, CountingRules, Decimal, InactiveCounts, Poll, PollResults, Quota,
+    Recount, ResultRound, TieBreak, Timestamp, VotingMethod,
 };
 use plaza_tally::{
     Election, MaxRankings, Rules, TallyError, TiebreakMode, TransferTarget, Votes,
@@ -20,15 +20,23 @@ pub const DEFAULT_SEED: i64 = 0;
 /// The counting engine's rules for a poll: IRV is RCTab's single-winner
 /// majority; STV elects everyone who reaches the quota in a round.
 pub fn tally_rules(poll: &Poll) -> Rules {
-    let r = &poll.rules;
-    let stv = poll.method == Method::Stv;
+    rules_of(poll.method, poll.seats, &poll.rules, poll.max_rankings)
+}
+
+fn rules_of(
+    method: VotingMethod,
+    seats: u32,
+    r: &CountingRules,
+    max_rankings: Option<u32>,
+) -> Rules {
+    let stv = method == VotingMethod::Stv;
     Rules {
         winner_election_mode: if stv {
             WinnerElectionMode::MultiWinnerAllowMultipleWinnersPerRound
         } else {
             WinnerElectionMode::SingleWinnerMajority
         },
-        number_of_winners: if stv { poll.seats } else { 1 },
+        number_of_winners: if stv { seats } else { 1 },
         tiebreak_mode: match r.tiebreak {
             TieBreak::Random => TiebreakMode::Random,
             TieBreak::PreviousRoundCountsThenRandom => TiebreakMode::PreviousRoundCountsThenRandom,
@@ -40,9 +48,7 @@ pub fn tally_rules(poll: &Poll) -> Rules {
         non_integer_winning_threshold: r.quota == Quota::DroopNonInteger,
         hare_quota: r.quota == Quota::Hare,
         batch_elimination: r.batch_elimination,
-        max_rankings_allowed: poll
-            .max_rankings
-            .map_or(MaxRankings::Max, MaxRankings::Limit),
+        max_rankings_allowed: max_rankings.map_or(MaxRankings::Max, MaxRankings::Limit),
         ..Rules::default()
     }
 }
@@ -78,11 +84,35 @@ pub fn count(
     is_final: bool,
     counted_at: Timestamp,
 ) -> Result<PollResults, TallyError> {
-    let total: u64 = ballots.iter().map(|b| b.count).sum();
-    let mut results = PollResults {
+    let options: Vec<String> = poll.options.iter().map(|o| o.id.clone()).collect();
+    let counted = count_rounds(options, tally_rules(poll), ballots)?;
+    Ok(PollResults {
         poll_id: poll.id.clone(),
         is_final,
         counted_at,
+        total_ballots: counted.total_ballots,
+        winners: counted.winners,
+        rounds: counted.rounds,
+    })
+}
+
+/// Counts the published ballots of a closed poll again, from its export
+/// alone, as a resident's browser does (`plaza-recount`): the same rounds
+/// as the backend's results when the export is complete and true.
+pub fn recount(export: &BallotExport) -> Result<Recount, TallyError> {
+    // The export keeps no ranking limit: every ballot in it was checked
+    // against the limit when cast, so counting without one is the same.
+    let rules = rules_of(export.method, export.seats, &export.rules, None);
+    count_rounds(export.options.clone(), rules, &export.ballots)
+}
+
+fn count_rounds(
+    options: Vec<String>,
+    rules: Rules,
+    ballots: &[BallotGroup],
+) -> Result<Recount, TallyError> {
+    let total: u64 = ballots.iter().map(|b| b.count).sum();
+    let mut results = Recount {
         total_ballots: decimal_of_count(total),
         winners: Vec::new(),
         rounds: Vec::new(),
@@ -91,8 +121,7 @@ pub fn count(
         // Nothing to count: no rounds rather than a round of zeros.
         return Ok(results);
     }
-    let options: Vec<String> = poll.options.iter().map(|o| o.id.clone()).collect();
-    let mut election = Election::new(options, tally_rules(poll));
+    let mut election = Election::new(options, rules);
     for group in ballots {
         election.add_ranked(&group.ranking, group.count)?;
     }
@@ -180,9 +209,11 @@ fn zero() -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use plaza_contract::{CountingRules, LocalizedText, PollOption, PollStatus, ResultsVisibility};
+    use plaza_contract::{
+        CountingRules, Eligibility, LocalizedText, PollOption, PollStatus, ResultsVisibility,
+    };
 
-    fn poll(method: Method, seats: u32, options: &[&str]) -> Poll {
+    fn poll(method: VotingMethod, seats: u32, options: &[&str]) -> Poll {
         Poll {
             id: "p".into(),
             deliberation_id: "d".into(),
@@ -204,6 +235,8 @@ mod tests {
             status: PollStatus::Closed,
             results_visibility: ResultsVisibility::Always,
             max_rankings: None,
+            eligibility: Eligibility::Anyone,
+            shuffle_options: false,
         }
     }
 
@@ -226,7 +259,7 @@ mod tests {
 
     #[test]
     fn irv_eliminates_the_last_and_transfers_its_ballots() {
-        let p = poll(Method::Irv, 1, &["a", "b", "c"]);
+        let p = poll(VotingMethod::Irv, 1, &["a", "b", "c"]);
         let ballots = groups(&[
             (&["a"], 12),
             (&["b", "a"], 10),
@@ -255,7 +288,7 @@ mod tests {
 
     #[test]
     fn stv_elects_at_quota_and_moves_the_surplus_fractionally() {
-        let p = poll(Method::Stv, 2, &["a", "b", "c", "d"]);
+        let p = poll(VotingMethod::Stv, 2, &["a", "b", "c", "d"]);
         // 30 ballots, two seats: Droop quota floor(30 / 3) + 1 = 11.
         let ballots = groups(&[
             (&["a", "b"], 16),
@@ -283,22 +316,41 @@ mod tests {
     }
 
     #[test]
+    fn a_recount_of_the_export_gives_the_published_rounds() {
+        let mut p = poll(VotingMethod::Stv, 2, &["a", "b", "c", "d"]);
+        p.rules.tiebreak = TieBreak::Random;
+        p.rules.random_seed = None;
+        let ballots = groups(&[
+            (&["a", "b"], 16),
+            (&["b", "c"], 5),
+            (&["c", "d"], 5),
+            (&["d", "c"], 4),
+        ]);
+        let published = count(&p, &ballots, true, now()).unwrap();
+        let again = recount(&crate::ballot_export(&p, ballots)).unwrap();
+        assert!(published.rounds.len() > 1);
+        assert_eq!(again.rounds, published.rounds);
+        assert_eq!(again.winners, published.winners);
+        assert_eq!(again.total_ballots, published.total_ballots);
+    }
+
+    #[test]
     fn no_ballots_means_no_rounds() {
-        let p = poll(Method::Irv, 1, &["a", "b"]);
+        let p = poll(VotingMethod::Irv, 1, &["a", "b"]);
         let r = count(&p, &[], false, now()).unwrap();
         assert_eq!((r.total_ballots, r.rounds.len()), (d("0"), 0));
     }
 
     #[test]
     fn the_contract_rules_map_onto_the_engine() {
-        let mut p = poll(Method::Stv, 2, &["a", "b", "c"]);
+        let mut p = poll(VotingMethod::Stv, 2, &["a", "b", "c"]);
         p.rules.quota = Quota::Hare;
         p.rules.random_seed = Some(7);
         let rules = tally_rules(&p);
         assert!(rules.hare_quota && !rules.non_integer_winning_threshold);
         assert_eq!((rules.number_of_winners, rules.random_seed), (2, Some(7)));
         assert!(rules_problem(&p).is_none());
-        let mut irv = poll(Method::Irv, 1, &["a", "b"]);
+        let mut irv = poll(VotingMethod::Irv, 1, &["a", "b"]);
         irv.rules.quota = Quota::Hare;
         assert!(rules_problem(&irv).unwrap().contains("hare"));
     }
