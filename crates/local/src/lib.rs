@@ -31,7 +31,7 @@ pub use store::{LocalState, STATE_VERSION};
 
 /// What one call produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
+pub struct Handled {
     pub status: u16,
     pub body: String,
     /// The state to store, when it changed (or was created from the seed).
@@ -49,8 +49,8 @@ pub fn handle(
     seed: Option<&str>,
     participant_id: &str,
     request: &Request,
-) -> Outcome {
-    let fail = |p: Problem| Outcome {
+) -> Handled {
+    let fail = |p: Problem| Handled {
         status: p.status,
         body: serde_json::to_string(&p).unwrap_or_default(),
         state: None,
@@ -94,7 +94,7 @@ pub fn handle(
             }
         }
         (None, None) => {
-            return Outcome {
+            return Handled {
                 status: 0,
                 body: String::new(),
                 state: None,
@@ -106,7 +106,7 @@ pub fn handle(
     let response = route(&mut current, request);
     let state =
         (response.changed || created).then(|| serde_json::to_string(&current).unwrap_or_default());
-    Outcome {
+    Handled {
         status: response.status,
         body: response.body,
         state,

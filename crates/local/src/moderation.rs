@@ -7,12 +7,10 @@
 //! browser entry point never makes one (see `lib.rs`): in a page, these
 //! operations do not exist.
 
-use std::collections::BTreeSet;
-
 use plaza_contract::seed::{Seed, SeedDeliberation};
 use plaza_contract::*;
 
-use crate::store::{flag_key, not_found, with_counts, LocalState, StoreResult};
+use crate::store::{flag_key, not_found, page, with_counts, LocalState, StoreResult};
 
 fn conflict(detail: String) -> Problem {
     Problem::new(
@@ -20,10 +18,6 @@ fn conflict(detail: String) -> Problem {
         "The seed conflicts with what is stored",
     )
     .with_detail(detail)
-}
-
-fn option_ids(poll: &Poll) -> BTreeSet<&str> {
-    poll.options.iter().map(|o| o.id.as_str()).collect()
 }
 
 /// Every argument's `comment_count`: its comments that are not removed.
@@ -41,7 +35,7 @@ fn count_comments(entry: &mut SeedDeliberation) {
 impl LocalState {
     /// Imports a seed as the reference server does: everything is checked
     /// first and applied all or nothing; the deliberation and poll documents
-    /// that exist are replaced (a poll with a ballot keeps its option ids);
+    /// that exist are replaced (a poll with a ballot keeps what decides its count);
     /// arguments, comments and proposals are only added, never overwritten.
     pub fn import(&mut self, seed: Seed) -> StoreResult<ImportReport> {
         let problems = plaza_results::seed_problems(&seed);
@@ -131,24 +125,19 @@ impl LocalState {
     }
 
     /// A stored poll of the same id may be replaced by its own deliberation
-    /// only, and not with other options once it has a ballot.
+    /// only, and once it has a ballot, not in what decides the count (see
+    /// `Poll::check_replacement`).
     fn check_poll_replacement(&self, deliberation_id: &str, poll: &Poll) -> StoreResult<()> {
         for e in &self.deliberations {
             let Some(old) = e.poll.as_ref().filter(|p| p.id == poll.id) else {
                 continue;
             };
-            if e.deliberation.id != deliberation_id {
-                return Err(conflict(format!(
-                    "poll {:?} belongs to deliberation {:?}",
-                    poll.id, e.deliberation.id
-                )));
-            }
-            if self.my_ballots.contains_key(&poll.id) && option_ids(old) != option_ids(poll) {
-                return Err(conflict(format!(
-                    "poll {:?} already has ballots: its options cannot change",
-                    poll.id
-                )));
-            }
+            let mut old = old.clone();
+            old.deliberation_id = e.deliberation.id.clone();
+            let mut new = poll.clone();
+            new.deliberation_id = deliberation_id.to_owned();
+            old.check_replacement(&new, self.my_ballots.contains_key(&poll.id))
+                .map_err(conflict)?;
         }
         Ok(())
     }
@@ -213,6 +202,50 @@ impl LocalState {
             self.my_flags.remove(&flag_key(m.target_type, id));
         }
         Ok(m.clone())
+    }
+
+    /// `GET /moderation/flagged`: what this browser's participant flagged,
+    /// one flag each (there is one participant), in a stable order.
+    pub fn flagged(&self, query: &PageQuery) -> StoreResult<Page<FlaggedContent>> {
+        let mut items = Vec::new();
+        for e in &self.deliberations {
+            let flagged =
+                |target: FlagTarget, id: &str| self.my_flags.contains(&flag_key(target, id));
+            let entry = |target_type, id: &str, status, text: Option<&str>| FlaggedContent {
+                target_type,
+                target_id: id.to_owned(),
+                deliberation_id: e.deliberation.id.clone(),
+                status,
+                flags: 1,
+                text: text.unwrap_or_default().to_owned(),
+            };
+            items.extend(
+                e.arguments
+                    .iter()
+                    .filter(|a| flagged(FlagTarget::Argument, &a.id))
+                    .map(|a| entry(FlagTarget::Argument, &a.id, a.status, a.text.as_deref())),
+            );
+            items.extend(
+                e.comments
+                    .iter()
+                    .filter(|c| flagged(FlagTarget::Comment, &c.id))
+                    .map(|c| entry(FlagTarget::Comment, &c.id, c.status, c.text.as_deref())),
+            );
+            items.extend(
+                e.proposals
+                    .iter()
+                    .filter(|p| flagged(FlagTarget::Proposal, &p.id))
+                    .map(|p| entry(FlagTarget::Proposal, &p.id, p.status, p.title.as_deref())),
+            );
+        }
+        items.sort_by(|a, b| {
+            (b.flags, a.target_type as u8, &a.target_id).cmp(&(
+                a.flags,
+                b.target_type as u8,
+                &b.target_id,
+            ))
+        });
+        page(&items, query)
     }
 }
 
@@ -394,7 +427,7 @@ mod tests {
         };
         let before = count(&s)?;
         s.moderate(&hide(ContentStatus::HiddenPendingReview))?;
-        let listed = s.comments(&argument, None)?;
+        let listed = s.comments(&argument, &PageQuery::default())?;
         assert!(listed
             .items
             .iter()
@@ -402,7 +435,7 @@ mod tests {
         s.moderate(&hide(ContentStatus::Removed))?;
         assert_eq!(count(&s)?, before - 1, "a removed reply is not counted");
         assert!(!s
-            .comments(&argument, None)?
+            .comments(&argument, &PageQuery::default())?
             .items
             .iter()
             .any(|c| c.id == "com-01"));

@@ -7,7 +7,7 @@ use plaza_contract::*;
 use plaza_results::{ballot_export, cdf};
 use serde::Serialize;
 
-use crate::store::{invalid, LocalState, StoreResult};
+use crate::store::{LocalState, StoreResult};
 
 /// `GET /polls/{id}/ballots`: groups (the default) or a CDF report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -15,14 +15,6 @@ use crate::store::{invalid, LocalState, StoreResult};
 pub enum Published {
     Groups(BallotExport),
     Cdf(serde_json::Value),
-}
-
-fn not_available(detail: &str) -> Problem {
-    Problem::new(
-        ProblemCode::ResultsNotAvailable,
-        "The results are not available yet",
-    )
-    .with_detail(detail)
 }
 
 impl LocalState {
@@ -42,19 +34,8 @@ impl LocalState {
     /// `GET /polls/{id}/results`, counted at `now` (final once closed).
     pub fn results(&self, poll_id: &str, now: Timestamp) -> StoreResult<PollResults> {
         let poll = self.poll(poll_id)?;
+        poll.results_visible(self.my_ballots.contains_key(poll_id))?;
         let closed = poll.status == PollStatus::Closed;
-        match poll.results_visibility {
-            ResultsVisibility::Always => {}
-            _ if closed => {}
-            ResultsVisibility::AfterClose => {
-                return Err(not_available("Results are published when the poll closes"))
-            }
-            ResultsVisibility::AfterVote => {
-                if !self.my_ballots.contains_key(poll_id) {
-                    return Err(not_available("Results are shown once you have voted"));
-                }
-            }
-        }
         plaza_results::count(&poll, &self.ballot_groups(poll_id), closed, now).map_err(|e| {
             Problem::new(ProblemCode::Internal, "The poll could not be counted")
                 .with_detail(e.to_string())
@@ -65,21 +46,17 @@ impl LocalState {
     pub fn published_ballots(
         &self,
         poll_id: &str,
-        format: Option<&str>,
+        format: ExportFormat,
         now: Timestamp,
     ) -> StoreResult<Published> {
         let poll = self.poll(poll_id)?;
-        if poll.status != PollStatus::Closed {
-            return Err(not_available(
-                "The ballots are published when the poll closes",
-            ));
-        }
+        poll.ballots_published()?;
         match format {
-            None | Some("plaza") => Ok(Published::Groups(ballot_export(
+            ExportFormat::Plaza => Ok(Published::Groups(ballot_export(
                 &poll,
                 self.ballot_groups(poll_id),
             ))),
-            Some("cdf") => {
+            ExportFormat::Cdf => {
                 let ballots: Vec<(String, Vec<String>)> = self
                     .my_ballots
                     .get(poll_id)
@@ -93,7 +70,6 @@ impl LocalState {
                     "plaza-local",
                 )))
             }
-            Some(_) => Err(invalid(vec![FieldError::new("format", "invalid")])),
         }
     }
 }
@@ -200,11 +176,12 @@ mod tests {
         s.set_poll_status(POLL, PollStatus::Open)?;
         let receipt = vote(&mut s, &["full-plaza", "seasonal"])?;
         assert_eq!(
-            code(s.published_ballots(POLL, None, now())),
+            code(s.published_ballots(POLL, ExportFormat::Plaza, now())),
             Some(ProblemCode::ResultsNotAvailable)
         );
         s.set_poll_status(POLL, PollStatus::Closed)?;
-        let Published::Groups(export) = s.published_ballots(POLL, None, now())? else {
+        let Published::Groups(export) = s.published_ballots(POLL, ExportFormat::Plaza, now())?
+        else {
             panic!("groups by default")
         };
         assert_eq!(
@@ -218,14 +195,10 @@ mod tests {
             export.rules.random_seed.is_some(),
             "the seed the count used"
         );
-        let Published::Cdf(doc) = s.published_ballots(POLL, Some("cdf"), now())? else {
+        let Published::Cdf(doc) = s.published_ballots(POLL, ExportFormat::Cdf, now())? else {
             panic!("a CDF report")
         };
         assert_eq!(doc["CVR"][0]["UniqueId"], receipt.tracker.as_str());
-        assert_eq!(
-            code(s.published_ballots(POLL, Some("xml"), now())),
-            Some(ProblemCode::ValidationFailed)
-        );
         Ok(())
     }
 }

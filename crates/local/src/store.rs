@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 
 /// Bump when the stored shape changes incompatibly.
 pub const STATE_VERSION: u32 = 1;
-pub const PAGE_SIZE: usize = 10;
 /// Replays kept for `Idempotency-Key`s; older keys are forgotten first.
 const MAX_REPLAYS: usize = 200;
 
@@ -51,26 +50,21 @@ pub struct Replay {
 pub type StoreResult<T> = Result<T, Problem>;
 
 pub(crate) fn not_found(what: &str) -> Problem {
-    Problem::new(ProblemCode::NotFound, format!("No such {what}"))
+    Problem::not_found(what)
 }
 
-pub(crate) fn invalid(errors: Vec<FieldError>) -> Problem {
-    Problem::new(ProblemCode::ValidationFailed, "The request is not valid").with_errors(errors)
-}
-
-/// Parses an offset cursor; anything else is a validation error, not a panic.
-fn offset(cursor: Option<&str>) -> StoreResult<usize> {
-    match cursor {
-        None => Ok(0),
+/// One page of `items` (already in order): the cursor is an offset into
+/// the list; anything else is a validation error, not a panic.
+pub(crate) fn page<T: Clone>(items: &[T], query: &PageQuery) -> StoreResult<Page<T>> {
+    let limit = query.limit()? as usize;
+    let start = match query.cursor() {
+        None => 0,
         Some(c) => c
-            .parse()
-            .map_err(|_| invalid(vec![FieldError::new("cursor", "invalid")])),
+            .parse::<usize>()
+            .map_err(|_| Problem::invalid_field("cursor", "invalid"))?,
     }
-}
-
-fn page<T: Clone>(items: &[T], cursor: Option<&str>) -> StoreResult<Page<T>> {
-    let start = offset(cursor)?.min(items.len());
-    let end = (start + PAGE_SIZE).min(items.len());
+    .min(items.len());
+    let end = start.saturating_add(limit).min(items.len());
     Ok(Page {
         items: items[start..end].to_vec(),
         next_cursor: (end < items.len()).then(|| end.to_string()),
@@ -78,10 +72,8 @@ fn page<T: Clone>(items: &[T], cursor: Option<&str>) -> StoreResult<Page<T>> {
 }
 
 /// Hides what must not be shown and fills in this participant's reactions.
-fn present_argument(mut a: Argument, mine: &BTreeSet<(String, ReactionKind)>) -> Argument {
-    if a.status != ContentStatus::Visible {
-        a.text = None;
-    }
+fn present_argument(a: Argument, mine: &BTreeSet<(String, ReactionKind)>) -> Argument {
+    let mut a = a.redacted();
     a.my_reactions = mine
         .iter()
         .filter(|(id, _)| *id == a.id)
@@ -90,22 +82,9 @@ fn present_argument(mut a: Argument, mine: &BTreeSet<(String, ReactionKind)>) ->
     a
 }
 
-fn present_comment(mut c: Comment) -> Comment {
-    if c.status != ContentStatus::Visible {
-        c.text = None;
-    }
-    c
-}
-
 /// How a participant's flag on some content is remembered.
 pub(crate) fn flag_key(target: FlagTarget, id: &str) -> (String, String) {
     (format!("{target:?}"), id.to_owned())
-}
-
-fn blank_to_none(s: &Option<String>) -> Option<String> {
-    s.as_ref()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
 }
 
 impl LocalState {
@@ -145,10 +124,15 @@ impl LocalState {
             .ok_or_else(|| not_found("deliberation"))
     }
 
+    /// The deliberation of an argument residents can see (a removed one does not exist).
     fn entry_of_argument(&self, argument_id: &str) -> StoreResult<&SeedDeliberation> {
         self.deliberations
             .iter()
-            .find(|e| e.arguments.iter().any(|a| a.id == argument_id))
+            .find(|e| {
+                e.arguments
+                    .iter()
+                    .any(|a| a.id == argument_id && a.status != ContentStatus::Removed)
+            })
             .ok_or_else(|| not_found("argument"))
     }
 
@@ -159,37 +143,21 @@ impl LocalState {
     }
 
     pub fn capabilities(&self) -> Capabilities {
-        let mut locales = BTreeSet::new();
-        for e in &self.deliberations {
-            locales.extend(e.deliberation.title.languages().map(str::to_owned));
-        }
-        let mut features = vec![
-            Feature::Arguments,
-            Feature::Comments,
-            Feature::Reactions,
-            Feature::Proposals,
-            Feature::Polls,
-            Feature::Flags,
-        ];
-        // Only native builds have it (for callers that vouch for a
+        // Only native builds have moderation (for callers that vouch for a
         // moderator); the browser's module does not.
-        if cfg!(feature = "moderation") {
-            features.push(Feature::Moderation);
-        }
-        Capabilities {
-            contract: CONTRACT_VERSION.to_owned(),
-            features,
-            locales: locales.into_iter().collect(),
-        }
+        Capabilities::of(
+            self.deliberations.iter().map(|e| &e.deliberation),
+            cfg!(feature = "moderation"),
+        )
     }
 
-    pub fn deliberations(&self, cursor: Option<&str>) -> StoreResult<Page<DeliberationSummary>> {
+    pub fn deliberations(&self, query: &PageQuery) -> StoreResult<Page<DeliberationSummary>> {
         let all: Vec<DeliberationSummary> = self
             .deliberations
             .iter()
             .map(|e| DeliberationSummary::from(&with_counts(e)))
             .collect();
-        page(&all, cursor)
+        page(&all, query)
     }
 
     pub fn deliberation(&self, id: &str) -> StoreResult<Deliberation> {
@@ -199,19 +167,17 @@ impl LocalState {
     pub fn arguments(
         &self,
         deliberation_id: &str,
-        stance: Option<Stance>,
-        sort: ArgumentSort,
-        cursor: Option<&str>,
+        query: &ArgumentsQuery,
     ) -> StoreResult<Page<Argument>> {
         let entry = self.entry(deliberation_id)?;
         let mut list: Vec<&Argument> = entry
             .arguments
             .iter()
             .filter(|a| a.status != ContentStatus::Removed)
-            .filter(|a| stance.is_none_or(|s| a.stance == s))
+            .filter(|a| query.stance.is_none_or(|s| a.stance == s))
             .collect();
         let recent = |a: &Argument| a.created_at.unix_millis();
-        match sort {
+        match query.sort {
             ArgumentSort::Helpful => list.sort_by(|a, b| {
                 b.reactions
                     .helpful
@@ -227,7 +193,17 @@ impl LocalState {
             .into_iter()
             .map(|a| present_argument(a.clone(), &self.my_reactions))
             .collect();
-        page(&presented, cursor)
+        page(&presented, &query.page())
+    }
+
+    /// `GET /arguments/{id}`: a removed argument does not exist.
+    pub fn argument(&self, argument_id: &str) -> StoreResult<Argument> {
+        self.entry_of_argument(argument_id)?
+            .arguments
+            .iter()
+            .find(|a| a.id == argument_id)
+            .map(|a| present_argument(a.clone(), &self.my_reactions))
+            .ok_or_else(|| not_found("argument"))
     }
 
     pub fn create_argument(
@@ -236,45 +212,32 @@ impl LocalState {
         new: &NewArgument,
         now: Timestamp,
     ) -> StoreResult<Argument> {
-        new.validate().map_err(invalid)?;
-        if self.entry(deliberation_id)?.deliberation.current_phase != PhaseKind::Discussion {
-            return Err(Problem::new(
-                ProblemCode::PhaseClosed,
-                "The discussion is not open",
-            ));
-        }
-        let argument = Argument {
-            id: self.fresh_id("arg"),
-            deliberation_id: deliberation_id.to_owned(),
-            stance: new.stance,
-            text: Some(new.text.trim().to_owned()),
-            lang: blank_to_none(&new.lang),
-            author: Author {
-                display_name: blank_to_none(&new.display_name),
-            },
-            created_at: now,
-            reactions: ReactionCounts::default(),
-            my_reactions: Vec::new(),
-            comment_count: 0,
-            status: ContentStatus::Visible,
-        };
+        let entry = self.entry(deliberation_id)?;
+        entry
+            .deliberation
+            .current_phase
+            .accepting(Contribution::Argument)?;
+        new.validate().map_err(Problem::invalid)?;
+        let argument = new.to_argument(self.fresh_id("arg"), deliberation_id, now);
         self.entry_mut(deliberation_id)?
             .arguments
             .push(argument.clone());
         Ok(argument)
     }
 
-    pub fn comments(&self, argument_id: &str, cursor: Option<&str>) -> StoreResult<Page<Comment>> {
+    pub fn comments(&self, argument_id: &str, query: &PageQuery) -> StoreResult<Page<Comment>> {
         let entry = self.entry_of_argument(argument_id)?;
         let mut list: Vec<Comment> = entry
             .comments
             .iter()
             .filter(|c| c.argument_id == argument_id && c.status != ContentStatus::Removed)
             .cloned()
-            .map(present_comment)
+            .map(Comment::redacted)
             .collect();
-        list.sort_by_key(|c| c.created_at.unix_millis());
-        page(&list, cursor)
+        list.sort_by(|a, b| {
+            (a.created_at.unix_millis(), &a.id).cmp(&(b.created_at.unix_millis(), &b.id))
+        });
+        page(&list, query)
     }
 
     pub fn create_comment(
@@ -283,36 +246,23 @@ impl LocalState {
         new: &NewComment,
         now: Timestamp,
     ) -> StoreResult<Comment> {
-        new.validate().map_err(invalid)?;
         let entry = self.entry_of_argument(argument_id)?;
-        if entry.deliberation.current_phase != PhaseKind::Discussion {
-            return Err(Problem::new(
-                ProblemCode::PhaseClosed,
-                "The discussion is not open",
-            ));
-        }
-        if let Some(parent) = &new.parent_id {
+        entry
+            .deliberation
+            .current_phase
+            .accepting(Contribution::Comment)?;
+        new.validate().map_err(Problem::invalid)?;
+        if let Some(parent) = new.parent() {
             if !entry
                 .comments
                 .iter()
-                .any(|c| &c.id == parent && c.argument_id == argument_id)
+                .any(|c| c.id == parent && c.argument_id == argument_id)
             {
-                return Err(invalid(vec![FieldError::new("parent_id", "unknown")]));
+                return Err(NewComment::unknown_parent());
             }
         }
         let deliberation_id = entry.deliberation.id.clone();
-        let comment = Comment {
-            id: self.fresh_id("com"),
-            argument_id: argument_id.to_owned(),
-            parent_id: new.parent_id.clone(),
-            text: Some(new.text.trim().to_owned()),
-            lang: blank_to_none(&new.lang),
-            author: Author {
-                display_name: blank_to_none(&new.display_name),
-            },
-            created_at: now,
-            status: ContentStatus::Visible,
-        };
+        let comment = new.to_comment(self.fresh_id("com"), argument_id, now);
         let entry = self.entry_mut(&deliberation_id)?;
         entry.comments.push(comment.clone());
         if let Some(a) = entry.arguments.iter_mut().find(|a| a.id == argument_id) {
@@ -369,36 +319,45 @@ impl LocalState {
     /// Records a flag. With one participant per browser, the flag threshold
     /// of a shared backend is never reached here, so content stays visible.
     pub fn flag(&mut self, flag: &NewFlag) -> StoreResult<FlagReceipt> {
-        let exists = self.deliberations.iter().any(|e| match flag.target_type {
-            FlagTarget::Argument => e.arguments.iter().any(|a| a.id == flag.target_id),
-            FlagTarget::Comment => e.comments.iter().any(|c| c.id == flag.target_id),
-            FlagTarget::Proposal => e.proposals.iter().any(|p| p.id == flag.target_id),
-        });
-        if !exists {
-            return Err(not_found("content"));
-        }
+        let id = flag.target_id.as_str();
+        let status = self
+            .deliberations
+            .iter()
+            .find_map(|e| match flag.target_type {
+                FlagTarget::Argument => e.arguments.iter().find(|a| a.id == id).map(|a| a.status),
+                FlagTarget::Comment => e.comments.iter().find(|c| c.id == id).map(|c| c.status),
+                FlagTarget::Proposal => e.proposals.iter().find(|p| p.id == id).map(|p| p.status),
+            });
+        let status = match status {
+            None | Some(ContentStatus::Removed) => return Err(not_found("content")),
+            Some(status) => status,
+        };
         self.my_flags
             .insert(flag_key(flag.target_type, &flag.target_id));
         Ok(FlagReceipt {
             target_type: flag.target_type,
             target_id: flag.target_id.clone(),
-            status: ContentStatus::Visible,
+            status,
         })
     }
 
     pub fn proposals(
         &self,
         deliberation_id: &str,
-        cursor: Option<&str>,
+        query: &PageQuery,
     ) -> StoreResult<Page<Proposal>> {
         let entry = self.entry(deliberation_id)?;
-        let list: Vec<Proposal> = entry
+        let mut list: Vec<Proposal> = entry
             .proposals
             .iter()
             .filter(|p| p.status != ContentStatus::Removed)
             .cloned()
+            .map(Proposal::redacted)
             .collect();
-        page(&list, cursor)
+        list.sort_by(|a, b| {
+            (a.created_at.unix_millis(), &a.id).cmp(&(b.created_at.unix_millis(), &b.id))
+        });
+        page(&list, query)
     }
 
     pub fn create_proposal(
@@ -407,21 +366,12 @@ impl LocalState {
         new: &NewProposal,
         now: Timestamp,
     ) -> StoreResult<Proposal> {
-        new.validate().map_err(invalid)?;
-        self.entry(deliberation_id)?;
-        let proposal = Proposal {
-            id: self.fresh_id("prop"),
-            deliberation_id: deliberation_id.to_owned(),
-            title: Some(new.title.trim().to_owned()),
-            description: Some(new.description.trim().to_owned()).filter(|d| !d.is_empty()),
-            lang: blank_to_none(&new.lang),
-            author: Author {
-                display_name: blank_to_none(&new.display_name),
-            },
-            created_at: now,
-            decision: ProposalDecision::UnderReview,
-            status: ContentStatus::Visible,
-        };
+        self.entry(deliberation_id)?
+            .deliberation
+            .current_phase
+            .accepting(Contribution::Proposal)?;
+        new.validate().map_err(Problem::invalid)?;
+        let proposal = new.to_proposal(self.fresh_id("prop"), deliberation_id, now);
         self.entry_mut(deliberation_id)?
             .proposals
             .push(proposal.clone());
@@ -445,20 +395,9 @@ impl LocalState {
         ballot: &BallotSubmission,
         now: Timestamp,
     ) -> StoreResult<BallotReceipt> {
-        let poll = self.poll(poll_id)?;
-        match poll.status {
-            PollStatus::Open => {}
-            PollStatus::Upcoming => {
-                return Err(Problem::new(
-                    ProblemCode::PollNotOpen,
-                    "Voting has not started",
-                ))
-            }
-            PollStatus::Closed => {
-                return Err(Problem::new(ProblemCode::PollClosed, "Voting has closed"))
-            }
-        }
-        ballot.validate(&poll).map_err(invalid)?;
+        // The in-browser backend has no city site to sign residents in: its
+        // one participant is anonymous, and votes only where anyone may.
+        self.poll(poll_id)?.check_ballot(ballot, false)?;
         if let Some(mine) = self.my_ballots.get(poll_id) {
             if mine.ranking == ballot.ranking {
                 return Ok(mine.receipt.clone());
@@ -566,6 +505,15 @@ mod tests {
         Timestamp::from_unix_millis(1_795_685_400_000)
     }
 
+    fn query(stance: Option<Stance>, sort: ArgumentSort, cursor: Option<&str>) -> ArgumentsQuery {
+        ArgumentsQuery {
+            stance,
+            sort,
+            cursor: cursor.map(str::to_owned),
+            limit: None,
+        }
+    }
+
     fn new_argument(text: &str) -> NewArgument {
         NewArgument {
             stance: Stance::Against,
@@ -598,7 +546,7 @@ mod tests {
             ProblemCode::NotFound
         );
         assert_eq!(
-            s.comments("nope", None).unwrap_err().code,
+            s.comments("nope", &PageQuery::default()).unwrap_err().code,
             ProblemCode::NotFound
         );
         assert_eq!(s.poll("nope").unwrap_err().code, ProblemCode::NotFound);
@@ -610,24 +558,21 @@ mod tests {
         let s = state();
         let page1 = s.arguments(
             "rue-des-lilas",
-            Some(Stance::For),
-            ArgumentSort::Helpful,
-            None,
+            &query(Some(Stance::For), ArgumentSort::Helpful, None),
         )?;
         assert!(page1.items.iter().all(|a| a.stance == Stance::For));
         let helpful: Vec<u32> = page1.items.iter().map(|a| a.reactions.helpful).collect();
         assert!(helpful.windows(2).all(|w| w[0] >= w[1]), "{helpful:?}");
         assert_eq!(page1.next_cursor, None);
 
-        let all = s.arguments("rue-des-lilas", None, ArgumentSort::Recent, None)?;
-        assert_eq!(all.items.len(), PAGE_SIZE);
+        let all = s.arguments("rue-des-lilas", &query(None, ArgumentSort::Recent, None))?;
+        let size = DEFAULT_PAGE_SIZE as usize;
+        assert_eq!(all.items.len(), size);
         let rest = s.arguments(
             "rue-des-lilas",
-            None,
-            ArgumentSort::Recent,
-            all.next_cursor.as_deref(),
+            &query(None, ArgumentSort::Recent, all.next_cursor.as_deref()),
         )?;
-        assert_eq!(rest.items.len(), 16 - PAGE_SIZE);
+        assert_eq!(rest.items.len(), 16 - size);
         assert_eq!(rest.next_cursor, None);
         let times: Vec<i64> = all
             .items
@@ -642,11 +587,16 @@ mod tests {
     #[test]
     fn a_malformed_cursor_is_a_validation_error() -> Result<(), Problem> {
         let e = state()
-            .arguments("rue-des-lilas", None, ArgumentSort::Recent, Some("abc"))
+            .arguments(
+                "rue-des-lilas",
+                &query(None, ArgumentSort::Recent, Some("abc")),
+            )
             .unwrap_err();
         assert_eq!(e.code, ProblemCode::ValidationFailed);
-        let past_end =
-            state().arguments("rue-des-lilas", None, ArgumentSort::Recent, Some("999"))?;
+        let past_end = state().arguments(
+            "rue-des-lilas",
+            &query(None, ArgumentSort::Recent, Some("999")),
+        )?;
         assert!(past_end.items.is_empty());
         Ok(())
     }
@@ -660,9 +610,7 @@ mod tests {
         assert_eq!(d.counts.arguments_against, 9);
         let recent = s.arguments(
             "rue-des-lilas",
-            Some(Stance::Against),
-            ArgumentSort::Recent,
-            None,
+            &query(Some(Stance::Against), ArgumentSort::Recent, None),
         )?;
         assert_eq!(recent.items[0].id, a.id);
         Ok(())
@@ -684,7 +632,7 @@ mod tests {
     fn reactions_are_idempotent() -> Result<(), Problem> {
         let mut s = state();
         let before = s
-            .arguments("rue-des-lilas", None, ArgumentSort::Recent, None)?
+            .arguments("rue-des-lilas", &query(None, ArgumentSort::Recent, None))?
             .items[0]
             .clone();
         let id = before.id.as_str();
@@ -719,7 +667,7 @@ mod tests {
             s.create_comment("arg-10", &bad, now()).unwrap_err().code,
             ProblemCode::ValidationFailed
         );
-        assert_eq!(s.comments("arg-10", None)?.items.len(), 3);
+        assert_eq!(s.comments("arg-10", &PageQuery::default())?.items.len(), 3);
         Ok(())
     }
 
