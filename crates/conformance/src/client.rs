@@ -1,7 +1,8 @@
 //! A thin HTTP client for the backend under test: every answer is kept
 //! whole (status, headers, body) so that rules can check all of it.
 
-use plaza_contract::{Problem, ProblemCode, PROBLEM_CONTENT_TYPE};
+use plaza_contract::routes::BASE_PATH;
+use plaza_contract::{HttpMethod, Operation, Problem, ProblemCode, PROBLEM_CONTENT_TYPE};
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -61,18 +62,33 @@ impl Client {
         }
     }
 
-    pub fn get(&self, path: impl Into<String>) -> Call<'_> {
-        self.call(Method::GET, path)
+    /// A call of the contract's route table: the method and path it gives
+    /// `op`, with `params` (the path parameters' values, in order, encoded
+    /// here).
+    pub fn op(&self, op: Operation, params: &[&str]) -> Call<'_> {
+        self.op_query(op, params, &[])
     }
-    pub fn post(&self, path: impl Into<String>) -> Call<'_> {
-        self.call(Method::POST, path)
+
+    /// [`Client::op`] with a query string of the parameters that have a value.
+    pub fn op_query(
+        &self,
+        op: Operation,
+        params: &[&str],
+        query: &[(&str, Option<&str>)],
+    ) -> Call<'_> {
+        let method = match op.method() {
+            HttpMethod::Get => Method::GET,
+            HttpMethod::Post => Method::POST,
+            HttpMethod::Put => Method::PUT,
+            HttpMethod::Delete => Method::DELETE,
+        };
+        self.call(method, path(op, params, query))
     }
-    pub fn put(&self, path: impl Into<String>) -> Call<'_> {
-        self.call(Method::PUT, path)
-    }
-    pub fn delete(&self, path: impl Into<String>) -> Call<'_> {
-        self.call(Method::DELETE, path)
-    }
+}
+
+/// The path of `op` on the backend's origin (under `/v1`).
+pub fn path(op: Operation, params: &[&str], query: &[(&str, Option<&str>)]) -> String {
+    format!("{BASE_PATH}{}", op.path_with_query(params, query))
 }
 
 impl Call<'_> {

@@ -7,9 +7,10 @@ use std::sync::Mutex;
 
 use plaza_contract::seed::{Seed, SeedDeliberation};
 use plaza_contract::{
-    Argument, CountingRules, Deliberation, FlagReason, FlagTarget, LocalizedText, Method,
-    NewArgument, NewFlag, ParticipantToken, Phase, PhaseChange, PhaseKind, Place, Poll, PollOption,
-    PollStatus, PollStatusChange, Quota, ResultsVisibility, Stance, TieBreak,
+    Argument, CountingRules, Deliberation, Eligibility, FlagReason, FlagTarget, LocalizedText,
+    NewArgument, NewFlag, Operation, ParticipantToken, Phase, PhaseChange, PhaseKind, Place, Poll,
+    PollOption, PollStatus, PollStatusChange, Quota, ResultsVisibility, Stance, TieBreak,
+    VotingMethod,
 };
 
 use crate::client::{Check, Client};
@@ -46,10 +47,6 @@ impl Ctx {
     pub fn stv_poll(&self) -> String {
         format!("conformance-{}-stv-poll", self.run)
     }
-    /// Where the discussion's arguments are listed and posted.
-    pub fn arguments_path(&self) -> String {
-        format!("/v1/deliberations/{}/arguments", self.deliberation())
-    }
 
     pub fn seed(&self) -> Seed {
         Seed {
@@ -57,7 +54,7 @@ impl Ctx {
                 entry(
                     &self.deliberation(),
                     &self.poll(),
-                    Method::Irv,
+                    VotingMethod::Irv,
                     1,
                     &["a", "b", "c", "d"],
                     ResultsVisibility::Always,
@@ -65,7 +62,7 @@ impl Ctx {
                 entry(
                     &self.stv_deliberation(),
                     &self.stv_poll(),
-                    Method::Stv,
+                    VotingMethod::Stv,
                     2,
                     &["a", "b", "c", "d", "e"],
                     ResultsVisibility::AfterClose,
@@ -81,7 +78,22 @@ impl Ctx {
     /// A participant with its id: rules that follow who cast which ballot
     /// need it (a backend may give the same participant every time).
     pub async fn new_participant(&self) -> Check<ParticipantToken> {
-        self.api.post("/v1/participants").send().await?.expect(201)
+        self.api
+            .op(Operation::CreateParticipant, &[])
+            .send()
+            .await?
+            .expect(201)
+    }
+
+    /// A token the city's site would sign for a new resident (valid ten
+    /// minutes), when the kit was given the host secret.
+    pub fn signed_in_resident(&self) -> Option<String> {
+        let secret = self.host_secret.as_ref()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        Some(crate::jwt::hs256(secret, &unique("resident"), now + 600))
     }
 
     pub async fn participants(&self, n: usize) -> Check<Vec<String>> {
@@ -94,7 +106,7 @@ impl Ctx {
 
     pub async fn argument(&self, token: &str, stance: Stance, text: &str) -> Check<Argument> {
         self.api
-            .post(self.arguments_path())
+            .op(Operation::CreateArgument, &[&self.deliberation()])
             .token(token)
             .key(&unique("arg"))
             .json(&NewArgument {
@@ -115,7 +127,7 @@ impl Ctx {
         id: &str,
     ) -> Check<crate::client::Answer> {
         self.api
-            .post("/v1/flags")
+            .op(Operation::CreateFlag, &[])
             .token(token)
             .key(&unique("flag"))
             .json(&NewFlag {
@@ -127,9 +139,41 @@ impl Ctx {
             .await
     }
 
+    /// Imports a deliberation of the rule's own (`name`) with an open IRV
+    /// poll on options a to d, as JSON that `edit` may change first (the
+    /// poll is at `["deliberations"][0]["poll"]`); the answer, and the poll's id.
+    pub async fn import_own(
+        &self,
+        name: &str,
+        edit: impl FnOnce(&mut serde_json::Value),
+    ) -> Check<(crate::client::Answer, String)> {
+        let id = format!("conformance-{}-{name}", self.run);
+        let poll = format!("{id}-poll");
+        let seed = Seed {
+            deliberations: vec![entry(
+                &id,
+                &poll,
+                VotingMethod::Irv,
+                1,
+                &["a", "b", "c", "d"],
+                ResultsVisibility::Always,
+            )],
+        };
+        let mut json = serde_json::to_value(&seed).map_err(|e| e.to_string())?;
+        edit(&mut json);
+        let answer = self
+            .api
+            .op(Operation::ImportSeed, &[])
+            .token(&self.moderator)
+            .json(&json)
+            .send()
+            .await?;
+        Ok((answer, poll))
+    }
+
     pub async fn set_poll_status(&self, poll: &str, status: PollStatus) -> Check {
         self.api
-            .put(format!("/v1/moderation/polls/{poll}/status"))
+            .op(Operation::SetPollStatus, &[poll])
             .token(&self.moderator)
             .json(&PollStatusChange { status })
             .send()
@@ -140,7 +184,7 @@ impl Ctx {
 
     pub async fn set_phase(&self, deliberation: &str, phase: PhaseKind) -> Check {
         self.api
-            .put(format!("/v1/moderation/deliberations/{deliberation}/phase"))
+            .op(Operation::SetPhase, &[deliberation])
             .token(&self.moderator)
             .json(&PhaseChange { phase })
             .send()
@@ -160,10 +204,10 @@ fn ts(s: &str) -> plaza_contract::Timestamp {
         .unwrap_or_else(|_| plaza_contract::Timestamp::from_unix_millis(0))
 }
 
-fn entry(
+pub(crate) fn entry(
     id: &str,
     poll_id: &str,
-    method: Method,
+    method: VotingMethod,
     seats: u32,
     options: &[&str],
     visibility: ResultsVisibility,
@@ -238,6 +282,10 @@ fn entry(
             status: PollStatus::Open,
             results_visibility: visibility,
             max_rankings: Some(3),
+            // The kit's participants are anonymous; rules on signed-in
+            // polls import their own.
+            eligibility: Eligibility::Anyone,
+            shuffle_options: false,
         }),
         arguments: Vec::new(),
         comments: Vec::new(),

@@ -8,9 +8,10 @@
 //! state an answer brings, the demo seed passed when the module asks for
 //! one — and calls the module one request at a time, as a page's single
 //! thread does. On top of that it does an HTTP server's part, which the
-//! browser has no equivalent for: problem documents as
-//! `application/problem+json`, 415 for a body that is not JSON, 413 for an
-//! oversized one, ETags and 304.
+//! browser has no equivalent for, with the reference server's own code
+//! (`plaza_server::middleware`): bodies read within the server's limits
+//! (413 past them), ETags and 304; and problem documents as
+//! `application/problem+json`, 415 for a body that is not JSON.
 //!
 //! Moderation: `plaza-local` takes no tokens (anything compiled into its
 //! wasm module would be public). The adapter alone knows
@@ -22,15 +23,18 @@
 
 use std::sync::{Arc, Mutex};
 
-use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use futures::StreamExt;
-use plaza_contract::{Problem, ProblemCode, Timestamp, PROBLEM_CONTENT_TYPE};
-use plaza_local::{handle, Outcome, Role};
-use sha2::{Digest, Sha256};
+use plaza_contract::{
+    is_json_media_type, Operation, Problem, ProblemCode, Timestamp, PROBLEM_CONTENT_TYPE,
+};
+use plaza_local::{handle, Handled, Role};
+use plaza_server::api::IMPORT_BODY_LIMIT;
+use plaza_server::config::DEFAULT_MAX_BODY_BYTES;
+use plaza_server::middleware::{etag, read_limited, Limited};
 
 use crate::fixture::unique;
 
@@ -39,13 +43,6 @@ use crate::fixture::unique;
 pub const MODERATOR_TOKEN: &str = "plaza-conformance-local-moderator";
 /// What the widget seeds a new browser with.
 const SEED: &str = include_str!("../../contract/demo/plaza-demo.json");
-/// The reference server's defaults, so that the same rules hold.
-const MAX_BODY_BYTES: usize = 64 * 1024;
-const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
-/// How much of an oversized body is read and thrown away before the 413:
-/// closing a socket with unread data resets it, and the client would see a
-/// broken connection instead of the answer.
-const MAX_DRAINED_BYTES: usize = 64 * 1024 * 1024;
 
 /// What a browser keeps: the state string and who it is.
 struct Browser {
@@ -63,7 +60,10 @@ pub async fn serve() -> std::io::Result<String> {
         state: None,
         participant_id: unique("browser"),
     }));
-    let app = Router::new().fallback(answer).with_state(browser);
+    let app = Router::new()
+        .fallback(answer)
+        .layer(middleware::from_fn(etag))
+        .with_state(browser);
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             eprintln!("plaza-conformance: the local adapter stopped: {e}");
@@ -72,9 +72,8 @@ pub async fn serve() -> std::io::Result<String> {
     Ok(origin)
 }
 
-fn problem(code: ProblemCode, title: &str) -> Response {
-    let p = Problem::new(code, title);
-    reply(p.status, serde_json::to_string(&p).unwrap_or_default())
+fn problem(p: Problem) -> Response {
+    reply(p.status, p.to_json())
 }
 
 fn reply(status: u16, body: String) -> Response {
@@ -91,12 +90,7 @@ fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|mime| {
-            let mime = mime.trim().to_ascii_lowercase();
-            mime == "application/json" || mime.ends_with("+json")
-        })
-        .unwrap_or(false)
+        .is_some_and(is_json_media_type)
 }
 
 fn role(headers: &HeaderMap) -> Role {
@@ -127,39 +121,37 @@ async fn answer(State(browser): State<Shared>, request: Request) -> Response {
         .strip_prefix("/v1")
         .filter(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
     else {
-        return problem(ProblemCode::NotFound, "No such resource");
+        return problem(Problem::not_found("resource"));
     };
-    let limit = if path.starts_with("/moderation/import") {
-        MAX_IMPORT_BYTES
+    let import = Operation::ImportSeed.path(&[]);
+    let limit = if path.split('?').next() == Some(import.as_str()) {
+        IMPORT_BODY_LIMIT
     } else {
-        MAX_BODY_BYTES
+        DEFAULT_MAX_BODY_BYTES
     };
-    let bytes = match read(body, limit).await {
-        Read::Body(bytes) => bytes,
-        Read::TooLarge => {
-            return problem(
-                ProblemCode::PayloadTooLarge,
-                "The request body is too large",
-            )
-        }
-        Read::Broken => {
-            return problem(
+    let bytes = match read_limited(body, limit).await {
+        Limited::Body(bytes) => bytes,
+        Limited::TooLarge { .. } => return problem(Problem::payload_too_large()),
+        Limited::Broken => {
+            return problem(Problem::new(
                 ProblemCode::BadRequest,
                 "The request body could not be read",
-            )
+            ))
         }
     };
     let text = if bytes.is_empty() {
         None
     } else if !is_json(&parts.headers) {
-        return problem(
-            ProblemCode::UnsupportedMediaType,
-            "Send JSON with Content-Type: application/json",
-        );
+        return problem(Problem::unsupported_media_type());
     } else {
-        match String::from_utf8(bytes) {
+        match String::from_utf8(bytes.to_vec()) {
             Ok(text) => Some(text),
-            Err(_) => return problem(ProblemCode::BadRequest, "The body is not UTF-8"),
+            Err(_) => {
+                return problem(Problem::new(
+                    ProblemCode::BadRequest,
+                    "The body is not UTF-8",
+                ))
+            }
         }
     };
     let key = parts
@@ -184,67 +176,13 @@ async fn answer(State(browser): State<Shared>, request: Request) -> Response {
         let mut browser = browser.lock().unwrap_or_else(|e| e.into_inner());
         browser.call(&request)
     };
-    let etag = (parts.method == axum::http::Method::GET && out.status == 200).then(|| {
-        let digest = Sha256::digest(out.body.as_bytes());
-        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-        format!("\"{hex}\"")
-    });
-    let Some(tag) = etag else {
-        return reply(out.status, out.body);
-    };
-    let matches = parts
-        .headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    let mut response = if matches {
-        (StatusCode::NOT_MODIFIED, Body::empty()).into_response()
-    } else {
-        reply(out.status, out.body)
-    };
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&tag) {
-        headers.insert(header::ETAG, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
-}
-
-enum Read {
-    Body(Vec<u8>),
-    TooLarge,
-    Broken,
-}
-
-/// The body, up to `limit` bytes; past it, the rest is drained (up to
-/// [`MAX_DRAINED_BYTES`]) so that the 413 reaches the client.
-async fn read(body: Body, limit: usize) -> Read {
-    let mut stream = body.into_data_stream();
-    let mut bytes = Vec::new();
-    let mut seen = 0usize;
-    while let Some(chunk) = stream.next().await {
-        let Ok(chunk) = chunk else {
-            return Read::Broken;
-        };
-        seen = seen.saturating_add(chunk.len());
-        if seen > MAX_DRAINED_BYTES {
-            return Read::TooLarge;
-        }
-        if seen <= limit {
-            bytes.extend_from_slice(&chunk);
-        }
-    }
-    if seen > limit {
-        Read::TooLarge
-    } else {
-        Read::Body(bytes)
-    }
+    reply(out.status, out.body)
 }
 
 impl Browser {
     /// One call as the widget makes it: without a seed first, with the demo
     /// seed if the module asks for one; a new state replaces the stored one.
-    fn call(&mut self, request: &plaza_local::Request) -> Outcome {
+    fn call(&mut self, request: &plaza_local::Request) -> Handled {
         let mut out = handle(self.state.as_deref(), None, &self.participant_id, request);
         if out.needs_seed {
             out = handle(

@@ -24,11 +24,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use plaza_contract::ImportReport;
+use plaza_contract::{ImportReport, Operation};
 
 use crate::client::Client;
 use crate::fixture::{unique, Ctx};
-use crate::rules::Outcome;
+use crate::rules::Verdict;
 
 #[derive(Parser)]
 #[command(
@@ -109,7 +109,7 @@ async fn main() -> ExitCode {
     }
     let imported = ctx
         .api
-        .post("/v1/moderation/import")
+        .op(Operation::ImportSeed, &[])
         .token(&ctx.moderator)
         .json(&ctx.seed())
         .send()
@@ -128,16 +128,16 @@ async fn main() -> ExitCode {
         }
         let t = Instant::now();
         let outcome = match rule.not_local {
-            Some(why) if ctx.local => Ok(Outcome::Skipped(why)),
+            Some(why) if ctx.local => Ok(Verdict::Skipped(why)),
             _ => (rule.run)(&ctx).await,
         };
         let ms = t.elapsed().as_millis();
         match outcome {
-            Ok(Outcome::Passed) => {
+            Ok(Verdict::Passed) => {
                 passed += 1;
                 println!("pass  {:<32} {} ({ms} ms)", rule.name, rule.says);
             }
-            Ok(Outcome::Skipped(why)) => {
+            Ok(Verdict::Skipped(why)) => {
                 skipped += 1;
                 println!("skip  {:<32} {} ({why})", rule.name, rule.says);
             }

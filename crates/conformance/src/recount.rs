@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use plaza_contract::{BallotExport, Method, Quota, TieBreak};
+use plaza_contract::{BallotExport, Quota, TieBreak, VotingMethod};
 use plaza_tally::{Election, Rules, TiebreakMode, WinnerElectionMode};
 
 /// Winners and, per round, each option's votes (as numbers, so `5` and
@@ -16,7 +16,7 @@ pub struct Recount {
 
 pub fn recount(export: &BallotExport) -> Result<Recount, String> {
     let r = &export.rules;
-    let stv = export.method == Method::Stv;
+    let stv = export.method == VotingMethod::Stv;
     let rules = Rules {
         winner_election_mode: if stv {
             WinnerElectionMode::MultiWinnerAllowMultipleWinnersPerRound

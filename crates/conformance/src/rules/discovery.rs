@@ -1,11 +1,10 @@
 //! Capabilities, deliberations, participants and identity.
 
 use plaza_contract::{
-    Capabilities, Deliberation, DeliberationSummary, Page, ParticipantToken, ProblemCode,
-    CONTRACT_VERSION,
+    Capabilities, Deliberation, DeliberationSummary, Operation, Page, ProblemCode, CONTRACT_VERSION,
 };
 
-use super::{rule, Outcome, Rule};
+use super::{rule, Rule, Verdict};
 use crate::client::{ensure, Check};
 use crate::fixture::{unique, Ctx};
 
@@ -60,7 +59,12 @@ pub fn rules() -> Vec<Rule> {
 }
 
 async fn capabilities(ctx: &Ctx) -> Check {
-    let caps: Capabilities = ctx.api.get("/v1").send().await?.expect(200)?;
+    let caps: Capabilities = ctx
+        .api
+        .op(Operation::GetCapabilities, &[])
+        .send()
+        .await?
+        .expect(200)?;
     ensure(caps.contract == CONTRACT_VERSION, || {
         format!("contract is {:?}", caps.contract)
     })?;
@@ -70,7 +74,7 @@ async fn capabilities(ctx: &Ctx) -> Check {
 async fn deliberation(ctx: &Ctx) -> Check {
     let d: Deliberation = ctx
         .api
-        .get(format!("/v1/deliberations/{}", ctx.deliberation()))
+        .op(Operation::GetDeliberation, &[&ctx.deliberation()])
         .send()
         .await?
         .expect(200)?;
@@ -87,11 +91,16 @@ async fn list(ctx: &Ctx) -> Check {
     let mut cursor: Option<String> = None;
     let mut seen = Vec::new();
     for _ in 0..1000 {
-        let path = match &cursor {
-            Some(c) => format!("/v1/deliberations?cursor={c}"),
-            None => "/v1/deliberations".to_owned(),
-        };
-        let page: Page<DeliberationSummary> = ctx.api.get(path).send().await?.expect(200)?;
+        let page: Page<DeliberationSummary> = ctx
+            .api
+            .op_query(
+                Operation::ListDeliberations,
+                &[],
+                &[("cursor", cursor.as_deref())],
+            )
+            .send()
+            .await?
+            .expect(200)?;
         seen.extend(page.items.into_iter().map(|d| d.id));
         match page.next_cursor {
             Some(next) => cursor = Some(next),
@@ -113,12 +122,12 @@ async fn list(ctx: &Ctx) -> Check {
 async fn unknown(ctx: &Ctx) -> Check {
     let id = unique("no-such-deliberation");
     ctx.api
-        .get(format!("/v1/deliberations/{id}"))
+        .op(Operation::GetDeliberation, &[&id])
         .send()
         .await?
         .problem(404, ProblemCode::NotFound)?;
     ctx.api
-        .get(format!("/v1/polls/{id}"))
+        .op(Operation::GetPoll, &[&id])
         .send()
         .await?
         .problem(404, ProblemCode::NotFound)
@@ -126,8 +135,8 @@ async fn unknown(ctx: &Ctx) -> Check {
 }
 
 async fn participants(ctx: &Ctx) -> Check {
-    let a: ParticipantToken = ctx.api.post("/v1/participants").send().await?.expect(201)?;
-    let b: ParticipantToken = ctx.api.post("/v1/participants").send().await?.expect(201)?;
+    let a = ctx.new_participant().await?;
+    let b = ctx.new_participant().await?;
     ensure(!a.token.is_empty() && !a.participant_id.is_empty(), || {
         "empty id or token".into()
     })?;
@@ -143,7 +152,7 @@ fn new_argument() -> serde_json::Value {
 
 async fn token_required(ctx: &Ctx) -> Check {
     ctx.api
-        .post(ctx.arguments_path())
+        .op(Operation::CreateArgument, &[&ctx.deliberation()])
         .json(&new_argument())
         .send()
         .await?
@@ -158,7 +167,7 @@ async fn token_forged(ctx: &Ctx) -> Check {
     let last = forged.pop().unwrap_or('x');
     forged.push(if last == 'A' { 'B' } else { 'A' });
     ctx.api
-        .post(ctx.arguments_path())
+        .op(Operation::CreateArgument, &[&ctx.deliberation()])
         .token(&forged)
         .json(&new_argument())
         .send()
@@ -167,9 +176,9 @@ async fn token_forged(ctx: &Ctx) -> Check {
         .map(|_| ())
 }
 
-async fn host_token(ctx: &Ctx) -> Check<Outcome> {
+async fn host_token(ctx: &Ctx) -> Check<Verdict> {
     let Some(secret) = &ctx.host_secret else {
-        return Ok(Outcome::Skipped("needs --host-secret"));
+        return Ok(Verdict::Skipped("needs --host-secret"));
     };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -178,7 +187,7 @@ async fn host_token(ctx: &Ctx) -> Check<Outcome> {
     let valid = crate::jwt::hs256(secret, &unique("resident"), now + 600);
     let answer = ctx
         .api
-        .get(format!("/v1/polls/{}/ballot", ctx.poll()))
+        .op(Operation::GetMyBallot, &[&ctx.poll()])
         .token(&valid)
         .send()
         .await?;
@@ -186,10 +195,10 @@ async fn host_token(ctx: &Ctx) -> Check<Outcome> {
     answer.problem(404, ProblemCode::NotFound)?;
     let expired = crate::jwt::hs256(secret, &unique("resident"), now - 3600);
     ctx.api
-        .get(format!("/v1/polls/{}/ballot", ctx.poll()))
+        .op(Operation::GetMyBallot, &[&ctx.poll()])
         .token(&expired)
         .send()
         .await?
         .problem(401, ProblemCode::Unauthorized)?;
-    Ok(Outcome::Passed)
+    Ok(Verdict::Passed)
 }

@@ -1,8 +1,8 @@
 //! Arguments, comments, reactions and proposals.
 
 use plaza_contract::{
-    Argument, Comment, ContentStatus, Deliberation, NewComment, NewProposal, Page, ProblemCode,
-    Proposal, ReactionState, Stance,
+    Argument, Comment, ContentStatus, Deliberation, NewComment, NewProposal, Operation, Page,
+    ProblemCode, Proposal, ReactionState, Stance,
 };
 
 use super::{rule, Rule};
@@ -52,6 +52,11 @@ pub fn rules() -> Vec<Rule> {
             thread
         ),
         rule!(
+            "comment.blank_parent",
+            "A blank parent_id answers the argument itself (stored without a parent)",
+            blank_parent
+        ),
+        rule!(
             "comment.unknown_parent",
             "A reply to an unknown comment is a 4xx problem; to an unknown argument, 404",
             unknown_parent
@@ -76,6 +81,16 @@ pub fn rules() -> Vec<Rule> {
             "proposal.validation",
             "A proposal without a title is 422 validation_failed",
             proposal_validation
+        ),
+        rule!(
+            "input.language_tag",
+            "The lang of an argument, reply or proposal is a language tag: `<script>` is 422 naming lang",
+            language_tag
+        ),
+        rule!(
+            "list.limit",
+            "?limit=N gives at most N items; outside 1…100 it is 422",
+            list_limit
         ),
     ]
 }
@@ -113,7 +128,7 @@ async fn plain_text(ctx: &Ctx) -> Check {
 async fn counted(ctx: &Ctx) -> Check {
     let before: Deliberation = ctx
         .api
-        .get(format!("/v1/deliberations/{}", ctx.deliberation()))
+        .op(Operation::GetDeliberation, &[&ctx.deliberation()])
         .send()
         .await?
         .expect(200)?;
@@ -127,7 +142,7 @@ async fn counted(ctx: &Ctx) -> Check {
         .await?;
     let after: Deliberation = ctx
         .api
-        .get(format!("/v1/deliberations/{}", ctx.deliberation()))
+        .op(Operation::GetDeliberation, &[&ctx.deliberation()])
         .send()
         .await?
         .expect(200)?;
@@ -159,11 +174,20 @@ pub async fn all_arguments(ctx: &Ctx, stance: &str, sort: &str) -> Check<Vec<Arg
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..500 {
-        let mut path = format!("{}?stance={stance}&sort={sort}", ctx.arguments_path());
-        if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={c}"));
-        }
-        let page: Page<Argument> = ctx.api.get(path).send().await?.expect(200)?;
+        let page: Page<Argument> = ctx
+            .api
+            .op_query(
+                Operation::ListArguments,
+                &[&ctx.deliberation()],
+                &[
+                    ("stance", Some(stance)),
+                    ("sort", Some(sort)),
+                    ("cursor", cursor.as_deref()),
+                ],
+            )
+            .send()
+            .await?
+            .expect(200)?;
         items.extend(page.items);
         match page.next_cursor {
             Some(next) => cursor = Some(next),
@@ -182,7 +206,7 @@ async fn validation(ctx: &Ctx) -> Check {
     ] {
         let p = ctx
             .api
-            .post(ctx.arguments_path())
+            .op(Operation::CreateArgument, &[&ctx.deliberation()])
             .token(&token)
             .key(&unique("bad"))
             .json(&serde_json::json!({"stance": "for", "text": text}))
@@ -229,7 +253,11 @@ async fn pages(ctx: &Ctx) -> Check {
     })?;
     let first: Page<Argument> = ctx
         .api
-        .get(format!("{}?stance=against", ctx.arguments_path()))
+        .op_query(
+            Operation::ListArguments,
+            &[&ctx.deliberation()],
+            &[("stance", Some("against"))],
+        )
         .send()
         .await?
         .expect(200)?;
@@ -249,15 +277,20 @@ async fn helpful_order(ctx: &Ctx) -> Check {
 
 async fn bad_query(ctx: &Ctx) -> Check {
     ctx.api
-        .get(format!("{}?stance=sideways", ctx.arguments_path()))
+        .op_query(
+            Operation::ListArguments,
+            &[&ctx.deliberation()],
+            &[("stance", Some("sideways"))],
+        )
         .send()
         .await?
         .client_problem()?;
     ctx.api
-        .get(format!(
-            "{}?cursor=%27%20OR%201%3D1%20--",
-            ctx.arguments_path()
-        ))
+        .op_query(
+            Operation::ListArguments,
+            &[&ctx.deliberation()],
+            &[("cursor", Some("' OR 1=1 --"))],
+        )
         .send()
         .await?
         .client_problem()
@@ -269,10 +302,10 @@ async fn thread(ctx: &Ctx) -> Check {
     let a = ctx
         .argument(&token, Stance::For, "An argument to reply to")
         .await?;
-    let path = format!("/v1/arguments/{}/comments", a.id);
+
     let first: Comment = ctx
         .api
-        .post(&path)
+        .op(Operation::CreateComment, &[&a.id])
         .token(&token)
         .key(&unique("c"))
         .json(&NewComment {
@@ -286,7 +319,7 @@ async fn thread(ctx: &Ctx) -> Check {
         .expect(201)?;
     let reply: Comment = ctx
         .api
-        .post(&path)
+        .op(Operation::CreateComment, &[&a.id])
         .token(&token)
         .key(&unique("c"))
         .json(&NewComment {
@@ -305,7 +338,12 @@ async fn thread(ctx: &Ctx) -> Check {
     ensure(first.author.display_name.as_deref() == Some("Ana"), || {
         "display_name not kept".into()
     })?;
-    let page: Page<Comment> = ctx.api.get(&path).send().await?.expect(200)?;
+    let page: Page<Comment> = ctx
+        .api
+        .op(Operation::ListComments, &[&a.id])
+        .send()
+        .await?
+        .expect(200)?;
     let ids: Vec<&str> = page.items.iter().map(|c| c.id.as_str()).collect();
     ensure(ids == [first.id.as_str(), reply.id.as_str()], || {
         format!("listed {ids:?}")
@@ -327,7 +365,7 @@ async fn unknown_parent(ctx: &Ctx) -> Check {
         .argument(&token, Stance::For, "Another argument")
         .await?;
     ctx.api
-        .post(format!("/v1/arguments/{}/comments", a.id))
+        .op(Operation::CreateComment, &[&a.id])
         .token(&token)
         .key(&unique("c"))
         .json(&NewComment {
@@ -340,10 +378,7 @@ async fn unknown_parent(ctx: &Ctx) -> Check {
         .await?
         .client_problem()?;
     ctx.api
-        .post(format!(
-            "/v1/arguments/{}/comments",
-            unique("no-such-argument")
-        ))
+        .op(Operation::CreateComment, &[&unique("no-such-argument")])
         .token(&token)
         .key(&unique("c"))
         .json(&NewComment {
@@ -362,11 +397,11 @@ async fn reactions(ctx: &Ctx) -> Check {
     let author = ctx.participant().await?;
     let reader = ctx.participant().await?;
     let a = ctx.argument(&author, Stance::For, "React to me").await?;
-    let path = format!("/v1/arguments/{}/reactions/helpful", a.id);
+
     for _ in 0..2 {
         let s: ReactionState = ctx
             .api
-            .put(&path)
+            .op(Operation::PutReaction, &[&a.id, "helpful"])
             .token(&reader)
             .send()
             .await?
@@ -385,7 +420,11 @@ async fn reactions(ctx: &Ctx) -> Check {
     })?;
     let mine: Page<Argument> = ctx
         .api
-        .get(format!("{}?stance=for&sort=helpful", ctx.arguments_path()))
+        .op_query(
+            Operation::ListArguments,
+            &[&ctx.deliberation()],
+            &[("stance", Some("for")), ("sort", Some("helpful"))],
+        )
         .token(&reader)
         .send()
         .await?
@@ -398,7 +437,7 @@ async fn reactions(ctx: &Ctx) -> Check {
     for _ in 0..2 {
         let s: ReactionState = ctx
             .api
-            .delete(&path)
+            .op(Operation::DeleteReaction, &[&a.id, "helpful"])
             .token(&reader)
             .send()
             .await?
@@ -415,7 +454,7 @@ async fn unknown_kind(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let a = ctx.argument(&token, Stance::For, "No love here").await?;
     ctx.api
-        .put(format!("/v1/arguments/{}/reactions/love", a.id))
+        .op(Operation::PutReaction, &[&a.id, "love"])
         .token(&token)
         .send()
         .await?
@@ -425,12 +464,12 @@ async fn unknown_kind(ctx: &Ctx) -> Check {
 
 async fn proposals(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
-    let path = format!("/v1/deliberations/{}/proposals", ctx.deliberation());
+
     let mut made = Vec::new();
     for title in ["A third way", "A fourth way"] {
         let p: Proposal = ctx
             .api
-            .post(&path)
+            .op(Operation::CreateProposal, &[&ctx.deliberation()])
             .token(&token)
             .key(&unique("p"))
             .json(&NewProposal {
@@ -451,7 +490,12 @@ async fn proposals(ctx: &Ctx) -> Check {
         )?;
         made.push(p.id);
     }
-    let page: Page<Proposal> = ctx.api.get(&path).send().await?.expect(200)?;
+    let page: Page<Proposal> = ctx
+        .api
+        .op(Operation::ListProposals, &[&ctx.deliberation()])
+        .send()
+        .await?
+        .expect(200)?;
     let ids: Vec<&String> = page
         .items
         .iter()
@@ -467,10 +511,7 @@ async fn proposal_validation(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let p = ctx
         .api
-        .post(format!(
-            "/v1/deliberations/{}/proposals",
-            ctx.deliberation()
-        ))
+        .op(Operation::CreateProposal, &[&ctx.deliberation()])
         .token(&token)
         .key(&unique("p"))
         .json(&serde_json::json!({"title": " ", "description": ""}))
@@ -480,4 +521,105 @@ async fn proposal_validation(ctx: &Ctx) -> Check {
     ensure(p.errors.iter().any(|e| e.field == "title"), || {
         format!("errors {:?}", p.errors)
     })
+}
+
+async fn blank_parent(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let a = ctx
+        .argument(&token, Stance::Against, "Reply to me directly")
+        .await?;
+    let c: Comment = ctx
+        .api
+        .op(Operation::CreateComment, &[&a.id])
+        .token(&token)
+        .key(&unique("c"))
+        .json(&serde_json::json!({"text": "Straight to the argument", "parent_id": "  "}))
+        .send()
+        .await?
+        .expect(201)?;
+    ensure(c.parent_id.is_none(), || {
+        format!("stored with parent_id {:?}", c.parent_id)
+    })
+}
+
+async fn language_tag(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let a = ctx
+        .argument(&token, Stance::For, "An argument in English")
+        .await?;
+    for (op, id, body) in [
+        (
+            Operation::CreateArgument,
+            ctx.deliberation(),
+            serde_json::json!({"stance": "for", "text": "x", "lang": "<script>"}),
+        ),
+        (
+            Operation::CreateComment,
+            a.id.clone(),
+            serde_json::json!({"text": "x", "lang": "fr; DROP TABLE comments"}),
+        ),
+        (
+            Operation::CreateProposal,
+            ctx.deliberation(),
+            serde_json::json!({"title": "x", "lang": "en_US"}),
+        ),
+    ] {
+        let p = ctx
+            .api
+            .op(op, &[&id])
+            .token(&token)
+            .key(&unique("lang"))
+            .json(&body)
+            .send()
+            .await?
+            .problem(422, ProblemCode::ValidationFailed)?;
+        ensure(p.errors.iter().any(|e| e.field == "lang"), || {
+            format!("{op:?}: errors {:?} do not name lang", p.errors)
+        })?;
+    }
+    // A real tag is kept.
+    let kept = ctx
+        .api
+        .op(Operation::CreateComment, &[&a.id])
+        .token(&token)
+        .key(&unique("lang"))
+        .json(&serde_json::json!({"text": "Grüezi", "lang": "de-CH"}))
+        .send()
+        .await?
+        .expect::<Comment>(201)?;
+    ensure(kept.lang.as_deref() == Some("de-CH"), || {
+        format!("lang came back as {:?}", kept.lang)
+    })
+}
+
+async fn list_limit(ctx: &Ctx) -> Check {
+    let page: Page<Argument> = ctx
+        .api
+        .op_query(
+            Operation::ListArguments,
+            &[&ctx.deliberation()],
+            &[("limit", Some("2"))],
+        )
+        .send()
+        .await?
+        .expect(200)?;
+    ensure(page.items.len() == 2 && page.next_cursor.is_some(), || {
+        format!(
+            "limit=2 gave {} items (next_cursor {:?})",
+            page.items.len(),
+            page.next_cursor
+        )
+    })?;
+    for bad in ["0", "101", "ten"] {
+        ctx.api
+            .op_query(
+                Operation::ListArguments,
+                &[&ctx.deliberation()],
+                &[("limit", Some(bad))],
+            )
+            .send()
+            .await?
+            .problem(422, ProblemCode::ValidationFailed)?;
+    }
+    Ok(())
 }

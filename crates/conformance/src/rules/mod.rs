@@ -17,7 +17,7 @@ pub struct Rule {
     pub name: &'static str,
     /// The rule, in one sentence of the contract.
     pub says: &'static str,
-    pub run: fn(&Ctx) -> BoxFuture<'_, Check<Outcome>>,
+    pub run: fn(&Ctx) -> BoxFuture<'_, Check<Verdict>>,
     /// Why the rule cannot apply to `api="local"` — one participant, the
     /// browser's, in one page — when it cannot; it is skipped there.
     pub not_local: Option<&'static str>,
@@ -36,13 +36,13 @@ impl Rule {
 }
 
 /// A check passed, or could not run with what the kit was given.
-pub enum Outcome {
+pub enum Verdict {
     Passed,
     Skipped(&'static str),
 }
 
 /// Builds a [`Rule`] from an `async fn(&Ctx) -> Check` (passed when it
-/// returns `Ok`), or with `optional` from an `async fn(&Ctx) -> Check<Outcome>`
+/// returns `Ok`), or with `optional` from an `async fn(&Ctx) -> Check<Verdict>`
 /// (which may also say why it was skipped).
 macro_rules! rule {
     ($name:literal, $says:literal, $check:path) => {
@@ -50,7 +50,7 @@ macro_rules! rule {
             name: $name,
             says: $says,
             run: |ctx| {
-                Box::pin(async move { $check(ctx).await.map(|()| crate::rules::Outcome::Passed) })
+                Box::pin(async move { $check(ctx).await.map(|()| crate::rules::Verdict::Passed) })
             },
             not_local: None,
         }

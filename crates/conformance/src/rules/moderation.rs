@@ -2,27 +2,35 @@
 //! restored by a moderator, phases opened and closed.
 
 use plaza_contract::{
-    ContentModeration, ContentStatus, FlagReceipt, FlagTarget, PhaseKind, ProblemCode, Stance,
+    ContentModeration, ContentStatus, FlagReceipt, FlagTarget, Operation, PhaseKind, ProblemCode,
+    Stance,
 };
 
 use super::discussion::all_arguments;
-use super::{rule, Rule};
+use super::{rule, Rule, Verdict};
 use crate::client::{ensure, Check};
 use crate::fixture::{unique, Ctx};
 
 pub fn rules() -> Vec<Rule> {
     vec![
-        rule!("flag.threshold", "N flags from different participants hide content pending review (no text); repeats by one participant count once", threshold)
-            .not_local("needs N distinct participants to flag; a browser has one"),
+        rule!("flag.threshold", "N flags from different residents the city's site signed in hide content pending review (no text); repeats by one resident count once", threshold, optional)
+            .not_local("needs N signed-in residents to flag; a browser has one"),
+        rule!("flag.fresh_anonymous", "Flags from fresh anonymous participants (one request each) never hide content alone, however many: it stays visible", fresh_anonymous)
+            .not_local("needs several participants to flag; a browser has one"),
         rule!("flag.unknown", "Flagging content that does not exist is 404 not_found", unknown),
         rule!("moderation.restore_and_remove", "A moderator restores hidden content (text back) and removes it (no longer listed)", restore_and_remove),
         rule!("moderation.participants_cannot", "A participant token cannot use the moderation API (403)", not_a_moderator),
-        rule!("phase.closed", "Outside the discussion phase a new argument is 409 phase_closed", phase_closed),
+        rule!("flag.removed", "Flagging removed content is 404 not_found: it no longer exists for residents", flag_removed),
+        rule!("phase.closed", "Outside the discussion phase a new argument, reply or proposal is 409 phase_closed", phase_closed),
     ]
 }
 
-async fn threshold(ctx: &Ctx) -> Check {
+async fn threshold(ctx: &Ctx) -> Check<Verdict> {
     let n = ctx.flag_threshold.max(1) as usize;
+    let flaggers: Vec<String> = (0..n).filter_map(|_| ctx.signed_in_resident()).collect();
+    if flaggers.len() < n {
+        return Ok(Verdict::Skipped("needs --host-secret"));
+    }
     let author = ctx.participant().await?;
     let a = ctx
         .argument(
@@ -31,7 +39,6 @@ async fn threshold(ctx: &Ctx) -> Check {
             &format!("Flag me {}", unique("x")),
         )
         .await?;
-    let flaggers = ctx.participants(n).await?;
     // The first flagger twice, then the others: still below N until the last.
     for (i, token) in std::iter::once(&flaggers[0])
         .chain(flaggers.iter())
@@ -62,6 +69,33 @@ async fn threshold(ctx: &Ctx) -> Check {
     ensure(
         hidden.status == ContentStatus::HiddenPendingReview && hidden.text.is_none(),
         || format!("listed as {:?} with text {:?}", hidden.status, hidden.text),
+    )?;
+    Ok(Verdict::Passed)
+}
+
+async fn fresh_anonymous(ctx: &Ctx) -> Check {
+    let n = ctx.flag_threshold.max(1) as usize;
+    let author = ctx.participant().await?;
+    let a = ctx
+        .argument(&author, Stance::For, &format!("Keep me {}", unique("x")))
+        .await?;
+    for token in ctx.participants(n + 2).await? {
+        let receipt: FlagReceipt = ctx
+            .flag(&token, FlagTarget::Argument, &a.id)
+            .await?
+            .expect(201)?;
+        ensure(receipt.status == ContentStatus::Visible, || {
+            format!("a fresh participant's flag made it {:?}", receipt.status)
+        })?;
+    }
+    let listed = all_arguments(ctx, "for", "recent").await?;
+    let kept = listed
+        .iter()
+        .find(|x| x.id == a.id)
+        .ok_or("the flagged argument is not listed")?;
+    ensure(
+        kept.status == ContentStatus::Visible && kept.text.is_some(),
+        || format!("listed as {:?}", kept.status),
     )
 }
 
@@ -76,7 +110,7 @@ async fn unknown(ctx: &Ctx) -> Check {
 async fn moderate(ctx: &Ctx, id: &str, status: ContentStatus) -> Check {
     let m: ContentModeration = ctx
         .api
-        .put("/v1/moderation/content")
+        .op(Operation::ModerateContent, &[])
         .token(&ctx.moderator)
         .json(&ContentModeration {
             target_type: FlagTarget::Argument,
@@ -115,7 +149,7 @@ async fn restore_and_remove(ctx: &Ctx) -> Check {
 async fn not_a_moderator(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     ctx.api
-        .put(format!("/v1/moderation/polls/{}/status", ctx.poll()))
+        .op(Operation::SetPollStatus, &[&ctx.poll()])
         .token(&token)
         .json(&serde_json::json!({"status": "closed"}))
         .send()
@@ -124,20 +158,63 @@ async fn not_a_moderator(ctx: &Ctx) -> Check {
         .map(|_| ())
 }
 
+async fn flag_removed(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let a = ctx
+        .argument(
+            &token,
+            Stance::For,
+            &format!("Removed soon {}", unique("x")),
+        )
+        .await?;
+    moderate(ctx, &a.id, ContentStatus::Removed).await?;
+    ctx.flag(&token, FlagTarget::Argument, &a.id)
+        .await?
+        .problem(404, ProblemCode::NotFound)
+        .map(|_| ())
+}
+
 async fn phase_closed(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
-    ctx.set_phase(&ctx.deliberation(), PhaseKind::Voting)
+    let a = ctx
+        .argument(&token, Stance::For, "Open for replies until the vote")
         .await?;
-    let answer = ctx
-        .api
-        .post(ctx.arguments_path())
-        .token(&token)
-        .key(&unique("late"))
-        .json(&serde_json::json!({"stance": "for", "text": "Too late"}))
-        .send()
-        .await;
+    let mut answers = Vec::new();
+    for phase in [PhaseKind::Information, PhaseKind::Voting] {
+        ctx.set_phase(&ctx.deliberation(), phase).await?;
+        for (op, id, body) in [
+            (
+                Operation::CreateArgument,
+                ctx.deliberation(),
+                serde_json::json!({"stance": "for", "text": "Too late"}),
+            ),
+            (
+                Operation::CreateComment,
+                a.id.clone(),
+                serde_json::json!({"text": "Too late"}),
+            ),
+            (
+                Operation::CreateProposal,
+                ctx.deliberation(),
+                serde_json::json!({"title": "Too late"}),
+            ),
+        ] {
+            let answer = ctx
+                .api
+                .op(op, &[&id])
+                .token(&token)
+                .key(&unique("late"))
+                .json(&body)
+                .send()
+                .await;
+            answers.push(answer);
+        }
+    }
     // Reopen the discussion whatever happened, for the rules after this one.
     ctx.set_phase(&ctx.deliberation(), PhaseKind::Discussion)
         .await?;
-    answer?.problem(409, ProblemCode::PhaseClosed).map(|_| ())
+    for answer in answers {
+        answer?.problem(409, ProblemCode::PhaseClosed)?;
+    }
+    Ok(())
 }

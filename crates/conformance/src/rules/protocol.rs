@@ -4,12 +4,12 @@
 use std::future::Future;
 
 use futures::future::join_all;
-use plaza_contract::{Argument, Deliberation, ProblemCode, Stance};
+use plaza_contract::{Argument, Deliberation, FlagTarget, Operation, ProblemCode, Stance};
 use reqwest::Method;
 
 use super::discussion::all_arguments;
-use super::{rule, Outcome, Rule};
-use crate::client::{ensure, Check};
+use super::{rule, Rule, Verdict};
+use crate::client::{self, ensure, Check};
 use crate::fixture::{unique, Ctx};
 
 pub fn rules() -> Vec<Rule> {
@@ -21,7 +21,9 @@ pub fn rules() -> Vec<Rule> {
         rule!("input.wrong_types", "JSON of the wrong shape (a number for a stance, a string for a ranking) is 422 and changes nothing", wrong_types),
         rule!("input.content_type", "A body that is not JSON is 415 unsupported_media_type", content_type),
         rule!("input.too_large", "A body over the backend's limit is 413 payload_too_large", too_large),
+        rule!("http.wrong_method", "A method a path does not have is 405, as a problem document", wrong_method),
         rule!("input.injection", "SQL-injection strings in ids and queries are 404 or 4xx and change nothing", injection),
+        rule!("input.nul", "A NUL character in a path id, a query or a body id is 400 bad_request, never a 500", nul),
         rule!("http.etag", "Reads carry an ETag, and If-None-Match with it is 304", etag),
         rule!("http.cors", "CORS: an allow-listed origin may call (no credentials; ETag, Location, Retry-After exposed); another may not", cors, optional)
             .not_local("the backend runs inside the page: no cross-origin requests"),
@@ -40,7 +42,7 @@ pub fn last_rules() -> Vec<Rule> {
 async fn count_for(ctx: &Ctx) -> Check<u32> {
     let d: Deliberation = ctx
         .api
-        .get(format!("/v1/deliberations/{}", ctx.deliberation()))
+        .op(Operation::GetDeliberation, &[&ctx.deliberation()])
         .send()
         .await?
         .expect(200)?;
@@ -62,7 +64,7 @@ async fn replay(ctx: &Ctx) -> Check {
     let body = serde_json::json!({"stance": "for", "text": format!("Said once {key}")});
     let post = || {
         ctx.api
-            .post(ctx.arguments_path())
+            .op(Operation::CreateArgument, &[&ctx.deliberation()])
             .token(&token)
             .key(&key)
             .json(&body)
@@ -87,7 +89,7 @@ async fn other_body(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let key = unique("reuse");
     ctx.api
-        .post(ctx.arguments_path())
+        .op(Operation::CreateArgument, &[&ctx.deliberation()])
         .token(&token)
         .key(&key)
         .json(&serde_json::json!({"stance": "for", "text": "First body"}))
@@ -95,7 +97,7 @@ async fn other_body(ctx: &Ctx) -> Check {
         .await?
         .expect::<Argument>(201)?;
     ctx.api
-        .post(ctx.arguments_path())
+        .op(Operation::CreateArgument, &[&ctx.deliberation()])
         .token(&token)
         .key(&key)
         .json(&serde_json::json!({"stance": "for", "text": "Another body"}))
@@ -112,7 +114,7 @@ async fn concurrent(ctx: &Ctx) -> Check {
     let body = serde_json::json!({"stance": "against", "text": text});
     let answers = join_all((0..8).map(|_| {
         ctx.api
-            .post(ctx.arguments_path())
+            .op(Operation::CreateArgument, &[&ctx.deliberation()])
             .token(&token)
             .key(&key)
             .json(&body)
@@ -149,7 +151,7 @@ async fn malformed(ctx: &Ctx) -> Check {
             r#"{"stance": "for"} trailing"#,
         ] {
             ctx.api
-                .post(ctx.arguments_path())
+                .op(Operation::CreateArgument, &[&ctx.deliberation()])
                 .token(&token)
                 .key(&unique("bad"))
                 .raw(body, "application/json")
@@ -175,7 +177,7 @@ async fn wrong_types(ctx: &Ctx) -> Check {
                 serde_json::json!(["for", "text"]),
             ] {
                 ctx.api
-                    .post(ctx.arguments_path())
+                    .op(Operation::CreateArgument, &[&ctx.deliberation()])
                     .token(&token)
                     .key(&unique("bad"))
                     .json(&body)
@@ -184,7 +186,7 @@ async fn wrong_types(ctx: &Ctx) -> Check {
                     .problem(422, ProblemCode::ValidationFailed)?;
             }
             ctx.api
-                .put(format!("/v1/polls/{}/ballot", ctx.poll()))
+                .op(Operation::CastBallot, &[&ctx.poll()])
                 .token(&token)
                 .key(&unique("bad"))
                 .json(&serde_json::json!({"ranking": "a"}))
@@ -200,7 +202,7 @@ async fn wrong_types(ctx: &Ctx) -> Check {
 async fn content_type(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     ctx.api
-        .post(ctx.arguments_path())
+        .op(Operation::CreateArgument, &[&ctx.deliberation()])
         .token(&token)
         .key(&unique("ct"))
         .raw(r#"{"stance": "for", "text": "as text"}"#, "text/plain")
@@ -215,7 +217,7 @@ async fn too_large(ctx: &Ctx) -> Check {
     let body = serde_json::json!({"stance": "for", "text": "x".repeat(4 * 1024 * 1024)});
     stores_nothing(ctx, "an oversized request stored something", async {
         ctx.api
-            .post(ctx.arguments_path())
+            .op(Operation::CreateArgument, &[&ctx.deliberation()])
             .token(&token)
             .key(&unique("big"))
             .json(&body)
@@ -227,21 +229,39 @@ async fn too_large(ctx: &Ctx) -> Check {
     .await
 }
 
+async fn nul(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    ctx.api
+        .op(Operation::GetDeliberation, &["a\0b"])
+        .send()
+        .await?
+        .problem(400, ProblemCode::BadRequest)?;
+    ctx.api
+        .op_query(
+            Operation::ListArguments,
+            &[&ctx.deliberation()],
+            &[("cursor", Some("a\0b"))],
+        )
+        .send()
+        .await?
+        .problem(400, ProblemCode::BadRequest)?;
+    ctx.flag(&token, FlagTarget::Argument, "a\0b")
+        .await?
+        .problem(400, ProblemCode::BadRequest)
+        .map(|_| ())
+}
+
 async fn injection(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     stores_nothing(ctx, "the argument count changed", async {
-        for id in [
-            "'%20OR%20'1'%3D'1",
-            "x'%3B%20DROP%20TABLE%20ballots%3B%20--",
-            "%22%3B--",
-        ] {
+        for id in ["' OR '1'='1", "x'; DROP TABLE ballots; --", "\";--"] {
             ctx.api
-                .get(format!("/v1/deliberations/{id}"))
+                .op(Operation::GetDeliberation, &[id])
                 .send()
                 .await?
                 .problem(404, ProblemCode::NotFound)?;
             ctx.api
-                .put(format!("/v1/polls/{id}/ballot"))
+                .op(Operation::CastBallot, &[id])
                 .token(&token)
                 .key(&unique("inj"))
                 .json(&serde_json::json!({"ranking": ["a"]}))
@@ -250,16 +270,17 @@ async fn injection(ctx: &Ctx) -> Check {
                 .problem(404, ProblemCode::NotFound)?;
         }
         ctx.api
-            .get(format!(
-                "{}?sort=helpful%3B%20DROP%20TABLE%20arguments",
-                ctx.arguments_path()
-            ))
+            .op_query(
+                Operation::ListArguments,
+                &[&ctx.deliberation()],
+                &[("sort", Some("helpful; DROP TABLE arguments"))],
+            )
             .send()
             .await?
             .client_problem()?;
         let injected = "a'); DELETE FROM ballots; --";
         ctx.api
-            .put(format!("/v1/polls/{}/ballot", ctx.poll()))
+            .op(Operation::CastBallot, &[&ctx.poll()])
             .token(&token)
             .key(&unique("inj"))
             .json(&serde_json::json!({"ranking": [injected]}))
@@ -271,7 +292,7 @@ async fn injection(ctx: &Ctx) -> Check {
     .await?;
     // The backend still answers normally.
     ctx.api
-        .get(ctx.arguments_path())
+        .op(Operation::ListArguments, &[&ctx.deliberation()])
         .send()
         .await?
         .expect::<serde_json::Value>(200)
@@ -279,13 +300,16 @@ async fn injection(ctx: &Ctx) -> Check {
 }
 
 async fn etag(ctx: &Ctx) -> Check {
-    let path = format!("/v1/deliberations/{}", ctx.deliberation());
-    let first = ctx.api.get(&path).send().await?;
+    let first = ctx
+        .api
+        .op(Operation::GetDeliberation, &[&ctx.deliberation()])
+        .send()
+        .await?;
     first.expect::<Deliberation>(200)?;
     let tag = first.header("etag").ok_or("no ETag on a read")?;
     let again = ctx
         .api
-        .get(&path)
+        .op(Operation::GetDeliberation, &[&ctx.deliberation()])
         .header("If-None-Match", &tag)
         .send()
         .await?;
@@ -294,13 +318,13 @@ async fn etag(ctx: &Ctx) -> Check {
     })
 }
 
-async fn cors(ctx: &Ctx) -> Check<Outcome> {
+async fn cors(ctx: &Ctx) -> Check<Verdict> {
     let Some(origin) = &ctx.origin else {
-        return Ok(Outcome::Skipped(
+        return Ok(Verdict::Skipped(
             "needs --origin (an origin the backend allows)",
         ));
     };
-    let path = format!("/v1/polls/{}/ballot", ctx.poll());
+    let path = client::path(Operation::CastBallot, &[&ctx.poll()], &[]);
     let preflight = ctx
         .api
         .call(Method::OPTIONS, &path)
@@ -336,7 +360,7 @@ async fn cors(ctx: &Ctx) -> Check<Outcome> {
     )?;
     let read = ctx
         .api
-        .get(format!("/v1/deliberations/{}", ctx.deliberation()))
+        .op(Operation::GetDeliberation, &[&ctx.deliberation()])
         .header("Origin", origin)
         .send()
         .await?;
@@ -352,7 +376,7 @@ async fn cors(ctx: &Ctx) -> Check<Outcome> {
     )?;
     let foreign = ctx
         .api
-        .get(format!("/v1/deliberations/{}", ctx.deliberation()))
+        .op(Operation::GetDeliberation, &[&ctx.deliberation()])
         .header("Origin", "https://not-allowed.invalid")
         .send()
         .await?;
@@ -361,18 +385,18 @@ async fn cors(ctx: &Ctx) -> Check<Outcome> {
         allowed.is_none() || allowed.as_deref() == Some("*") && ctx.origin.as_deref() == Some("*"),
         || format!("a foreign origin is allowed: {allowed:?}"),
     )?;
-    Ok(Outcome::Passed)
+    Ok(Verdict::Passed)
 }
 
 async fn rate_limit(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let a = ctx.argument(&token, Stance::For, "Hammered").await?;
-    let path = format!("/v1/arguments/{}/reactions/helpful", a.id);
+
     for i in 0..ctx.rate_limit_attempts {
         let call = if i % 2 == 0 {
-            ctx.api.put(&path)
+            ctx.api.op(Operation::PutReaction, &[&a.id, "helpful"])
         } else {
-            ctx.api.delete(&path)
+            ctx.api.op(Operation::DeleteReaction, &[&a.id, "helpful"])
         };
         let answer = call.token(&token).send().await?;
         if answer.status == 429 {
@@ -390,4 +414,18 @@ async fn rate_limit(ctx: &Ctx) -> Check {
         "{} writes in a row were all accepted",
         ctx.rate_limit_attempts
     ))
+}
+
+async fn wrong_method(ctx: &Ctx) -> Check {
+    let path = client::path(Operation::CastBallot, &[&ctx.poll()], &[]);
+    ctx.api
+        .call(Method::DELETE, &path)
+        .send()
+        .await?
+        .client_problem()
+        .and_then(|p| {
+            ensure(p.status == 405, || {
+                format!("DELETE {path} answered {}", p.status)
+            })
+        })
 }

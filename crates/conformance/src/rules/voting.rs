@@ -1,15 +1,14 @@
 //! Polls, ballots, results and the published ballots.
 
 use std::collections::BTreeMap;
-use std::future::Future;
 
 use futures::future::join_all;
 use plaza_contract::{
-    BallotExport, BallotReceipt, BallotSubmission, Method, MyBallot, Poll, PollResults, PollStatus,
-    ProblemCode,
+    BallotExport, BallotReceipt, BallotSubmission, Eligibility, MyBallot, Operation, Poll,
+    PollResults, PollStatus, ProblemCode, VotingMethod,
 };
 
-use super::{rule, Rule};
+use super::{rule, Rule, Verdict};
 use crate::client::{ensure, Check};
 use crate::fixture::{unique, Ctx};
 use crate::recount::{number, recount};
@@ -18,6 +17,10 @@ pub fn rules() -> Vec<Rule> {
     vec![
         rule!("poll.read", "GET /v1/polls/{id} is the Poll as imported, without problems", read),
         rule!("ballot.not_open", "A ballot for an upcoming poll is 409 poll_not_open", not_open),
+        rule!("poll.eligibility", "A poll that does not say who may vote is for signed-in residents (eligibility signed_in): an anonymous ballot is 403 not_eligible", eligibility_default),
+        rule!("ballot.signed_in", "A resident the city's site signed in votes in a poll for signed-in residents", signed_in_vote, optional)
+            .not_local("the in-browser backend has no city site to sign residents in"),
+        rule!("poll.frozen", "Once a poll has a ballot, an import that changes its options, method or counting rules is 409 conflict; its question may still change", frozen),
         rule!("ballot.cast", "PUT …/ballot answers a receipt (tracker, recorded_at); GET …/ballot gives the ranking and the receipt", cast),
         rule!("ballot.none", "GET …/ballot before voting is 404 not_found", none)
             .not_local("needs a participant without a ballot; a browser's one participant voted in ballot.cast"),
@@ -26,7 +29,8 @@ pub fn rules() -> Vec<Rule> {
         rule!("ballot.validation", "Unknown, duplicate, missing or too many options are 422 with the field and code", validation),
         rule!("ballot.concurrent", "Many concurrent ballots by one participant leave exactly one", concurrent),
         rule!("results.read", "Results have rounds keyed by option id with decimal strings, numbered from 1", results_read),
-        rule!("results.refresh", "Results follow the ballots: a new one adds to total_ballots, first choices move", refresh),
+        rule!("results.batched", "While a poll is open one new ballot is never counted alone (results stay as they were); the close counts it", batched)
+            .not_local("one participant in one browser: there is no one else's ballot to reveal"),
         rule!("results.visibility", "Results of an after_close poll are 403 results_not_available while it is open", hidden_until_close),
         rule!("export.not_yet", "The ballots are not published while the poll is open (4xx)", export_not_yet),
         rule!("ballot.closed", "A ballot for a closed poll is 409 poll_closed", closed),
@@ -34,10 +38,6 @@ pub fn rules() -> Vec<Rule> {
         rule!("export.cdf", "?format=cdf gives a NIST SP 1500-103 report with one CVR per ballot", export_cdf),
         rule!("results.recount", "Final results (IRV and STV) equal a re-count of the published ballots with plaza-tally", results_recount),
     ]
-}
-
-fn ballot_path(poll: &str) -> String {
-    format!("/v1/polls/{poll}/ballot")
 }
 
 fn ranking(ids: &[&str]) -> BallotSubmission {
@@ -48,7 +48,7 @@ fn ranking(ids: &[&str]) -> BallotSubmission {
 
 async fn vote(ctx: &Ctx, poll: &str, token: &str, ids: &[&str]) -> Check<BallotReceipt> {
     ctx.api
-        .put(ballot_path(poll))
+        .op(Operation::CastBallot, &[poll])
         .token(token)
         .key(&unique("ballot"))
         .json(&ranking(ids))
@@ -59,21 +59,20 @@ async fn vote(ctx: &Ctx, poll: &str, token: &str, ids: &[&str]) -> Check<BallotR
 
 async fn results(ctx: &Ctx, poll: &str) -> Check<PollResults> {
     ctx.api
-        .get(format!("/v1/polls/{poll}/results"))
+        .op(Operation::GetResults, &[poll])
         .send()
         .await?
         .expect(200)
 }
 
-async fn total(ctx: &Ctx) -> Check<f64> {
-    Ok(number(
-        results(ctx, &ctx.poll()).await?.total_ballots.as_str(),
-    ))
-}
-
 /// The participant's ballot, `None` when it has not voted (404).
 async fn my_ballot(ctx: &Ctx, poll: &str, token: &str) -> Check<Option<MyBallot>> {
-    let answer = ctx.api.get(ballot_path(poll)).token(token).send().await?;
+    let answer = ctx
+        .api
+        .op(Operation::GetMyBallot, &[poll])
+        .token(token)
+        .send()
+        .await?;
     if answer.status == 404 {
         answer.problem(404, ProblemCode::NotFound)?;
         return Ok(None);
@@ -84,41 +83,35 @@ async fn my_ballot(ctx: &Ctx, poll: &str, token: &str) -> Check<Option<MyBallot>
 /// The participant's ballot, which it must have (200).
 async fn stored_ballot(ctx: &Ctx, poll: &str, token: &str) -> Check<MyBallot> {
     ctx.api
-        .get(ballot_path(poll))
+        .op(Operation::GetMyBallot, &[poll])
         .token(token)
         .send()
         .await?
         .expect(200)
 }
 
-/// How much `total_ballots` grows when this participant votes: by one for
-/// a participant who had no ballot, by nothing for one whose ballot is
-/// replaced (a backend with one participant per browser gives the same
-/// participant every time).
-async fn growth(ctx: &Ctx, poll: &str, token: &str) -> Check<f64> {
-    Ok(match my_ballot(ctx, poll, token).await? {
-        None => 1.0,
-        Some(_) => 0.0,
-    })
+/// A poll of the rule's own, open, on options a to d.
+async fn own_poll(ctx: &Ctx, name: &str) -> Check<String> {
+    let (answer, poll) = ctx.import_own(name, |_| {}).await?;
+    answer.expect::<serde_json::Value>(200)?;
+    Ok(poll)
 }
 
-/// Runs `votes`, ballots of the participant with `token` on the IRV poll,
-/// and checks that they count as its one ballot: `total_ballots` grows as
-/// [`growth`] says, however many were cast.
-async fn counted_once(ctx: &Ctx, token: &str, votes: impl Future<Output = Check>) -> Check {
-    let growth = growth(ctx, &ctx.poll(), token).await?;
-    let before = total(ctx).await?;
-    votes.await?;
-    let after = total(ctx).await?;
-    ensure(after == before + growth, || {
-        format!("total_ballots went from {before} to {after}")
+/// Closes `poll` and checks that it published exactly one ballot, `ranking`:
+/// however many the participant cast, one counts, the last.
+async fn only_ballot(ctx: &Ctx, poll: &str, ranking: &[String]) -> Check {
+    ctx.set_poll_status(poll, PollStatus::Closed).await?;
+    let published = export(ctx, poll).await?.ballots;
+    let one = published.len() == 1 && published[0].count == 1 && published[0].ranking == ranking;
+    ensure(one, || {
+        format!("published {published:?}, expected one ballot {ranking:?}")
     })
 }
 
 async fn read(ctx: &Ctx) -> Check {
     let p: Poll = ctx
         .api
-        .get(format!("/v1/polls/{}", ctx.poll()))
+        .op(Operation::GetPoll, &[&ctx.poll()])
         .send()
         .await?
         .expect(200)?;
@@ -128,9 +121,96 @@ async fn read(ctx: &Ctx) -> Check {
     let ids: Vec<&str> = p.options.iter().map(|o| o.id.as_str()).collect();
     ensure(ids == ["a", "b", "c", "d"], || format!("options {ids:?}"))?;
     ensure(
-        p.method == Method::Irv && p.status == PollStatus::Open && p.max_rankings == Some(3),
+        p.method == VotingMethod::Irv && p.status == PollStatus::Open && p.max_rankings == Some(3),
         || "method, status or max_rankings differ from the import".into(),
     )
+}
+
+/// The poll of `ctx.import_own(name, …)` with the `eligibility` key removed.
+async fn unsaid_eligibility(ctx: &Ctx, name: &str) -> Check<String> {
+    let (answer, poll) = ctx
+        .import_own(name, |seed| {
+            if let Some(p) = seed["deliberations"][0]["poll"].as_object_mut() {
+                p.remove("eligibility");
+            }
+        })
+        .await?;
+    answer.expect::<serde_json::Value>(200)?;
+    Ok(poll)
+}
+
+async fn eligibility_default(ctx: &Ctx) -> Check {
+    let poll = unsaid_eligibility(ctx, "unsaid").await?;
+    let p: Poll = ctx
+        .api
+        .op(Operation::GetPoll, &[&poll])
+        .send()
+        .await?
+        .expect(200)?;
+    ensure(p.eligibility == Eligibility::SignedIn, || {
+        format!("eligibility {:?}", p.eligibility)
+    })?;
+    let token = ctx.participant().await?;
+    ctx.api
+        .op(Operation::CastBallot, &[&poll])
+        .token(&token)
+        .key(&unique("b"))
+        .json(&ranking(&["a"]))
+        .send()
+        .await?
+        .problem(403, ProblemCode::NotEligible)
+        .map(|_| ())
+}
+
+async fn signed_in_vote(ctx: &Ctx) -> Check<Verdict> {
+    let Some(resident) = ctx.signed_in_resident() else {
+        return Ok(Verdict::Skipped("needs --host-secret"));
+    };
+    let poll = unsaid_eligibility(ctx, "residents").await?;
+    vote(ctx, &poll, &resident, &["b", "a"]).await?;
+    let mine = stored_ballot(ctx, &poll, &resident).await?;
+    ensure(mine.ranking == ["b", "a"], || {
+        format!("ranking {:?}", mine.ranking)
+    })?;
+    Ok(Verdict::Passed)
+}
+
+async fn frozen(ctx: &Ctx) -> Check {
+    let (answer, poll) = ctx.import_own("frozen", |_| {}).await?;
+    answer.expect::<serde_json::Value>(200)?;
+    let token = ctx.participant().await?;
+    vote(ctx, &poll, &token, &["a", "b"]).await?;
+    type Edit = fn(&mut serde_json::Value);
+    let refused: [(&str, Edit); 3] = [
+        ("an option's label", |p| {
+            p["options"][0]["label"] = serde_json::json!({"en": "Renamed"})
+        }),
+        ("the method", |p| {
+            p["method"] = "stv".into();
+            p["seats"] = 2.into();
+        }),
+        ("the tie-break seed", |p| {
+            p["rules"]["random_seed"] = 7.into()
+        }),
+    ];
+    for (what, edit) in refused {
+        let (answer, _) = ctx
+            .import_own("frozen", |seed| edit(&mut seed["deliberations"][0]["poll"]))
+            .await?;
+        answer
+            .problem(409, ProblemCode::Conflict)
+            .map_err(|e| format!("changing {what}: {e}"))?;
+    }
+    let (answer, _) = ctx
+        .import_own("frozen", |seed| {
+            seed["deliberations"][0]["poll"]["question"] =
+                serde_json::json!({"en": "Which design?"})
+        })
+        .await?;
+    answer
+        .expect::<serde_json::Value>(200)
+        .map_err(|e| format!("changing the question: {e}"))?;
+    Ok(())
 }
 
 async fn not_open(ctx: &Ctx) -> Check {
@@ -139,7 +219,7 @@ async fn not_open(ctx: &Ctx) -> Check {
         .await?;
     let answer = ctx
         .api
-        .put(ballot_path(&ctx.poll()))
+        .op(Operation::CastBallot, &[&ctx.poll()])
         .token(&token)
         .key(&unique("b"))
         .json(&ranking(&["a"]))
@@ -165,7 +245,7 @@ async fn cast(ctx: &Ctx) -> Check {
 async fn none(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     ctx.api
-        .get(ballot_path(&ctx.poll()))
+        .op(Operation::GetMyBallot, &[&ctx.poll()])
         .token(&token)
         .send()
         .await?
@@ -174,23 +254,22 @@ async fn none(ctx: &Ctx) -> Check {
 }
 
 async fn last_counts(ctx: &Ctx) -> Check {
+    let poll = own_poll(ctx, "last").await?;
     let token = ctx.participant().await?;
-    counted_once(ctx, &token, async {
-        vote(ctx, &ctx.poll(), &token, &["a"]).await?;
-        vote(ctx, &ctx.poll(), &token, &["c", "b"]).await?;
-        let mine = stored_ballot(ctx, &ctx.poll(), &token).await?;
-        ensure(mine.ranking == ["c", "b"], || {
-            format!("ranking {:?}", mine.ranking)
-        })
-    })
-    .await
+    vote(ctx, &poll, &token, &["a"]).await?;
+    vote(ctx, &poll, &token, &["c", "b"]).await?;
+    let mine = stored_ballot(ctx, &poll, &token).await?;
+    ensure(mine.ranking == ["c", "b"], || {
+        format!("ranking {:?}", mine.ranking)
+    })?;
+    only_ballot(ctx, &poll, &mine.ranking).await
 }
 
 async fn identical_retry(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let send = || {
         ctx.api
-            .put(ballot_path(&ctx.poll()))
+            .op(Operation::CastBallot, &[&ctx.poll()])
             .token(&token)
             .json(&ranking(&["d", "c"]))
             .send()
@@ -213,7 +292,7 @@ async fn validation(ctx: &Ctx) -> Check {
     ] {
         let p = ctx
             .api
-            .put(ballot_path(&ctx.poll()))
+            .op(Operation::CastBallot, &[&ctx.poll()])
             .token(&token)
             .key(&unique("bad"))
             .json(&ranking(ids))
@@ -237,20 +316,18 @@ async fn validation(ctx: &Ctx) -> Check {
 }
 
 async fn concurrent(ctx: &Ctx) -> Check {
+    let poll = own_poll(ctx, "concurrent").await?;
     let token = ctx.participant().await?;
-    counted_once(ctx, &token, async {
-        let choices: [&[&str]; 4] = [&["a"], &["b", "c"], &["c", "a", "d"], &["d"]];
-        let poll = ctx.poll();
-        let answers = join_all((0..20).map(|i| vote(ctx, &poll, &token, choices[i % 4]))).await;
-        for answer in answers {
-            answer?;
-        }
-        let mine = stored_ballot(ctx, &poll, &token).await?;
-        ensure(choices.iter().any(|c| mine.ranking == *c), || {
-            format!("stored ranking {:?}", mine.ranking)
-        })
-    })
-    .await
+    let choices: [&[&str]; 4] = [&["a"], &["b", "c"], &["c", "a", "d"], &["d"]];
+    let answers = join_all((0..20).map(|i| vote(ctx, &poll, &token, choices[i % 4]))).await;
+    for answer in answers {
+        answer?;
+    }
+    let mine = stored_ballot(ctx, &poll, &token).await?;
+    ensure(choices.iter().any(|c| mine.ranking == *c), || {
+        format!("stored ranking {:?}", mine.ranking)
+    })?;
+    only_ballot(ctx, &poll, &mine.ranking).await
 }
 
 fn check_shape(r: &PollResults, poll: &Poll) -> Check {
@@ -290,7 +367,7 @@ fn check_shape(r: &PollResults, poll: &Poll) -> Check {
 async fn results_read(ctx: &Ctx) -> Check {
     let poll: Poll = ctx
         .api
-        .get(format!("/v1/polls/{}", ctx.poll()))
+        .op(Operation::GetPoll, &[&ctx.poll()])
         .send()
         .await?
         .expect(200)?;
@@ -298,9 +375,11 @@ async fn results_read(ctx: &Ctx) -> Check {
     ensure(r.poll_id == ctx.poll() && !r.is_final, || {
         "wrong poll_id, or final while open".into()
     })?;
+    // (While the poll is open the results may not count every ballot yet:
+    // see results.batched.)
     ensure(
-        number(r.total_ballots.as_str()) > 0.0 && !r.rounds.is_empty(),
-        || "no rounds although ballots were cast".into(),
+        number(r.total_ballots.as_str()) == 0.0 || !r.rounds.is_empty(),
+        || "no rounds although ballots were counted".into(),
     )?;
     check_shape(&r, &poll)
 }
@@ -314,40 +393,37 @@ fn first_round(r: &PollResults, option: &str) -> f64 {
         .map_or(0.0, |v| number(v.as_str()))
 }
 
-async fn refresh(ctx: &Ctx) -> Check {
-    let poll = ctx.poll();
-    let token = ctx.participant().await?;
-    let mine = my_ballot(ctx, &poll, &token).await?;
-    let previous = mine.as_ref().and_then(|b| b.ranking.first().cloned());
-    // A first choice this participant's ballot does not have yet, so that
-    // the count must move whether the ballot is new or replaces one.
-    let (first, second) = if previous.as_deref() == Some("d") {
-        ("a", "d")
-    } else {
-        ("d", "a")
-    };
+async fn batched(ctx: &Ctx) -> Check {
+    let (answer, poll) = ctx.import_own("batched", |_| {}).await?;
+    answer.expect::<serde_json::Value>(200)?;
     let before = results(ctx, &poll).await?;
-    vote(ctx, &poll, &token, &[first, second]).await?;
-    let after = results(ctx, &poll).await?;
-    let (b, a) = (
-        number(before.total_ballots.as_str()),
-        number(after.total_ballots.as_str()),
-    );
-    let growth = if mine.is_some() { 0.0 } else { 1.0 };
-    ensure(a == b + growth, || {
-        format!("total_ballots went from {b} to {a}")
-    })?;
-    let (b, a) = (first_round(&before, first), first_round(&after, first));
-    ensure(a == b + 1.0, || {
-        format!("first choices for {first:?} went from {b} to {a} after a ballot ranking it first")
-    })?;
-    if let Some(old) = previous {
-        let (b, a) = (first_round(&before, &old), first_round(&after, &old));
-        ensure(a == b - 1.0, || {
-            format!("first choices for {old:?} went from {b} to {a} after a ballot stopped ranking it first")
-        })?;
-    }
-    Ok(())
+    let token = ctx.participant().await?;
+    vote(ctx, &poll, &token, &["d", "a"]).await?;
+    let open = results(ctx, &poll).await?;
+    ensure(
+        !open.is_final && open.total_ballots == before.total_ballots,
+        || {
+            format!(
+            "total_ballots went from {} to {} right after one ballot: it shows how that resident ranked",
+            before.total_ballots.as_str(),
+            open.total_ballots.as_str()
+        )
+        },
+    )?;
+    ctx.set_poll_status(&poll, PollStatus::Closed).await?;
+    let closed = results(ctx, &poll).await?;
+    ensure(
+        closed.is_final && number(closed.total_ballots.as_str()) == 1.0,
+        || {
+            format!(
+                "after the close: final {}, total_ballots {}",
+                closed.is_final,
+                closed.total_ballots.as_str()
+            )
+        },
+    )?;
+    let first = first_round(&closed, "d");
+    ensure(first == 1.0, || format!("first choices for \"d\": {first}"))
 }
 
 /// Ballots cast on the STV poll, known in advance so the rounds are too.
@@ -374,7 +450,7 @@ async fn hidden_until_close(ctx: &Ctx) -> Check {
         }
     }
     ctx.api
-        .get(format!("/v1/polls/{}/results", ctx.stv_poll()))
+        .op(Operation::GetResults, &[&ctx.stv_poll()])
         .send()
         .await?
         .problem(403, ProblemCode::ResultsNotAvailable)
@@ -403,7 +479,7 @@ fn stv_fixture() -> BTreeMap<Vec<String>, u64> {
 
 async fn export_not_yet(ctx: &Ctx) -> Check {
     ctx.api
-        .get(format!("/v1/polls/{}/ballots", ctx.poll()))
+        .op(Operation::ExportBallots, &[&ctx.poll()])
         .send()
         .await?
         .client_problem()
@@ -416,7 +492,7 @@ async fn closed(ctx: &Ctx) -> Check {
         .await?;
     let token = ctx.participant().await?;
     ctx.api
-        .put(ballot_path(&ctx.poll()))
+        .op(Operation::CastBallot, &[&ctx.poll()])
         .token(&token)
         .key(&unique("late"))
         .json(&ranking(&["a"]))
@@ -428,7 +504,7 @@ async fn closed(ctx: &Ctx) -> Check {
 
 async fn export(ctx: &Ctx, poll: &str) -> Check<BallotExport> {
     ctx.api
-        .get(format!("/v1/polls/{poll}/ballots"))
+        .op(Operation::ExportBallots, &[poll])
         .send()
         .await?
         .expect(200)
@@ -437,7 +513,7 @@ async fn export(ctx: &Ctx, poll: &str) -> Check<BallotExport> {
 async fn export_groups(ctx: &Ctx) -> Check {
     let e = export(ctx, &ctx.stv_poll()).await?;
     ensure(
-        e.options == ["a", "b", "c", "d", "e"] && e.method == Method::Stv && e.seats == 2,
+        e.options == ["a", "b", "c", "d", "e"] && e.method == VotingMethod::Stv && e.seats == 2,
         || "options, method or seats differ from the poll".into(),
     )?;
     let mut got: BTreeMap<Vec<String>, u64> = BTreeMap::new();
@@ -462,7 +538,11 @@ async fn export_groups(ctx: &Ctx) -> Check {
 async fn export_cdf(ctx: &Ctx) -> Check {
     let doc: serde_json::Value = ctx
         .api
-        .get(format!("/v1/polls/{}/ballots?format=cdf", ctx.stv_poll()))
+        .op_query(
+            Operation::ExportBallots,
+            &[&ctx.stv_poll()],
+            &[("format", Some("cdf"))],
+        )
         .send()
         .await?
         .expect(200)?;
