@@ -10,8 +10,8 @@
 //! Knobs: `PLAZA_BENCH_SECONDS` (10 per phase), `PLAZA_BENCH_CONNECTIONS`
 //! (32), `PLAZA_BENCH_SQLITE_SYNCHRONOUS` (full | normal).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod support;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use futures::future::join_all;
 use serde_json::{json, Value};
 
-const MODERATOR: &str = "bench-moderator";
+const MODERATOR: &str = "bench-moderator-token-of-enough-length-01234";
 const OPTIONS: [&str; 5] = [
     "full-plaza",
     "shared-street",
@@ -112,34 +112,21 @@ async fn main() {
     let database = std::env::var("PLAZA_BENCH_DATABASE")
         .unwrap_or_else(|_| format!("sqlite:{}", dir.path().join("bench.db").display()));
     let sync = std::env::var("PLAZA_BENCH_SQLITE_SYNCHRONOUS").unwrap_or_else(|_| "full".into());
-    let mut server = Command::new(env!("CARGO_BIN_EXE_plaza-server"))
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            &database,
+    let (mut server, origin) = support::start_server(
+        &database,
+        &[
             "--moderator-token",
             MODERATOR,
-        ])
-        .args([
             "--participant-writes-per-minute",
             "0",
             "--ip-writes-per-minute",
             "0",
-        ])
-        .args(["--sqlite-synchronous", &sync])
-        .env("PLAZA_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("plaza-server starts");
-    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
-    let origin = loop {
-        let line = lines.next().expect("server output").expect("readable");
-        if let Some(url) = line.strip_prefix("plaza-server listening on ") {
-            break url.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+            "--network-participants-per-hour",
+            "0",
+            "--sqlite-synchronous",
+            &sync,
+        ],
+    );
     let kind = database.split(':').next().unwrap_or("?");
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let storage = if kind == "sqlite" {
@@ -190,18 +177,7 @@ async fn main() {
         c["argument_id"] = json!(arguments[0]);
         c.as_object_mut().expect("comment").remove("parent_id");
     }
-    let imported = http
-        .post(format!("{origin}/v1/moderation/import"))
-        .bearer_auth(MODERATOR)
-        .json(&seed)
-        .send()
-        .await
-        .expect("import");
-    assert!(
-        imported.status().is_success(),
-        "import failed: {}",
-        imported.text().await.unwrap_or_default()
-    );
+    support::import(&http, &origin, MODERATOR, &seed).await;
 
     let tokens: Vec<String> = join_all((0..PARTICIPANTS).map(|_| {
         let http = http.clone();

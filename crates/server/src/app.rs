@@ -1,31 +1,26 @@
 //! The HTTP application: the API routes with the layers every answer goes
-//! through (problem documents, ETags, CORS), and in demo mode the built
-//! widget and the demo city page.
+//! through (problem documents, ETags, error logging, CORS; see
+//! `middleware`), and in demo mode the built widget and the demo city page.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use axum::body::{to_bytes, Body};
-use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use plaza_contract::{ProblemCode, PROBLEM_CONTENT_TYPE};
-use sha2::{Digest, Sha256};
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 
 use crate::api;
 use crate::config::ServeArgs;
 use crate::error::ApiError;
-use crate::extract::too_large;
+use crate::middleware::{etag, log_errors, problems_everywhere, refuse_nul, security_headers};
 use crate::state::AppState;
-
-/// Largest answer an ETag is computed for (exports can be larger; they go
-/// without one).
-const ETAG_MAX_BYTES: usize = 4 * 1024 * 1024;
 
 pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let app = api::routes(&state);
@@ -36,13 +31,31 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     };
     let mut app = app
         .layer(middleware::from_fn(etag))
+        // A request not answered in time is 503 (a problem document, below).
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(args.request_timeout_secs.max(1)),
+        ))
+        .layer(middleware::from_fn(refuse_nul))
         .layer(middleware::from_fn(problems_everywhere))
+        .layer(middleware::from_fn(log_errors))
         .with_state(state);
     if let Some(cors) = cors(&args.allow_origins) {
         app = app.layer(cors);
     }
-    app
+    // API answers compressed when the client accepts it (the widget's files
+    // are already: dist/'s .br and .gz, which this layer leaves as they are).
+    app.layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(middleware::from_fn(security_headers))
 }
+
+/// The demo page's Content-Security-Policy: what a city can give the pages
+/// that embed the widget (README says how to add its own origins). The
+/// wasm needs `'wasm-unsafe-eval'`, never `'unsafe-eval'`; no inline
+/// script runs; styles may be inline (the widget's shadow roots have one).
+pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// CORS for the allow-listed origins only, without credentials (identity
 /// travels in the Authorization header, never in cookies).
@@ -76,92 +89,33 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
     )
 }
 
-/// Any error answer that is not a problem document yet (a 405 from the
-/// router, a rejection axum produced itself) becomes one.
-async fn problems_everywhere(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    let status = response.status();
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == PROBLEM_CONTENT_TYPE.as_bytes());
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
-        return response;
-    }
-    let error = match status.as_u16() {
-        404 => ApiError::not_found("resource"),
-        405 => ApiError::new(ProblemCode::BadRequest, "This method is not allowed here")
-            .with_status(405),
-        413 => too_large(),
-        415 => ApiError::new(
-            ProblemCode::UnsupportedMediaType,
-            "Send JSON with Content-Type: application/json",
-        ),
-        422 => ApiError::new(ProblemCode::ValidationFailed, "The request is not valid"),
-        429 => ApiError::rate_limited(1),
-        400..=499 => ApiError::new(ProblemCode::BadRequest, "The request is not valid")
-            .with_status(status.as_u16()),
-        503 => ApiError::new(ProblemCode::Unavailable, "The server is unavailable"),
-        _ => ApiError::internal(),
-    };
-    let mut converted = error.into_response();
-    if let Some(allow) = response.headers().get(header::ALLOW) {
-        converted.headers_mut().insert(header::ALLOW, allow.clone());
-    }
-    converted
-}
-
-/// A strong ETag on every successful JSON read, and 304 when the client
-/// already has it. Answers may depend on the bearer token (my reactions),
-/// hence `Vary: Authorization`; `no-cache` makes caches revalidate.
-async fn etag(request: Request, next: Next) -> Response {
-    let is_get = request.method() == Method::GET;
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    let response = next.run(request).await;
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == b"application/json");
-    if !is_get || response.status() != StatusCode::OK || !is_json {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, ETAG_MAX_BYTES).await else {
-        return ApiError::internal().into_response();
-    };
-    let digest = Sha256::digest(&bytes);
-    let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    let tag = format!("\"{tag}\"");
-    let headers = &mut parts.headers;
-    if let Ok(value) = HeaderValue::from_str(&tag) {
-        headers.insert(header::ETAG, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.append(header::VARY, HeaderValue::from_static("Authorization"));
-    let matches = if_none_match
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    if matches {
-        parts.status = StatusCode::NOT_MODIFIED;
-        parts.headers.remove(header::CONTENT_TYPE);
-        parts.headers.remove(header::CONTENT_LENGTH);
-        return Response::from_parts(parts, Body::empty());
-    }
-    Response::from_parts(parts, Body::from(bytes))
-}
-
 /// The demo: the built widget from `static_dir`, its city page with every
 /// widget pointed at this server, and the page's images also under `/v1/`
 /// (where the seed's relative image URLs resolve against the API base).
+/// The widget's files go as `cargo xtask dist` compressed them (brotli or
+/// gzip, as the browser accepts), cached for a few minutes and then
+/// revalidated, as README advises a city to serve them.
 fn demo_routes(static_dir: PathBuf) -> Router<AppState> {
+    let files = ServeDir::new(&static_dir)
+        .precompressed_br()
+        .precompressed_gzip();
+    let cached = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(STATIC_CACHE),
+        ))
+        .service(files);
     Router::new()
         .route("/", get(demo_page))
         .route("/index.html", get(demo_page))
         .route("/v1/{file}", get(demo_media))
-        .fallback_service(ServeDir::new(&static_dir))
+        .fallback_service(cached)
         .layer(axum::Extension(StaticDir(static_dir)))
 }
+
+/// The widget's files keep their names from release to release: a short
+/// lifetime, then a revalidation (Last-Modified), served stale meanwhile.
+const STATIC_CACHE: &str = "public, max-age=300, stale-while-revalidate=86400";
 
 #[derive(Clone)]
 struct StaticDir(PathBuf);
@@ -186,6 +140,7 @@ async fn demo_page(axum::Extension(StaticDir(dir)): axum::Extension<StaticDir>) 
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
+            (header::CONTENT_SECURITY_POLICY, DEMO_CSP),
         ],
         point_widgets_at(&page, "/v1"),
     )

@@ -5,21 +5,9 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::ApiError;
-
-/// Items per page unless `?limit=` says otherwise (the widget's local store
-/// pages by ten too).
-pub const DEFAULT_LIMIT: u32 = 10;
-pub const MAX_LIMIT: u32 = 100;
-
-/// `?cursor=…&limit=…`: a page of a list that has one order.
-#[derive(Deserialize)]
-pub struct PageQuery {
-    pub cursor: Option<String>,
-    pub limit: Option<u32>,
-}
 
 pub fn encode<K: Serialize>(key: &K) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
@@ -36,15 +24,6 @@ pub fn decode<K: DeserializeOwned>(cursor: &str) -> Result<K, ApiError> {
 
 pub fn optional<K: DeserializeOwned>(cursor: Option<&str>) -> Result<Option<K>, ApiError> {
     cursor.filter(|c| !c.is_empty()).map(decode).transpose()
-}
-
-/// The page size asked for, within bounds.
-pub fn limit(asked: Option<u32>) -> Result<u32, ApiError> {
-    match asked {
-        None => Ok(DEFAULT_LIMIT),
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::invalid_field("limit", "invalid")),
-    }
 }
 
 /// Splits one row more than a page off `rows`: if it is there, there is a

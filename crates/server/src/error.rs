@@ -1,5 +1,6 @@
 //! Every error the API returns: an RFC 9457 problem document with a stable
-//! code from the contract, plus the headers some of them need.
+//! code from the contract, plus the headers some of them need, and what went
+//! wrong inside (never sent; logged once, by `middleware::log_errors`).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -8,22 +9,43 @@ use plaza_contract::{FieldError, Problem, ProblemCode, PROBLEM_CONTENT_TYPE};
 /// A problem to send back, and how long to wait before retrying when that helps.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    pub problem: Problem,
+    /// Boxed: errors travel in every `Result` of the server, and stay small.
+    pub problem: Box<Problem>,
     pub retry_after_secs: Option<u64>,
+    /// What went wrong on the server, for its log only.
+    pub cause: Option<String>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The cause of an error answer, attached to the response for the logging
+/// middleware (which knows the route).
+#[derive(Debug, Clone)]
+pub struct ErrorCause(pub String);
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        Self {
+            problem: Box::new(problem),
+            retry_after_secs: None,
+            cause: None,
+        }
+    }
+}
+
 impl ApiError {
     pub fn new(code: ProblemCode, title: impl Into<String>) -> Self {
-        Self {
-            problem: Problem::new(code, title),
-            retry_after_secs: None,
-        }
+        Problem::new(code, title).into()
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.problem = self.problem.with_detail(detail);
+        self.problem.detail = Some(detail.into());
+        self
+    }
+
+    /// Keeps what went wrong inside, for the log.
+    pub fn caused_by(mut self, cause: impl std::fmt::Display) -> Self {
+        self.cause = Some(cause.to_string());
         self
     }
 
@@ -35,19 +57,15 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(ProblemCode::NotFound, format!("No such {what}"))
+        Problem::not_found(what).into()
     }
 
     pub fn invalid(errors: Vec<FieldError>) -> Self {
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        let detail = format!("Check: {}", fields.join(", "));
-        let mut e = Self::new(ProblemCode::ValidationFailed, "The request is not valid");
-        e.problem = e.problem.with_detail(detail).with_errors(errors);
-        e
+        Problem::invalid(errors).into()
     }
 
     pub fn invalid_field(field: &str, code: &str) -> Self {
-        Self::invalid(vec![FieldError::new(field, code)])
+        Problem::invalid_field(field, code).into()
     }
 
     pub fn rate_limited(retry_after_secs: u64) -> Self {
@@ -77,10 +95,7 @@ impl ApiError {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.problem).unwrap_or_else(|_| {
-            r#"{"type":"about:blank","title":"Internal error","status":500,"code":"internal"}"#
-                .to_owned()
-        })
+        self.problem.to_json()
     }
 }
 
@@ -95,6 +110,9 @@ impl IntoResponse for ApiError {
         if let Some(secs) = self.retry_after_secs {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        if let Some(cause) = self.cause {
+            response.extensions_mut().insert(ErrorCause(cause));
+        }
         response
     }
 }
@@ -105,22 +123,20 @@ impl From<sqlx::Error> for ApiError {
             // The pool had no connection to give in time: the server is
             // overloaded, not broken; the client may retry.
             sqlx::Error::PoolTimedOut => {
-                tracing::warn!("database pool timed out");
-                let mut e = Self::new(ProblemCode::Unavailable, "The server is busy");
+                let mut e = Self::new(ProblemCode::Unavailable, "The server is busy")
+                    .caused_by("database pool timed out");
                 e.retry_after_secs = Some(1);
                 e
             }
-            _ => {
-                tracing::error!(%error, "database error");
-                Self::internal()
-            }
+            _ => Self::internal().caused_by(format_args!("database: {error}")),
         }
     }
 }
 
 impl From<serde_json::Error> for ApiError {
     fn from(error: serde_json::Error) -> Self {
-        tracing::error!(%error, "stored JSON could not be read or written");
-        Self::internal()
+        Self::internal().caused_by(format_args!(
+            "stored JSON could not be read or written: {error}"
+        ))
     }
 }

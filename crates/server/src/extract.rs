@@ -6,9 +6,9 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Request};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
-use plaza_contract::ProblemCode;
+use plaza_contract::{decode_body, decode_query, is_json_media_type, Problem, ProblemCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -19,7 +19,8 @@ use crate::{idempotency, rate_limit};
 /// A JSON body, decoded, with the raw bytes it came from (for the
 /// idempotency fingerprint). Malformed JSON is 400 `bad_request`; JSON of
 /// the wrong shape is 422 `validation_failed` naming the field; another
-/// content type is 415; a body over the limit is 413.
+/// content type is 415 (the contract's `decode_body` and
+/// `is_json_media_type`). Its size was limited by `middleware::limit_body`.
 pub struct JsonBody<T> {
     pub value: T,
     pub raw: Bytes,
@@ -33,85 +34,31 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(|mime| {
-                let mime = mime.trim().to_ascii_lowercase();
-                mime == "application/json" || mime.ends_with("+json")
-            })
-            .unwrap_or(false);
+            .is_some_and(is_json_media_type);
         if !is_json {
-            return Err(ApiError::new(
-                ProblemCode::UnsupportedMediaType,
-                "Send JSON with Content-Type: application/json",
-            ));
+            return Err(Problem::unsupported_media_type().into());
         }
         let raw = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status().as_u16() == 413 {
-                too_large()
-            } else {
-                ApiError::new(
-                    ProblemCode::BadRequest,
-                    "The request body could not be read",
-                )
-            }
+            ApiError::new(
+                ProblemCode::BadRequest,
+                "The request body could not be read",
+            )
+            .caused_by(rejection)
         })?;
-        let value = decode_json(&raw)?;
+        let value = decode_body(&raw)?;
         Ok(JsonBody { value, raw })
     }
 }
 
-pub fn too_large() -> ApiError {
-    ApiError::new(
-        ProblemCode::PayloadTooLarge,
-        "The request body is too large",
-    )
-}
-
-/// Decodes JSON, telling a syntax error (400) from a value of the wrong
-/// shape (422, with the path of the offending field).
-pub fn decode_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
-    // JSON first, then the shape: serde reports some shape errors (a number
-    // where an enum's string belongs) as syntax errors when it does both.
-    let value: serde_json::Value = serde_json::from_slice(raw).map_err(syntax_error)?;
-    // Every request body of the contract is an object; serde would also
-    // take a struct from an array of its fields.
-    if !value.is_object() {
-        return Err(
-            ApiError::invalid_field("body", "invalid").detail("The body must be a JSON object")
-        );
-    }
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
-        let mut err = ApiError::invalid_field(&field, "invalid");
-        err.problem.detail = Some(e.into_inner().to_string());
-        err
-    })
-}
-
-fn syntax_error(e: serde_json::Error) -> ApiError {
-    ApiError::new(
-        ProblemCode::BadRequest,
-        "The request body is not valid JSON",
-    )
-    .detail(e.to_string())
-}
-
-/// A query string decoded into `T`; unknown values are 422.
+/// A query string decoded into a contract query type (`decode_query`):
+/// unknown values are 422.
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let query = parts.uri.query().unwrap_or("");
-        serde_urlencoded::from_str(query)
-            .map(ApiQuery)
-            .map_err(|e| {
-                let mut err = ApiError::invalid_field("query", "invalid");
-                err.problem.detail = Some(e.to_string());
-                err
-            })
+        Ok(ApiQuery(decode_query(parts.uri.query().unwrap_or(""))?))
     }
 }
 
@@ -136,11 +83,20 @@ impl FromRequestParts<AppState> for MaybeCaller {
             .map(str::trim)
             .ok_or_else(|| unauthorized("Use Authorization: Bearer <token>"))?;
         let now = crate::db::now_millis() / 1000;
-        state
-            .keys
-            .verify(token, now)
-            .map(|caller| MaybeCaller(Some(caller)))
-            .map_err(unauthorized)
+        match state.keys.verify(token, now) {
+            Ok(caller) => Ok(MaybeCaller(Some(caller))),
+            Err(why) => {
+                // Guessing tokens costs: failures are limited per network.
+                let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
+                let network = state.keys.network_of(ip);
+                rate_limit::check(
+                    &state.db,
+                    rate_limit::Buckets::auth_failure(&state.settings, &network),
+                )
+                .await?;
+                Err(unauthorized(why))
+            }
+        }
     }
 }
 
@@ -216,36 +172,61 @@ impl FromRequestParts<AppState> for Moderator {
     }
 }
 
-/// The client's address: the connection's peer, or the last
-/// `X-Forwarded-For` hop behind a trusted proxy.
+/// The client's address: the connection's peer, or, behind proxies the
+/// server trusts, the hop of `X-Forwarded-For` they got the request from.
 pub struct ClientIp(pub IpAddr);
 
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if state.settings.trust_forwarded_for {
-            if let Some(ip) = forwarded_for(&parts.headers) {
-                return Ok(ClientIp(ip));
-            }
-        }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip())
             .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        Ok(ClientIp(peer))
+        let hops: Vec<IpAddr> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|hop| hop.trim().parse().ok())
+            .collect();
+        let s = &state.settings;
+        Ok(ClientIp(client_ip(
+            peer,
+            &hops,
+            &s.trusted_proxies,
+            s.trust_forwarded_for,
+        )))
     }
 }
 
-fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|hop| hop.trim().parse().ok())
-        .next_back()
+/// `peer` connected with `hops` in `X-Forwarded-For` (oldest first). A
+/// trusted proxy's request comes from the right-most hop that is not a
+/// trusted proxy itself; anyone else's from the peer, whatever it claims.
+/// `trust_any`: every peer is a proxy of one hop (the last one is the client).
+pub fn client_ip(
+    peer: IpAddr,
+    hops: &[IpAddr],
+    trusted: &[ipnet::IpNet],
+    trust_any: bool,
+) -> IpAddr {
+    let is_proxy = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if trust_any {
+        return hops.last().copied().unwrap_or(peer);
+    }
+    if !is_proxy(&peer) {
+        return peer;
+    }
+    hops.iter()
+        .rev()
+        .find(|hop| !is_proxy(hop))
+        // Every hop a proxy: the first one the chain knows.
+        .or(hops.first())
+        .copied()
+        .unwrap_or(peer)
 }
 
 /// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
@@ -277,6 +258,8 @@ pub struct ChangeRequest<T> {
     pub who: Participant,
     pub body: T,
     pub change: idempotency::Change,
+    /// The client's network, as a keyed hash (see `Keys::network_of`).
+    pub network: String,
 }
 
 impl<T: DeserializeOwned> FromRequest<AppState> for ChangeRequest<T> {
@@ -300,6 +283,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ChangeRequest<T> {
             who,
             body: body.value,
             change,
+            network: state.keys.network_of(ip),
         })
     }
 }
@@ -307,33 +291,51 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ChangeRequest<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use plaza_contract::NewArgument;
 
-    #[test]
-    fn syntax_errors_and_shape_errors_are_told_apart() {
-        let bad_syntax = decode_json::<NewArgument>(br#"{"stance": "for", "text": "#).unwrap_err();
-        assert_eq!(bad_syntax.problem.code, ProblemCode::BadRequest);
-        let wrong_type = decode_json::<NewArgument>(br#"{"stance": -1, "text": "x"}"#).unwrap_err();
-        assert_eq!(wrong_type.problem.code, ProblemCode::ValidationFailed);
-        assert_eq!(wrong_type.problem.errors[0].field, "stance");
-        let trailing =
-            decode_json::<NewArgument>(br#"{"stance": "for", "text": "x"} []"#).unwrap_err();
-        assert_eq!(trailing.problem.code, ProblemCode::BadRequest);
-        let array = decode_json::<NewArgument>(br#"["for", "x"]"#).unwrap_err();
-        assert_eq!(array.problem.code, ProblemCode::ValidationFailed);
-        assert!(decode_json::<NewArgument>(br#"{"stance": "for", "text": "x"}"#).is_ok());
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
     }
 
     #[test]
-    fn the_last_forwarded_hop_is_the_client() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-forwarded-for",
-            "203.0.113.9, 198.51.100.7".parse().unwrap(),
+    fn behind_trusted_proxies_the_client_is_the_first_untrusted_hop_from_the_right() {
+        let trusted: Vec<ipnet::IpNet> = vec![
+            "10.0.0.0/8".parse().unwrap(),
+            "2001:db8:cd::/48".parse().unwrap(),
+        ];
+        // resident → CDN (2001:db8:cd::5) → load balancer (10.0.0.2) → server
+        let hops = [ip("203.0.113.9"), ip("2001:db8:cd::5")];
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &hops, &trusted, false),
+            ip("203.0.113.9")
+        );
+        // A forged hop on the left changes nothing.
+        let forged = [ip("1.2.3.4"), ip("203.0.113.9"), ip("2001:db8:cd::5")];
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &forged, &trusted, false),
+            ip("203.0.113.9")
+        );
+        // Someone connecting directly is who they are, whatever they claim.
+        assert_eq!(
+            client_ip(ip("198.51.100.7"), &hops, &trusted, false),
+            ip("198.51.100.7")
+        );
+        // No header behind a proxy: the proxy.
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &[], &trusted, false),
+            ip("10.0.0.2")
+        );
+    }
+
+    #[test]
+    fn trusting_any_peer_takes_the_last_hop() {
+        let hops = [ip("203.0.113.9"), ip("198.51.100.7")];
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), &hops, &[], true),
+            ip("198.51.100.7")
         );
         assert_eq!(
-            forwarded_for(&headers),
-            Some("198.51.100.7".parse().unwrap())
+            client_ip(ip("127.0.0.1"), &hops, &[], false),
+            ip("127.0.0.1")
         );
     }
 }

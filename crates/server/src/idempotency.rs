@@ -13,7 +13,7 @@ use plaza_contract::ProblemCode;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Connection, Row};
 
-use crate::db::{now_millis, Conn, Db};
+use crate::db::{now_millis, Conn, Db, Work};
 use crate::error::{ApiError, ApiResult};
 use crate::rate_limit::{self, Buckets};
 use crate::reply::Reply;
@@ -46,18 +46,6 @@ pub struct Change {
     pub limits: Buckets,
 }
 
-/// What a change does, on the connection it is given (a transaction, or a
-/// savepoint in one); the reply is the answer to store for its key.
-pub trait Work:
-    for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static
-{
-}
-
-impl<F> Work for F where
-    F: for<'t> FnOnce(&'t mut Conn) -> BoxFuture<'t, ApiResult<Reply>> + Send + 'static
-{
-}
-
 /// Runs `work` — a participant's change — at most once per idempotency key,
 /// after counting it against the rate limits.
 ///
@@ -71,9 +59,11 @@ impl<F> Work for F where
 pub async fn run(db: &Db, change: Change, work: impl Work) -> ApiResult<Response> {
     match &db.group {
         Some(group) => Ok(group
-            .run(Box::new(move |conn: &mut Conn| {
-                Box::pin(grouped(conn, change, work))
-            }))
+            .run(Box::new(
+                move |conn: &mut Conn| -> BoxFuture<'_, ApiResult<Reply>> {
+                    Box::pin(grouped(conn, change, work))
+                },
+            ))
             .await?
             .into_response()),
         None => separate(db, change, work).await,

@@ -23,6 +23,28 @@ type HmacSha256 = Hmac<Sha256>;
 const LEEWAY_SECS: i64 = 60;
 const ANON_PREFIX: &str = "anon.";
 
+/// The least length of the host secret and the moderator token: a shorter
+/// host secret can be found offline from any resident's token.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// Refuses a host secret or moderator token shorter than
+/// [`MIN_SECRET_BYTES`], saying how to make one.
+pub fn check_secrets(host_secret: Option<&str>, moderator: Option<&str>) -> Result<(), String> {
+    for (option, value) in [
+        ("--host-secret", host_secret),
+        ("--moderator-token", moderator),
+    ] {
+        if let Some(v) = value.filter(|v| v.len() < MIN_SECRET_BYTES) {
+            return Err(format!(
+                "{option} is {} bytes; it must be at least {MIN_SECRET_BYTES}, random: \
+                 `plaza-server secret` prints one (or `openssl rand -base64 32`)",
+                v.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParticipantKind {
     Anonymous,
@@ -53,7 +75,21 @@ pub struct Keys {
     /// SHA-256 of the moderator token: compared as digests, so the time a
     /// comparison takes says nothing about the token.
     pub moderator_digest: Option<[u8; 32]>,
+    /// The `aud` a host token must name (this Plaza, not another service
+    /// that shares the city's signing secret).
+    pub audience: String,
+    /// The `iss` a host token must name, when the server is given one.
+    pub issuer: Option<String>,
+    /// How long an anonymous token is good for, in seconds; then it is
+    /// renewed (`POST /v1/participants` with it), the participant kept.
+    pub anonymous_ttl_secs: i64,
 }
+
+/// An anonymous token's life unless the server is told another: 90 days.
+pub const DEFAULT_ANONYMOUS_TTL_SECS: i64 = 90 * 24 * 3600;
+
+/// The audience of host tokens unless the server is told another.
+pub const DEFAULT_AUDIENCE: &str = "plaza";
 
 impl Keys {
     pub fn new(server_key: Vec<u8>, host_secret: Option<&str>, moderator: Option<&str>) -> Keys {
@@ -65,7 +101,44 @@ impl Keys {
             moderator_digest: moderator
                 .filter(|s| !s.is_empty())
                 .map(|t| Sha256::digest(t.as_bytes()).into()),
+            audience: DEFAULT_AUDIENCE.to_owned(),
+            issuer: None,
+            anonymous_ttl_secs: DEFAULT_ANONYMOUS_TTL_SECS,
         }
+    }
+
+    /// Anonymous tokens are good for `secs`.
+    pub fn with_anonymous_ttl(mut self, secs: i64) -> Keys {
+        self.anonymous_ttl_secs = secs.max(60);
+        self
+    }
+
+    /// Host tokens must name `audience`, and `issuer` when given.
+    pub fn with_host_claims(mut self, audience: &str, issuer: Option<&str>) -> Keys {
+        self.audience = audience.to_owned();
+        self.issuer = issuer.map(str::to_owned);
+        self
+    }
+
+    /// The network a client address belongs to, as a keyed hash (the
+    /// address itself is never stored): the address for IPv4, its /64 for
+    /// IPv6 (one household or phone has a whole /64).
+    pub fn network_of(&self, ip: std::net::IpAddr) -> String {
+        let prefix = match ip {
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+            std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                }
+            },
+        };
+        let digest = self
+            .mac(&self.server_key, &format!("network:{prefix}"))
+            .finalize()
+            .into_bytes();
+        digest[..12].iter().map(|b| format!("{b:02x}")).collect()
     }
 
     fn mac(&self, key: &[u8], message: &str) -> HmacSha256 {
@@ -78,10 +151,41 @@ impl Keys {
         mac
     }
 
-    pub fn mint_anonymous(&self, participant_id: &str) -> String {
-        let body = format!("{ANON_PREFIX}{participant_id}");
+    /// `anon.<participant_id>.<issued, Unix seconds>.<MAC>`.
+    pub fn mint_anonymous(&self, participant_id: &str, now: i64) -> String {
+        let body = format!("{ANON_PREFIX}{participant_id}.{now}");
         let tag = self.mac(&self.server_key, &body).finalize().into_bytes();
         format!("{body}.{}", URL_SAFE_NO_PAD.encode(tag))
+    }
+
+    /// The participant of an anonymous token this server signed, expired
+    /// or not, and when it was issued (0 for a token of the first format,
+    /// which had no date).
+    fn anonymous(&self, token: &str) -> Result<(String, i64), &'static str> {
+        let (body, tag) = token.rsplit_once('.').ok_or("malformed token")?;
+        let rest = body.strip_prefix(ANON_PREFIX).ok_or("malformed token")?;
+        let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| "malformed token")?;
+        self.mac(&self.server_key, body)
+            .verify_slice(&tag)
+            .map_err(|_| "invalid token")?;
+        Ok(match rest.rsplit_once('.') {
+            Some((id, issued)) => (
+                id.to_owned(),
+                issued.parse().map_err(|_| "malformed token")?,
+            ),
+            None => (rest.to_owned(), 0),
+        })
+    }
+
+    /// The participant whose anonymous token this is, if the server signed
+    /// it, even expired: `POST /v1/participants` with it renews the token
+    /// and keeps the participant (their ballot, their contributions).
+    pub fn renewable(&self, token: &str) -> Option<String> {
+        token
+            .starts_with(ANON_PREFIX)
+            .then(|| self.anonymous(token).ok())
+            .flatten()
+            .map(|(id, _)| id)
     }
 
     /// The caller a bearer token stands for, at `now` (Unix seconds).
@@ -92,20 +196,18 @@ impl Keys {
             }
         }
         if token.starts_with(ANON_PREFIX) {
-            return self.verify_anonymous(token);
+            return self.verify_anonymous(token, now);
         }
         self.verify_host(token, now)
     }
 
-    fn verify_anonymous(&self, token: &str) -> Result<Caller, &'static str> {
-        let (body, tag) = token.rsplit_once('.').ok_or("malformed token")?;
-        let id = body.strip_prefix(ANON_PREFIX).ok_or("malformed token")?;
-        let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| "malformed token")?;
-        self.mac(&self.server_key, body)
-            .verify_slice(&tag)
-            .map_err(|_| "invalid token")?;
+    fn verify_anonymous(&self, token: &str, now: i64) -> Result<Caller, &'static str> {
+        let (id, issued) = self.anonymous(token)?;
+        if now - issued > self.anonymous_ttl_secs {
+            return Err("expired token: renew it with POST /v1/participants");
+        }
         Ok(Caller::Participant {
-            id: id.to_owned(),
+            id,
             kind: ParticipantKind::Anonymous,
         })
     }
@@ -140,6 +242,16 @@ impl Keys {
         if claims.nbf.is_some_and(|nbf| nbf - LEEWAY_SECS > now) {
             return Err("token not valid yet");
         }
+        if !claims.aud.names(&self.audience) {
+            return Err("token not meant for this server (aud)");
+        }
+        if self
+            .issuer
+            .as_ref()
+            .is_some_and(|i| claims.iss.as_ref() != Some(i))
+        {
+            return Err("token from another issuer (iss)");
+        }
         Ok(Caller::Participant {
             id: self.host_participant_id(&claims.sub),
             kind: ParticipantKind::Host,
@@ -173,6 +285,30 @@ struct HostClaims {
     exp: i64,
     #[serde(default)]
     nbf: Option<i64>,
+    #[serde(default)]
+    aud: Audience,
+    #[serde(default)]
+    iss: Option<String>,
+}
+
+/// A JWT's `aud`: one name or several (RFC 7519).
+#[derive(Deserialize, Default)]
+#[serde(untagged)]
+enum Audience {
+    #[default]
+    None,
+    One(String),
+    Several(Vec<String>),
+}
+
+impl Audience {
+    fn names(&self, audience: &str) -> bool {
+        match self {
+            Audience::None => false,
+            Audience::One(a) => a == audience,
+            Audience::Several(all) => all.iter().any(|a| a == audience),
+        }
+    }
 }
 
 fn decode_part<T: for<'de> Deserialize<'de>>(part: &str) -> Result<T, &'static str> {
@@ -182,12 +318,27 @@ fn decode_part<T: for<'de> Deserialize<'de>>(part: &str) -> Result<T, &'static s
     serde_json::from_slice(&bytes).map_err(|_| "malformed token")
 }
 
-/// What a city's site does to sign in a resident: an HS256 JWT with `sub`
-/// and `exp`. Used by `plaza-server host-token` and the tests; the README
+/// What a city's site does to sign in a resident: an HS256 JWT with `sub`,
+/// `exp` and `aud` ([`DEFAULT_AUDIENCE`]). Used by the tests; the README
 /// shows the same in Python and Node.
 pub fn mint_host_token(secret: &str, resident: &str, expires_at: i64) -> String {
+    mint_host_token_for(secret, resident, expires_at, DEFAULT_AUDIENCE, None)
+}
+
+/// [`mint_host_token`] for another audience, with an issuer (`plaza-server
+/// host-token`).
+pub fn mint_host_token_for(
+    secret: &str,
+    resident: &str,
+    expires_at: i64,
+    audience: &str,
+    issuer: Option<&str>,
+) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let claims = serde_json::json!({ "sub": resident, "exp": expires_at });
+    let mut claims = serde_json::json!({ "sub": resident, "exp": expires_at, "aud": audience });
+    if let Some(iss) = issuer {
+        claims["iss"] = iss.into();
+    }
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let signing_input = format!("{header}.{payload}");
     let mut mac = match HmacSha256::new_from_slice(secret.as_bytes()) {
@@ -209,6 +360,30 @@ fn unreachable_hmac() -> ! {
 mod tests {
     use super::*;
 
+    #[test]
+    fn short_secrets_are_refused_with_how_to_make_one() {
+        let long = "x".repeat(MIN_SECRET_BYTES);
+        assert!(check_secrets(Some(&long), Some(&long)).is_ok());
+        assert!(check_secrets(None, None).is_ok());
+        let e = check_secrets(Some("short"), None).unwrap_err();
+        assert!(
+            e.contains("--host-secret") && e.contains("plaza-server secret"),
+            "{e}"
+        );
+        assert!(check_secrets(None, Some(&long[1..])).is_err());
+    }
+
+    #[test]
+    fn a_network_is_an_ipv4_address_or_an_ipv6_slash_64_never_stored_as_such() {
+        let k = keys();
+        let net = |a: &str| k.network_of(a.parse().unwrap());
+        assert_eq!(net("2001:db8:1:2::1"), net("2001:db8:1:2:ffff::9"));
+        assert_ne!(net("2001:db8:1:2::1"), net("2001:db8:1:3::1"));
+        assert_ne!(net("192.0.2.1"), net("192.0.2.2"));
+        assert_eq!(net("::ffff:192.0.2.1"), net("192.0.2.1"));
+        assert!(!net("192.0.2.1").contains("192"));
+    }
+
     fn keys() -> Keys {
         Keys::new(
             b"server key".to_vec(),
@@ -218,9 +393,53 @@ mod tests {
     }
 
     #[test]
+    fn host_tokens_must_name_this_server_and_its_issuer() {
+        let exp = i64::MAX / 2;
+        let k = keys().with_host_claims("plaza-saint-aubin", Some("https://saint-aubin.example"));
+        let good = mint_host_token_for(
+            "city secret",
+            "r",
+            exp,
+            "plaza-saint-aubin",
+            Some("https://saint-aubin.example"),
+        );
+        assert!(k.verify(&good, 0).is_ok());
+        for bad in [
+            mint_host_token_for(
+                "city secret",
+                "r",
+                exp,
+                "another-service",
+                Some("https://saint-aubin.example"),
+            ),
+            mint_host_token_for("city secret", "r", exp, "plaza-saint-aubin", None),
+            mint_host_token_for(
+                "city secret",
+                "r",
+                exp,
+                "plaza-saint-aubin",
+                Some("https://elsewhere.example"),
+            ),
+        ] {
+            assert!(k.verify(&bad, 0).is_err());
+        }
+        // Without an issuer configured, the audience alone is checked.
+        let plain = keys();
+        assert!(plain
+            .verify(&mint_host_token("city secret", "r", exp), 0)
+            .is_ok());
+        assert!(plain
+            .verify(
+                &mint_host_token_for("city secret", "r", exp, "other", None),
+                0
+            )
+            .is_err());
+    }
+
+    #[test]
     fn anonymous_tokens_verify_and_resist_tampering() {
         let k = keys();
-        let token = k.mint_anonymous("p-123");
+        let token = k.mint_anonymous("p-123", 0);
         assert_eq!(
             k.verify(&token, 0),
             Ok(Caller::Participant {
@@ -232,6 +451,25 @@ mod tests {
         assert!(k.verify(&forged, 0).is_err());
         let other = Keys::new(b"other".to_vec(), None, None);
         assert!(other.verify(&token, 0).is_err());
+    }
+
+    #[test]
+    fn anonymous_tokens_expire_and_renew_for_the_same_participant() {
+        let k = keys().with_anonymous_ttl(3600);
+        let token = k.mint_anonymous("p-123", 1_000);
+        assert!(k.verify(&token, 1_000 + 3600).is_ok());
+        assert!(k.verify(&token, 1_000 + 3601).is_err(), "expired");
+        assert_eq!(k.renewable(&token).as_deref(), Some("p-123"));
+        // A token of another server, or forged, renews nothing.
+        let other = Keys::new(b"other".to_vec(), None, None).mint_anonymous("p-123", 1_000);
+        assert_eq!(k.renewable(&other), None);
+        assert_eq!(k.renewable(&token.replace("p-123", "p-999")), None);
+        // A token of the first format (no date) must be renewed.
+        let body = "anon.p-7";
+        let tag = URL_SAFE_NO_PAD.encode(k.mac(&k.server_key, body).finalize().into_bytes());
+        let old = format!("{body}.{tag}");
+        assert!(k.verify(&old, 1_700_000_000).is_err());
+        assert_eq!(k.renewable(&old).as_deref(), Some("p-7"));
     }
 
     #[test]

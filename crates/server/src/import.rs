@@ -9,10 +9,10 @@
 use std::collections::BTreeSet;
 
 use plaza_contract::seed::{Seed, SeedDeliberation};
-use plaza_contract::{ContentStatus, ImportReport, PollStatus};
+use plaza_contract::{blank_to_none, ContentStatus, ImportReport, Poll, PollStatus};
 use sqlx::Row;
 
-use crate::api::codec::{blank_to_none, to_text};
+use crate::db::codec::to_text;
 use crate::db::{now_millis, Db, Tx};
 
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +85,13 @@ async fn import_one(
         report.updated.push(d.id.clone());
     }
     if let Some(poll) = &entry.poll {
+        // The poll's row is locked before its ballots are counted (a no-op
+        // update, as a ballot does): a first ballot cannot slip in between
+        // the count and the replacement.
+        sqlx::query("UPDATE polls SET ballots_version = ballots_version WHERE id = $1")
+            .bind(&poll.id)
+            .execute(&mut **tx)
+            .await?;
         let existing = sqlx::query(
             "SELECT deliberation_id, document, (SELECT COUNT(*) FROM ballots WHERE poll_id = $1) AS ballots \
              FROM polls WHERE id = $1",
@@ -107,33 +114,17 @@ async fn import_one(
                 .await?;
             }
             Some(row) if replace || !exists => {
-                let owner: String = row.try_get("deliberation_id")?;
-                if owner != d.id {
-                    return Err(ImportError::Conflict(format!(
-                        "poll {:?} belongs to deliberation {owner:?}",
-                        poll.id
-                    )));
-                }
                 let ballots: i64 = row.try_get("ballots")?;
-                let old: plaza_contract::Poll =
-                    serde_json::from_str(&row.try_get::<String, _>("document")?).map_err(|e| {
+                let mut old: Poll = serde_json::from_str(&row.try_get::<String, _>("document")?)
+                    .map_err(|e| {
                         ImportError::Conflict(format!(
                             "stored poll {:?} is unreadable: {e}",
                             poll.id
                         ))
                     })?;
-                let ids = |p: &plaza_contract::Poll| {
-                    p.options
-                        .iter()
-                        .map(|o| o.id.clone())
-                        .collect::<BTreeSet<_>>()
-                };
-                if ballots > 0 && ids(&old) != ids(poll) {
-                    return Err(ImportError::Conflict(format!(
-                        "poll {:?} already has ballots: its options cannot change",
-                        poll.id
-                    )));
-                }
+                old.deliberation_id = row.try_get("deliberation_id")?;
+                old.check_replacement(poll, ballots > 0)
+                    .map_err(ImportError::Conflict)?;
                 // The rules may have changed: cached results are stale.
                 sqlx::query(
                     "UPDATE polls SET document = $2, status = $3, ballots_version = ballots_version + 1 WHERE id = $1",
@@ -166,8 +157,8 @@ async fn add_contributions(tx: &mut Tx, entry: &SeedDeliberation) -> Result<u32,
         .bind(d)
         .bind(to_text(&a.stance))
         .bind(a.text.clone().unwrap_or_default())
-        .bind(blank_to_none(&a.lang))
-        .bind(blank_to_none(&a.author.display_name))
+        .bind(blank_to_none(a.lang.as_deref()))
+        .bind(blank_to_none(a.author.display_name.as_deref()))
         .bind(a.created_at.unix_millis())
         .bind(i64::from(a.reactions.helpful))
         .bind(i64::from(a.reactions.changed_my_mind))
@@ -190,8 +181,8 @@ async fn add_contributions(tx: &mut Tx, entry: &SeedDeliberation) -> Result<u32,
         .bind(d)
         .bind(c.parent_id.as_deref())
         .bind(c.text.clone().unwrap_or_default())
-        .bind(blank_to_none(&c.lang))
-        .bind(blank_to_none(&c.author.display_name))
+        .bind(blank_to_none(c.lang.as_deref()))
+        .bind(blank_to_none(c.author.display_name.as_deref()))
         .bind(c.created_at.unix_millis())
         .bind(to_text(&c.status))
         .execute(&mut **tx)
@@ -211,8 +202,8 @@ async fn add_contributions(tx: &mut Tx, entry: &SeedDeliberation) -> Result<u32,
         .bind(d)
         .bind(p.title.clone().unwrap_or_default())
         .bind(p.description.as_deref())
-        .bind(blank_to_none(&p.lang))
-        .bind(blank_to_none(&p.author.display_name))
+        .bind(blank_to_none(p.lang.as_deref()))
+        .bind(blank_to_none(p.author.display_name.as_deref()))
         .bind(p.created_at.unix_millis())
         .bind(to_text(&p.decision))
         .bind(to_text(&p.status))

@@ -15,17 +15,21 @@ pub mod cursor;
 pub mod db;
 pub mod error;
 pub mod extract;
-pub mod group_commit;
 pub mod idempotency;
 pub mod identity;
 pub mod ids;
 pub mod import;
+pub mod listener;
+pub mod middleware;
+pub mod publisher;
 pub mod rate_limit;
 pub mod reply;
 pub mod state;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+
+use axum::serve::ListenerExt;
 use std::time::Duration;
 
 use base64::Engine;
@@ -39,15 +43,31 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The state of a server on `db` configured by `args`.
 pub async fn state(db: Db, args: &ServeArgs) -> Result<AppState, BoxError> {
-    let server_key = db.setting("server_key", ids::secret).await?;
+    identity::check_secrets(args.host_secret.as_deref(), args.moderator_token.as_deref())?;
+    identity::check_secrets(args.server_key.as_deref(), None)
+        .map_err(|e| e.replace("--host-secret", "--server-key"))?;
+    let server_key = match &args.server_key {
+        // Kept outside the database: a copy of it cannot mint tokens or
+        // tell which resident's id is which.
+        Some(key) => key.clone(),
+        None => db.setting("server_key", ids::secret).await?,
+    };
     let server_key = base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_key.as_bytes());
+    let settings = Arc::new(Settings::from(args));
+    let publisher = publisher::Publisher::new(db.clone(), settings.clone());
+    tokio::spawn(publisher.clone().run());
     Ok(AppState {
-        keys: Arc::new(Keys::new(
-            server_key.into_bytes(),
-            args.host_secret.as_deref(),
-            args.moderator_token.as_deref(),
-        )),
-        settings: Arc::new(Settings::from(args)),
+        keys: Arc::new(
+            Keys::new(
+                server_key.into_bytes(),
+                args.host_secret.as_deref(),
+                args.moderator_token.as_deref(),
+            )
+            .with_host_claims(&args.host_token_audience, args.host_token_issuer.as_deref())
+            .with_anonymous_ttl(i64::from(args.anonymous_token_days) * 24 * 3600),
+        ),
+        settings,
+        publisher,
         db,
     })
 }
@@ -65,6 +85,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), BoxError> {
     let app = app::router(state, &args);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let addr = listener.local_addr()?;
+    let listener = listener::Guarded::new(
+        listener,
+        args.connection_limit,
+        std::time::Duration::from_secs(args.idle_timeout_secs.max(1)),
+    )
+    .tap_io(|_| {});
     // Tests and scripts wait for this line (and read the port from it).
     println!("plaza-server listening on http://{addr}");
     if args.demo {

@@ -1,12 +1,13 @@
 //! `plaza-server [--addr …] [--database …] [--demo] …`, `plaza-server import FILE`,
-//! `plaza-server host-token --resident ID`.
+//! `plaza-server secret`, `plaza-server host-token --resident ID`.
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use plaza_contract::decode_body;
 use plaza_contract::seed::Seed;
 use plaza_server::config::{Cli, Command};
-use plaza_server::{db::Db, extract::decode_json, identity, import};
+use plaza_server::{db::Db, identity, import};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -22,16 +23,28 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         None => plaza_server::serve(cli.serve).await,
         Some(Command::Import { file, database }) => import_file(&file, &database).await,
+        Some(Command::Secret) => {
+            println!("{}", plaza_server::ids::secret());
+            Ok(())
+        }
         Some(Command::HostToken {
             resident,
             host_secret,
             ttl,
+            audience,
+            issuer,
         }) => {
             let now = plaza_server::db::now_millis() / 1000;
             let ttl = i64::try_from(ttl).unwrap_or(i64::MAX / 2);
             println!(
                 "{}",
-                identity::mint_host_token(&host_secret, &resident, now.saturating_add(ttl))
+                identity::mint_host_token_for(
+                    &host_secret,
+                    &resident,
+                    now.saturating_add(ttl),
+                    &audience,
+                    issuer.as_deref(),
+                )
             );
             Ok(())
         }
@@ -50,8 +63,7 @@ async fn import_file(
     database: &plaza_server::config::DatabaseArgs,
 ) -> Result<(), plaza_server::BoxError> {
     let text = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let seed: Seed = decode_json(&text).map_err(|e| {
-        let p = e.problem;
+    let seed: Seed = decode_body(&text).map_err(|p| {
         format!(
             "{}: {} {}",
             file.display(),

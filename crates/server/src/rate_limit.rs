@@ -1,6 +1,6 @@
 //! Write rate limits per participant and per client address, as fixed
-//! one-minute windows counted in the database, so that the limits hold
-//! across every server process. Reads are not limited here: they change
+//! windows (a minute; an hour for creating participants) counted in the
+//! database, so that the limits hold across every server process. Reads are not limited here: they change
 //! nothing, cost one indexed query, and are best limited (and cached) by
 //! the reverse proxy in front.
 
@@ -12,23 +12,68 @@ use crate::db::{now_millis, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::state::Settings;
 
-const WINDOW_MS: i64 = 60_000;
+const MINUTE_MS: i64 = 60_000;
+const HOUR_MS: i64 = 3_600_000;
+
+/// One window a write counts in: its name, limit and length.
+#[derive(Debug, Clone)]
+struct Bucket {
+    name: String,
+    limit: u32,
+    window_ms: i64,
+}
 
 /// The windows one write counts in, with their limits.
 #[derive(Debug, Clone, Default)]
-pub struct Buckets(Vec<(String, u32)>);
+pub struct Buckets(Vec<Bucket>);
 
 impl Buckets {
     /// The participant's (if known) and the client address's.
     pub fn of(settings: &Settings, participant: Option<&str>, ip: IpAddr) -> Buckets {
-        let mut buckets = Vec::with_capacity(2);
-        if let Some(p) = participant.filter(|_| settings.participant_writes_per_minute > 0) {
-            buckets.push((format!("p:{p}"), settings.participant_writes_per_minute));
+        let mut buckets = Buckets(Vec::with_capacity(3));
+        if let Some(p) = participant {
+            buckets.add(
+                format!("p:{p}"),
+                settings.participant_writes_per_minute,
+                MINUTE_MS,
+            );
         }
-        if settings.ip_writes_per_minute > 0 {
-            buckets.push((format!("ip:{ip}"), settings.ip_writes_per_minute));
+        buckets.add(format!("ip:{ip}"), settings.ip_writes_per_minute, MINUTE_MS);
+        buckets
+    }
+
+    /// Creating an anonymous participant: the address's writes per minute,
+    /// and its network's (`network`, IPv6 by /64) new participants per hour.
+    pub fn new_participant(settings: &Settings, ip: IpAddr, network: &str) -> Buckets {
+        let mut buckets = Buckets::of(settings, None, ip);
+        buckets.add(
+            format!("new:{network}"),
+            settings.network_participants_per_hour,
+            HOUR_MS,
+        );
+        buckets
+    }
+
+    /// A failed authentication from `network` (a bad or expired token).
+    pub fn auth_failure(settings: &Settings, network: &str) -> Buckets {
+        let mut buckets = Buckets(Vec::with_capacity(1));
+        buckets.add(
+            format!("auth:{network}"),
+            settings.auth_failures_per_minute,
+            MINUTE_MS,
+        );
+        buckets
+    }
+
+    /// A limit of 0 is no limit.
+    fn add(&mut self, name: String, limit: u32, window_ms: i64) {
+        if limit > 0 {
+            self.0.push(Bucket {
+                name,
+                limit,
+                window_ms,
+            });
         }
-        Buckets(buckets)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -44,9 +89,9 @@ pub async fn count(conn: &mut AnyConnection, buckets: &Buckets) -> ApiResult<()>
         return Ok(());
     }
     let now = now_millis();
-    let window = now - now.rem_euclid(WINDOW_MS);
+    let start = |b: &Bucket| now - now.rem_euclid(b.window_ms);
     let values: Vec<String> = (0..buckets.len())
-        .map(|i| format!("(${}, $1, 1)", i + 2))
+        .map(|i| format!("(${}, ${}, 1)", 2 * i + 1, 2 * i + 2))
         .collect();
     let sql = format!(
         "INSERT INTO rate_limits (bucket, window_start, hits) VALUES {} \
@@ -54,19 +99,18 @@ pub async fn count(conn: &mut AnyConnection, buckets: &Buckets) -> ApiResult<()>
          RETURNING bucket, hits",
         values.join(", ")
     );
-    let mut query = sqlx::query(&sql).bind(window);
-    for (bucket, _) in buckets {
-        query = query.bind(bucket.as_str());
+    let mut query = sqlx::query(&sql);
+    for bucket in buckets {
+        query = query.bind(bucket.name.as_str()).bind(start(bucket));
     }
     for row in query.fetch_all(&mut *conn).await? {
-        let bucket: String = row.try_get("bucket")?;
+        let name: String = row.try_get("bucket")?;
         let hits: i64 = row.try_get("hits")?;
-        let limit = buckets
-            .iter()
-            .find(|(b, _)| *b == bucket)
-            .map_or(u32::MAX, |(_, l)| *l);
-        if hits > i64::from(limit) {
-            let wait_ms = window + WINDOW_MS - now;
+        let Some(bucket) = buckets.iter().find(|b| b.name == name) else {
+            continue;
+        };
+        if hits > i64::from(bucket.limit) {
+            let wait_ms = start(bucket) + bucket.window_ms - now;
             return Err(ApiError::rate_limited(
                 wait_ms.div_euclid(1000).max(0) as u64 + 1,
             ));
@@ -76,14 +120,8 @@ pub async fn count(conn: &mut AnyConnection, buckets: &Buckets) -> ApiResult<()>
 }
 
 /// [`count`] as bookkeeping of its own (see [`Db::bookkeeping`]).
-pub async fn check_write(
-    db: &Db,
-    settings: &Settings,
-    participant: Option<&str>,
-    ip: IpAddr,
-) -> ApiResult<()> {
-    let buckets = Buckets::of(settings, participant, ip);
-    if buckets.0.is_empty() {
+pub async fn check(db: &Db, buckets: Buckets) -> ApiResult<()> {
+    if buckets.is_empty() {
         return Ok(());
     }
     db.bookkeeping(move |conn| Box::pin(async move { Ok(count(conn, &buckets).await) }))
@@ -94,7 +132,7 @@ pub async fn check_write(
 pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
     let now = now_millis();
     sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-        .bind(now - 2 * WINDOW_MS)
+        .bind(now - 2 * HOUR_MS)
         .execute(&db.write)
         .await?;
     sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")

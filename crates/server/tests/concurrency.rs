@@ -1,5 +1,6 @@
 //! Nothing doubled: concurrent ballots by one participant leave one, and a
 //! retried request with the same Idempotency-Key gets the first response.
+//! Nothing late: no ballot commits after the poll closed.
 
 mod support;
 
@@ -114,4 +115,70 @@ async fn a_retried_request_with_the_same_key_returns_the_first_response() {
     assert_eq!(other.status(), 422);
     let problem: serde_json::Value = other.json().await.unwrap();
     assert_eq!(problem["code"], "idempotency_key_reused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_ballot_commits_after_the_poll_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &database_url(&dir),
+        &[
+            "--participant-writes-per-minute",
+            "0",
+            "--ip-writes-per-minute",
+            "0",
+        ],
+    );
+    let (_, poll) = server.import_fixture("close").await;
+    let voters = join_all((0..8).map(|_| server.participant())).await;
+    // Each voter changes their ballot again and again until the poll says
+    // it is closed; what was last accepted is their ballot.
+    let casting = join_all(voters.iter().enumerate().map(|(v, token)| {
+        let (server, poll) = (&server, &poll);
+        async move {
+            let mut last: Option<Vec<&str>> = None;
+            for round in 0.. {
+                let ranking = vec![OPTIONS[(v + round) % 5], OPTIONS[(v + round + 1) % 5]];
+                let (status, body) = server.cast(poll, token, &ranking, None).await;
+                match status {
+                    200 => last = Some(ranking),
+                    409 if body["code"] == "poll_closed" => break,
+                    _ => panic!("{status}: {body}"),
+                }
+                assert!(round < 10_000, "the close never reached voter {v}");
+            }
+            last
+        }
+    }));
+    let closing = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        server
+            .moderate(
+                &format!("/v1/moderation/polls/{poll}/status"),
+                json!({"status": "closed"}),
+            )
+            .await;
+        // The ballots as they are the moment the close has answered.
+        server.get(&format!("/v1/polls/{poll}/ballots"), None).await
+    };
+    let (accepted, (status, at_close)) = tokio::join!(casting, closing);
+    assert_eq!(status, 200, "{at_close}");
+    let (_, later) = server.get(&format!("/v1/polls/{poll}/ballots"), None).await;
+    assert_eq!(at_close, later, "a ballot was committed after the close");
+    // And every ballot the poll holds is the last one its voter was told was recorded.
+    let mut expected: Vec<Vec<String>> = accepted
+        .into_iter()
+        .flatten()
+        .map(|r| r.iter().map(|s| s.to_string()).collect())
+        .collect();
+    expected.sort();
+    let mut stored: Vec<Vec<String>> = Vec::new();
+    for group in later["ballots"].as_array().unwrap() {
+        let ranking: Vec<String> = serde_json::from_value(group["ranking"].clone()).unwrap();
+        for _ in 0..group["count"].as_u64().unwrap() {
+            stored.push(ranking.clone());
+        }
+    }
+    stored.sort();
+    assert_eq!(stored, expected);
 }

@@ -34,6 +34,13 @@ async fn acknowledged_ballots_survive_kill_9_and_restart() {
         assert_eq!(mine["ranking"], serde_json::json!(ranking));
         assert_eq!(&mine["receipt"], receipt);
     }
+    // The close counts every acknowledged ballot.
+    server
+        .moderate(
+            &format!("/v1/moderation/polls/{poll}/status"),
+            serde_json::json!({"status": "closed"}),
+        )
+        .await;
     let (_, results) = server.get(&format!("/v1/polls/{poll}/results"), None).await;
     assert_eq!(results["total_ballots"], "20");
 }

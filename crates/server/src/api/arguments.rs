@@ -4,17 +4,16 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
 use plaza_contract::{
-    Argument, ArgumentSort, Author, ContentStatus, NewArgument, Page, PhaseKind, ReactionCounts,
-    ReactionKind, Stance, Timestamp,
+    Argument, ArgumentSort, ArgumentsQuery, Author, ContentStatus, Contribution, NewArgument, Page,
+    PhaseKind, Problem, ReactionCounts, ReactionKind, Timestamp,
 };
-use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::codec::{blank_to_none, from_text, to_text, Sql};
+use super::contributed;
 use super::deliberations::require_deliberation;
-use super::{check_lang, contributed};
 use crate::cursor;
+use crate::db::codec::{from_text, to_text, Sql};
 use crate::db::{count, now_millis, Conn};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, ChangeRequest, MaybeParticipant, Participant};
@@ -28,14 +27,11 @@ pub const COLUMNS: &str = "id, deliberation_id, stance, text, lang, display_name
 
 /// An argument as residents see it: no text unless it is visible.
 pub fn from_row(row: &AnyRow) -> ApiResult<Argument> {
-    let status: ContentStatus = from_text(&row.try_get::<String, _>("status")?)?;
     Ok(Argument {
         id: row.try_get("id")?,
         deliberation_id: row.try_get("deliberation_id")?,
         stance: from_text(&row.try_get::<String, _>("stance")?)?,
-        text: (status == ContentStatus::Visible)
-            .then(|| row.try_get("text"))
-            .transpose()?,
+        text: row.try_get("text")?,
         lang: row.try_get("lang")?,
         author: Author {
             display_name: row.try_get("display_name")?,
@@ -47,8 +43,9 @@ pub fn from_row(row: &AnyRow) -> ApiResult<Argument> {
         },
         my_reactions: Vec::new(),
         comment_count: count(row.try_get("comment_count")?),
-        status,
-    })
+        status: from_text(&row.try_get::<String, _>("status")?)?,
+    }
+    .redacted())
 }
 
 /// The reactions `participant` gave to each of `arguments`.
@@ -82,26 +79,17 @@ pub async fn fill_my_reactions(
     Ok(())
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    stance: Option<Stance>,
-    #[serde(default)]
-    sort: ArgumentSort,
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
-
 /// `GET /v1/deliberations/{id}/arguments`: removed arguments are left out;
 /// ones hidden pending review are listed without their text.
 pub async fn list(
     State(state): State<AppState>,
     Path(deliberation_id): Path<String>,
     MaybeParticipant(me): MaybeParticipant,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<ArgumentsQuery>,
 ) -> ApiResult<Json<Page<Argument>>> {
-    let limit = cursor::limit(q.limit)?;
+    let limit = q.page().limit()?;
     // (helpful, created_at, id) of the last argument of the previous page.
-    let after: Option<(i64, i64, String)> = cursor::optional(q.cursor.as_deref())?;
+    let after: Option<(i64, i64, String)> = cursor::optional(q.page().cursor())?;
     require_deliberation(&state.db.read, &deliberation_id).await?;
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM arguments WHERE deliberation_id = "
@@ -179,21 +167,19 @@ where
         .ok_or_else(|| ApiError::not_found("argument"))
 }
 
-/// The deliberation's phase must be `discussion` for new arguments and comments.
-pub async fn require_discussion(tx: &mut Conn, deliberation_id: &str) -> ApiResult<()> {
+/// The deliberation's current phase must accept `what` (the contract's rule).
+pub async fn require_phase_for(
+    tx: &mut Conn,
+    deliberation_id: &str,
+    what: Contribution,
+) -> ApiResult<()> {
     let row = sqlx::query("SELECT current_phase FROM deliberations WHERE id = $1")
         .bind(deliberation_id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| ApiError::not_found("deliberation"))?;
     let phase: PhaseKind = from_text(&row.try_get::<String, _>("current_phase")?)?;
-    if phase != PhaseKind::Discussion {
-        return Err(ApiError::new(
-            plaza_contract::ProblemCode::PhaseClosed,
-            "The discussion is not open",
-        ));
-    }
-    Ok(())
+    Ok(phase.accepting(what)?)
 }
 
 /// `POST /v1/deliberations/{id}/arguments`.
@@ -204,29 +190,19 @@ pub async fn create(
         who,
         body: new,
         change,
+        ..
     }: ChangeRequest<NewArgument>,
 ) -> ApiResult<Response> {
     let participant = who.id;
     idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
-            require_discussion(tx, &deliberation_id).await?;
-            new.validate().map_err(ApiError::invalid)?;
-            check_lang(&new.lang)?;
-            let argument = Argument {
-                id: new_id("arg"),
-                deliberation_id: deliberation_id.clone(),
-                stance: new.stance,
-                text: Some(new.text.trim().to_owned()),
-                lang: blank_to_none(&new.lang),
-                author: Author {
-                    display_name: blank_to_none(&new.display_name),
-                },
-                created_at: Timestamp::from_unix_millis(now_millis()),
-                reactions: ReactionCounts::default(),
-                my_reactions: Vec::new(),
-                comment_count: 0,
-                status: ContentStatus::Visible,
-            };
+            require_phase_for(tx, &deliberation_id, Contribution::Argument).await?;
+            new.validate().map_err(Problem::invalid)?;
+            let argument = new.to_argument(
+                new_id("arg"),
+                &deliberation_id,
+                Timestamp::from_unix_millis(now_millis()),
+            );
             sqlx::query(
                 "INSERT INTO arguments (id, deliberation_id, stance, text, lang, display_name, author_id, created_at, \
                  helpful, changed_my_mind, comment_count, status, flags) \

@@ -2,11 +2,10 @@
 //! poll, the last one counts.
 
 use axum::extract::{Path, State};
+use axum::http::header;
 use axum::response::Response;
 use axum::Json;
-use plaza_contract::{
-    BallotReceipt, BallotSubmission, MyBallot, PollStatus, ProblemCode, Timestamp,
-};
+use plaza_contract::{BallotReceipt, BallotSubmission, MyBallot, Timestamp};
 use sqlx::Row;
 
 use super::{contributed, polls};
@@ -29,29 +28,24 @@ pub async fn cast(
         who,
         body: ballot,
         change,
+        ..
     }: ChangeRequest<BallotSubmission>,
 ) -> ApiResult<Response> {
     let participant = who.id;
-    let host_only = state.settings.voting_requires_host_token;
-    let kind = who.kind;
-    idempotency::run(&state.db, change, move |tx| {
+    let signed_in = who.kind == ParticipantKind::Host;
+    let poll_id_for_publisher = poll_id.clone();
+    let answer = idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
-            let stored = polls::load(&mut *tx, &poll_id).await?;
-            let poll = stored.poll;
-            match poll.status {
-                PollStatus::Open => {}
-                PollStatus::Upcoming => {
-                    return Err(ApiError::new(ProblemCode::PollNotOpen, "Voting has not started"))
-                }
-                PollStatus::Closed => return Err(ApiError::new(ProblemCode::PollClosed, "Voting has closed")),
-            }
-            if host_only && kind != ParticipantKind::Host {
-                return Err(ApiError::new(
-                    ProblemCode::NotEligible,
-                    "Sign in on the city's site to vote",
-                ));
-            }
-            ballot.validate(&poll).map_err(ApiError::invalid)?;
+            // The poll's row is locked first (a no-op update), so that a close
+            // waits for this ballot to commit, or this ballot sees the close:
+            // no ballot commits after the poll closed. (SQLite's single
+            // writer already runs them one after the other.)
+            sqlx::query("UPDATE polls SET ballots_version = ballots_version WHERE id = $1")
+                .bind(&poll_id)
+                .execute(&mut *tx)
+                .await?;
+            let poll = polls::load(&mut *tx, &poll_id).await?.poll;
+            poll.check_ballot(&ballot, signed_in)?;
             let ranking = serde_json::to_string(&ballot.ranking)?;
             let now = now_millis();
             let changed = sqlx::query(
@@ -91,15 +85,21 @@ pub async fn cast(
             })
         })
     })
-    .await
+    .await;
+    // The results may be due for a new count (counted off this request).
+    if answer.as_ref().is_ok_and(|r| r.status().is_success()) {
+        state.publisher.poke(&poll_id_for_publisher);
+    }
+    answer
 }
 
 /// `GET /v1/polls/{id}/ballot`: 404 `not_found` when I have not voted.
+/// Never kept by a cache: it says how this resident voted.
 pub async fn mine(
     State(state): State<AppState>,
     Path(poll_id): Path<String>,
     who: Participant,
-) -> ApiResult<Json<MyBallot>> {
+) -> ApiResult<([(header::HeaderName, &'static str); 1], Json<MyBallot>)> {
     polls::load(&state.db.read, &poll_id).await?;
     let row = sqlx::query("SELECT ranking, tracker, recorded_at FROM ballots WHERE poll_id = $1 AND participant_id = $2")
         .bind(&poll_id)
@@ -107,11 +107,12 @@ pub async fn mine(
         .fetch_optional(&state.db.read)
         .await?
         .ok_or_else(|| ApiError::not_found("ballot"))?;
-    Ok(Json(MyBallot {
+    let ballot = MyBallot {
         ranking: serde_json::from_str(&row.try_get::<String, _>("ranking")?)?,
         receipt: BallotReceipt {
             tracker: row.try_get("tracker")?,
             recorded_at: Timestamp::from_unix_millis(row.try_get("recorded_at")?),
         },
-    }))
+    };
+    Ok(([(header::CACHE_CONTROL, "private, no-store")], Json(ballot)))
 }

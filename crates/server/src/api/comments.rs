@@ -3,14 +3,16 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
-use plaza_contract::{Author, Comment, ContentStatus, FieldError, NewComment, Page, Timestamp};
+use plaza_contract::{
+    Author, Comment, Contribution, NewComment, Page, PageQuery, Problem, Timestamp,
+};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::arguments::{require_argument, require_discussion};
-use super::codec::{blank_to_none, from_text, to_text};
-use super::{check_lang, contributed, oldest_first};
-use crate::cursor::{self, PageQuery};
+use super::arguments::{require_argument, require_phase_for};
+use super::{contributed, oldest_first};
+use crate::cursor;
+use crate::db::codec::{from_text, to_text};
 use crate::db::now_millis;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, ChangeRequest};
@@ -22,21 +24,19 @@ use crate::state::AppState;
 const COLUMNS: &str = "id, argument_id, parent_id, text, lang, display_name, created_at, status";
 
 fn from_row(row: &AnyRow) -> ApiResult<Comment> {
-    let status: ContentStatus = from_text(&row.try_get::<String, _>("status")?)?;
     Ok(Comment {
         id: row.try_get("id")?,
         argument_id: row.try_get("argument_id")?,
         parent_id: row.try_get("parent_id")?,
-        text: (status == ContentStatus::Visible)
-            .then(|| row.try_get("text"))
-            .transpose()?,
+        text: row.try_get("text")?,
         lang: row.try_get("lang")?,
         author: Author {
             display_name: row.try_get("display_name")?,
         },
         created_at: Timestamp::from_unix_millis(row.try_get("created_at")?),
-        status,
-    })
+        status: from_text(&row.try_get::<String, _>("status")?)?,
+    }
+    .redacted())
 }
 
 /// `GET /v1/arguments/{id}/comments`: oldest first, so that a reply always
@@ -46,8 +46,8 @@ pub async fn list(
     Path(argument_id): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Comment>>> {
-    let limit = cursor::limit(q.limit)?;
-    let after = cursor::optional(q.cursor.as_deref())?;
+    let limit = q.limit()?;
+    let after = cursor::optional(q.cursor())?;
     require_argument(&state.db.read, &argument_id).await?;
     let select = format!("SELECT {COLUMNS} FROM comments WHERE argument_id = ");
     let page = oldest_first(
@@ -71,6 +71,7 @@ pub async fn create(
         who,
         body: new,
         change,
+        ..
     }: ChangeRequest<NewComment>,
 ) -> ApiResult<Response> {
     let participant = who.id;
@@ -82,32 +83,23 @@ pub async fn create(
                 .await?
                 .ok_or_else(|| ApiError::not_found("argument"))?;
             let deliberation_id: String = row.try_get("deliberation_id")?;
-            require_discussion(tx, &deliberation_id).await?;
-            new.validate().map_err(ApiError::invalid)?;
-            check_lang(&new.lang)?;
-            let parent_id = blank_to_none(&new.parent_id);
-            if let Some(parent) = &parent_id {
+            require_phase_for(tx, &deliberation_id, Contribution::Comment).await?;
+            new.validate().map_err(Problem::invalid)?;
+            if let Some(parent) = new.parent() {
                 let found = sqlx::query("SELECT 1 AS one FROM comments WHERE id = $1 AND argument_id = $2")
                     .bind(parent)
                     .bind(&argument_id)
                     .fetch_optional(&mut *tx)
                     .await?;
                 if found.is_none() {
-                    return Err(ApiError::invalid(vec![FieldError::new("parent_id", "unknown")]));
+                    return Err(NewComment::unknown_parent().into());
                 }
             }
-            let comment = Comment {
-                id: new_id("com"),
-                argument_id: argument_id.clone(),
-                parent_id,
-                text: Some(new.text.trim().to_owned()),
-                lang: blank_to_none(&new.lang),
-                author: Author {
-                    display_name: blank_to_none(&new.display_name),
-                },
-                created_at: Timestamp::from_unix_millis(now_millis()),
-                status: ContentStatus::Visible,
-            };
+            let comment = new.to_comment(
+                new_id("com"),
+                &argument_id,
+                Timestamp::from_unix_millis(now_millis()),
+            );
             sqlx::query(
                 "INSERT INTO comments (id, argument_id, deliberation_id, parent_id, text, lang, display_name, \
                  author_id, created_at, status, flags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",

@@ -1,18 +1,15 @@
 //! `GET /v1`, `GET /v1/deliberations`, `GET /v1/deliberations/{id}`.
 
-use std::collections::BTreeSet;
-
 use axum::extract::{Path, State};
 use axum::Json;
 use plaza_contract::{
-    Capabilities, Counts, Deliberation, DeliberationSummary, Feature, Page, PhaseKind,
-    CONTRACT_VERSION,
+    Capabilities, Counts, Deliberation, DeliberationSummary, Page, PageQuery, PhaseKind,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::codec::{from_text, Sql};
-use crate::cursor::{self, PageQuery};
+use crate::cursor;
+use crate::db::codec::{from_text, Sql};
 use crate::db::count;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
@@ -22,29 +19,17 @@ pub async fn capabilities(State(state): State<AppState>) -> ApiResult<Json<Capab
     let rows = sqlx::query("SELECT document FROM deliberations ORDER BY id LIMIT 100")
         .fetch_all(&state.db.read)
         .await?;
-    let mut locales = BTreeSet::new();
+    let mut deliberations = Vec::with_capacity(rows.len());
     for row in rows {
         if let Ok(d) = serde_json::from_str::<Deliberation>(&row.try_get::<String, _>("document")?)
         {
-            locales.extend(d.title.languages().map(str::to_owned));
+            deliberations.push(d);
         }
     }
-    let mut features = vec![
-        Feature::Arguments,
-        Feature::Comments,
-        Feature::Reactions,
-        Feature::Proposals,
-        Feature::Polls,
-        Feature::Flags,
-    ];
-    if state.keys.moderator_digest.is_some() {
-        features.push(Feature::Moderation);
-    }
-    Ok(Json(Capabilities {
-        contract: CONTRACT_VERSION.to_owned(),
-        features,
-        locales: locales.into_iter().collect(),
-    }))
+    Ok(Json(Capabilities::of(
+        &deliberations,
+        state.keys.moderator_digest.is_some(),
+    )))
 }
 
 /// The columns a deliberation is read with: its document, live phase and
@@ -106,8 +91,8 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<DeliberationSummary>>> {
-    let limit = cursor::limit(q.limit)?;
-    let after: Option<String> = cursor::optional(q.cursor.as_deref())?;
+    let limit = q.limit()?;
+    let after: Option<String> = cursor::optional(q.cursor())?;
     let mut sql = Sql::new(SELECT);
     if let Some(after) = after {
         let p = sql.text(after);

@@ -1,5 +1,10 @@
-//! `POST /v1/flags`: one flag per participant and target; at the configured
-//! number of flags the content is hidden until a moderator reviews it.
+//! `POST /v1/flags`: one flag per participant and target. Every flag puts
+//! the content in the moderation queue; it is hidden until a moderator
+//! reviews it only when the configured number of flags come from people the
+//! server has reason to count apart: residents the city's site signed in,
+//! and anonymous participants past the trust threshold (old enough, and
+//! who have contributed), one per network. Fresh anonymous participants
+//! cost one request each, so their flags alone never hide anything.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,13 +12,25 @@ use axum::response::Response;
 use plaza_contract::{ContentStatus, FlagReceipt, FlagTarget, NewFlag};
 use sqlx::Row;
 
-use super::codec::{from_text, to_text};
+use crate::db::codec::{from_text, to_text};
 use crate::db::now_millis;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ChangeRequest;
 use crate::idempotency;
+use crate::identity::ParticipantKind;
 use crate::reply::Reply;
 use crate::state::AppState;
+
+/// How far a flag counts towards hiding content (stored as its number).
+#[derive(Debug, Clone, Copy)]
+enum Standing {
+    /// A fresh anonymous participant: to the moderation queue only.
+    New = 0,
+    /// An anonymous participant past the trust threshold: one per network.
+    Established = 1,
+    /// A resident the city's site signed in: each counts.
+    SignedIn = 2,
+}
 
 /// The table holding a kind of content (from the enum, never the request).
 pub fn table(target: FlagTarget) -> &'static str {
@@ -30,10 +47,13 @@ pub async fn create(
         who,
         body: flag,
         change,
+        network,
     }: ChangeRequest<NewFlag>,
 ) -> ApiResult<Response> {
     let participant = who.id;
+    let kind = who.kind;
     let threshold = i64::from(state.settings.flag_threshold);
+    let trust_after_ms = state.settings.flag_trust_after_ms;
     idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
             let table = table(flag.target_type);
@@ -46,27 +66,55 @@ pub async fn create(
             if status == ContentStatus::Removed {
                 return Err(ApiError::not_found("content"));
             }
+            let now = now_millis();
+            let standing = match kind {
+                ParticipantKind::Host => Standing::SignedIn,
+                ParticipantKind::Anonymous => {
+                    let established = sqlx::query(
+                        "SELECT 1 AS one FROM participants p WHERE p.id = $1 AND p.created_at <= $2 \
+                         AND EXISTS (SELECT 1 FROM contributors c WHERE c.participant_id = p.id)",
+                    )
+                    .bind(&participant)
+                    .bind(now - trust_after_ms)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .is_some();
+                    if established {
+                        Standing::Established
+                    } else {
+                        Standing::New
+                    }
+                }
+            };
             let new = sqlx::query(
-                "INSERT INTO flags (target_type, target_id, participant_id, reason, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                "INSERT INTO flags (target_type, target_id, participant_id, reason, created_at, network, standing) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
             )
             .bind(to_text(&flag.target_type))
             .bind(&flag.target_id)
             .bind(&participant)
             .bind(to_text(&flag.reason))
-            .bind(now_millis())
+            .bind(now)
+            .bind(&network)
+            .bind(standing as i64)
             .execute(&mut *tx)
             .await?
             .rows_affected();
             if new > 0 {
-                let row = sqlx::query(&format!(
-                    "UPDATE {table} SET flags = flags + 1 WHERE id = $1 RETURNING flags"
-                ))
+                sqlx::query(&format!("UPDATE {table} SET flags = flags + 1 WHERE id = $1"))
+                    .bind(&flag.target_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let counted = sqlx::query(
+                    "SELECT (SELECT COUNT(*) FROM flags WHERE target_type = $1 AND target_id = $2 AND standing = 2) \
+                     + (SELECT COUNT(DISTINCT network) FROM flags WHERE target_type = $1 AND target_id = $2 AND standing = 1) AS n",
+                )
+                .bind(to_text(&flag.target_type))
                 .bind(&flag.target_id)
                 .fetch_one(&mut *tx)
                 .await?;
-                let flags: i64 = row.try_get("flags")?;
-                if flags >= threshold && status == ContentStatus::Visible {
+                let independent: i64 = counted.try_get("n")?;
+                if independent >= threshold && status == ContentStatus::Visible {
                     status = ContentStatus::HiddenPendingReview;
                     sqlx::query(&format!("UPDATE {table} SET status = $2 WHERE id = $1"))
                         .bind(&flag.target_id)

@@ -7,15 +7,14 @@ use axum::Json;
 use plaza_contract::seed::Seed;
 use plaza_contract::{
     ContentModeration, ContentStatus, Deliberation, FlagTarget, FlaggedContent, ImportReport, Page,
-    PhaseChange, Poll, PollStatusChange, ProblemCode,
+    PageQuery, PhaseChange, Poll, PollStatus, PollStatusChange, ProblemCode,
 };
-use serde::Deserialize;
 use sqlx::Row;
 
-use super::codec::{from_text, to_text, Sql};
 use super::flags::table;
 use super::{deliberations, polls};
 use crate::cursor;
+use crate::db::codec::{from_text, to_text, Sql};
 use crate::db::count;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, JsonBody, Moderator};
@@ -43,8 +42,8 @@ pub async fn phase(
     Ok(Json(deliberations::load(&state.db.write, &id).await?))
 }
 
-/// `PUT /v1/moderation/polls/{id}/status`. The version bump makes cached
-/// results recount (closing makes them final).
+/// `PUT /v1/moderation/polls/{id}/status`. The version bump makes the
+/// results count again; a close publishes the final count before answering.
 pub async fn poll_status(
     State(state): State<AppState>,
     _: Moderator,
@@ -61,6 +60,12 @@ pub async fn poll_status(
     .rows_affected();
     if changed == 0 {
         return Err(ApiError::not_found("poll"));
+    }
+    if body.value.status == PollStatus::Closed {
+        // The final count is published before the close is confirmed.
+        state.publisher.publish(&id).await?;
+    } else {
+        state.publisher.poke(&id);
     }
     Ok(Json(polls::load(&state.db.write, &id).await?.poll))
 }
@@ -118,21 +123,15 @@ pub async fn content(
     Ok(Json(m))
 }
 
-#[derive(Deserialize)]
-pub struct FlaggedQuery {
-    cursor: Option<String>,
-    limit: Option<u32>,
-}
-
 /// `GET /v1/moderation/flagged`: arguments, comments and proposals with at
 /// least one flag, most flagged first.
 pub async fn flagged(
     State(state): State<AppState>,
     _: Moderator,
-    ApiQuery(q): ApiQuery<FlaggedQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<FlaggedContent>>> {
-    let limit = cursor::limit(q.limit)?;
-    let after: Option<(i64, String, String)> = cursor::optional(q.cursor.as_deref())?;
+    let limit = q.limit()?;
+    let after: Option<(i64, String, String)> = cursor::optional(q.cursor())?;
     let mut sql = Sql::new(
         "SELECT * FROM ( \
          SELECT 'argument' AS target_type, id, deliberation_id, status, flags, text FROM arguments WHERE flags > 0 \
@@ -181,7 +180,15 @@ pub async fn import(
     body: JsonBody<Seed>,
 ) -> ApiResult<Json<ImportReport>> {
     match import::import(&state.db, &body.value, true).await {
-        Ok(report) => Ok(Json(report)),
+        Ok(report) => {
+            // Imported polls (closed ones too) are counted off this request.
+            for entry in &body.value.deliberations {
+                if let Some(poll) = &entry.poll {
+                    state.publisher.poke(&poll.id);
+                }
+            }
+            Ok(Json(report))
+        }
         Err(ImportError::Invalid(problems)) => Err(ApiError::new(
             ProblemCode::ValidationFailed,
             "The seed is not valid",

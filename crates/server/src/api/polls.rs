@@ -5,7 +5,7 @@ use axum::Json;
 use plaza_contract::{Poll, PollStatus};
 use sqlx::Row;
 
-use super::codec::from_text;
+use crate::db::codec::from_text;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 

@@ -5,17 +5,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use plaza_contract::{
-    Author, ContentStatus, NewProposal, Page, Proposal, ProposalDecision, Timestamp,
+    Author, Contribution, NewProposal, Page, PageQuery, Problem, Proposal, Timestamp,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::codec::{blank_to_none, from_text, to_text};
+use super::arguments::require_phase_for;
 use super::deliberations::require_deliberation;
-use super::{check_lang, contributed, oldest_first};
-use crate::cursor::{self, PageQuery};
+use super::{contributed, oldest_first};
+use crate::cursor;
+use crate::db::codec::{from_text, to_text};
 use crate::db::now_millis;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{ApiQuery, ChangeRequest};
 use crate::idempotency;
 use crate::ids::new_id;
@@ -26,25 +27,20 @@ const COLUMNS: &str =
     "id, deliberation_id, title, description, lang, display_name, created_at, decision, status";
 
 fn from_row(row: &AnyRow) -> ApiResult<Proposal> {
-    let status: ContentStatus = from_text(&row.try_get::<String, _>("status")?)?;
-    let visible = status == ContentStatus::Visible;
     Ok(Proposal {
         id: row.try_get("id")?,
         deliberation_id: row.try_get("deliberation_id")?,
-        title: visible.then(|| row.try_get("title")).transpose()?,
-        description: if visible {
-            row.try_get("description")?
-        } else {
-            None
-        },
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
         lang: row.try_get("lang")?,
         author: Author {
             display_name: row.try_get("display_name")?,
         },
         created_at: Timestamp::from_unix_millis(row.try_get("created_at")?),
         decision: from_text(&row.try_get::<String, _>("decision")?)?,
-        status,
-    })
+        status: from_text(&row.try_get::<String, _>("status")?)?,
+    }
+    .redacted())
 }
 
 /// `GET /v1/deliberations/{id}/proposals`: in the order they were made.
@@ -53,8 +49,8 @@ pub async fn list(
     Path(deliberation_id): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Proposal>>> {
-    let limit = cursor::limit(q.limit)?;
-    let after = cursor::optional(q.cursor.as_deref())?;
+    let limit = q.limit()?;
+    let after = cursor::optional(q.cursor())?;
     require_deliberation(&state.db.read, &deliberation_id).await?;
     let select = format!("SELECT {COLUMNS} FROM proposals WHERE deliberation_id = ");
     let page = oldest_first(
@@ -78,28 +74,19 @@ pub async fn create(
         who,
         body: new,
         change,
+        ..
     }: ChangeRequest<NewProposal>,
 ) -> ApiResult<Response> {
     let participant = who.id;
     idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
-            require_deliberation(&mut *tx, &deliberation_id).await?;
-            new.validate().map_err(ApiError::invalid)?;
-            check_lang(&new.lang)?;
-            let description = new.description.trim();
-            let proposal = Proposal {
-                id: new_id("prop"),
-                deliberation_id: deliberation_id.clone(),
-                title: Some(new.title.trim().to_owned()),
-                description: (!description.is_empty()).then(|| description.to_owned()),
-                lang: blank_to_none(&new.lang),
-                author: Author {
-                    display_name: blank_to_none(&new.display_name),
-                },
-                created_at: Timestamp::from_unix_millis(now_millis()),
-                decision: ProposalDecision::UnderReview,
-                status: ContentStatus::Visible,
-            };
+            require_phase_for(tx, &deliberation_id, Contribution::Proposal).await?;
+            new.validate().map_err(Problem::invalid)?;
+            let proposal = new.to_proposal(
+                new_id("prop"),
+                &deliberation_id,
+                Timestamp::from_unix_millis(now_millis()),
+            );
             sqlx::query(
                 "INSERT INTO proposals (id, deliberation_id, title, description, lang, display_name, author_id, \
                  created_at, decision, status, flags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0)",

@@ -7,7 +7,7 @@ use plaza_contract::{ReactionCounts, ReactionKind, ReactionState};
 use sqlx::Row;
 
 use super::arguments::require_argument;
-use super::codec::{from_path, from_text, to_text};
+use crate::db::codec::{from_text, to_text};
 use crate::db::{count, Tx};
 use crate::error::ApiResult;
 use crate::extract::{ClientIp, Participant};
@@ -39,8 +39,12 @@ async fn set(
     ClientIp(ip): ClientIp,
     on: bool,
 ) -> ApiResult<Json<ReactionState>> {
-    let kind: ReactionKind = from_path(&kind, "reaction")?;
-    rate_limit::check_write(&state.db, &state.settings, Some(&who.id), ip).await?;
+    let kind = ReactionKind::from_path(&kind)?;
+    rate_limit::check(
+        &state.db,
+        rate_limit::Buckets::of(&state.settings, Some(&who.id), ip),
+    )
+    .await?;
     let mut tx = state.db.begin().await?;
     require_argument(&mut *tx, &argument_id).await?;
     let sql = if on {

@@ -1,125 +1,68 @@
-//! `GET /v1/polls/{id}/results` (counted with plaza-tally, cached per
-//! ballot version) and `GET /v1/polls/{id}/ballots` (the anonymous ballots
-//! after close, grouped or as CDF).
+//! `GET /v1/polls/{id}/results` (the count the publisher last published:
+//! see `crate::publisher`; a read writes nothing) and
+//! `GET /v1/polls/{id}/ballots` (the anonymous ballots after close, grouped
+//! or as CDF).
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
 use axum::Json;
-use plaza_contract::{
-    BallotGroup, PollResults, PollStatus, ProblemCode, ResultsVisibility, Timestamp,
-};
-use plaza_results::{ballot_export, cdf};
-use serde::Deserialize;
+use futures_util::StreamExt;
+use plaza_contract::{BallotGroup, ExportFormat, ExportQuery, PollResults, PollStatus, Timestamp};
+use plaza_results::{cdf, export_frame};
 use sqlx::Row;
 
 use super::polls::{self, StoredPoll};
 use crate::db::now_millis;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, MaybeParticipant};
+use crate::middleware::Streamed;
 use crate::state::AppState;
-
-fn not_available(detail: &str) -> ApiError {
-    ApiError::new(
-        ProblemCode::ResultsNotAvailable,
-        "The results are not available yet",
-    )
-    .detail(detail)
-}
 
 pub async fn results(
     State(state): State<AppState>,
     Path(poll_id): Path<String>,
     MaybeParticipant(me): MaybeParticipant,
 ) -> ApiResult<Json<PollResults>> {
-    // The version is read before the ballots: a count labelled with a
-    // version never misses a ballot of that version.
     let StoredPoll {
         poll,
         ballots_version,
     } = polls::load(&state.db.read, &poll_id).await?;
     let closed = poll.status == PollStatus::Closed;
-    match poll.results_visibility {
-        ResultsVisibility::Always => {}
-        _ if closed => {}
-        ResultsVisibility::AfterClose => {
-            return Err(not_available("Results are published when the poll closes"))
-        }
-        ResultsVisibility::AfterVote => {
-            let voted = match &me {
-                Some(p) => sqlx::query(
-                    "SELECT 1 AS one FROM ballots WHERE poll_id = $1 AND participant_id = $2",
-                )
+    let voted = match &me {
+        Some(p) if poll.results_depend_on_ballot() => {
+            sqlx::query("SELECT 1 AS one FROM ballots WHERE poll_id = $1 AND participant_id = $2")
                 .bind(&poll_id)
                 .bind(&p.id)
                 .fetch_optional(&state.db.read)
                 .await?
-                .is_some(),
-                None => false,
-            };
-            if !voted {
-                return Err(not_available("Results are shown once you have voted"));
-            }
+                .is_some()
+        }
+        _ => false,
+    };
+    poll.results_visible(voted)?;
+    let mut published = state.publisher.published(&poll_id).await?;
+    if closed
+        && published
+            .as_ref()
+            .is_none_or(|p| p.version < ballots_version)
+    {
+        // Just closed, and its final count not published yet: wait for the
+        // one count the publisher makes (reads never count themselves).
+        state.publisher.publish(&poll_id).await?;
+        published = state.publisher.published(&poll_id).await?;
+    }
+    match published {
+        Some(p) => Ok(Json(p.results)),
+        // Nothing published yet: no ballot shown (too few to count alone).
+        None => {
+            let now = Timestamp::from_unix_millis(now_millis());
+            plaza_results::count(&poll, &[], closed, now)
+                .map(Json)
+                .map_err(|e| ApiError::internal().caused_by(e))
         }
     }
-    let cached =
-        sqlx::query("SELECT ballots_version, document FROM results_cache WHERE poll_id = $1")
-            .bind(&poll_id)
-            .fetch_optional(&state.db.read)
-            .await?;
-    if let Some(row) = cached {
-        if row.try_get::<i64, _>("ballots_version")? == ballots_version {
-            return Ok(Json(serde_json::from_str(
-                &row.try_get::<String, _>("document")?,
-            )?));
-        }
-    }
-    let groups = ballot_groups(&state, &poll_id).await?;
-    let results = plaza_results::count(
-        &poll,
-        &groups,
-        closed,
-        Timestamp::from_unix_millis(now_millis()),
-    )
-    .map_err(|e| {
-        tracing::error!(%e, poll_id, "count failed");
-        ApiError::internal().detail(e.to_string())
-    })?;
-    // Another process may have stored a newer count meanwhile: never
-    // replace it with an older one.
-    sqlx::query(
-        "INSERT INTO results_cache (poll_id, ballots_version, document) VALUES ($1, $2, $3) \
-         ON CONFLICT (poll_id) DO UPDATE SET ballots_version = excluded.ballots_version, document = excluded.document \
-         WHERE results_cache.ballots_version < excluded.ballots_version",
-    )
-    .bind(&poll_id)
-    .bind(ballots_version)
-    .bind(serde_json::to_string(&results)?)
-    .execute(&state.db.write)
-    .await?;
-    Ok(Json(results))
-}
-
-/// Identical rankings grouped, most frequent first.
-async fn ballot_groups(state: &AppState, poll_id: &str) -> ApiResult<Vec<BallotGroup>> {
-    let rows = sqlx::query(
-        "SELECT ranking, COUNT(*) AS n FROM ballots WHERE poll_id = $1 GROUP BY ranking ORDER BY n DESC, ranking",
-    )
-    .bind(poll_id)
-    .fetch_all(&state.db.read)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(BallotGroup {
-                ranking: serde_json::from_str(&row.try_get::<String, _>("ranking")?)?,
-                count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
-            })
-        })
-        .collect()
-}
-
-#[derive(Deserialize)]
-pub struct ExportQuery {
-    format: Option<String>,
 }
 
 pub async fn export(
@@ -128,36 +71,97 @@ pub async fn export(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let StoredPoll { poll, .. } = polls::load(&state.db.read, &poll_id).await?;
-    if poll.status != PollStatus::Closed {
-        return Err(not_available(
-            "The ballots are published when the poll closes",
-        ));
-    }
-    match q.format.as_deref() {
-        None | Some("plaza") => {
-            Ok(Json(ballot_export(&poll, ballot_groups(&state, &poll_id).await?)).into_response())
+    poll.ballots_published()?;
+    let pool = state.db.read.clone();
+    match q.format {
+        ExportFormat::Plaza => {
+            let (prefix, suffix) = export_frame(&poll)?;
+            let groups = "SELECT ranking, COUNT(*) AS n FROM ballots WHERE poll_id = $1 \
+                          GROUP BY ranking ORDER BY n DESC, ranking";
+            Ok(streamed(pool, groups, poll_id, (prefix, suffix), |row| {
+                let group = BallotGroup {
+                    ranking: serde_json::from_str(&row.try_get::<String, _>("ranking")?)?,
+                    count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+                };
+                Ok(serde_json::to_string(&group)?)
+            }))
         }
-        Some("cdf") => {
+        ExportFormat::Cdf => {
+            let now = Timestamp::from_unix_millis(now_millis());
+            let frame = cdf::frame(&poll, &now, "plaza-server");
             // Ordered by tracker, which is random: the file says nothing
             // about who voted when.
-            let rows = sqlx::query(
-                "SELECT tracker, ranking FROM ballots WHERE poll_id = $1 ORDER BY tracker",
-            )
-            .bind(&poll_id)
-            .fetch_all(&state.db.read)
-            .await?;
-            let ballots = rows
-                .iter()
-                .map(|row| {
-                    Ok((
-                        row.try_get::<String, _>("tracker")?,
-                        serde_json::from_str::<Vec<String>>(&row.try_get::<String, _>("ranking")?)?,
-                    ))
-                })
-                .collect::<ApiResult<Vec<_>>>()?;
-            let now = Timestamp::from_unix_millis(now_millis());
-            Ok(Json(cdf::report(&poll, &ballots, &now, "plaza-server")).into_response())
+            let ballots =
+                "SELECT tracker, ranking FROM ballots WHERE poll_id = $1 ORDER BY tracker";
+            Ok(streamed(pool, ballots, poll_id, frame, |row| {
+                let tracker: String = row.try_get("tracker")?;
+                let ranking: Vec<String> =
+                    serde_json::from_str(&row.try_get::<String, _>("ranking")?)?;
+                Ok(cdf::cvr(&tracker, &ranking).to_string())
+            }))
         }
-        Some(_) => Err(ApiError::invalid_field("format", "invalid")),
     }
+}
+
+/// Bytes gathered before they are sent.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// A JSON answer written as the rows of `sql` (for `poll_id`) are read:
+/// `prefix`, each row as `item` writes it, separated by commas, `suffix`.
+/// Memory stays a chunk whatever the number of ballots. A failure midway
+/// ends the transfer (the status is sent already): the client sees an
+/// incomplete answer, never a truncated document taken for whole.
+fn streamed(
+    pool: sqlx::AnyPool,
+    sql: &'static str,
+    poll_id: String,
+    (prefix, suffix): (String, String),
+    item: fn(&sqlx::any::AnyRow) -> ApiResult<String>,
+) -> Response {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::spawn(async move {
+        let mut rows = sqlx::query(sql).bind(poll_id).fetch(&pool);
+        let mut chunk = prefix;
+        let mut first = true;
+        while let Some(row) = rows.next().await {
+            let piece = match row.map_err(ApiError::from).and_then(|r| item(&r)) {
+                Ok(piece) => piece,
+                Err(e) => {
+                    let why = e.cause.unwrap_or(e.problem.title);
+                    tracing::error!(error = why, "the export stopped");
+                    let _ = tx
+                        .send(Err(std::io::Error::other("the export stopped")))
+                        .await;
+                    return;
+                }
+            };
+            if !std::mem::take(&mut first) {
+                chunk.push(',');
+            }
+            chunk.push_str(&piece);
+            if chunk.len() >= CHUNK_BYTES
+                && tx
+                    .send(Ok(Bytes::from(std::mem::take(&mut chunk))))
+                    .await
+                    .is_err()
+            {
+                return; // the client went away
+            }
+        }
+        chunk.push_str(&suffix);
+        let _ = tx.send(Ok(Bytes::from(chunk))).await;
+    });
+    // Fused: a body may be polled again after its end (an unfold would panic).
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    })
+    .fuse();
+    let mut response = Response::new(Body::from_stream(body));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    // Too large to hash for an ETag; read once, after the close.
+    response.extensions_mut().insert(Streamed);
+    response
 }

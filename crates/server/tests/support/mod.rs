@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-pub const MODERATOR: &str = "test-moderator";
+pub const MODERATOR: &str = "test-moderator-token-of-enough-length-0123";
 
 /// The database the test runs on: PostgreSQL when `PLAZA_TEST_DATABASE_URL`
 /// names one (CI sets it), otherwise a new SQLite file in `dir`.
@@ -40,6 +40,15 @@ impl Server {
                 MODERATOR,
             ])
             .args(extra)
+            // Tests create many participants from one address (on
+            // PostgreSQL, one database for all of them): no hourly limit
+            // unless a test sets one.
+            .args(
+                (!extra.contains(&"--network-participants-per-hour"))
+                    .then_some(["--network-participants-per-hour", "0"])
+                    .into_iter()
+                    .flatten(),
+            )
             .env("PLAZA_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -99,6 +108,23 @@ impl Server {
         let response = request.send().await.expect("GET answered");
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The results of `poll` once they count `total` ballots: results are
+    /// published by the server's own task, shortly after the ballots change.
+    pub async fn results_counting(&self, poll: &str, total: &str) -> Value {
+        let path = format!("/v1/polls/{poll}/results");
+        let mut last = Value::Null;
+        for _ in 0..150 {
+            let (status, results) = self.get(&path, None).await;
+            assert_eq!(status, 200, "{results}");
+            if results["total_ballots"] == total {
+                return results;
+            }
+            last = results;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the results never counted {total} ballots: {last}");
     }
 
     pub async fn cast(

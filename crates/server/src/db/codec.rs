@@ -21,15 +21,10 @@ pub fn to_text<T: Serialize>(value: &T) -> String {
 /// database was changed by hand, an internal error.
 pub fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| {
-        tracing::error!(%e, text, "unexpected value in the database");
-        ApiError::internal()
+        ApiError::internal().caused_by(format_args!(
+            "unexpected value {text:?} in the database: {e}"
+        ))
     })
-}
-
-/// A request-supplied word (path segment) as an enum, or 404.
-pub fn from_path<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| ApiError::not_found(what))
 }
 
 pub enum Bind {
@@ -82,15 +77,6 @@ impl Sql {
         }
         query
     }
-}
-
-/// Blank optional text is no text.
-pub fn blank_to_none(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -1,5 +1,10 @@
 //! The database: SQLite (one file, the default) or PostgreSQL, behind one
 //! set of queries (sqlx's `Any` driver; the schema keeps to types both have).
+//! Storage only: connections and migrations here, SQLite's group commit in
+//! `group_commit`, contract values in and out of columns in `codec`.
+
+pub mod codec;
+pub mod group_commit;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -9,13 +14,29 @@ use sqlx::AnyConnection;
 use sqlx::{Any, AnyPool, Executor, Row};
 
 use crate::config::{DatabaseArgs, SqliteSync};
+use crate::error::ApiResult;
+use crate::reply::Reply;
 
 pub type Tx = sqlx::Transaction<'static, Any>;
 /// What a request's change runs on: a transaction (or a savepoint in one).
 pub type Conn = AnyConnection;
 
+/// A participant's change, run on the writer connection it is given (a
+/// transaction, or a savepoint in one); its reply is the answer stored for
+/// the request's idempotency key.
+pub trait Work:
+    for<'c> FnOnce(&'c mut Conn) -> BoxFuture<'c, ApiResult<Reply>> + Send + 'static
+{
+}
+
+impl<F> Work for F where
+    F: for<'c> FnOnce(&'c mut Conn) -> BoxFuture<'c, ApiResult<Reply>> + Send + 'static
+{
+}
+
+/// Which database engine a [`Db`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
+pub enum DbKind {
     Sqlite,
     Postgres,
 }
@@ -29,10 +50,10 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Db {
     /// SQLite only: the task that commits many requests' changes at once.
-    pub group: Option<crate::group_commit::GroupCommit>,
+    pub group: Option<group_commit::GroupCommit>,
     pub read: AnyPool,
     pub write: AnyPool,
-    pub backend: Backend,
+    pub kind: DbKind,
     /// The statement that restores SQLite's configured `synchronous` after
     /// bookkeeping (see [`Db::bookkeeping`]).
     restore_sync: &'static str,
@@ -72,10 +93,10 @@ impl Db {
             let write = options(1).connect(&url).await?;
             let read = options(4).connect(&url).await?;
             Db {
-                group: Some(crate::group_commit::GroupCommit::start(write.clone())),
+                group: Some(group_commit::GroupCommit::start(write.clone())),
                 read,
                 write,
-                backend: Backend::Sqlite,
+                kind: DbKind::Sqlite,
                 restore_sync,
             }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
@@ -88,7 +109,7 @@ impl Db {
                 group: None,
                 read: pool.clone(),
                 write: pool,
-                backend: Backend::Postgres,
+                kind: DbKind::Postgres,
                 restore_sync: "",
             }
         } else {
@@ -108,7 +129,7 @@ impl Db {
     /// can fail at once with "database is locked" when another process on
     /// the same file wrote meanwhile, whatever the busy timeout.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        begin_write(&self.write, self.backend).await
+        begin_write(&self.write, self.kind).await
     }
 
     /// Runs `work` on a writer connection for bookkeeping that protects
@@ -128,7 +149,7 @@ impl Db {
             + 'static,
     {
         let pool = self.write.clone();
-        let restore = (self.backend == Backend::Sqlite).then_some(self.restore_sync);
+        let restore = (self.kind == DbKind::Sqlite).then_some(self.restore_sync);
         let task = tokio::spawn(async move {
             let mut conn = pool.acquire().await?;
             if restore.is_some() {
@@ -175,10 +196,10 @@ impl Db {
     }
 }
 
-pub async fn begin_write(pool: &AnyPool, backend: Backend) -> Result<Tx, sqlx::Error> {
-    match backend {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => pool.begin().await,
+pub async fn begin_write(pool: &AnyPool, kind: DbKind) -> Result<Tx, sqlx::Error> {
+    match kind {
+        DbKind::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        DbKind::Postgres => pool.begin().await,
     }
 }
 

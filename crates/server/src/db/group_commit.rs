@@ -11,12 +11,11 @@
 
 use std::panic::AssertUnwindSafe;
 
-use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
-use sqlx::{AnyConnection, AnyPool, Connection};
+use sqlx::{AnyPool, Connection};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::{begin_write, Backend};
+use super::{begin_write, DbKind, Work};
 use crate::error::{ApiError, ApiResult};
 use crate::reply::Reply;
 
@@ -24,11 +23,8 @@ use crate::reply::Reply;
 /// enough that the first request of a batch does not wait long.
 const MAX_BATCH: usize = 64;
 
-pub type Work =
-    Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, ApiResult<Reply>> + Send>;
-
 struct Job {
-    work: Work,
+    work: Box<dyn Work>,
     done: oneshot::Sender<ApiResult<Reply>>,
 }
 
@@ -46,7 +42,7 @@ impl GroupCommit {
 
     /// Runs `work` in the next batch; answers once the batch is committed.
     /// The change happens even if the caller stops waiting.
-    pub async fn run(&self, work: Work) -> ApiResult<Reply> {
+    pub async fn run(&self, work: Box<dyn Work>) -> ApiResult<Reply> {
         let (done, answer) = oneshot::channel();
         self.jobs
             .send(Job { work, done })
@@ -67,7 +63,7 @@ async fn commit_forever(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let (works, answers): (Vec<Work>, Vec<_>) =
+        let (works, answers): (Vec<Box<dyn Work>>, Vec<_>) =
             batch.into_iter().map(|j| (j.work, j.done)).unzip();
         let results = match AssertUnwindSafe(commit(&pool, works)).catch_unwind().await {
             Ok(Ok(results)) => results,
@@ -76,8 +72,9 @@ async fn commit_forever(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
                 answers.iter().map(|_| Err(error.clone())).collect()
             }
             Err(_) => {
-                tracing::error!("a change panicked; its batch was rolled back");
-                answers.iter().map(|_| Err(ApiError::internal())).collect()
+                let error =
+                    ApiError::internal().caused_by("a change panicked; its batch was rolled back");
+                answers.iter().map(|_| Err(error.clone())).collect()
             }
         };
         for (answer, result) in answers.into_iter().zip(results) {
@@ -87,8 +84,11 @@ async fn commit_forever(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
-async fn commit(pool: &AnyPool, works: Vec<Work>) -> Result<Vec<ApiResult<Reply>>, sqlx::Error> {
-    let mut tx = begin_write(pool, Backend::Sqlite).await?;
+async fn commit(
+    pool: &AnyPool,
+    works: Vec<Box<dyn Work>>,
+) -> Result<Vec<ApiResult<Reply>>, sqlx::Error> {
+    let mut tx = begin_write(pool, DbKind::Sqlite).await?;
     let mut results = Vec::with_capacity(works.len());
     for work in works {
         let mut savepoint = tx.begin().await?;

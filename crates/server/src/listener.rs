@@ -1,0 +1,117 @@
+//! The connections the server accepts: at most `--connection-limit` at
+//! once (more wait in the system's queue), and each closed when it has
+//! neither sent nor received a byte for `--idle-timeout-secs`, so that a
+//! client that opens connections and sends nothing, or trickles, cannot
+//! hold the server's capacity.
+
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_io_timeout::TimeoutStream;
+
+pub struct Guarded {
+    inner: TcpListener,
+    slots: Arc<Semaphore>,
+    idle: Duration,
+}
+
+impl Guarded {
+    pub fn new(inner: TcpListener, connection_limit: usize, idle: Duration) -> Guarded {
+        Guarded {
+            inner,
+            slots: Arc::new(Semaphore::new(connection_limit.max(1))),
+            idle,
+        }
+    }
+}
+
+/// An accepted connection, holding its slot until it closes.
+pub struct GuardedIo {
+    io: Pin<Box<TimeoutStream<TcpStream>>>,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl axum::serve::Listener for Guarded {
+    type Io = GuardedIo;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            // The semaphore is never closed: a slot always comes.
+            let Ok(slot) = self.slots.clone().acquire_owned().await else {
+                continue;
+            };
+            match self.inner.accept().await {
+                Ok((stream, addr)) => {
+                    let _ = stream.set_nodelay(true);
+                    let mut io = TimeoutStream::new(stream);
+                    io.set_read_timeout(Some(self.idle));
+                    io.set_write_timeout(Some(self.idle));
+                    return (
+                        GuardedIo {
+                            io: Box::pin(io),
+                            _slot: slot,
+                        },
+                        addr,
+                    );
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, try again.
+                    tracing::warn!(error = %e, "a connection could not be accepted");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+impl AsyncRead for GuardedIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.io.as_mut().poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for GuardedIo {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.io.as_mut().poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.as_mut().poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.as_mut().poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.io.as_mut().poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+}

@@ -1,0 +1,710 @@
+//! Every route's refusals, in process: the application's `Router` called
+//! with `oneshot` on an in-memory SQLite database — milliseconds a case,
+//! beside the slower tests that run real server processes. Each refusal
+//! must be the contract's problem document with its status and code, and
+//! every operation of the route table must be covered.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::body::{to_bytes, Body};
+use axum::http::{header, Request};
+use axum::Router;
+use clap::Parser;
+use plaza_contract::routes::{route, Route};
+use plaza_contract::seed::Seed;
+use plaza_contract::{Eligibility, Operation, PhaseKind, PollStatus, ResultsVisibility};
+use plaza_server::config::Cli;
+use plaza_server::db::Db;
+use plaza_server::error::ErrorCause;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const MODERATOR: &str = "handlers-moderator-token-of-enough-length-0";
+
+/// A fresh application on its own in-memory database.
+async fn app(extra: &[&str]) -> Router {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "plaza-handlers-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    // The `file:` form with a shared cache: every pool of the server opens
+    // the same in-memory database by its name.
+    let database = format!("sqlite:file:{name}?mode=memory&cache=shared");
+    let mut args = vec![
+        "plaza-server",
+        "--database",
+        &database,
+        "--moderator-token",
+        MODERATOR,
+        "--participant-writes-per-minute",
+        "0",
+        "--ip-writes-per-minute",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    let cli = Cli::parse_from(args);
+    let db = Db::connect(&cli.serve.database)
+        .await
+        .expect("in-memory database");
+    let state = plaza_server::state(db, &cli.serve).await.expect("state");
+    plaza_server::app::router(state, &cli.serve)
+}
+
+struct Answer {
+    status: u16,
+    content_type: String,
+    body: Value,
+}
+
+async fn send(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<(&str, String)>,
+) -> Answer {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some((content_type, body)) => request
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body)),
+        None => request.body(Body::empty()),
+    }
+    .expect("a request");
+    let response = app.clone().oneshot(request).await.expect("an answer");
+    let status = response.status().as_u16();
+    if let Some(cause) = response.extensions().get::<ErrorCause>() {
+        eprintln!("{method} {path}: {status}, caused by {}", cause.0);
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let bytes = to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("a body");
+    Answer {
+        status,
+        content_type,
+        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    }
+}
+
+fn json_body(value: Value) -> Option<(&'static str, String)> {
+    Some(("application/json", value.to_string()))
+}
+
+/// The demo deliberation in discussion with an open poll, a second one in
+/// the information phase with an upcoming poll, a third with a closed one.
+fn seed() -> Seed {
+    let demo: Seed =
+        serde_json::from_str(include_str!("../../contract/demo/plaza-demo.json")).expect("demo");
+    let template = demo.deliberations[0].clone();
+    let copy = |id: &str, phase: PhaseKind, status: PollStatus| {
+        let mut entry = template.clone();
+        entry.deliberation.id = id.into();
+        entry.deliberation.current_phase = phase;
+        let poll_id = format!("{id}-poll");
+        entry.deliberation.poll_id = Some(poll_id.clone());
+        if let Some(poll) = entry.poll.as_mut() {
+            poll.id = poll_id;
+            poll.deliberation_id = id.into();
+            poll.status = status;
+            poll.results_visibility = ResultsVisibility::AfterClose;
+        }
+        entry.arguments.clear();
+        entry.comments.clear();
+        entry.proposals.clear();
+        entry
+    };
+    let mut main = demo.deliberations[0].clone();
+    if let Some(poll) = main.poll.as_mut() {
+        poll.status = PollStatus::Open;
+    }
+    // A poll for signed-in residents only, as polls are unless they say.
+    let mut residents = copy("residents", PhaseKind::Voting, PollStatus::Open);
+    if let Some(poll) = residents.poll.as_mut() {
+        poll.eligibility = Eligibility::SignedIn;
+    }
+    Seed {
+        deliberations: vec![
+            main,
+            copy("quiet", PhaseKind::Information, PollStatus::Upcoming),
+            copy("done", PhaseKind::FollowUp, PollStatus::Closed),
+            residents,
+        ],
+    }
+}
+
+/// An application with [`seed`] imported, and a participant's token.
+async fn seeded_app(extra: &[&str]) -> (Router, String) {
+    let app = app(extra).await;
+    let imported = send(
+        &app,
+        "POST",
+        "/v1/moderation/import",
+        Some(MODERATOR),
+        json_body(serde_json::to_value(seed()).expect("the seed as JSON")),
+    )
+    .await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    let token = send(&app, "POST", "/v1/participants", None, None)
+        .await
+        .body["token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    (app, token)
+}
+
+/// Who sends a case.
+#[derive(Clone, Copy)]
+enum Who {
+    Nobody,
+    Resident,
+    Forged,
+    Moderator,
+}
+
+struct Case {
+    method: &'static str,
+    path: String,
+    who: Who,
+    body: Option<(&'static str, String)>,
+    status: u16,
+    code: &'static str,
+}
+
+fn case(
+    method: &'static str,
+    path: impl Into<String>,
+    who: Who,
+    status: u16,
+    code: &'static str,
+) -> Case {
+    Case {
+        method,
+        path: path.into(),
+        who,
+        body: None,
+        status,
+        code,
+    }
+}
+
+fn with_body(mut c: Case, body: Option<(&'static str, String)>) -> Case {
+    c.body = body;
+    c
+}
+
+#[tokio::test]
+async fn every_route_refuses_bad_requests_with_its_problem() {
+    let (app, me) = seeded_app(&[]).await;
+    let argument = json!({"stance": "for", "text": "Shade for the market"});
+    let a = send(
+        &app,
+        "POST",
+        "/v1/deliberations/rue-des-lilas/arguments",
+        Some(&me),
+        json_body(argument.clone()),
+    )
+    .await
+    .body["id"]
+        .as_str()
+        .expect("an argument id")
+        .to_owned();
+    let d = "/v1/deliberations/rue-des-lilas";
+    let args = format!("{d}/arguments");
+    let comments = format!("/v1/arguments/{a}/comments");
+    let reaction = format!("/v1/arguments/{a}/reactions/helpful");
+    let ballot = "/v1/polls/rue-des-lilas-design/ballot";
+    let text = |t: &str| json_body(json!({"text": t}));
+    use Who::*;
+    let cases = vec![
+        case("DELETE", "/v1", Nobody, 405, "bad_request"),
+        case("GET", "/v1/participants", Nobody, 405, "bad_request"),
+        case(
+            "GET",
+            "/v1/deliberations?cursor=10",
+            Nobody,
+            422,
+            "validation_failed",
+        ),
+        case(
+            "GET",
+            "/v1/deliberations?limit=0",
+            Nobody,
+            422,
+            "validation_failed",
+        ),
+        case("GET", "/v1/deliberations/nowhere", Nobody, 404, "not_found"),
+        case(
+            "GET",
+            "/v1/deliberations/nowhere/arguments",
+            Nobody,
+            404,
+            "not_found",
+        ),
+        case(
+            "GET",
+            format!("{args}?stance=sideways"),
+            Nobody,
+            422,
+            "validation_failed",
+        ),
+        case(
+            "GET",
+            format!("{args}?sort=loudest"),
+            Nobody,
+            422,
+            "validation_failed",
+        ),
+        case(
+            "GET",
+            format!("{args}?cursor=%27%20OR%201%3D1"),
+            Nobody,
+            422,
+            "validation_failed",
+        ),
+        case(
+            "GET",
+            format!("{args}?limit=101"),
+            Nobody,
+            422,
+            "validation_failed",
+        ),
+        with_body(
+            case("POST", &args, Nobody, 401, "unauthorized"),
+            json_body(argument.clone()),
+        ),
+        with_body(
+            case("POST", &args, Forged, 401, "unauthorized"),
+            json_body(argument.clone()),
+        ),
+        with_body(
+            case("POST", &args, Moderator, 403, "forbidden"),
+            json_body(argument.clone()),
+        ),
+        with_body(
+            case(
+                "POST",
+                "/v1/deliberations/nowhere/arguments",
+                Resident,
+                404,
+                "not_found",
+            ),
+            json_body(argument.clone()),
+        ),
+        with_body(
+            case(
+                "POST",
+                "/v1/deliberations/quiet/arguments",
+                Resident,
+                409,
+                "phase_closed",
+            ),
+            json_body(argument.clone()),
+        ),
+        with_body(
+            case("POST", &args, Resident, 415, "unsupported_media_type"),
+            Some(("text/plain", argument.to_string())),
+        ),
+        with_body(
+            case("POST", &args, Resident, 400, "bad_request"),
+            Some(("application/json", "{\"stance\": ".into())),
+        ),
+        with_body(
+            case("POST", &args, Resident, 422, "validation_failed"),
+            json_body(json!({"stance": -1, "text": "x"})),
+        ),
+        with_body(
+            case("POST", &args, Resident, 422, "validation_failed"),
+            json_body(json!({"stance": "for", "text": " "})),
+        ),
+        with_body(
+            case("POST", &args, Resident, 422, "validation_failed"),
+            json_body(json!({"stance": "for", "text": "x", "lang": "<script>"})),
+        ),
+        with_body(
+            case("POST", &args, Resident, 413, "payload_too_large"),
+            json_body(json!({"stance": "for", "text": "x".repeat(100_000)})),
+        ),
+        case("GET", "/v1/arguments/nothing", Nobody, 404, "not_found"),
+        case(
+            "GET",
+            "/v1/arguments/nothing/comments",
+            Nobody,
+            404,
+            "not_found",
+        ),
+        case(
+            "GET",
+            format!("{comments}?cursor=x"),
+            Nobody,
+            422,
+            "validation_failed",
+        ),
+        with_body(
+            case("POST", &comments, Nobody, 401, "unauthorized"),
+            text("A reply"),
+        ),
+        with_body(
+            case(
+                "POST",
+                "/v1/arguments/nothing/comments",
+                Resident,
+                404,
+                "not_found",
+            ),
+            text("A reply"),
+        ),
+        with_body(
+            case("POST", &comments, Resident, 422, "validation_failed"),
+            json_body(json!({"text": "A reply", "parent_id": "nobody"})),
+        ),
+        with_body(
+            case("POST", &comments, Resident, 422, "validation_failed"),
+            json_body(json!({"text": "A reply", "lang": "fr; DROP"})),
+        ),
+        case("PUT", &reaction, Nobody, 401, "unauthorized"),
+        case(
+            "PUT",
+            "/v1/arguments/nothing/reactions/helpful",
+            Resident,
+            404,
+            "not_found",
+        ),
+        case(
+            "PUT",
+            format!("/v1/arguments/{a}/reactions/love"),
+            Resident,
+            404,
+            "not_found",
+        ),
+        case("DELETE", &reaction, Forged, 401, "unauthorized"),
+        case(
+            "DELETE",
+            format!("/v1/arguments/{a}/reactions/love"),
+            Resident,
+            404,
+            "not_found",
+        ),
+        with_body(
+            case("POST", "/v1/flags", Nobody, 401, "unauthorized"),
+            json_body(json!({"target_type": "argument", "target_id": a, "reason": "spam"})),
+        ),
+        with_body(
+            case("POST", "/v1/flags", Resident, 404, "not_found"),
+            json_body(json!({"target_type": "argument", "target_id": "nothing", "reason": "spam"})),
+        ),
+        with_body(
+            case("POST", "/v1/flags", Resident, 422, "validation_failed"),
+            json_body(json!({"target_type": "table", "target_id": a, "reason": "spam"})),
+        ),
+        case(
+            "GET",
+            "/v1/deliberations/nowhere/proposals",
+            Nobody,
+            404,
+            "not_found",
+        ),
+        case(
+            "GET",
+            format!("{d}/proposals?limit=x"),
+            Nobody,
+            422,
+            "validation_failed",
+        ),
+        with_body(
+            case(
+                "POST",
+                format!("{d}/proposals"),
+                Nobody,
+                401,
+                "unauthorized",
+            ),
+            json_body(json!({"title": "A fountain"})),
+        ),
+        with_body(
+            case(
+                "POST",
+                format!("{d}/proposals"),
+                Resident,
+                422,
+                "validation_failed",
+            ),
+            json_body(json!({"title": " "})),
+        ),
+        with_body(
+            case(
+                "POST",
+                "/v1/deliberations/quiet/proposals",
+                Resident,
+                409,
+                "phase_closed",
+            ),
+            json_body(json!({"title": "A fountain"})),
+        ),
+        case("GET", "/v1/polls/nothing", Nobody, 404, "not_found"),
+        with_body(
+            case("PUT", ballot, Nobody, 401, "unauthorized"),
+            json_body(json!({"ranking": ["seasonal"]})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/polls/nothing/ballot",
+                Resident,
+                404,
+                "not_found",
+            ),
+            json_body(json!({"ranking": ["seasonal"]})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/polls/quiet-poll/ballot",
+                Resident,
+                409,
+                "poll_not_open",
+            ),
+            json_body(json!({"ranking": ["seasonal"]})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/polls/done-poll/ballot",
+                Resident,
+                409,
+                "poll_closed",
+            ),
+            json_body(json!({"ranking": ["seasonal"]})),
+        ),
+        with_body(
+            case("PUT", ballot, Resident, 422, "validation_failed"),
+            json_body(json!({"ranking": []})),
+        ),
+        with_body(
+            case("PUT", ballot, Resident, 422, "validation_failed"),
+            json_body(json!({"ranking": ["seasonal", "seasonal"]})),
+        ),
+        case("GET", ballot, Nobody, 401, "unauthorized"),
+        case(
+            "GET",
+            "/v1/polls/nothing/ballot",
+            Resident,
+            404,
+            "not_found",
+        ),
+        case("GET", ballot, Resident, 404, "not_found"),
+        case("GET", "/v1/polls/nothing/results", Nobody, 404, "not_found"),
+        case(
+            "GET",
+            "/v1/polls/rue-des-lilas-design/results",
+            Nobody,
+            403,
+            "results_not_available",
+        ),
+        case("GET", "/v1/polls/nothing/ballots", Nobody, 404, "not_found"),
+        case(
+            "GET",
+            "/v1/polls/rue-des-lilas-design/ballots",
+            Nobody,
+            403,
+            "results_not_available",
+        ),
+        case(
+            "GET",
+            "/v1/polls/done-poll/ballots?format=xml",
+            Nobody,
+            422,
+            "validation_failed",
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/deliberations/quiet/phase",
+                Nobody,
+                401,
+                "unauthorized",
+            ),
+            json_body(json!({"phase": "voting"})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/deliberations/quiet/phase",
+                Resident,
+                403,
+                "forbidden",
+            ),
+            json_body(json!({"phase": "voting"})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/deliberations/nowhere/phase",
+                Moderator,
+                404,
+                "not_found",
+            ),
+            json_body(json!({"phase": "voting"})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/deliberations/quiet/phase",
+                Moderator,
+                422,
+                "validation_failed",
+            ),
+            json_body(json!({"phase": "later"})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/polls/quiet-poll/status",
+                Resident,
+                403,
+                "forbidden",
+            ),
+            json_body(json!({"status": "open"})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/polls/nothing/status",
+                Moderator,
+                404,
+                "not_found",
+            ),
+            json_body(json!({"status": "open"})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/polls/quiet-poll/status",
+                Moderator,
+                422,
+                "validation_failed",
+            ),
+            json_body(json!({"status": "ajar"})),
+        ),
+        with_body(
+            case("PUT", "/v1/moderation/content", Resident, 403, "forbidden"),
+            json_body(json!({"target_type": "argument", "target_id": a, "status": "removed"})),
+        ),
+        with_body(
+            case("PUT", "/v1/moderation/content", Moderator, 404, "not_found"),
+            json_body(
+                json!({"target_type": "argument", "target_id": "nothing", "status": "removed"}),
+            ),
+        ),
+        case("GET", "/v1/moderation/flagged", Nobody, 401, "unauthorized"),
+        case("GET", "/v1/moderation/flagged", Resident, 403, "forbidden"),
+        case(
+            "GET",
+            "/v1/moderation/flagged?cursor=x",
+            Moderator,
+            422,
+            "validation_failed",
+        ),
+        with_body(
+            case("POST", "/v1/moderation/import", Resident, 403, "forbidden"),
+            json_body(json!({"deliberations": []})),
+        ),
+        with_body(
+            case(
+                "POST",
+                "/v1/moderation/import",
+                Moderator,
+                422,
+                "validation_failed",
+            ),
+            json_body(json!({"deliberations": [{"deliberation": {}}]})),
+        ),
+    ];
+    let mut covered = BTreeSet::new();
+    for c in &cases {
+        let token = match c.who {
+            Nobody => None,
+            Resident => Some(me.as_str()),
+            Forged => Some("anon.p-forged.AAAA"),
+            Moderator => Some(MODERATOR),
+        };
+        let answer = send(&app, c.method, &c.path, token, c.body.clone()).await;
+        let what = format!("{} {}", c.method, c.path);
+        assert_eq!(
+            (answer.status, answer.body["code"].as_str()),
+            (c.status, Some(c.code)),
+            "{what}: {}",
+            answer.body
+        );
+        assert_eq!(answer.content_type, "application/problem+json", "{what}");
+        assert_eq!(answer.body["status"], c.status, "{what}");
+        let path = c.path.split('?').next().unwrap_or("");
+        if let Route::Found(op, _) = route(c.method, path.trim_start_matches("/v1")) {
+            covered.insert(format!("{op:?}"));
+        }
+    }
+    let missing: Vec<String> = Operation::ALL
+        .iter()
+        .map(|op| format!("{op:?}"))
+        .filter(|op| !covered.contains(op) && op != "GetCapabilities" && op != "CreateParticipant")
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a refusal case: {missing:?}"
+    );
+    // None of it changed anything a resident can see.
+    let listed = send(&app, "GET", &format!("{args}?limit=100"), None, None).await;
+    assert_eq!(
+        listed.body["items"].as_array().map(Vec::len),
+        Some(17),
+        "16 seeded + 1"
+    );
+}
+
+#[tokio::test]
+async fn a_poll_for_signed_in_residents_refuses_anonymous_ballots() {
+    let (app, anonymous) = seeded_app(&[
+        "--host-secret",
+        "a-secret-the-city-shares-of-enough-length-0",
+    ])
+    .await;
+    let ranking = json_body(json!({"ranking": ["seasonal"]}));
+    let refused = send(
+        &app,
+        "PUT",
+        "/v1/polls/residents-poll/ballot",
+        Some(&anonymous),
+        ranking.clone(),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (403, Some("not_eligible"))
+    );
+    let resident = plaza_server::identity::mint_host_token(
+        "a-secret-the-city-shares-of-enough-length-0",
+        "resident-7",
+        4_102_444_800,
+    );
+    let cast = send(
+        &app,
+        "PUT",
+        "/v1/polls/residents-poll/ballot",
+        Some(&resident),
+        ranking,
+    )
+    .await;
+    assert_eq!(cast.status, 200, "{}", cast.body);
+}

@@ -1,0 +1,93 @@
+//! While a poll is open, its results move in batches: never one ballot on
+//! its own, at most once per interval; the close counts every ballot. The
+//! server publishes counts from a task of its own, shortly after a ballot:
+//! a count that must not come is looked for after a moment in which it
+//! would have come.
+
+mod support;
+
+use serde_json::json;
+use support::{database_url, Server, OPTIONS};
+
+/// The published total a moment after the last change.
+async fn total(server: &Server, poll: &str) -> (String, bool) {
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let (status, results) = server.get(&format!("/v1/polls/{poll}/results"), None).await;
+    assert_eq!(status, 200, "{results}");
+    (
+        results["total_ballots"].as_str().unwrap_or("?").to_owned(),
+        results["final"].as_bool().unwrap_or(false),
+    )
+}
+
+async fn vote(server: &Server, poll: &str, first: &str) {
+    let token = server.participant().await;
+    let (status, body) = server.cast(poll, &token, &[first], None).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_of_an_open_poll_move_in_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &database_url(&dir),
+        &[
+            "--live-results-min-ballots",
+            "3",
+            "--live-results-every-secs",
+            "0",
+        ],
+    );
+    let (_, poll) = server.import_fixture("live").await;
+    vote(&server, &poll, OPTIONS[0]).await;
+    assert_eq!(
+        total(&server, &poll).await,
+        ("0".into(), false),
+        "one ballot alone"
+    );
+    vote(&server, &poll, OPTIONS[1]).await;
+    assert_eq!(total(&server, &poll).await, ("0".into(), false));
+    vote(&server, &poll, OPTIONS[1]).await;
+    server.results_counting(&poll, "3").await;
+    vote(&server, &poll, OPTIONS[2]).await;
+    assert_eq!(
+        total(&server, &poll).await,
+        ("3".into(), false),
+        "the next one waits"
+    );
+    server
+        .moderate(
+            &format!("/v1/moderation/polls/{poll}/status"),
+            json!({"status": "closed"}),
+        )
+        .await;
+    assert_eq!(
+        total(&server, &poll).await,
+        ("4".into(), true),
+        "the close counts all"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_also_waits_for_the_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &database_url(&dir),
+        &[
+            "--live-results-min-ballots",
+            "1",
+            "--live-results-every-secs",
+            "3600",
+        ],
+    );
+    let (_, poll) = server.import_fixture("interval").await;
+    vote(&server, &poll, OPTIONS[0]).await;
+    server.results_counting(&poll, "1").await;
+    vote(&server, &poll, OPTIONS[1]).await;
+    vote(&server, &poll, OPTIONS[2]).await;
+    assert_eq!(
+        total(&server, &poll).await,
+        ("1".into(), false),
+        "within the hour"
+    );
+}
