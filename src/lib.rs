@@ -10,8 +10,10 @@
 
 pub mod app;
 pub mod backend;
+pub mod device;
 pub mod embed;
 pub mod i18n;
+pub mod outbox;
 pub mod state;
 
 /// Starts Plaza on the page, once: mounts every host element now and

@@ -1,11 +1,12 @@
-//! Dates and numbers in the reader's language, through the browser's
-//! `Intl` (CLDR data the browser already has, at no cost in the download).
+//! Dates, numbers and plural categories in the reader's language, through
+//! the browser's `Intl` (CLDR data the browser already has, at no cost in
+//! the download).
 
-use js_sys::{Date, Object, Reflect};
+use js_sys::{Array, Date, Object, Reflect};
 use plaza_contract::Timestamp;
 use wasm_bindgen::JsValue;
 
-use crate::i18n::Locale;
+use crate::i18n::{Language, PluralCategory};
 
 fn options(pairs: &[(&str, &str)]) -> JsValue {
     let o = Object::new();
@@ -16,10 +17,14 @@ fn options(pairs: &[(&str, &str)]) -> JsValue {
     o.into()
 }
 
+fn locales(language: Language) -> Array {
+    Array::of1(&language.tag.into())
+}
+
 /// "November 26, 2026" / "26 novembre 2026": the calendar date as the
 /// backend wrote it (see `Timestamp::local_date`), not shifted into the
 /// reader's time zone.
-pub fn date(ts: &Timestamp, locale: Locale) -> String {
+pub fn date(ts: &Timestamp, language: Language) -> String {
     let (year, month, day) = ts.local_date();
     let noon_utc = Date::utc(f64::from(year), f64::from(month) - 1.0)
         + (f64::from(day) - 1.0) * 86_400_000.0
@@ -31,12 +36,54 @@ pub fn date(ts: &Timestamp, locale: Locale) -> String {
         ("year", "numeric"),
         ("timeZone", "UTC"),
     ]);
-    d.to_locale_date_string(locale.tag(), &opts).into()
+    let text: String = d.to_locale_date_string(language.tag, &opts).into();
+    first_of_month(&text, day, language)
 }
 
-/// A whole number with the language's grouping: "1,204" / "1 204".
-pub fn number(n: u64, locale: Locale) -> String {
+/// French writes the first day of a month as an ordinal ("1er novembre"),
+/// which `Intl` does not.
+fn first_of_month(text: &str, day: u32, language: Language) -> String {
+    match (language.tag, day, text.strip_prefix("1 ")) {
+        ("fr", 1, Some(rest)) => format!("1er {rest}"),
+        _ => text.to_owned(),
+    }
+}
+
+/// A whole number with the language's digits and grouping: "1,204" / "1 204".
+pub fn number(n: u64, language: Language) -> String {
     js_sys::Number::from(n as f64)
-        .to_locale_string(locale.tag())
+        .to_locale_string(language.tag)
         .into()
+}
+
+/// The CLDR plural category of `n` in `language` (`Intl.PluralRules`).
+pub fn plural_category(n: u64, language: Language) -> PluralCategory {
+    let rules = js_sys::Intl::PluralRules::new(&locales(language), &Object::new());
+    let category: String = rules.select(n as f64).into();
+    PluralCategory::parse(&category)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_writes_the_first_of_the_month_as_an_ordinal() {
+        let fr = Language {
+            tag: "fr",
+            rtl: false,
+        };
+        assert_eq!(
+            first_of_month("1 novembre 2026", 1, fr),
+            "1er novembre 2026"
+        );
+        assert_eq!(
+            first_of_month("11 novembre 2026", 11, fr),
+            "11 novembre 2026"
+        );
+        assert_eq!(
+            first_of_month("1 November 2026", 1, Language::ENGLISH),
+            "1 November 2026"
+        );
+    }
 }

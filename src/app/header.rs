@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use plaza_contract::Deliberation;
 
-use super::format;
+use super::heading::Heading;
+use super::status::Isolated;
 use super::{BackendHandle, Ui};
 use crate::i18n::fill;
 use crate::state::timeline::{timeline, StepState};
@@ -21,7 +22,7 @@ fn paragraphs(text: &str) -> Vec<String> {
 pub fn Header(deliberation: Deliberation) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let backend = expect_context::<BackendHandle>();
-    let (s, locale) = (ui.s(), ui.locale);
+    let s = ui.s();
     let d = deliberation;
     let title = ui.pick(&d.title);
     let summary = ui.pick(&d.summary);
@@ -31,14 +32,11 @@ pub fn Header(deliberation: Deliberation) -> impl IntoView {
     let image = d.place.image.as_ref().and_then(|img| {
         let src = backend.0.with_value(|b| b.resolve(&img.url))?;
         let alt = ui.pick(&img.alt);
-        let credit = img
-            .credit
-            .clone()
-            .map(|c| fill(s.image_credit, &[("credit", &c)]));
+        let credit = img.credit.clone();
         Some(view! {
             <figure class="plaza-figure">
-                <img src=src alt=alt.text lang=alt.lang loading="lazy" decoding="async"/>
-                {credit.map(|c| view! { <figcaption>{c}</figcaption> })}
+                <img src=src alt=alt.text lang=alt.lang fetchpriority="high"/>
+                {credit.map(|c| view! { <figcaption><Isolated template=s.image_credit name="credit" value=c/></figcaption> })}
             </figure>
         })
     });
@@ -47,11 +45,11 @@ pub fn Header(deliberation: Deliberation) -> impl IntoView {
         let by = ui.pick(&dec.by);
         let when = dec
             .expected_at
-            .map(|t| fill(s.decision_expected, &[("date", &format::date(&t, locale))]));
+            .map(|t| fill(s.decision_expected, &[("date", &ui.date(&t))]));
         view! {
             <dt>{s.decision_label}</dt>
             <dd>
-                <span lang=by.lang>{by.text}</span>
+                <span lang=by.lang.clone() dir=by.lang.map(|_| "auto")>{by.text}</span>
                 {when.map(|w| view! { <br/><span>{w}</span> })}
             </dd>
         }
@@ -63,27 +61,22 @@ pub fn Header(deliberation: Deliberation) -> impl IntoView {
             let dates = match (&step.starts_at, &step.ends_at) {
                 (Some(start), Some(end)) => Some(fill(
                     s.phase_dates,
-                    &[
-                        ("start", &format::date(start, locale)),
-                        ("end", &format::date(end, locale)),
-                    ],
+                    &[("start", &ui.date(start)), ("end", &ui.date(end))],
                 )),
-                (Some(start), None) => Some(fill(
-                    s.phase_from,
-                    &[("start", &format::date(start, locale))],
-                )),
+                (Some(start), None) => Some(fill(s.phase_from, &[("start", &ui.date(start))])),
                 _ => None,
             };
             let current = step.state == StepState::Current;
-            let class = match step.state {
-                StepState::Done => "plaza-step plaza-step-done",
-                StepState::Current => "plaza-step plaza-step-current",
-                StepState::Upcoming => "plaza-step",
+            // The state in words, not only by colour.
+            let (class, state) = match step.state {
+                StepState::Done => ("plaza-step plaza-step-done", s.phase_state_done),
+                StepState::Current => ("plaza-step plaza-step-current", s.phase_state_current),
+                StepState::Upcoming => ("plaza-step", s.phase_state_upcoming),
             };
             view! {
                 <li class=class aria-current=current.then_some("step")>
                     <span class="plaza-step-name">{s.phase(step.kind)}</span>
-                    {current.then(|| view! { <span class="plaza-badge">{s.phase_current}</span> })}
+                    <span class="plaza-badge">{state}</span>
                     {dates.map(|d| view! { <span class="plaza-step-dates">{d}</span> })}
                 </li>
             }
@@ -94,7 +87,7 @@ pub fn Header(deliberation: Deliberation) -> impl IntoView {
         (!names.is_empty()).then(|| {
             view! {
                 <div class="plaza-tag-group">
-                    <h4 id=id class="plaza-minor-heading">{heading}</h4>
+                    <Heading depth=2 id=id>{heading}</Heading>
                     <ul class="plaza-tags" aria-labelledby=id>
                         {names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
                     </ul>
@@ -121,16 +114,16 @@ pub fn Header(deliberation: Deliberation) -> impl IntoView {
                 let text = ui.pick(&f.text);
                 view! {
                     <li>
-                        <time datetime=f.date.to_string()>{format::date(&f.date, locale)}</time>
+                        <time datetime=f.date.to_string()>{ui.date(&f.date)}</time>
                         " "
-                        <span lang=text.lang>{text.text}</span>
+                        <span lang=text.lang.clone() dir=text.lang.map(|_| "auto")>{text.text}</span>
                     </li>
                 }
             })
             .collect_view();
         view! {
             <section class="plaza-follow-up">
-                <h3 id="plaza-follow-up-heading">{s.follow_up_heading}</h3>
+                <Heading depth=1 id="plaza-follow-up-heading">{s.follow_up_heading}</Heading>
                 <ul>{entries}</ul>
             </section>
         }
@@ -138,22 +131,22 @@ pub fn Header(deliberation: Deliberation) -> impl IntoView {
 
     view! {
         <header class="plaza-header">
-            <h2 id="plaza-title" class="plaza-title" lang=title.lang>{title.text}</h2>
-            <p class="plaza-summary" lang=summary.lang>{summary.text}</p>
+            <Heading depth=0 id="plaza-title" lang=title.lang>{title.text}</Heading>
+            <p class="plaza-summary" lang=summary.lang.clone() dir=summary.lang.map(|_| "auto")>{summary.text}</p>
             {image}
             <dl class="plaza-facts">
                 <dt>{s.place_heading}</dt>
                 <dd>
-                    <span lang=place_name.lang>{place_name.text}</span>
+                    <span lang=place_name.lang.clone() dir=place_name.lang.map(|_| "auto")>{place_name.text}</span>
                     {d.place.address.clone().map(|a| view! { <br/><span class="plaza-address">{a}</span> })}
                 </dd>
                 {decision}
             </dl>
-            <div class="plaza-body" lang=body.lang>
+            <div class="plaza-body" lang=body.lang.clone() dir=body.lang.map(|_| "auto")>
                 {paragraphs(&body.text).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
             </div>
             <section class="plaza-phases">
-                <h3 id="plaza-phases-heading">{s.phases_heading}</h3>
+                <Heading depth=1 id="plaza-phases-heading">{s.phases_heading}</Heading>
                 <ol class="plaza-timeline">{steps}</ol>
             </section>
             <div class="plaza-tag-groups">

@@ -1,30 +1,54 @@
 //! The components: thin views over `state` and `backend`. One [`App`] per
-//! host element, each with its own reactive owner and signals.
+//! host element, each with its own reactive owner and signals: the
+//! configuration error ([`ConfigProblem`]) or the deliberation ([`Loaded`]).
 
 mod arguments;
+mod ballot;
+mod delivery;
 pub mod events;
+mod flag;
+mod form;
 pub mod format;
 mod header;
+mod heading;
+mod identity;
+mod participation;
+mod proposals;
+mod reactions;
+mod results;
 mod status;
+mod task;
+mod thread;
+mod verify;
+mod vote;
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped;
-use plaza_contract::{Argument, Deliberation, LocalizedText, Page, Stance};
+use plaza_contract::{
+    Argument, ArgumentsQuery, Deliberation, LocalizedText, Page, PhaseKind, Stance,
+};
 use web_sys::Element;
 
-use crate::backend::{ArgumentQuery, Backend, BackendError};
+use crate::backend::{Backend, BackendError};
 use crate::embed::config::{ConfigError, InstanceConfig};
-use crate::i18n::{fill, Locale, Strings};
+use crate::i18n::{english, Language, Plural, Strings};
 use arguments::Discussion;
 use header::Header;
+use heading::Headings;
+use identity::{ForgetMe, SignInNotice};
+use participation::Participation;
+use proposals::Proposals;
 use status::{ErrorPanel, Loading, Notice};
+pub use task::Tasks;
+use vote::{top_arguments, SignInLink, Vote};
 
 /// The reader's languages, shared by every component of one instance.
 #[derive(Clone)]
 pub struct Ui {
-    pub locale: Locale,
+    /// The interface language, in which `strings` are written.
+    pub lang: Language,
+    strings: &'static Strings,
     /// Content language preferences, most preferred first.
     pub prefs: Arc<[String]>,
 }
@@ -38,7 +62,23 @@ pub struct Shown {
 
 impl Ui {
     pub fn s(&self) -> &'static Strings {
-        self.locale.strings()
+        self.strings
+    }
+
+    /// `plural` for the count `n`, with `n` written as the language writes numbers.
+    pub fn count(&self, plural: &Plural, n: u64) -> String {
+        plural.format(
+            format::plural_category(n, self.lang),
+            &format::number(n, self.lang),
+        )
+    }
+
+    pub fn number(&self, n: u64) -> String {
+        format::number(n, self.lang)
+    }
+
+    pub fn date(&self, ts: &plaza_contract::Timestamp) -> String {
+        format::date(ts, self.lang)
     }
 
     pub fn pick(&self, text: &LocalizedText) -> Shown {
@@ -56,7 +96,7 @@ impl Ui {
 
     /// `lang` to put on user content written in `lang`, if not the interface language.
     pub fn other_lang(&self, lang: Option<&str>) -> Option<String> {
-        lang.filter(|l| !l.eq_ignore_ascii_case(self.locale.tag()))
+        lang.filter(|l| !l.eq_ignore_ascii_case(self.lang.tag))
             .map(str::to_owned)
     }
 }
@@ -67,8 +107,8 @@ pub struct BackendHandle(pub StoredValue<Backend, LocalStorage>);
 
 /// Everything an instance needs, prepared by the embedding layer.
 pub struct Setup {
-    pub config: Result<InstanceConfig, ConfigError>,
-    pub backend: Option<Backend>,
+    /// What the element asks for and the backend built from it, or why not.
+    pub instance: Result<(InstanceConfig, Backend), ConfigError>,
     pub prefs: Vec<String>,
     pub host: Element,
     pub stylesheet: String,
@@ -83,7 +123,7 @@ pub struct FirstScreen {
 }
 
 async fn load_first_screen(backend: &Backend, id: &str) -> Result<FirstScreen, BackendError> {
-    let side = |stance| ArgumentQuery {
+    let side = |stance| ArgumentsQuery {
         stance: Some(stance),
         ..Default::default()
     };
@@ -100,14 +140,6 @@ async fn load_first_screen(backend: &Backend, id: &str) -> Result<FirstScreen, B
     })
 }
 
-fn setup_message(error: &ConfigError, s: &Strings) -> String {
-    match error {
-        ConfigError::MissingApi => s.error_setup_missing_api.to_owned(),
-        ConfigError::MissingDeliberation => s.error_setup_missing_deliberation.to_owned(),
-        ConfigError::InvalidApi(api) => fill(s.error_setup_invalid_api, &[("api", api)]),
-    }
-}
-
 /// How the first screen ended, for the host page.
 #[derive(Clone)]
 enum Settled {
@@ -115,23 +147,32 @@ enum Settled {
     Failed { code: &'static str, message: String },
 }
 
+/// What the instance's parts share with the frame around them.
+#[derive(Clone, Copy)]
+struct Frame {
+    host: StoredValue<Element, LocalStorage>,
+    stylesheet_ready: RwSignal<bool>,
+    /// The deliberation's title once shown: it names the widget's region.
+    title: RwSignal<Option<String>>,
+    /// The first screen is shown (or its error): the space kept for it
+    /// while loading is released.
+    settled: RwSignal<bool>,
+}
+
 /// Dispatches `plaza:ready` (and `plaza:error` for an error) on the host
 /// element once, when the stylesheet is in and `settled` says how the first
 /// screen ended, so a city's script sees the widget as a resident does.
-fn announce_first_screen(
-    host: StoredValue<Element, LocalStorage>,
-    stylesheet_ready: RwSignal<bool>,
-    settled: impl Fn() -> Option<Settled> + 'static,
-) {
+fn announce_first_screen(frame: Frame, settled: impl Fn() -> Option<Settled> + 'static) {
     let announced = StoredValue::new(false);
     Effect::new(move |_| {
         let outcome = settled();
-        if !stylesheet_ready.get() || announced.get_value() {
+        if !frame.stylesheet_ready.get() || announced.get_value() {
             return;
         }
         let Some(outcome) = outcome else { return };
         announced.set_value(true);
-        host.with_value(|h| {
+        frame.settled.set(true);
+        frame.host.with_value(|h| {
             let state = match &outcome {
                 Settled::Loaded => "loaded",
                 Settled::Failed { code, message } => {
@@ -147,120 +188,227 @@ fn announce_first_screen(
 #[component]
 pub fn App(setup: Setup) -> impl IntoView {
     let Setup {
-        config,
-        backend,
+        instance,
         prefs,
         host,
         stylesheet,
     } = setup;
-    let ui = Ui {
-        locale: Locale::negotiate(&prefs),
-        prefs: prefs.into(),
+    let prefs: Arc<[String]> = prefs.into();
+    let wanted = Language::negotiate(&prefs);
+    let frame = Frame {
+        host: StoredValue::new_local(host),
+        stylesheet_ready: RwSignal::new(false),
+        title: RwSignal::new(None),
+        settled: RwSignal::new(false),
     };
-    let (locale, s) = (ui.locale, ui.s());
-    provide_context(ui.clone());
-    let host = StoredValue::new_local(host);
-    let stylesheet_ready = RwSignal::new(false);
-    let screen: RwSignal<Option<Result<FirstScreen, BackendError>>> = RwSignal::new(None);
-
-    let content = match (config, backend) {
-        (Ok(config), Some(backend)) => {
-            let persistent = backend.is_persistent();
-            let backend = BackendHandle(StoredValue::new_local(backend));
-            provide_context(backend);
-            let id = config.deliberation.clone();
-            let load = Callback::new(move |()| {
-                screen.set(None);
-                let id = id.clone();
-                spawn_local_scoped(async move {
-                    let result = load_first_screen(&backend.0.get_value(), &id).await;
-                    if let Err(e) = &result {
-                        // The details, for the site's web team.
-                        web_sys::console::error_1(&format!("Plaza ({id}): {e}").into());
-                    }
-                    screen.set(Some(result));
-                });
-            });
-            load.run(());
-            announce_first_screen(host, stylesheet_ready, move || {
-                screen.with(|r| {
-                    r.as_ref().map(|r| match r {
-                        Ok(_) => Settled::Loaded,
-                        Err(e) => Settled::Failed {
-                            code: e.code(),
-                            message: e.message(s),
-                        },
-                    })
-                })
-            });
-            view! {
-                {(!persistent).then(|| view! { <Notice text=s.notice_storage_unavailable/> })}
-                {move || match screen.get() {
-                    None => view! { <Loading label=s.loading_deliberation/> }.into_any(),
-                    Some(Err(e)) => {
-                        let message = e.message(s);
-                        match e.is_transient() {
-                            true => view! { <ErrorPanel message=message retry=load/> }.into_any(),
-                            false => view! { <ErrorPanel message=message/> }.into_any(),
-                        }
-                    }
-                    Some(Ok(first)) => view! {
-                        <Header deliberation=first.deliberation.clone()/>
-                        <Discussion
-                            counts=first.deliberation.counts
-                            for_page=first.for_page
-                            against_page=first.against_page
-                            deliberation_id=first.deliberation.id
-                        />
-                    }
-                    .into_any(),
-                }}
+    let tasks = Tasks::of_current();
+    // The interface language and the first screen load side by side.
+    let shown: RwSignal<Option<(Language, &'static Strings)>> = RwSignal::new(None);
+    {
+        let base = stylesheet.clone();
+        tasks.spawn(async move {
+            let strings = match crate::i18n::load(wanted, &base).await {
+                Ok(strings) => (wanted, strings),
+                Err(e) => {
+                    web_sys::console::warn_1(
+                        &format!("Plaza: {e}; showing English instead.").into(),
+                    );
+                    (Language::ENGLISH, english())
+                }
+            };
+            shown.set(Some(strings));
+        });
+    }
+    let instance = instance.map(|(config, backend)| {
+        let backend = BackendHandle(StoredValue::new_local(backend));
+        let screen = RwSignal::new(None);
+        let load = first_screen_loader(&tasks, backend, config.deliberation.clone(), screen);
+        load.run(());
+        (backend, screen, load, config)
+    });
+    let content = move || {
+        let (lang, strings) = shown.get()?;
+        let ui = Ui {
+            lang,
+            strings,
+            prefs: prefs.clone(),
+        };
+        provide_context(ui);
+        Some(match &instance {
+            Ok((backend, screen, load, config)) => {
+                provide_context(*backend);
+                provide_context(Headings(config.heading_level));
+                provide_context(SignInLink(config.sign_in_url.clone()));
+                let part = backend
+                    .0
+                    .with_value(|b| Participation::new(b, &config.deliberation, frame.host));
+                provide_context(part);
+                view! { <Loaded screen=*screen load=*load frame/> }.into_any()
             }
-            .into_any()
-        }
-        (config, _) => {
-            let message = match &config {
-                Err(e) => setup_message(e, s),
-                Ok(_) => s.error_unknown.to_owned(),
-            };
-            let code = match &config {
-                Err(ConfigError::MissingApi) => "missing_api",
-                Err(ConfigError::MissingDeliberation) => "missing_deliberation",
-                Err(ConfigError::InvalidApi(_)) => "invalid_api",
-                Ok(_) => "setup_failed",
-            };
-            web_sys::console::error_1(&format!("Plaza: {message}").into());
-            let settled = Settled::Failed {
-                code,
-                message: message.clone(),
-            };
-            announce_first_screen(host, stylesheet_ready, move || Some(settled.clone()));
-            view! { <ErrorPanel message=message/> }.into_any()
-        }
+            Err(error) => view! { <ConfigProblem error=error.clone() frame/> }.into_any(),
+        })
     };
-
+    let s = move || shown.get().map(|(_, s)| s).unwrap_or_else(english);
     view! {
         <link
             rel="stylesheet"
             href=stylesheet
-            on:load=move |_| stylesheet_ready.set(true)
+            on:load=move |_| frame.stylesheet_ready.set(true)
             on:error=move |_| {
                 web_sys::console::error_1(&"Plaza: the stylesheet plaza.css could not be loaded; it must sit next to plaza.js.".into());
-                stylesheet_ready.set(true)
+                frame.stylesheet_ready.set(true)
             }
         />
         <section
             class="plaza-root"
-            lang=locale.tag()
-            dir=locale.dir()
-            aria-label=move || screen.with(|r| match r {
-                // Named after the deliberation, so that several widgets on a page are told apart.
-                Some(Ok(first)) => format!("{}: {}", s.widget_label, ui.pick(&first.deliberation.title).text),
-                _ => s.widget_label.to_owned(),
-            })
-            hidden=move || !stylesheet_ready.get()
+            lang=move || shown.get().map_or("en", |(l, _)| l.tag)
+            dir=move || shown.get().map_or("ltr", |(l, _)| l.dir())
+            // Named after the deliberation, so that several widgets on a page are told apart.
+            aria-label=move || match frame.title.get() {
+                Some(title) => format!("{}: {title}", s().widget_label),
+                None => s().widget_label.to_owned(),
+            }
+            hidden=move || !frame.stylesheet_ready.get() || shown.with(Option::is_none)
+            data-settled=move || frame.settled.get().then_some("")
         >
             {content}
         </section>
+    }
+}
+
+/// Focuses the element `id` of the instance that holds `near` after the
+/// next frame (once the view has caught up); nothing if either is gone.
+pub fn focus_later<E>(near: NodeRef<E>, id: String)
+where
+    E: leptos::html::ElementType,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    use wasm_bindgen::JsCast;
+    let Some(node) = near.try_get_untracked().flatten() else {
+        return;
+    };
+    let root = node.unchecked_ref::<web_sys::Node>().get_root_node();
+    request_animation_frame(move || {
+        let found = root
+            .dyn_ref::<web_sys::ShadowRoot>()
+            .and_then(|r| r.get_element_by_id(&id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = found {
+            let _ = element.focus();
+        }
+    });
+}
+
+/// Loads the first screen into `screen` (again, for a retry), as a task of
+/// the instance.
+fn first_screen_loader(
+    tasks: &Tasks,
+    backend: BackendHandle,
+    id: String,
+    screen: RwSignal<Option<Result<FirstScreen, BackendError>>>,
+) -> Callback<()> {
+    let tasks = tasks.clone();
+    Callback::new(move |()| {
+        screen.set(None);
+        let id = id.clone();
+        tasks.spawn(async move {
+            let result = load_first_screen(&backend.0.get_value(), &id).await;
+            if let Err(e) = &result {
+                // The details, for the site's web team.
+                web_sys::console::error_1(&format!("Plaza ({id}): {e}").into());
+            }
+            screen.set(Some(result));
+        });
+    })
+}
+
+/// An element that cannot show a deliberation: why, to the resident and
+/// to the site's team (console and `plaza:error`).
+#[component]
+fn ConfigProblem(error: ConfigError, frame: Frame) -> impl IntoView {
+    let s = expect_context::<Ui>().s();
+    let message = error.message(s);
+    web_sys::console::error_1(&format!("Plaza: {message}").into());
+    let settled = Settled::Failed {
+        code: error.code(),
+        message: message.clone(),
+    };
+    announce_first_screen(frame, move || Some(settled.clone()));
+    view! { <ErrorPanel message=message/> }
+}
+
+/// The deliberation: loaded from the backend, then shown; a failure offers
+/// a retry when one can help. Its loads end with it (see [`Tasks`]).
+#[component]
+fn Loaded(
+    screen: RwSignal<Option<Result<FirstScreen, BackendError>>>,
+    load: Callback<()>,
+    frame: Frame,
+) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let s = ui.s();
+    let backend = expect_context::<BackendHandle>();
+    let part = expect_context::<Participation>();
+    let persistent = backend.0.with_value(Backend::is_persistent) && part.is_persistent();
+    Effect::new(move |_| {
+        screen.with(|r| {
+            if let Some(Ok(first)) = r {
+                frame
+                    .title
+                    .set(Some(ui.pick(&first.deliberation.title).text));
+            }
+        })
+    });
+    announce_first_screen(frame, move || {
+        screen.with(|r| {
+            r.as_ref().map(|r| match r {
+                Ok(_) => Settled::Loaded,
+                Err(e) => Settled::Failed {
+                    code: e.code(),
+                    message: e.message(s),
+                },
+            })
+        })
+    });
+    view! {
+        {(!persistent).then(|| view! { <Notice text=s.notice_storage_unavailable/> })}
+        <SignInNotice/>
+        // Outcomes that arrive later (sent, refused), for screen readers.
+        <p class="plaza-visually-hidden" role="status" aria-live="polite">{move || part.announcement.get()}</p>
+        {move || match screen.get() {
+            None => view! { <Loading label=s.loading_deliberation/> }.into_any(),
+            Some(Err(e)) => {
+                let message = e.message(s);
+                match e.is_transient() {
+                    true => view! { <ErrorPanel message=message retry=load/> }.into_any(),
+                    false => view! { <ErrorPanel message=message/> }.into_any(),
+                }
+            }
+            Some(Ok(first)) => {
+                let d = &first.deliberation;
+                // From the vote on, the ballot and results come first.
+                let vote = d.poll_id.is_some().then(|| {
+                    let top = top_arguments(&first.for_page.items, &first.against_page.items);
+                    view! { <Vote deliberation=d.clone() top/> }
+                });
+                let (vote_first, vote_last) = match d.current_phase >= PhaseKind::Voting {
+                    true => (vote, None),
+                    false => (None, vote),
+                };
+                view! {
+                    <Header deliberation=first.deliberation.clone()/>
+                    {vote_first}
+                    <Discussion
+                        deliberation=first.deliberation.clone()
+                        for_page=first.for_page
+                        against_page=first.against_page
+                    />
+                    <Proposals deliberation=first.deliberation/>
+                    {vote_last}
+                    <ForgetMe/>
+                }
+                .into_any()
+            }
+        }}
     }
 }

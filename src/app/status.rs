@@ -39,3 +39,15 @@ pub fn ErrorPanel(
 pub fn Notice(text: &'static str) -> impl IntoView {
     view! { <p class="plaza-notice" role="note">{text}</p> }
 }
+
+/// A message with one placeholder whose value is content (a name, a
+/// credit): the value is isolated (`<bdi>`) so that, written in another
+/// script, it cannot reorder the message around it.
+#[component]
+pub fn Isolated(template: &'static str, name: &'static str, value: String) -> impl IntoView {
+    let placeholder = format!("{{{name}}}");
+    let (before, after) = template
+        .split_once(placeholder.as_str())
+        .unwrap_or((template, ""));
+    view! { {before} <bdi>{value}</bdi> {after} }
+}

@@ -5,7 +5,9 @@ use plaza_contract::{Problem, ProblemCode};
 
 use crate::i18n::{fill, Strings};
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Serializable, so that a refused submission keeps its reason in the outbox.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BackendError {
     /// The request never got an answer: offline, DNS, CORS refusal.
     #[error("the server could not be reached: {0}")]
@@ -83,6 +85,8 @@ impl BackendError {
                 ProblemCode::Unauthorized | ProblemCode::Forbidden | ProblemCode::NotEligible => {
                     s.error_not_allowed.to_owned()
                 }
+                ProblemCode::PhaseClosed => s.error_phase_closed.to_owned(),
+                ProblemCode::ValidationFailed => s.error_invalid.to_owned(),
                 _ if p.status >= 500 => server(p.status),
                 _ => s.error_unknown.to_owned(),
             },
@@ -93,7 +97,7 @@ impl BackendError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Locale;
+    use crate::i18n::every_language;
 
     #[test]
     fn every_error_has_a_message_in_every_language() {
@@ -108,9 +112,9 @@ mod tests {
             BackendError::Invalid(vec!["title is empty".into()]),
             BackendError::DemoUnavailable("404".into()),
         ];
-        for locale in Locale::ALL {
+        for (locale, strings) in every_language() {
             for e in &errors {
-                let m = e.message(locale.strings());
+                let m = e.message(strings);
                 assert!(m.len() > 20 && !m.contains('{'), "{locale:?} {e:?}: {m}");
             }
         }
@@ -118,12 +122,12 @@ mod tests {
 
     #[test]
     fn server_errors_name_their_status() {
-        let m = BackendError::Status(503).message(Locale::En.strings());
+        let m = BackendError::Status(503).message(crate::i18n::english());
         assert!(m.contains("503"), "{m}");
-        let p = Problem::new(ProblemCode::Internal, "x");
-        assert!(BackendError::Problem(p)
-            .message(Locale::Fr.strings())
-            .contains("500"));
+        for (_, strings) in every_language() {
+            let p = Problem::new(ProblemCode::Internal, "x");
+            assert!(BackendError::Problem(p).message(strings).contains("500"));
+        }
     }
 
     #[test]

@@ -14,22 +14,31 @@ use std::rc::Rc;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder};
-use plaza_contract::ParticipantToken;
+use plaza_contract::{HttpMethod, Operation, ParticipantToken};
 
-use super::{
-    outcome, parse, retry, ApiResult, Auth, BackendError, Call, KeyValue, Method, Transport,
-};
+use super::{outcome, parse, retry, ApiResult, Auth, BackendError, Call, KeyValue, Transport};
 
 /// How long a request may take before it counts as failed.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 
 type TokenFuture = Shared<LocalBoxFuture<'static, Result<String, BackendError>>>;
+type ReadFuture = Shared<LocalBoxFuture<'static, ApiResult<String>>>;
+
+/// How long a read under way is shared with instances asking for the same.
+const SHARE_READS_MS: f64 = 2_000.0;
 
 thread_local! {
     /// Anonymous participants being created, per backend, so that instances
     /// starting together share one identity instead of making several.
     static CREATING: RefCell<HashMap<String, TokenFuture>> = RefCell::new(HashMap::new());
+    /// Reads under way, by address and identity, with when they started:
+    /// instances on one page showing the same deliberation (in two
+    /// languages, say) make each request once.
+    static READING: RefCell<HashMap<String, (f64, ReadFuture)>> = RefCell::new(HashMap::new());
 }
+
+/// What the instance does when the backend rejects the host page's token.
+type RejectionHook = Rc<dyn Fn()>;
 
 #[derive(Clone)]
 pub struct HttpTransport {
@@ -37,6 +46,11 @@ pub struct HttpTransport {
     base: String,
     /// A token the host page signed for its resident, if any.
     host_token: Option<String>,
+    /// Told when the backend rejects `host_token` (expired, revoked).
+    on_rejected: Rc<RefCell<Option<RejectionHook>>>,
+    /// The backend rejected `host_token`: it is not sent again (a new one
+    /// comes with a new instance), so reads do not pile up failed sign-ins.
+    host_rejected: Rc<Cell<bool>>,
     timeout_ms: u32,
 }
 
@@ -47,8 +61,23 @@ struct Attempt {
     retry_after_s: Option<u32>,
 }
 
+/// Aborts a request when its future is dropped: the instance that made it
+/// is gone, and nobody will read the answer.
+struct AbortOnDrop(web_sys::AbortController);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 fn token_key(base: &str) -> String {
     format!("plaza:token:v1:{base}")
+}
+
+/// Where a token the backend no longer takes waits to be renewed.
+fn expired_key(base: &str) -> String {
+    format!("plaza:token-expired:v1:{base}")
 }
 
 impl HttpTransport {
@@ -57,8 +86,36 @@ impl HttpTransport {
         Self {
             base,
             host_token,
+            on_rejected: Rc::new(RefCell::new(None)),
+            host_rejected: Rc::new(Cell::new(false)),
             timeout_ms: DEFAULT_TIMEOUT_MS,
         }
+    }
+
+    /// Whether the host page gave a token (a signed-in resident).
+    pub fn has_host_token(&self) -> bool {
+        self.host_token.is_some()
+    }
+
+    /// A sign-in, or an anonymous participant stored on this device (its
+    /// token perhaps expired, to be renewed).
+    pub fn has_participant(&self) -> bool {
+        self.host_token.is_some() || self.stored_token().is_some() || self.has_expired_token()
+    }
+
+    fn has_expired_token(&self) -> bool {
+        KeyValue::open().get(&expired_key(&self.base)).is_some()
+    }
+
+    /// Calls `f` whenever the backend rejects the host page's token.
+    pub fn when_token_rejected(&self, f: Rc<dyn Fn()>) {
+        *self.on_rejected.borrow_mut() = Some(f);
+    }
+
+    /// Forgets the anonymous participant of this backend on this device.
+    pub fn forget_participant(&self) {
+        KeyValue::open().remove(&token_key(&self.base));
+        KeyValue::open().remove(&expired_key(&self.base));
     }
 
     pub fn base(&self) -> &str {
@@ -84,13 +141,26 @@ impl HttpTransport {
                 .or_insert_with(|| {
                     let this = self.clone();
                     async move {
-                        let url = this.url("/participants");
+                        let op = Operation::CreateParticipant;
+                        let url = this.url(&op.path(&[]));
+                        let store = KeyValue::open();
+                        // An expired token renews the same participant
+                        // (their ballot and contributions stay theirs); a
+                        // backend that does not know it makes a new one.
+                        let expired = store.get(&expired_key(&this.base));
                         let text = this
-                            .attempt(Method::Post, &url, Some("{}".to_owned()), None, None)
+                            .attempt(
+                                op.method(),
+                                &url,
+                                Some("{}".to_owned()),
+                                None,
+                                expired.as_deref(),
+                            )
                             .await
                             .result?;
                         let created: ParticipantToken = parse(&text)?;
-                        KeyValue::open().set(&token_key(&this.base), &created.token);
+                        store.set(&token_key(&this.base), &created.token);
+                        store.remove(&expired_key(&this.base));
                         Ok(created.token)
                     }
                     .boxed_local()
@@ -103,12 +173,22 @@ impl HttpTransport {
         result
     }
 
-    async fn token(&self, auth: Auth) -> ApiResult<Option<String>> {
-        if let Some(token) = &self.host_token {
+    /// The token a call sends: the host page's (unless the backend
+    /// rejected it, `use_host` false), or the anonymous participant's.
+    async fn token(&self, auth: Auth, use_host: bool) -> ApiResult<Option<String>> {
+        if let (Some(token), true) = (&self.host_token, use_host) {
             return Ok(Some(token.clone()));
+        }
+        if self.host_token.is_some() && auth == Auth::Required {
+            return Err(BackendError::Status(401));
         }
         match auth {
             Auth::Anonymous => Ok(None),
+            // A token that expired is renewed for a read too: the resident's
+            // own reactions and ballot are theirs again.
+            Auth::IfKnown if self.stored_token().is_none() && self.has_expired_token() => {
+                self.anonymous_token().await.map(Some)
+            }
             Auth::IfKnown => Ok(self.stored_token()),
             Auth::Required => self.anonymous_token().await.map(Some),
         }
@@ -119,7 +199,7 @@ impl HttpTransport {
     /// Not generic, so that this logic exists once in the download.
     async fn call(
         &self,
-        method: Method,
+        method: HttpMethod,
         url: &str,
         body: Option<String>,
         idempotency_key: Option<&str>,
@@ -127,8 +207,9 @@ impl HttpTransport {
     ) -> ApiResult<String> {
         let mut renewed = false;
         let mut attempt_no = 0;
+        let mut use_host = !self.host_rejected.get();
         loop {
-            let (error, retry_after_s, token) = match self.token(auth).await {
+            let (error, retry_after_s, token) = match self.token(auth, use_host).await {
                 Err(e) => (e, None, None),
                 Ok(token) => {
                     let attempt = self
@@ -142,11 +223,34 @@ impl HttpTransport {
             };
             if error.status() == Some(401)
                 && token.is_some()
+                && self.host_token.is_some()
+                && use_host
+            {
+                // The city's sign-in expired or was revoked: say so to the
+                // host page, and keep reading anonymously.
+                self.host_rejected.set(true);
+                let on_rejected = self.on_rejected.borrow().clone();
+                if let Some(f) = on_rejected {
+                    f();
+                }
+                if auth != Auth::Required {
+                    use_host = false;
+                    continue;
+                }
+                return Err(error);
+            }
+            if error.status() == Some(401)
+                && token.is_some()
                 && self.host_token.is_none()
                 && !renewed
             {
-                // The backend forgot this participant: start again as a new one.
-                KeyValue::open().remove(&token_key(&self.base));
+                // Expired (renewed at the next write, the participant kept),
+                // or unknown to a backend that was reset (a new one then).
+                let store = KeyValue::open();
+                if let Some(old) = store.get(&token_key(&self.base)) {
+                    store.set(&expired_key(&self.base), &old);
+                }
+                store.remove(&token_key(&self.base));
                 renewed = true;
                 continue;
             }
@@ -162,7 +266,7 @@ impl HttpTransport {
 
     async fn attempt(
         &self,
-        method: Method,
+        method: HttpMethod,
         url: &str,
         body: Option<String>,
         idempotency_key: Option<&str>,
@@ -176,6 +280,7 @@ impl HttpTransport {
             Ok(c) => c,
             Err(e) => return fail(BackendError::Offline(format!("{e:?}"))),
         };
+        let _abort_on_drop = AbortOnDrop(controller.clone());
         let timed_out = Rc::new(Cell::new(false));
         let _timer = {
             let (controller, timed_out) = (controller.clone(), timed_out.clone());
@@ -186,10 +291,10 @@ impl HttpTransport {
         };
         let signal = controller.signal();
         let mut builder: RequestBuilder = match method {
-            Method::Get => Request::get(url),
-            Method::Post => Request::post(url),
-            Method::Put => Request::put(url),
-            Method::Delete => Request::delete(url),
+            HttpMethod::Get => Request::get(url),
+            HttpMethod::Post => Request::post(url),
+            HttpMethod::Put => Request::put(url),
+            HttpMethod::Delete => Request::delete(url),
         }
         .header("Accept", "application/json, application/problem+json")
         .abort_signal(Some(&signal));
@@ -231,9 +336,49 @@ impl HttpTransport {
     }
 }
 
+impl HttpTransport {
+    /// A GET, shared with any identical one under way on the page.
+    async fn shared_read(&self, url: String, auth: Auth) -> ApiResult<String> {
+        let key = format!(
+            "{auth:?} {} {url}",
+            self.host_token.as_deref().unwrap_or("")
+        );
+        let now = js_sys::Date::now();
+        let read = READING.with(|r| {
+            let mut reading = r.borrow_mut();
+            // Reads nobody waits for any more (their instances are gone) go.
+            reading.retain(|_, (started, _)| now - *started < SHARE_READS_MS);
+            match reading.get(&key) {
+                Some((started, read)) if now - started < SHARE_READS_MS => read.clone(),
+                _ => {
+                    let this = self.clone();
+                    let url = url.clone();
+                    let read =
+                        async move { this.call(HttpMethod::Get, &url, None, None, auth).await }
+                            .boxed_local()
+                            .shared();
+                    reading.insert(key.clone(), (now, read.clone()));
+                    read
+                }
+            }
+        });
+        let result = read.clone().await;
+        READING.with(|r| {
+            let mut reading = r.borrow_mut();
+            if reading.get(&key).is_some_and(|(_, f)| f.ptr_eq(&read)) {
+                reading.remove(&key);
+            }
+        });
+        result
+    }
+}
+
 impl Transport for HttpTransport {
     async fn send(&self, call: &Call<'_>) -> ApiResult<String> {
         let url = self.url(&call.path);
+        if call.method == HttpMethod::Get && call.body.is_none() {
+            return self.shared_read(url, call.auth).await;
+        }
         self.call(
             call.method,
             &url,

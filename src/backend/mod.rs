@@ -7,40 +7,20 @@
 
 mod error;
 pub mod http;
-mod json;
+pub(crate) mod json;
 pub mod local;
-pub mod paths;
 mod retry;
 mod storage;
 
 pub use error::BackendError;
-pub use paths::ArgumentQuery;
 pub use storage::KeyValue;
 
+use plaza_contract::routes::Access;
 use plaza_contract::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub type ApiResult<T> = Result<T, BackendError>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-    Delete,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
-        }
-    }
-}
 
 /// Which identity a call sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,10 +33,21 @@ pub enum Auth {
     Required,
 }
 
+impl Auth {
+    /// The identity an operation of the route table needs.
+    fn of(op: Operation) -> Auth {
+        match op.spec().access {
+            Access::Public | Access::Moderator => Auth::Anonymous,
+            Access::OptionalParticipant => Auth::IfKnown,
+            Access::Participant => Auth::Required,
+        }
+    }
+}
+
 /// One request of the contract, relative to the base URL (`…/v1`).
 #[derive(Debug, Clone)]
 pub struct Call<'a> {
-    pub method: Method,
+    pub method: HttpMethod,
     /// Path and query, e.g. `/deliberations/x/arguments?stance=for`.
     pub path: String,
     pub body: Option<String>,
@@ -134,6 +125,81 @@ impl Backend {
             .map(|u| u.href())
     }
 
+    /// What names this backend in the browser's storage (its outbox, drafts):
+    /// the API base, or `local`.
+    pub fn name(&self) -> String {
+        match &self.channel {
+            Channel::Local(_) => "local".to_owned(),
+            Channel::Http(h) => h.base().to_owned(),
+        }
+    }
+
+    /// Whether the host page signed the resident in (`participant-token`).
+    pub fn has_host_token(&self) -> bool {
+        match &self.channel {
+            Channel::Http(h) => h.has_host_token(),
+            Channel::Local(_) => false,
+        }
+    }
+
+    /// Whether the resident has an identity with this backend already (a
+    /// sign-in, or an anonymous participant of an earlier visit), so that
+    /// asking for their own ballot creates nobody.
+    pub fn has_participant(&self) -> bool {
+        match &self.channel {
+            Channel::Http(h) => h.has_participant(),
+            Channel::Local(_) => true,
+        }
+    }
+
+    pub async fn results(&self, poll_id: &str) -> ApiResult<PollResults> {
+        self.read(Operation::GetResults, &[poll_id]).await
+    }
+
+    /// The published ballots of a closed poll as the backend sends them
+    /// (JSON text, handed as it is to the re-count module: the widget
+    /// never decodes a poll's every ballot).
+    pub async fn export_text(&self, poll_id: &str, format: ExportFormat) -> ApiResult<String> {
+        let call = Call {
+            method: Operation::ExportBallots.method(),
+            path: Operation::ExportBallots
+                .path_with_query(&[poll_id], &[("format", Some(format.as_str()))]),
+            body: None,
+            idempotency_key: None,
+            auth: Auth::of(Operation::ExportBallots),
+        };
+        self.channel.send(&call).await
+    }
+
+    /// Where a resident downloads the published ballots in `format`; none
+    /// for `api="local"` (nothing to download from).
+    pub fn export_link(&self, poll_id: &str, format: ExportFormat) -> Option<String> {
+        match &self.channel {
+            Channel::Http(h) => Some(format!(
+                "{}{}",
+                h.base(),
+                Operation::ExportBallots
+                    .path_with_query(&[poll_id], &[("format", Some(format.as_str()))])
+            )),
+            Channel::Local(_) => None,
+        }
+    }
+
+    /// Calls `f` whenever the backend rejects the host page's token.
+    pub fn when_token_rejected(&self, f: std::rc::Rc<dyn Fn()>) {
+        if let Channel::Http(h) = &self.channel {
+            h.when_token_rejected(f);
+        }
+    }
+
+    /// Forgets the anonymous participant on this device (a new one is
+    /// created the next time the resident writes).
+    pub fn forget_participant(&self) {
+        if let Channel::Http(h) = &self.channel {
+            h.forget_participant();
+        }
+    }
+
     /// Whether what the resident adds survives a reload.
     pub fn is_persistent(&self) -> bool {
         match &self.channel {
@@ -142,53 +208,69 @@ impl Backend {
         }
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: String, auth: Auth) -> ApiResult<T> {
+    /// Sends `op` of the route table (with its path parameter values and
+    /// query, a body, and an idempotency key for writes that create) with
+    /// the identity it needs, and decodes the answer.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        op: Operation,
+        params: &[&str],
+        query: &[(&str, Option<&str>)],
+        body: Option<String>,
+        idempotency_key: Option<&str>,
+    ) -> ApiResult<T> {
         let call = Call {
-            method: Method::Get,
-            path,
-            body: None,
-            idempotency_key: None,
-            auth,
+            method: op.method(),
+            path: op.path_with_query(params, query),
+            body,
+            idempotency_key,
+            auth: Auth::of(op),
         };
         parse(&self.channel.send(&call).await?)
     }
 
+    async fn read<T: DeserializeOwned>(&self, op: Operation, params: &[&str]) -> ApiResult<T> {
+        self.call(op, params, &[], None, None).await
+    }
+
+    /// A page of a list with one order, from `cursor` (the first page without one).
+    async fn page<T: DeserializeOwned>(
+        &self,
+        op: Operation,
+        params: &[&str],
+        cursor: Option<&str>,
+    ) -> ApiResult<Page<T>> {
+        self.call(op, params, &[("cursor", cursor)], None, None)
+            .await
+    }
+
+    /// A write with a JSON body; writes that create take an idempotency key
+    /// chosen by the caller, so that a retried write is applied once.
     async fn write<T: DeserializeOwned>(
         &self,
-        method: Method,
-        path: String,
-        body: Option<&impl Serialize>,
-        idempotency_key: Option<&str>,
+        op: Operation,
+        params: &[&str],
+        body: &impl Serialize,
+        key: &str,
     ) -> ApiResult<T> {
-        let body = match body {
-            Some(b) => Some(json::to_text(b).map_err(BackendError::Unreadable)?),
-            None => None,
-        };
-        let call = Call {
-            method,
-            path,
-            body,
-            idempotency_key,
-            auth: Auth::Required,
-        };
-        parse(&self.channel.send(&call).await?)
+        let body = json::to_text(body).map_err(BackendError::Unreadable)?;
+        self.call(op, params, &[], Some(body), Some(key)).await
     }
 
     pub async fn capabilities(&self) -> ApiResult<Capabilities> {
-        self.get(String::new(), Auth::Anonymous).await
+        self.read(Operation::GetCapabilities, &[]).await
     }
 
     pub async fn deliberations(
         &self,
         cursor: Option<&str>,
     ) -> ApiResult<Page<DeliberationSummary>> {
-        self.get(paths::deliberations(cursor), Auth::Anonymous)
-            .await
+        self.page(Operation::ListDeliberations, &[], cursor).await
     }
 
     /// A deliberation, checked before any view sees it.
     pub async fn deliberation(&self, id: &str) -> ApiResult<Deliberation> {
-        let d: Deliberation = self.get(paths::deliberation(id), Auth::Anonymous).await?;
+        let d: Deliberation = self.read(Operation::GetDeliberation, &[id]).await?;
         let mut problems = d.problems();
         if d.id != id {
             problems.push(format!("asked for deliberation {id:?}, got {:?}", d.id));
@@ -203,27 +285,32 @@ impl Backend {
     pub async fn arguments(
         &self,
         deliberation_id: &str,
-        query: &ArgumentQuery,
+        query: &ArgumentsQuery,
     ) -> ApiResult<Page<Argument>> {
-        self.get(paths::arguments(deliberation_id, query), Auth::IfKnown)
-            .await
+        let limit = query.limit.map(|l| l.to_string());
+        self.call(
+            Operation::ListArguments,
+            &[deliberation_id],
+            &[
+                ("stance", query.stance.map(Stance::as_str)),
+                ("sort", Some(query.sort.as_str())),
+                ("cursor", query.cursor.as_deref()),
+                ("limit", limit.as_deref()),
+            ],
+            None,
+            None,
+        )
+        .await
     }
 
-    /// Writes take an idempotency key chosen by the caller, so that a
-    /// retried write is applied once.
     pub async fn create_argument(
         &self,
         deliberation_id: &str,
         new: &NewArgument,
         key: &str,
     ) -> ApiResult<Argument> {
-        self.write(
-            Method::Post,
-            paths::arguments(deliberation_id, &ArgumentQuery::default()),
-            Some(new),
-            Some(key),
-        )
-        .await
+        self.write(Operation::CreateArgument, &[deliberation_id], new, key)
+            .await
     }
 
     pub async fn comments(
@@ -231,7 +318,7 @@ impl Backend {
         argument_id: &str,
         cursor: Option<&str>,
     ) -> ApiResult<Page<Comment>> {
-        self.get(paths::comments(argument_id, cursor), Auth::IfKnown)
+        self.page(Operation::ListComments, &[argument_id], cursor)
             .await
     }
 
@@ -241,13 +328,8 @@ impl Backend {
         new: &NewComment,
         key: &str,
     ) -> ApiResult<Comment> {
-        self.write(
-            Method::Post,
-            paths::comments(argument_id, None),
-            Some(new),
-            Some(key),
-        )
-        .await
+        self.write(Operation::CreateComment, &[argument_id], new, key)
+            .await
     }
 
     pub async fn set_reaction(
@@ -256,19 +338,16 @@ impl Backend {
         kind: ReactionKind,
         on: bool,
     ) -> ApiResult<ReactionState> {
-        let method = if on { Method::Put } else { Method::Delete };
-        self.write(
-            method,
-            paths::reaction(argument_id, kind),
-            None::<&()>,
-            None,
-        )
-        .await
+        let op = if on {
+            Operation::PutReaction
+        } else {
+            Operation::DeleteReaction
+        };
+        self.read(op, &[argument_id, kind.as_str()]).await
     }
 
     pub async fn flag(&self, flag: &NewFlag, key: &str) -> ApiResult<FlagReceipt> {
-        self.write(Method::Post, "/flags".to_owned(), Some(flag), Some(key))
-            .await
+        self.write(Operation::CreateFlag, &[], flag, key).await
     }
 
     pub async fn proposals(
@@ -276,7 +355,7 @@ impl Backend {
         deliberation_id: &str,
         cursor: Option<&str>,
     ) -> ApiResult<Page<Proposal>> {
-        self.get(paths::proposals(deliberation_id, cursor), Auth::IfKnown)
+        self.page(Operation::ListProposals, &[deliberation_id], cursor)
             .await
     }
 
@@ -286,17 +365,12 @@ impl Backend {
         new: &NewProposal,
         key: &str,
     ) -> ApiResult<Proposal> {
-        self.write(
-            Method::Post,
-            paths::proposals(deliberation_id, None),
-            Some(new),
-            Some(key),
-        )
-        .await
+        self.write(Operation::CreateProposal, &[deliberation_id], new, key)
+            .await
     }
 
     pub async fn poll(&self, poll_id: &str) -> ApiResult<Poll> {
-        self.get(paths::poll(poll_id), Auth::Anonymous).await
+        self.read(Operation::GetPoll, &[poll_id]).await
     }
 
     pub async fn cast_ballot(
@@ -305,13 +379,13 @@ impl Backend {
         ballot: &BallotSubmission,
         key: &str,
     ) -> ApiResult<BallotReceipt> {
-        self.write(Method::Put, paths::ballot(poll_id), Some(ballot), Some(key))
+        self.write(Operation::CastBallot, &[poll_id], ballot, key)
             .await
     }
 
     /// My ballot, or `None` when I have not voted.
     pub async fn my_ballot(&self, poll_id: &str) -> ApiResult<Option<MyBallot>> {
-        match self.get(paths::ballot(poll_id), Auth::Required).await {
+        match self.read(Operation::GetMyBallot, &[poll_id]).await {
             Ok(ballot) => Ok(Some(ballot)),
             Err(BackendError::Problem(p)) if p.code == ProblemCode::NotFound => Ok(None),
             Err(BackendError::Status(404)) => Ok(None),

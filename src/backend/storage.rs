@@ -51,6 +51,28 @@ impl KeyValue {
         }
     }
 
+    /// Every key that starts with `prefix`, in storage or in memory.
+    pub fn keys(&self, prefix: &str) -> Vec<String> {
+        let mut keys: Vec<String> = MEMORY.with(|m| {
+            m.borrow()
+                .keys()
+                .filter(|k| k.starts_with(prefix))
+                .cloned()
+                .collect()
+        });
+        if let KeyValue::Browser(s) = self {
+            let n = s.length().unwrap_or(0);
+            keys.extend(
+                (0..n)
+                    .filter_map(|i| s.key(i).ok().flatten())
+                    .filter(|k| k.starts_with(prefix)),
+            );
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     /// Stores `value`; `false` when it is only kept in memory.
     pub fn set(&self, key: &str, value: &str) -> bool {
         if let KeyValue::Browser(s) = self {

@@ -1,21 +1,30 @@
 //! What a host element asks for, read from its attributes. Pure: the DOM
 //! layer hands in an attribute getter, so every case is tested natively.
 
+use crate::i18n::{fill, Strings};
+
 /// The two ways a city can embed a deliberation.
 pub const SELECTOR: &str = "plaza-deliberation, [data-plaza-deliberation]";
 pub const TAG: &str = "plaza-deliberation";
 /// Attributes whose change remounts the instance.
-pub const WATCHED_ATTRIBUTES: [&str; 9] = [
+pub const WATCHED_ATTRIBUTES: [&str; 13] = [
     "api",
     "deliberation",
     "lang",
     "participant-token",
+    "heading-level",
+    "sign-in-url",
     "data-plaza-deliberation",
     "data-api",
     "data-lang",
     "data-participant-token",
     "data-deliberation",
+    "data-heading-level",
+    "data-sign-in-url",
 ];
+
+/// The level of the widget's top heading unless the page says otherwise.
+pub const DEFAULT_HEADING_LEVEL: u8 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiTarget {
@@ -33,15 +42,41 @@ pub struct InstanceConfig {
     pub lang: Option<String>,
     /// A token the host site signed for its logged-in resident.
     pub participant_token: Option<String>,
+    /// The level of the widget's top heading (1–4), so that its headings
+    /// fit the page's outline; the widget's own sections go two deeper.
+    pub heading_level: u8,
+    /// Where the city's site signs residents in, for a poll only they may
+    /// vote in: an http(s) address or a path of the page's site.
+    pub sign_in_url: Option<String>,
 }
 
 /// Why an element cannot show a deliberation; shown to residents
-/// (translated) and to the web team (console).
+/// (translated) and to the web team (console, `plaza:error`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigError {
     MissingApi,
     MissingDeliberation,
     InvalidApi(String),
+}
+
+impl ConfigError {
+    /// The stable code of the error, for the `plaza:error` event.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::MissingApi => "missing_api",
+            ConfigError::MissingDeliberation => "missing_deliberation",
+            ConfigError::InvalidApi(_) => "invalid_api",
+        }
+    }
+
+    /// What a resident (and the site's team) is told, in their language.
+    pub fn message(&self, s: &Strings) -> String {
+        match self {
+            ConfigError::MissingApi => s.error_setup_missing_api.to_owned(),
+            ConfigError::MissingDeliberation => s.error_setup_missing_deliberation.to_owned(),
+            ConfigError::InvalidApi(api) => fill(s.error_setup_invalid_api, &[("api", api)]),
+        }
+    }
 }
 
 impl InstanceConfig {
@@ -57,21 +92,27 @@ impl InstanceConfig {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let (api, deliberation, lang, token) = if is_tag {
-            (
-                value("api"),
-                value("deliberation"),
-                value("lang"),
-                value("participant-token"),
-            )
-        } else {
-            (
-                value("data-api"),
-                value("data-plaza-deliberation").or_else(|| value("data-deliberation")),
-                value("data-lang"),
-                value("data-participant-token"),
-            )
+        let attribute = |name: &str| match is_tag {
+            true => value(name),
+            false => value(&format!("data-{name}")),
         };
+        let (api, lang, token, heading) = (
+            attribute("api"),
+            attribute("lang"),
+            attribute("participant-token"),
+            attribute("heading-level"),
+        );
+        let deliberation = match is_tag {
+            true => value("deliberation"),
+            false => value("data-plaza-deliberation").or_else(|| value("data-deliberation")),
+        };
+        // A link the widget offers to residents: never a script address.
+        let sign_in_url = attribute("sign-in-url").filter(|u| is_link(u));
+        // An unusable level is not worth refusing the widget for: the default.
+        let heading_level = heading
+            .and_then(|h| h.parse::<u8>().ok())
+            .filter(|h| (1..=4).contains(h))
+            .unwrap_or(DEFAULT_HEADING_LEVEL);
         let config = (|| {
             let api = api.ok_or(ConfigError::MissingApi)?;
             let deliberation = deliberation.ok_or(ConfigError::MissingDeliberation)?;
@@ -80,6 +121,8 @@ impl InstanceConfig {
                 deliberation,
                 lang: lang.clone(),
                 participant_token: token,
+                heading_level,
+                sign_in_url,
             })
         })();
         (lang, config)
@@ -88,22 +131,24 @@ impl InstanceConfig {
 
 /// `local`, an absolute `http(s)` URL, or a path on the page's own origin.
 fn classify_api(api: &str) -> Result<ApiTarget, ConfigError> {
-    let lower = api.to_ascii_lowercase();
-    if lower == "local" {
+    if api.eq_ignore_ascii_case("local") {
         Ok(ApiTarget::Local)
-    } else if (lower.starts_with("https://") || lower.starts_with("http://")) && api.len() > 8
-        || api.starts_with('/') && !api.starts_with("//")
-        || api.starts_with("./")
-        || api.starts_with("../")
-    {
-        if api.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            Err(ConfigError::InvalidApi(api.to_owned()))
-        } else {
-            Ok(ApiTarget::Http(api.to_owned()))
-        }
+    } else if is_link(api) {
+        Ok(ApiTarget::Http(api.to_owned()))
     } else {
         Err(ConfigError::InvalidApi(api.to_owned()))
     }
+}
+
+/// An absolute `http(s)` URL or a path on the page's own origin, without
+/// spaces or control characters.
+fn is_link(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let shape = (lower.starts_with("https://") || lower.starts_with("http://")) && url.len() > 8
+        || url.starts_with('/') && !url.starts_with("//")
+        || url.starts_with("./")
+        || url.starts_with("../");
+    shape && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -144,8 +189,51 @@ mod tests {
                 deliberation: "parc-nord".into(),
                 lang: Some("fr".into()),
                 participant_token: None,
+                heading_level: DEFAULT_HEADING_LEVEL,
+                sign_in_url: None,
             })
         );
+    }
+
+    #[test]
+    fn a_sign_in_link_is_an_address_never_a_script() {
+        let url = |value: &str| {
+            read(
+                true,
+                &[
+                    ("api", "local"),
+                    ("deliberation", "d"),
+                    ("sign-in-url", value),
+                ],
+            )
+            .1
+            .map(|c| c.sign_in_url)
+        };
+        assert_eq!(
+            url("/login?next=/vote"),
+            Ok(Some("/login?next=/vote".into()))
+        );
+        assert_eq!(
+            url("https://city.example/login"),
+            Ok(Some("https://city.example/login".into()))
+        );
+        for refused in [
+            "javascript:alert(1)",
+            "//evil.example",
+            "data:text/html,x",
+            "",
+        ] {
+            assert_eq!(url(refused), Ok(None), "{refused}");
+        }
+        let (_, data) = read(
+            false,
+            &[
+                ("data-plaza-deliberation", "d"),
+                ("data-api", "local"),
+                ("data-sign-in-url", "/in"),
+            ],
+        );
+        assert_eq!(data.map(|c| c.sign_in_url), Ok(Some("/in".into())));
     }
 
     #[test]
@@ -162,6 +250,36 @@ mod tests {
         assert_eq!(config.api, ApiTarget::Local);
         assert_eq!(config.participant_token.as_deref(), Some("abc"));
         assert_eq!(config.lang, None);
+        Ok(())
+    }
+
+    #[test]
+    fn the_page_chooses_the_heading_level() -> Result<(), ConfigError> {
+        let level = |v: &str| {
+            read(
+                true,
+                &[
+                    ("api", "local"),
+                    ("deliberation", "d"),
+                    ("heading-level", v),
+                ],
+            )
+            .1
+            .map(|c| c.heading_level)
+        };
+        assert_eq!(level("3")?, 3);
+        for bad in ["0", "5", "h2", ""] {
+            assert_eq!(level(bad)?, DEFAULT_HEADING_LEVEL, "{bad}");
+        }
+        let (_, config) = read(
+            false,
+            &[
+                ("data-plaza-deliberation", "d"),
+                ("data-api", "local"),
+                ("data-heading-level", "1"),
+            ],
+        );
+        assert_eq!(config?.heading_level, 1);
         Ok(())
     }
 
@@ -207,6 +325,24 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn every_configuration_error_has_a_code_and_a_message_in_every_language() {
+        use crate::i18n::every_language;
+        for e in [
+            ConfigError::MissingApi,
+            ConfigError::MissingDeliberation,
+            ConfigError::InvalidApi("ftp://x".into()),
+        ] {
+            assert!(!e.code().is_empty());
+            for (locale, strings) in every_language() {
+                let m = e.message(strings);
+                assert!(m.len() > 20 && !m.contains('{'), "{locale:?} {e:?}: {m}");
+            }
+        }
+        let m = ConfigError::InvalidApi("ftp://x".into()).message(crate::i18n::english());
+        assert!(m.contains("ftp://x"), "{m}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use web_sys::{
 use crate::app::{App, Setup};
 use crate::backend::local::LocalTransport;
 use crate::backend::Backend;
-use config::{ApiTarget, InstanceConfig, SELECTOR, TAG, WATCHED_ATTRIBUTES};
+use config::{ApiTarget, ConfigError, InstanceConfig, SELECTOR, TAG, WATCHED_ATTRIBUTES};
 
 struct Instance {
     host: Element,
@@ -44,6 +44,16 @@ type Observer = (
 
 thread_local! {
     static PAGE: RefCell<Option<Page>> = const { RefCell::new(None) };
+}
+
+/// Loads a module that sits next to `plaza.js` (`plaza-recount`, say), once
+/// initialised; `Err` when the page has not started Plaza or it failed.
+pub async fn load_module(name: &str) -> Result<JsValue, JsValue> {
+    let load = PAGE
+        .with(|p| p.borrow().as_ref().map(|page| page.load_module.clone()))
+        .ok_or_else(|| JsValue::from_str("Plaza has not started"))?;
+    let promise: js_sys::Promise = load.call1(&JsValue::NULL, &name.into())?.dyn_into()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await
 }
 
 fn log_error(message: &str, error: &JsValue) {
@@ -213,15 +223,17 @@ fn preferences(lang: Option<String>) -> Vec<String> {
 }
 
 /// Builds the backend an element asks for, resolving its address against
-/// the page (`api="/plaza/v1"`) and the demo data against `plaza.js`.
+/// the page (`api="/plaza/v1"`) and the demo data against `plaza.js`. An
+/// address the browser cannot resolve is an invalid `api`.
 fn backend(
     config: &InstanceConfig,
     stylesheet: &str,
     load_module: &js_sys::Function,
-) -> Result<Backend, JsValue> {
+) -> Result<Backend, ConfigError> {
     match &config.api {
         ApiTarget::Local => {
-            let seed = web_sys::Url::new_with_base("plaza-demo.json", stylesheet)?;
+            let seed = web_sys::Url::new_with_base("plaza-demo.json", stylesheet)
+                .map_err(|_| ConfigError::InvalidApi("local".into()))?;
             Ok(Backend::local(LocalTransport::new(
                 load_module.clone(),
                 seed.href(),
@@ -233,7 +245,8 @@ fn backend(
                 .and_then(|w| w.document())
                 .and_then(|d| d.base_uri().ok().flatten())
                 .unwrap_or_default();
-            let url = web_sys::Url::new_with_base(api, &base)?;
+            let url = web_sys::Url::new_with_base(api, &base)
+                .map_err(|_| ConfigError::InvalidApi(api.clone()))?;
             Ok(Backend::http(url.href(), config.participant_token.clone()))
         }
     }
@@ -241,6 +254,10 @@ fn backend(
 
 /// The shadow root the instance renders in. Elements that cannot host one
 /// (a `<li data-plaza-deliberation>`) get a wrapper that can.
+/// The space kept while loading: a screenful at most.
+const RESERVE_CSS: &str = ":host{display:block}\
+    .plaza-mount:not(:has(>.plaza-root[data-settled])){min-block-size:min(100vh,48em)}";
+
 fn shadow_root_of(
     host: &Element,
     document: &web_sys::Document,
@@ -272,23 +289,23 @@ fn mount(host: &Element) -> Result<Instance, JsValue> {
         })
         .ok_or("Plaza has not started")?;
     let (lang, config) = InstanceConfig::read(is_tag(host), |name| host.get_attribute(name));
-    let backend = match &config {
-        Ok(c) => match backend(c, &stylesheet, &load_module) {
-            Ok(b) => Some(b),
-            Err(e) => {
-                log_error("could not set up the backend", &e);
-                None
-            }
-        },
-        Err(_) => None,
-    };
+    let instance = config.and_then(|c| {
+        let backend = backend(&c, &stylesheet, &load_module)?;
+        Ok((c, backend))
+    });
     let shadow = shadow_root_of(host, &document)?;
     let container: HtmlElement = document.create_element("div")?.dyn_into()?;
     container.set_class_name("plaza-mount");
+    // Until its first screen is settled, the widget keeps the space it will
+    // likely take, so that the host page below it does not jump as it
+    // grows (plaza.css, which says the rest, is not loaded yet).
+    let reserve = document.create_element("style")?;
+    reserve.set_class_name("plaza-reserve");
+    reserve.set_text_content(Some(RESERVE_CSS));
+    shadow.append_child(&reserve)?;
     shadow.append_child(&container)?;
     let setup = Setup {
-        config,
-        backend,
+        instance,
         prefs: preferences(lang),
         host: host.clone(),
         stylesheet,

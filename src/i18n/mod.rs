@@ -1,79 +1,64 @@
 //! The translation layer: every string the widget shows comes from here.
 //!
-//! Each language is one `Strings` value; a missing string is a compile
-//! error, so a language is either complete or does not build. Counts go
-//! through CLDR plural categories ([`Plural`]), placeholders are `{name}`.
+//! A language is one JSON file in `languages/` (`build.rs` lists them and
+//! turns the English file, the reference, into the [`Strings`] struct, so
+//! a message the code uses but English lacks is a compile error). English
+//! is in the download; the other languages are loaded on demand from
+//! `languages/<tag>.json` next to `plaza.js` (`load`), so that a page pays
+//! only for the language it shows. Every language must have every message
+//! (a test reads every file). Counts pick their form by the browser's
+//! `Intl.PluralRules` (CLDR), placeholders are `{name}`.
 
-mod en;
-mod fr;
+mod load;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use plaza_contract::{negotiate, ChallengeArea, PhaseKind, SocialFunction};
 
+pub use load::{load, LoadError};
+
+include!(concat!(env!("OUT_DIR"), "/languages.rs"));
+
+/// The English file, the reference and the fallback of every other.
+pub const ENGLISH_JSON: &str = include_str!("languages/en.json");
+
 /// A language the interface is available in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Locale {
-    En,
-    Fr,
+pub struct Language {
+    /// BCP 47 tag, for `lang` attributes and `Intl` formatting.
+    pub tag: &'static str,
+    /// Written right to left (`dir="rtl"` on the widget's root).
+    pub rtl: bool,
 }
 
-impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::En, Locale::Fr];
-
-    /// BCP 47 tag, for `lang` attributes and `Intl` formatting.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::Fr => "fr",
-        }
-    }
+impl Language {
+    pub const ENGLISH: Language = Language {
+        tag: "en",
+        rtl: false,
+    };
 
     /// Writing direction, for the `dir` attribute.
     pub fn dir(self) -> &'static str {
-        "ltr"
+        if self.rtl {
+            "rtl"
+        } else {
+            "ltr"
+        }
     }
 
     /// The interface language for a reader's preferences (most preferred
     /// first), with the contract's fallback rules: English when nothing fits.
-    pub fn negotiate(preferred: &[String]) -> Locale {
-        let tags = Locale::ALL.map(Locale::tag);
-        let picked = negotiate(tags.iter().copied(), preferred).unwrap_or("en");
-        Locale::ALL
+    pub fn negotiate(preferred: &[String]) -> Language {
+        let picked = negotiate(LANGUAGES.iter().map(|l| l.tag), preferred).unwrap_or("en");
+        LANGUAGES
             .into_iter()
-            .find(|l| l.tag() == picked)
-            .unwrap_or(Locale::En)
-    }
-
-    pub fn strings(self) -> &'static Strings {
-        match self {
-            Locale::En => &en::STRINGS,
-            Locale::Fr => &fr::STRINGS,
-        }
-    }
-
-    /// CLDR plural category of `n` in this language.
-    pub fn plural_category(self, n: u64) -> PluralCategory {
-        match self {
-            Locale::En => {
-                if n == 1 {
-                    PluralCategory::One
-                } else {
-                    PluralCategory::Other
-                }
-            }
-            // French: 0 and 1 are singular; large round numbers (1 000 000) take "many".
-            Locale::Fr => {
-                if n <= 1 {
-                    PluralCategory::One
-                } else if n.is_multiple_of(1_000_000) {
-                    PluralCategory::Many
-                } else {
-                    PluralCategory::Other
-                }
-            }
-        }
+            .find(|l| l.tag == picked)
+            .unwrap_or(Language::ENGLISH)
     }
 }
 
+/// A CLDR plural category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PluralCategory {
     Zero,
@@ -84,40 +69,56 @@ pub enum PluralCategory {
     Other,
 }
 
+impl PluralCategory {
+    pub const ALL: [PluralCategory; 6] = [
+        PluralCategory::Zero,
+        PluralCategory::One,
+        PluralCategory::Two,
+        PluralCategory::Few,
+        PluralCategory::Many,
+        PluralCategory::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PluralCategory::Zero => "zero",
+            PluralCategory::One => "one",
+            PluralCategory::Two => "two",
+            PluralCategory::Few => "few",
+            PluralCategory::Many => "many",
+            PluralCategory::Other => "other",
+        }
+    }
+
+    /// `Intl.PluralRules.select`'s answer; anything else is `other`.
+    pub fn parse(name: &str) -> PluralCategory {
+        PluralCategory::ALL
+            .into_iter()
+            .find(|c| c.name() == name)
+            .unwrap_or(PluralCategory::Other)
+    }
+}
+
 /// A message that depends on a count; `{n}` is replaced by the count.
 /// Categories a language does not use are `None` and fall back to `other`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plural {
-    pub zero: Option<&'static str>,
-    pub one: Option<&'static str>,
-    pub two: Option<&'static str>,
-    pub few: Option<&'static str>,
-    pub many: Option<&'static str>,
+    pub forms: [Option<&'static str>; 5],
     pub other: &'static str,
 }
 
 impl Plural {
-    /// The form of languages with a singular and a plural (English, French…).
-    pub const fn one_other(one: &'static str, other: &'static str) -> Self {
-        Plural {
-            zero: None,
-            one: Some(one),
-            two: None,
-            few: None,
-            many: None,
-            other,
-        }
+    /// The form for `category`, `other` when the language has none for it.
+    pub fn pick(&self, category: PluralCategory) -> &'static str {
+        let at = PluralCategory::ALL.iter().position(|c| *c == category);
+        at.and_then(|i| self.forms.get(i).copied().flatten())
+            .unwrap_or(self.other)
     }
 
-    pub fn format(&self, locale: Locale, n: u64, n_text: &str) -> String {
-        let form = match locale.plural_category(n) {
-            PluralCategory::Zero => self.zero,
-            PluralCategory::One => self.one,
-            PluralCategory::Two => self.two,
-            PluralCategory::Few => self.few,
-            PluralCategory::Many => self.many,
-            PluralCategory::Other => None,
-        };
-        form.unwrap_or(self.other).replace("{n}", n_text)
+    /// The form for `category` with `{n}` replaced by `n_text` (the count
+    /// as the language writes it).
+    pub fn format(&self, category: PluralCategory, n_text: &str) -> String {
+        self.pick(category).replace("{n}", n_text)
     }
 }
 
@@ -130,80 +131,31 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-/// Every string of the interface, in one language.
-pub struct Strings {
-    // The widget as a whole
-    pub widget_label: &'static str,
-    pub loading_deliberation: &'static str,
-    pub loading_arguments: &'static str,
-    pub retry: &'static str,
-    pub error_heading: &'static str,
+thread_local! {
+    /// Languages read so far on this page, shared by every instance.
+    static READ: RefCell<HashMap<&'static str, &'static Strings>> = RefCell::new(HashMap::new());
+}
 
-    // Errors a resident can act on
-    pub error_offline: &'static str,
-    pub error_timeout: &'static str,
-    pub error_not_found: &'static str,
-    /// `{status}`: the HTTP status code.
-    pub error_server: &'static str,
-    pub error_unreadable: &'static str,
-    pub error_rate_limited: &'static str,
-    pub error_not_allowed: &'static str,
-    pub error_unknown: &'static str,
-    pub error_setup_missing_api: &'static str,
-    pub error_setup_missing_deliberation: &'static str,
-    /// `{api}`: the attribute's value.
-    pub error_setup_invalid_api: &'static str,
-    pub error_demo_unavailable: &'static str,
-    pub notice_storage_unavailable: &'static str,
-
-    // The deliberation header
-    pub place_heading: &'static str,
-    pub address_label: &'static str,
-    pub decision_label: &'static str,
-    /// `{date}`
-    pub decision_expected: &'static str,
-    pub phases_heading: &'static str,
-    pub phase_current: &'static str,
-    /// `{start}`, `{end}`
-    pub phase_dates: &'static str,
-    /// `{start}`
-    pub phase_from: &'static str,
-    pub phase_information: &'static str,
-    pub phase_discussion: &'static str,
-    pub phase_voting: &'static str,
-    pub phase_results: &'static str,
-    pub phase_follow_up: &'static str,
-    pub social_functions_heading: &'static str,
-    pub challenge_areas_heading: &'static str,
-    pub social_living: &'static str,
-    pub social_working: &'static str,
-    pub social_supplying: &'static str,
-    pub social_caring: &'static str,
-    pub social_learning: &'static str,
-    pub social_enjoying: &'static str,
-    pub challenge_ecological: &'static str,
-    pub challenge_social: &'static str,
-    pub challenge_cultural: &'static str,
-    pub challenge_economic: &'static str,
-    pub challenge_resilience: &'static str,
-    /// `{credit}`
-    pub image_credit: &'static str,
-    pub follow_up_heading: &'static str,
-
-    // The discussion
-    pub discussion_heading: &'static str,
-    pub arguments_for_heading: &'static str,
-    pub arguments_against_heading: &'static str,
-    pub arguments_count: Plural,
-    pub no_arguments_yet: &'static str,
-    pub anonymous: &'static str,
-    pub hidden_pending_review: &'static str,
-    pub removed_by_moderator: &'static str,
-    pub helpful_count: Plural,
-    pub changed_mind_count: Plural,
-    pub replies_count: Plural,
-    pub show_more_arguments: &'static str,
-    pub loading_more: &'static str,
+/// English, read once from the download.
+pub fn english() -> &'static Strings {
+    if let Some(s) = READ.with(|r| r.borrow().get("en").copied()) {
+        return s;
+    }
+    let strings = match load::parse(ENGLISH_JSON) {
+        Ok(s) => s,
+        // The file is part of the build and checked by its tests; were it
+        // broken, a panic here would take every widget down: leave the
+        // messages empty instead, and say why.
+        Err(e) => {
+            web_sys::console::error_1(
+                &format!("Plaza: the English messages are unreadable: {e}").into(),
+            );
+            load::empty()
+        }
+    };
+    let strings: &'static Strings = Box::leak(Box::new(strings));
+    READ.with(|r| r.borrow_mut().insert("en", strings));
+    strings
 }
 
 impl Strings {
@@ -239,65 +191,23 @@ impl Strings {
     }
 }
 
+/// Every language's messages, read from its file (for native tests).
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn prefs(p: &[&str]) -> Vec<String> {
-        p.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn interface_language_follows_preferences_then_english() {
-        assert_eq!(Locale::negotiate(&prefs(&["fr-CA"])), Locale::Fr);
-        assert_eq!(Locale::negotiate(&prefs(&["de", "fr"])), Locale::Fr);
-        assert_eq!(Locale::negotiate(&prefs(&["ja"])), Locale::En);
-        assert_eq!(Locale::negotiate(&[]), Locale::En);
-    }
-
-    #[test]
-    fn plurals_follow_each_language() {
-        let p = Plural::one_other("{n} reply", "{n} replies");
-        assert_eq!(p.format(Locale::En, 1, "1"), "1 reply");
-        assert_eq!(p.format(Locale::En, 0, "0"), "0 replies");
-        let f = Plural::one_other("{n} réponse", "{n} réponses");
-        assert_eq!(f.format(Locale::Fr, 0, "0"), "0 réponse");
-        assert_eq!(f.format(Locale::Fr, 2, "2"), "2 réponses");
-    }
-
-    #[test]
-    fn placeholders_are_filled() {
-        assert_eq!(
-            fill("{start} – {end}", &[("start", "1 Nov"), ("end", "15 Dec")]),
-            "1 Nov – 15 Dec"
-        );
-    }
-
-    #[test]
-    fn every_language_fills_every_placeholder_it_is_given() {
-        // A translation that drops a placeholder silently hides information.
-        for locale in Locale::ALL {
-            let s = locale.strings();
-            for (template, names) in [
-                (s.error_server, &["{status}"][..]),
-                (s.error_setup_invalid_api, &["{api}"]),
-                (s.decision_expected, &["{date}"]),
-                (s.phase_dates, &["{start}", "{end}"]),
-                (s.phase_from, &["{start}"]),
-                (s.image_credit, &["{credit}"]),
-                (s.arguments_count.other, &["{n}"]),
-                (s.helpful_count.other, &["{n}"]),
-                (s.changed_mind_count.other, &["{n}"]),
-                (s.replies_count.other, &["{n}"]),
-            ] {
-                for name in names {
-                    assert!(
-                        template.contains(name),
-                        "{:?}: {template:?} lacks {name}",
-                        locale
-                    );
-                }
-            }
-        }
-    }
+pub fn every_language() -> Vec<(Language, &'static Strings)> {
+    LANGUAGES
+        .into_iter()
+        .map(|l| {
+            let path = format!(
+                "{}/src/i18n/languages/{}.json",
+                env!("CARGO_MANIFEST_DIR"),
+                l.tag
+            );
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let strings = load::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+            (l, &*Box::leak(Box::new(strings)))
+        })
+        .collect()
 }
+
+#[cfg(test)]
+mod tests;

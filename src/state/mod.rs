@@ -1,5 +1,12 @@
 //! Pure view state: what the components show, derived from contract values
 //! by plain functions, tested natively.
 
+pub mod ballot;
+pub mod budget;
+pub mod outbox;
 pub mod paged;
+pub mod reactions;
+pub mod results;
+pub mod text;
+pub mod thread;
 pub mod timeline;

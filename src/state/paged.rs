@@ -45,6 +45,20 @@ impl<T, E> Paged<T, E> {
         Some(cursor)
     }
 
+    /// Adds `item` (at the start, or after what is loaded) unless `same`
+    /// finds it there already; whether it was added.
+    pub fn include(&mut self, item: T, same: impl Fn(&T, &T) -> bool, at_start: bool) -> bool {
+        if self.items.iter().any(|known| same(known, &item)) {
+            return false;
+        }
+        if at_start {
+            self.items.insert(0, item);
+        } else {
+            self.items.push(item);
+        }
+        true
+    }
+
     /// Appends a page; returns the index of its first item, where focus goes.
     /// Items already shown (a backend whose list shifted) are not repeated.
     pub fn receive(&mut self, page: Page<T>, same: impl Fn(&T, &T) -> bool) -> usize {
@@ -76,6 +90,15 @@ mod tests {
             items: items.to_vec(),
             next_cursor: next.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn a_sent_item_is_included_once_where_its_list_wants_it() {
+        let mut list: Paged<u32, ()> = Paged::from_first(page(&[1, 2], None));
+        assert!(list.include(9, |a, b| a == b, true));
+        assert!(!list.include(9, |a, b| a == b, false), "already there");
+        assert!(list.include(7, |a, b| a == b, false));
+        assert_eq!(list.items, vec![9, 1, 2, 7]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The phase timeline of a deliberation.
 
-use plaza_contract::{Deliberation, PhaseKind, Timestamp};
+use plaza_contract::{Contribution, Deliberation, PhaseKind, Timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepState {
@@ -40,6 +40,41 @@ pub fn timeline(d: &Deliberation) -> Vec<Step> {
         .collect()
 }
 
+/// Whether residents may contribute `what` now, and if not, when they
+/// could or could no longer, from the phase timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Window {
+    Open,
+    /// Not yet; from this date, if the timeline says.
+    OpensOn(Option<Timestamp>),
+    /// No longer; since this date, if the timeline says.
+    ClosedOn(Option<Timestamp>),
+}
+
+/// The window for `what` (the contract's phase rule, told in dates).
+pub fn window(d: &Deliberation, what: Contribution) -> Window {
+    if d.current_phase.accepts(what) {
+        return Window::Open;
+    }
+    let accepting = PhaseKind::ALL.into_iter().find(|p| p.accepts(what));
+    let listed = accepting.and_then(|kind| d.phases.iter().find(|p| p.kind == kind));
+    match accepting {
+        Some(kind) if d.current_phase < kind => {
+            Window::OpensOn(listed.map(|p| p.starts_at.clone()))
+        }
+        _ => {
+            // It ended when the next listed phase began, if its own end is not given.
+            let end = listed.and_then(|p| p.ends_at.clone()).or_else(|| {
+                d.phases
+                    .iter()
+                    .find(|p| accepting.is_some_and(|k| p.kind > k))
+                    .map(|p| p.starts_at.clone())
+            });
+            Window::ClosedOn(end)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +104,29 @@ mod tests {
         assert_eq!(steps.len(), 5);
         assert!(steps[0].starts_at.is_none());
         assert!(steps[1].starts_at.is_some());
+    }
+
+    #[test]
+    fn contributions_say_when_they_open_or_closed() {
+        let mut d = demo();
+        assert_eq!(window(&d, Contribution::Argument), Window::Open);
+        let discussion = d
+            .phases
+            .iter()
+            .find(|p| p.kind == PhaseKind::Discussion)
+            .cloned()
+            .unwrap_or_else(|| panic!("the demo has a discussion"));
+        d.current_phase = PhaseKind::Information;
+        assert_eq!(
+            window(&d, Contribution::Proposal),
+            Window::OpensOn(Some(discussion.starts_at.clone()))
+        );
+        d.current_phase = PhaseKind::Voting;
+        assert_eq!(
+            window(&d, Contribution::Comment),
+            Window::ClosedOn(discussion.ends_at.clone())
+        );
+        d.phases.clear();
+        assert_eq!(window(&d, Contribution::Comment), Window::ClosedOn(None));
     }
 }

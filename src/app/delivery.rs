@@ -1,0 +1,57 @@
+//! Where a submission is on its way, in words, with what the resident can
+//! do about it: send it again after a refusal, or give it up.
+
+use leptos::prelude::*;
+
+use super::participation::Participation;
+use super::Ui;
+use crate::i18n::fill;
+use crate::state::outbox::{Delivery, Item};
+
+/// The state line of the outbox item `key` while it is not sent (nothing
+/// once it is, or once it is gone). It follows the item as it changes.
+#[component]
+pub fn DeliveryNote(key: String) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let s = ui.s();
+    let part = expect_context::<Participation>();
+    let key = StoredValue::new(key);
+    let item = Memo::new(move |_| {
+        part.items
+            .with(|items| key.with_value(|k| items.iter().find(|i| &i.key == k).cloned()))
+    });
+    move || {
+        let item: Item = item.get()?;
+        let (text, can_retry, class) = match &item.delivery {
+            Delivery::Queued | Delivery::Sending { .. } if item.attempts == 0 => {
+                (s.state_sending.to_owned(), false, "plaza-state")
+            }
+            Delivery::Queued | Delivery::Sending { .. } => {
+                (s.state_retrying.to_owned(), false, "plaza-state")
+            }
+            Delivery::Offline => (s.state_waiting_network.to_owned(), true, "plaza-state"),
+            Delivery::NeedsSignIn => (s.state_needs_sign_in.to_owned(), false, "plaza-state"),
+            Delivery::Failed { error } => (
+                fill(s.state_failed, &[("reason", &error.message(s))]),
+                true,
+                "plaza-state plaza-state-failed",
+            ),
+            Delivery::Sent { .. } => return None,
+        };
+        Some(view! {
+            <div class=class>
+                <p>{text}</p>
+                {can_retry.then(|| view! {
+                    <div class="plaza-actions">
+                        <button type="button" class="plaza-button plaza-small" on:click=move |_| part.retry(&key.get_value())>
+                            {s.send_again}
+                        </button>
+                        <button type="button" class="plaza-button plaza-small plaza-quiet" on:click=move |_| part.discard(&key.get_value())>
+                            {s.discard}
+                        </button>
+                    </div>
+                })}
+            </div>
+        })
+    }
+}

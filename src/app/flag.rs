@@ -1,0 +1,116 @@
+//! Reporting an argument, a reply or a proposal to the moderators, with a
+//! reason from the contract's list; once reported, said so, and never
+//! offered twice.
+
+use leptos::prelude::*;
+use plaza_contract::{FlagReason, FlagTarget, NewFlag};
+
+use super::participation::Participation;
+use super::{focus_later, Ui};
+use crate::state::outbox::Submission;
+
+#[component]
+pub fn Report(
+    target: FlagTarget,
+    id: String,
+    /// What is reported, for the control's accessible name ("Argument by Léa").
+    about: String,
+) -> impl IntoView {
+    let s = expect_context::<Ui>().s();
+    let part = expect_context::<Participation>();
+    let id = StoredValue::new(id);
+    let expanded = RwSignal::new(false);
+    let reason: RwSignal<Option<FlagReason>> = RwSignal::new(None);
+    let reported = move || part.reported(target, &id.get_value());
+    let root = NodeRef::<leptos::html::Div>::new();
+    let base = id.with_value(|i| format!("plaza-report-{target:?}-{i}"));
+    let toggle_id = format!("{base}-toggle");
+    let done_id = format!("{toggle_id}-done");
+    let panel_id = format!("{base}-panel");
+    let controls = panel_id.clone();
+    let send = {
+        let toggle_id = toggle_id.clone();
+        move |e: leptos::ev::SubmitEvent| {
+            e.prevent_default();
+            let Some(reason) = reason.get_untracked() else {
+                return;
+            };
+            part.submit(Submission::Flag {
+                deliberation_id: part.deliberation_id.get_value(),
+                flag: NewFlag {
+                    target_type: target,
+                    target_id: id.get_value(),
+                    reason,
+                },
+            });
+            expanded.set(false);
+            // The confirmation takes the button's place: focus goes to it.
+            focus_later(root, format!("{}-done", toggle_id));
+        }
+    };
+    let reasons = [
+        (FlagReason::Abuse, "abuse", s.flag_abuse),
+        (FlagReason::Spam, "spam", s.flag_spam),
+        (FlagReason::OffTopic, "off-topic", s.flag_off_topic),
+        (
+            FlagReason::PersonalData,
+            "personal-data",
+            s.flag_personal_data,
+        ),
+        (FlagReason::Other, "other", s.flag_other),
+    ];
+    let group = format!("{base}-reason");
+    let options = reasons
+        .into_iter()
+        .map(|(value, name, label)| {
+            let option_id = format!("{base}-{name}");
+            view! {
+                <label class="plaza-choice" for=option_id.clone()>
+                    <input
+                        type="radio"
+                        id=option_id.clone()
+                        name=group.clone()
+                        on:change=move |_| reason.set(Some(value))
+                    />
+                    {label}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="plaza-report" node_ref=root>
+            <Show
+                when=move || !reported()
+                fallback=move || view! {
+                    <p id=done_id.clone() class="plaza-reported" tabindex="-1">{s.reported}</p>
+                }
+            >
+                <button
+                    type="button"
+                    id=toggle_id.clone()
+                    class="plaza-link-button"
+                    aria-expanded=move || expanded.get().to_string()
+                    aria-controls=controls.clone()
+                    aria-label=format!("{} — {}", s.report, about)
+                    on:click=move |_| expanded.update(|e| *e = !*e)
+                >
+                    {s.report}
+                </button>
+            </Show>
+            <form id=panel_id class="plaza-report-panel" hidden=move || !expanded.get() on:submit=send>
+                <fieldset>
+                    <legend>{s.report_legend}</legend>
+                    {options}
+                </fieldset>
+                <div class="plaza-actions">
+                    <button type="submit" class="plaza-button plaza-small" aria-disabled=move || reason.get().is_none().to_string()>
+                        {s.submit_report}
+                    </button>
+                    <button type="button" class="plaza-button plaza-small plaza-quiet" on:click=move |_| expanded.set(false)>
+                        {s.cancel}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,62 @@
+//! The resident's identity on this device: what happens when the city's
+//! sign-in is rejected, and the "forget me" an anonymous resident has.
+
+use leptos::prelude::*;
+
+use super::participation::Participation;
+use super::{BackendHandle, Ui};
+
+/// Shown when the backend rejected the host page's token: reading goes on,
+/// and what the resident writes waits for a new sign-in.
+#[component]
+pub fn SignInNotice() -> impl IntoView {
+    let s = expect_context::<Ui>().s();
+    let part = expect_context::<Participation>();
+    move || {
+        part.token_rejected
+            .get()
+            .then(|| view! { <p class="plaza-notice" role="status">{s.error_token_rejected}</p> })
+    }
+}
+
+/// "Forget me on this device", for residents the host page did not sign in.
+#[component]
+pub fn ForgetMe() -> impl IntoView {
+    let s = expect_context::<Ui>().s();
+    let part = expect_context::<Participation>();
+    let backend = expect_context::<BackendHandle>();
+    let asking = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    (!part.signed_in).then(|| {
+        view! {
+            <div class="plaza-forget">
+                {move || match (done.get(), asking.get()) {
+                    (true, _) => view! { <p role="status">{s.forgotten}</p> }.into_any(),
+                    (false, false) => view! {
+                        <button type="button" class="plaza-link-button" on:click=move |_| asking.set(true)>
+                            {s.forget_me}
+                        </button>
+                    }
+                    .into_any(),
+                    (false, true) => view! {
+                        <div role="group" aria-label=s.forget_me>
+                            <p>{s.forget_me_confirm}</p>
+                            <div class="plaza-actions">
+                                <button type="button" class="plaza-button plaza-small" on:click=move |_| {
+                                    backend.0.with_value(|b| part.forget(b));
+                                    done.set(true);
+                                }>
+                                    {s.forget_me_yes}
+                                </button>
+                                <button type="button" class="plaza-button plaza-small plaza-quiet" on:click=move |_| asking.set(false)>
+                                    {s.cancel}
+                                </button>
+                            </div>
+                        </div>
+                    }
+                    .into_any(),
+                }}
+            </div>
+        }
+    })
+}

@@ -1,0 +1,239 @@
+//! "Check the count yourself": after the close, the published ballots are
+//! downloaded and counted again in the resident's browser by the same
+//! engine (`plaza-recount`, a module loaded only then), and each round is
+//! compared with the published one; a resident who voted finds their own
+//! ballot among the published ones by its tracker. Links download the
+//! ballots as JSON and for RCTab.
+
+use leptos::prelude::*;
+use plaza_contract::{ExportFormat, MyBallot, PollResults, Recount};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::heading::Heading;
+use super::results::Labels;
+use super::{BackendHandle, Tasks, Ui};
+use crate::backend::json;
+use crate::i18n::fill;
+use crate::state::results::{check, Check};
+
+/// How the re-count went.
+#[derive(Clone)]
+enum Outcome {
+    Running,
+    Done(Check),
+    Failed(String),
+}
+
+/// Calls `name` of the re-count module (loaded once, on first use) with
+/// text arguments; its text answer.
+async fn engine(name: &str, args: &[&str]) -> Result<String, String> {
+    let module = crate::embed::load_module("plaza-recount")
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let function: js_sys::Function = js_sys::Reflect::get(&module, &name.into())
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| format!("plaza-recount has no {name}"))?;
+    let args: js_sys::Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+    function
+        .apply(&JsValue::NULL, &args)
+        .map_err(|e| format!("{e:?}"))?
+        .as_string()
+        .ok_or_else(|| format!("plaza-recount's {name} answered no text"))
+}
+
+/// Counts `export` (the downloaded JSON text) with the re-count module.
+async fn recount(export: &str) -> Result<Recount, String> {
+    let answer = engine("recount_export", &[export]).await?;
+    // An error is `{"error": …}`, which is not a re-count.
+    json::from_text::<Recount>(&answer).map_err(|_| answer.chars().take(200).collect())
+}
+
+/// What the module found for a tracker.
+#[derive(serde::Deserialize)]
+struct Found {
+    ranking: Option<Vec<String>>,
+}
+
+/// Where the resident's ballot is among the published ones.
+#[derive(Clone)]
+enum Search {
+    Running,
+    /// There, ranking as cast.
+    AsCast,
+    /// A ballot with the tracker, ranking something else.
+    Different(Vec<String>),
+    Missing,
+    Failed(String),
+}
+
+#[component]
+pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let s = ui.s();
+    let backend = expect_context::<BackendHandle>();
+    let tasks = Tasks::of_current();
+    let poll_id = results.poll_id.clone();
+    let links = backend.0.with_value(|b| {
+        (
+            b.export_link(&poll_id, ExportFormat::Plaza),
+            b.export_link(&poll_id, ExportFormat::Cdf),
+        )
+    });
+    let results = StoredValue::new(results);
+    let outcome: RwSignal<Option<Outcome>> = RwSignal::new(None);
+    let run = {
+        let tasks = tasks.clone();
+        move |_| {
+            if matches!(outcome.get_untracked(), Some(Outcome::Running)) {
+                return;
+            }
+            outcome.set(Some(Outcome::Running));
+            tasks.spawn(async move {
+                let poll_id = results.with_value(|r| r.poll_id.clone());
+                let export = backend
+                    .0
+                    .get_value()
+                    .export_text(&poll_id, ExportFormat::Plaza)
+                    .await;
+                let done: Result<Check, String> = match export {
+                    Ok(text) => match recount(&text).await {
+                        Ok(again) => Ok(results.with_value(|r| check(r, &again))),
+                        Err(detail) => {
+                            // The details, for the site's web team.
+                            web_sys::console::error_1(
+                                &format!("Plaza: the re-count failed: {detail}").into(),
+                            );
+                            Err(s.verify_engine_failed.to_owned())
+                        }
+                    },
+                    Err(e) => Err(e.message(s)),
+                };
+                outcome.set(Some(match done {
+                    Ok(c) => Outcome::Done(c),
+                    Err(reason) => Outcome::Failed(reason),
+                }));
+            });
+        }
+    };
+    let number = move |n: u32| ui.number(u64::from(n));
+    let search: RwSignal<Option<Search>> = RwSignal::new(None);
+    let mine = StoredValue::new(mine);
+    let labels = StoredValue::new(labels);
+    let listed = move |ranking: &[String]| {
+        labels.with_value(|l| {
+            ranking
+                .iter()
+                .map(|id| l.get(id))
+                .collect::<Vec<_>>()
+                .join(s.list_separator)
+        })
+    };
+    let find = {
+        let tasks = tasks.clone();
+        move |_| {
+            let Some(ballot) = mine.get_value() else {
+                return;
+            };
+            if matches!(search.get_untracked(), Some(Search::Running)) {
+                return;
+            }
+            search.set(Some(Search::Running));
+            tasks.spawn(async move {
+                let poll_id = results.with_value(|r| r.poll_id.clone());
+                let cdf = backend
+                    .0
+                    .get_value()
+                    .export_text(&poll_id, ExportFormat::Cdf)
+                    .await;
+                let found = match cdf {
+                    Ok(text) => {
+                        match engine("find_ballot", &[&text, &ballot.receipt.tracker]).await {
+                            Ok(answer) => match json::from_text::<Found>(&answer) {
+                                Ok(Found { ranking: Some(r) }) if r == ballot.ranking => {
+                                    Search::AsCast
+                                }
+                                Ok(Found { ranking: Some(r) }) => Search::Different(r),
+                                Ok(Found { ranking: None }) => Search::Missing,
+                                Err(_) => Search::Failed(s.verify_engine_failed.to_owned()),
+                            },
+                            Err(detail) => {
+                                web_sys::console::error_1(
+                                    &format!("Plaza: the ballot search failed: {detail}").into(),
+                                );
+                                Search::Failed(s.verify_engine_failed.to_owned())
+                            }
+                        }
+                    }
+                    Err(e) => Search::Failed(e.message(s)),
+                };
+                search.set(Some(found));
+            });
+        }
+    };
+    let find_block = mine.with_value(Option::is_some).then(|| {
+        view! {
+            <p>{s.verify_find_intro}</p>
+            <button type="button" class="plaza-button" on:click=find
+                aria-disabled=move || matches!(search.get(), Some(Search::Running)).to_string()
+            >{s.verify_find_button}</button>
+            <div role="status" class="plaza-find-outcome">
+                {move || search.get().map(|found| match found {
+                    Search::Running => view! { <p>{s.verify_finding}</p> }.into_any(),
+                    Search::AsCast => {
+                        let ranking = mine.with_value(|m| m.as_ref().map(|m| listed(&m.ranking))).unwrap_or_default();
+                        view! { <p><strong>{fill(s.verify_found, &[("ranking", &ranking)])}</strong></p> }.into_any()
+                    }
+                    Search::Different(r) => view! {
+                        <p class="plaza-differs">{fill(s.verify_found_different, &[("ranking", &listed(&r))])}</p>
+                    }.into_any(),
+                    Search::Missing => view! { <p class="plaza-differs">{s.verify_not_found}</p> }.into_any(),
+                    Search::Failed(reason) => view! {
+                        <p class="plaza-state-failed">{fill(s.verify_failed, &[("reason", &reason)])}</p>
+                    }.into_any(),
+                })}
+            </div>
+        }
+    });
+    view! {
+        <div class="plaza-verify">
+            <Heading depth=3>{s.verify_heading}</Heading>
+            <p>{s.verify_intro}</p>
+            <button type="button" class="plaza-button" on:click=run
+                aria-disabled=move || matches!(outcome.get(), Some(Outcome::Running)).to_string()
+            >{s.verify_button}</button>
+            <div role="status" class="plaza-verify-outcome">
+                {move || outcome.get().map(|o| match o {
+                    Outcome::Running => view! { <p>{s.verify_running}</p> }.into_any(),
+                    Outcome::Failed(reason) => view! {
+                        <p class="plaza-state-failed">{fill(s.verify_failed, &[("reason", &reason)])}</p>
+                    }.into_any(),
+                    Outcome::Done(c) => {
+                        let summary = if c.agrees() { s.verify_agrees } else { s.verify_differs };
+                        let rounds = c.rounds.iter().map(|(n, same)| {
+                            let text = fill(
+                                if *same { s.verify_round_same } else { s.verify_round_differs },
+                                &[("n", &number(*n))],
+                            );
+                            view! { <li class:plaza-differs=!*same>{text}</li> }
+                        }).collect_view();
+                        view! {
+                            <p><strong>{summary}</strong></p>
+                            <ul>{rounds}</ul>
+                        }.into_any()
+                    }
+                })}
+            </div>
+            {find_block}
+            {match links {
+                (Some(json), Some(cdf)) => Some(view! {
+                    <ul class="plaza-downloads">
+                        <li><a href=json download="ballots.json">{s.verify_download_json}</a></li>
+                        <li><a href=cdf download="ballots-cdf.json">{s.verify_download_cdf}</a></li>
+                    </ul>
+                }),
+                _ => None,
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,165 @@
+//! Every language file, checked against English: every message there, no
+//! message English does not have, the same placeholders, and the plural
+//! forms its language uses (CLDR), declared in its header.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::load::parse;
+use super::*;
+
+fn files() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/i18n/languages");
+    let mut files: Vec<(String, Value)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"));
+            let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{p:?}: {e}"));
+            (p.display().to_string(), value)
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+fn placeholders(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        found.insert(rest[start..start + len + 1].to_owned());
+        rest = &rest[start + len + 1..];
+    }
+    found
+}
+
+#[test]
+fn every_language_has_every_message() {
+    for (path, doc) in files() {
+        let text = serde_json::to_string(&doc).unwrap_or_default();
+        if let Err(e) = parse(&text) {
+            panic!("{path}: {e}");
+        }
+    }
+}
+
+#[test]
+fn languages_have_no_message_english_lacks_and_keep_its_placeholders() {
+    let english: Value = serde_json::from_str(ENGLISH_JSON).unwrap_or_default();
+    let reference = english["strings"].as_object().cloned().unwrap_or_default();
+    for (path, doc) in files() {
+        let strings = doc["strings"].as_object().cloned().unwrap_or_default();
+        for (key, value) in &strings {
+            let Some(model) = reference.get(key) else {
+                panic!("{path}: {key:?} is not a message of English (a typo?)");
+            };
+            let wanted = placeholders(model.as_str().or(model["other"].as_str()).unwrap_or(""));
+            let forms: Vec<&str> = match value {
+                Value::String(s) => vec![s.as_str()],
+                Value::Object(forms) => forms.values().filter_map(Value::as_str).collect(),
+                _ => panic!("{path}: {key:?} is neither a text nor a plural"),
+            };
+            assert_eq!(
+                model.is_string(),
+                value.is_string(),
+                "{path}: {key:?} is a text in one language and a plural in another"
+            );
+            for form in forms {
+                let got = placeholders(form);
+                // A plural form may leave out {n} ("one reply"), nothing else.
+                let mut missing: BTreeSet<_> = wanted.difference(&got).cloned().collect();
+                if value.is_object() {
+                    missing.remove("{n}");
+                }
+                assert!(
+                    missing.is_empty(),
+                    "{path}: {key:?} = {form:?} lacks {missing:?}"
+                );
+                assert!(
+                    got.is_subset(&wanted),
+                    "{path}: {key:?} = {form:?} has unknown placeholders"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn plurals_have_exactly_the_forms_their_language_uses() {
+    for (path, doc) in files() {
+        let declared: BTreeSet<&str> = doc["language"]["plurals"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        assert!(
+            declared.contains("other"),
+            "{path}: language.plurals must list the CLDR categories, with other"
+        );
+        for (key, value) in doc["strings"].as_object().into_iter().flatten() {
+            if let Value::Object(forms) = value {
+                let have: BTreeSet<&str> = forms.keys().map(String::as_str).collect();
+                assert_eq!(have, declared, "{path}: {key:?} has the forms {have:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_build_lists_every_language_file() {
+    let tags: BTreeSet<String> = files()
+        .iter()
+        .map(|(_, doc)| doc["language"]["tag"].as_str().unwrap_or("").to_owned())
+        .collect();
+    let listed: BTreeSet<String> = LANGUAGES.iter().map(|l| l.tag.to_owned()).collect();
+    assert_eq!(tags, listed);
+    assert!(
+        listed.contains("en"),
+        "English is the reference and the fallback"
+    );
+}
+
+fn prefs(p: &[&str]) -> Vec<String> {
+    p.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn interface_language_follows_preferences_then_english() {
+    let has = |tag: &str| LANGUAGES.iter().any(|l| l.tag == tag);
+    if has("fr") {
+        assert_eq!(Language::negotiate(&prefs(&["fr-CA"])).tag, "fr");
+        assert_eq!(Language::negotiate(&prefs(&["xx", "fr"])).tag, "fr");
+    }
+    assert_eq!(Language::negotiate(&prefs(&["xx-YY"])), Language::ENGLISH);
+    assert_eq!(Language::negotiate(&[]), Language::ENGLISH);
+    if has("ar") {
+        let ar = Language::negotiate(&prefs(&["ar-EG"]));
+        assert_eq!((ar.tag, ar.dir()), ("ar", "rtl"));
+    }
+}
+
+#[test]
+fn plural_forms_fall_back_to_other() {
+    let p = Plural {
+        forms: [None, Some("{n} reply"), None, None, None],
+        other: "{n} replies",
+    };
+    assert_eq!(p.format(PluralCategory::One, "1"), "1 reply");
+    assert_eq!(p.format(PluralCategory::Few, "3"), "3 replies");
+    assert_eq!(PluralCategory::parse("few"), PluralCategory::Few);
+    assert_eq!(PluralCategory::parse("nonsense"), PluralCategory::Other);
+}
+
+#[test]
+fn placeholders_are_filled() {
+    assert_eq!(
+        fill("{start} – {end}", &[("start", "1 Nov"), ("end", "15 Dec")]),
+        "1 Nov – 15 Dec"
+    );
+}

@@ -1,0 +1,403 @@
+//! The outbox in the browser: every submission is stored before it is
+//! sent, and sent in the background until the backend has it — after a
+//! network failure, when the browser is online again, after a reload.
+//!
+//! - Storage: one `localStorage` key per item (page memory where storage
+//!   is blocked), so that tabs never overwrite each other's items.
+//! - One sender: a tab sends only while it holds the backend's Web Lock
+//!   (`lock.rs`), so two tabs of a page never send an item twice; an item
+//!   left "sending" by a tab that is gone is sent again with the same
+//!   idempotency key, which the backend applies once.
+//! - Every instance on the page that uses the backend shares its outbox;
+//!   they are told of changes by subscription, other tabs by a
+//!   `BroadcastChannel`. Nothing listens on the window: waiting for the
+//!   network is a look at `navigator.onLine` every few seconds.
+//!
+//! The states and their transitions are `crate::state::outbox`.
+
+mod lock;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::backend::{json, Backend, KeyValue};
+use crate::state::outbox::{self, Answer, Item, Outcome, Submission};
+
+/// How often the sender looks whether the browser is online again.
+const ONLINE_POLL_MS: u32 = 3_000;
+
+/// A subscriber: its instance, the deliberation it shows, and its
+/// callback, told that the items changed.
+struct Listener {
+    id: u64,
+    instance: String,
+    deliberation: String,
+    on_change: Rc<dyn Fn()>,
+}
+
+/// The outbox of one backend on this page.
+pub struct Outbox {
+    /// What names the backend in storage keys and locks.
+    name: String,
+    backend: RefCell<Backend>,
+    listeners: RefCell<Vec<Listener>>,
+    next_listener: Cell<u64>,
+    /// A sending pass is under way (or scheduled).
+    running: Cell<bool>,
+    channel: Option<web_sys::BroadcastChannel>,
+    _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
+}
+
+thread_local! {
+    static OUTBOXES: RefCell<HashMap<String, Rc<Outbox>>> = RefCell::new(HashMap::new());
+}
+
+/// Stops telling a subscriber when dropped (its instance is gone).
+pub struct Subscription {
+    outbox: Rc<Outbox>,
+    id: u64,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.outbox
+            .listeners
+            .borrow_mut()
+            .retain(|l| l.id != self.id);
+    }
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// A fresh idempotency key.
+pub fn new_key() -> String {
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    match crypto.map(|c| c.random_uuid()) {
+        Some(uuid) => uuid,
+        // Not a secure context: random enough to tell one resident's items apart.
+        None => format!(
+            "{:x}-{:x}",
+            now() as u64,
+            (js_sys::Math::random() * 2f64.powi(52)) as u64
+        ),
+    }
+}
+
+impl Outbox {
+    /// The page's outbox for `backend` (named `name`); `backend` becomes
+    /// the one it sends with (the latest instance's identity).
+    pub fn of(name: &str, backend: &Backend) -> Rc<Outbox> {
+        let existing = OUTBOXES.with(|o| o.borrow().get(name).cloned());
+        if let Some(outbox) = existing {
+            *outbox.backend.borrow_mut() = backend.clone();
+            return outbox;
+        }
+        let outbox = Rc::new_cyclic(|weak: &std::rc::Weak<Outbox>| {
+            let channel = web_sys::BroadcastChannel::new(&format!("plaza-outbox:{name}")).ok();
+            let on_message = channel.as_ref().map(|channel| {
+                let weak = weak.clone();
+                let closure = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+                    // Another tab changed the items.
+                    if let Some(outbox) = weak.upgrade() {
+                        outbox.notify();
+                        outbox.kick();
+                    }
+                });
+                channel.set_onmessage(Some(closure.as_ref().unchecked_ref()));
+                closure
+            });
+            Outbox {
+                name: name.to_owned(),
+                backend: RefCell::new(backend.clone()),
+                listeners: RefCell::new(Vec::new()),
+                next_listener: Cell::new(0),
+                running: Cell::new(false),
+                channel,
+                _on_message: on_message,
+            }
+        });
+        OUTBOXES.with(|o| o.borrow_mut().insert(name.to_owned(), outbox.clone()));
+        outbox
+    }
+
+    fn prefix(&self) -> String {
+        format!("plaza:outbox:v1:{}:", self.name)
+    }
+
+    /// Whether items survive a reload here (storage allowed).
+    pub fn is_persistent(&self) -> bool {
+        KeyValue::open().is_persistent()
+    }
+
+    /// Every item, oldest first. Unreadable entries (another version) are left alone.
+    pub fn items(&self) -> Vec<Item> {
+        let storage = KeyValue::open();
+        let mut items: Vec<Item> = storage
+            .keys(&self.prefix())
+            .iter()
+            .filter_map(|k| storage.get(k))
+            .filter_map(|text| json::from_text(&text).ok())
+            .collect();
+        items.sort_by(|a, b| a.created.total_cmp(&b.created));
+        items
+    }
+
+    fn save(&self, item: &Item) {
+        if let Ok(text) = json::to_text(item) {
+            KeyValue::open().set(&format!("{}{}", self.prefix(), item.key), &text);
+        }
+    }
+
+    fn remove(&self, key: &str) {
+        KeyValue::open().remove(&format!("{}{key}", self.prefix()));
+    }
+
+    /// Tells this page's instances and the other tabs that items changed.
+    fn changed(&self) {
+        self.notify();
+        if let Some(channel) = &self.channel {
+            let _ = channel.post_message(&JsValue::TRUE);
+        }
+    }
+
+    fn notify(&self) {
+        let listeners: Vec<Rc<dyn Fn()>> = self
+            .listeners
+            .borrow()
+            .iter()
+            .map(|l| l.on_change.clone())
+            .collect();
+        for listener in listeners {
+            listener();
+        }
+    }
+
+    /// Calls `on_change` whenever the items change, until the subscription
+    /// is dropped; `instance` shows `deliberation`.
+    pub fn subscribe(
+        self: &Rc<Self>,
+        instance: &str,
+        deliberation: &str,
+        on_change: impl Fn() + 'static,
+    ) -> Subscription {
+        let id = self.next_listener.get();
+        self.next_listener.set(id + 1);
+        self.listeners.borrow_mut().push(Listener {
+            id,
+            instance: instance.to_owned(),
+            deliberation: deliberation.to_owned(),
+            on_change: Rc::new(on_change),
+        });
+        Subscription {
+            outbox: self.clone(),
+            id,
+        }
+    }
+
+    /// The instance that tells the host page about `item`: the one it was
+    /// submitted in, or, if that one is gone, the first showing its deliberation.
+    pub fn speaker_for(&self, item: &Item) -> Option<String> {
+        let listeners = self.listeners.borrow();
+        if listeners.iter().any(|l| l.instance == item.origin) {
+            return Some(item.origin.clone());
+        }
+        listeners
+            .iter()
+            .find(|l| l.deliberation == item.submission.deliberation_id())
+            .map(|l| l.instance.clone())
+    }
+
+    /// Stores a submission made in `origin` and starts sending it; answers its key.
+    pub fn submit(self: &Rc<Self>, origin: &str, submission: Submission) -> String {
+        let key = new_key();
+        let mut items = self.items();
+        let mut item = Item::new(key.clone(), submission, now());
+        item.origin = origin.to_owned();
+        item.signed_in = self.backend.borrow().has_host_token();
+        let replaced = outbox::add(&mut items, item);
+        for old in replaced {
+            self.remove(&old);
+        }
+        if let Some(item) = items.iter().find(|i| i.key == key) {
+            self.save(item);
+        }
+        self.changed();
+        self.kick();
+        key
+    }
+
+    /// The resident asks to send a refused item again.
+    pub fn retry(self: &Rc<Self>, key: &str) {
+        self.update(key, |item| item.retry(now()));
+        self.kick();
+    }
+
+    /// The resident gives an item up.
+    pub fn discard(&self, key: &str) {
+        self.remove(key);
+        self.changed();
+    }
+
+    /// A new sign-in: what waited for one is sent.
+    pub fn signed_in(self: &Rc<Self>) {
+        for item in self.items() {
+            if item.delivery == outbox::Delivery::NeedsSignIn {
+                self.update(&item.key, |i| i.retry(now()));
+            }
+        }
+        self.kick();
+    }
+
+    /// Forgets every item of this backend (the resident's "forget me").
+    pub fn forget(&self) {
+        let storage = KeyValue::open();
+        for key in storage.keys(&self.prefix()) {
+            storage.remove(&key);
+        }
+        self.changed();
+    }
+
+    fn update(&self, key: &str, change: impl FnOnce(&mut Item)) {
+        let Some(mut item) = self.items().into_iter().find(|i| i.key == key) else {
+            return;
+        };
+        change(&mut item);
+        self.save(&item);
+        self.changed();
+    }
+
+    /// Starts a sending pass unless one is under way.
+    pub fn kick(self: &Rc<Self>) {
+        if self.running.replace(true) {
+            return;
+        }
+        let outbox = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let wake_in = outbox.clone().pass().await;
+            outbox.running.set(false);
+            if let Some(ms) = wake_in {
+                gloo_timers::future::TimeoutFuture::new(ms).await;
+                // Nobody left to show it to: the items wait in storage for the next page.
+                if !outbox.listeners.borrow().is_empty() {
+                    outbox.kick();
+                }
+            }
+        });
+    }
+
+    /// One pass, under the backend's lock: sends every due item, one at a
+    /// time. Answers when to look again, if anything is left to send.
+    async fn pass(self: Rc<Self>) -> Option<u32> {
+        let this = self.clone();
+        let held = lock::with_lock(&format!("plaza-outbox:{}", self.name), move |sender_gone| {
+            this.send_due(sender_gone)
+        })
+        .await;
+        let items = self.items();
+        // Sent items the view no longer needs.
+        for item in items.iter().filter(|i| i.is_expired(now())) {
+            self.remove(&item.key);
+        }
+        if held.is_none() {
+            // Another tab is sending: look again later, in case it goes away.
+            return (!items.iter().all(|i| i.is_sent())).then_some(ONLINE_POLL_MS * 2);
+        }
+        let waiting = items
+            .iter()
+            .any(|i| i.delivery == outbox::Delivery::Offline);
+        let next = outbox::next_wake(&items).map(|at| (at - now()).clamp(0.0, 120_000.0) as u32);
+        match (waiting, next) {
+            (true, Some(ms)) => Some(ms.min(ONLINE_POLL_MS)),
+            (true, None) => Some(ONLINE_POLL_MS),
+            (false, next) => next,
+        }
+    }
+
+    /// Sends every due item (`sender_gone`: items marked "sending" belong to
+    /// a tab that no longer holds the lock).
+    async fn send_due(self: Rc<Self>, sender_gone: bool) {
+        loop {
+            // Only what was submitted with this page's kind of identity:
+            // another tab of the site may be signed in when this one is not.
+            let signed_in = self.backend.borrow().has_host_token();
+            let items: Vec<Item> = self
+                .items()
+                .into_iter()
+                .filter(|i| i.signed_in == signed_in)
+                .collect();
+            let Some(mut item) = outbox::next_due(&items, now(), online(), sender_gone).cloned()
+            else {
+                return;
+            };
+            item.start(now());
+            self.save(&item);
+            self.changed();
+            let backend = self.backend.borrow().clone();
+            let outcome = send(&backend, &item).await;
+            // The resident may have discarded it meanwhile.
+            if !self.items().iter().any(|i| i.key == item.key) {
+                continue;
+            }
+            item.settle(outcome, now(), js_sys::Math::random());
+            self.save(&item);
+            self.changed();
+        }
+    }
+}
+
+/// One attempt at sending `item`, with its idempotency key.
+async fn send(backend: &Backend, item: &Item) -> Outcome {
+    let key = item.key.as_str();
+    let result = match &item.submission {
+        Submission::Argument {
+            deliberation_id,
+            new,
+        } => backend
+            .create_argument(deliberation_id, new, key)
+            .await
+            .map(Answer::Argument),
+        Submission::Comment {
+            argument_id, new, ..
+        } => backend
+            .create_comment(argument_id, new, key)
+            .await
+            .map(Answer::Comment),
+        Submission::Proposal {
+            deliberation_id,
+            new,
+        } => backend
+            .create_proposal(deliberation_id, new, key)
+            .await
+            .map(Answer::Proposal),
+        Submission::Flag { flag, .. } => backend.flag(flag, key).await.map(Answer::Flag),
+        Submission::Reaction {
+            argument_id,
+            reaction,
+            on,
+            ..
+        } => backend
+            .set_reaction(argument_id, *reaction, *on)
+            .await
+            .map(Answer::Reaction),
+        Submission::Ballot {
+            poll_id, ballot, ..
+        } => backend
+            .cast_ballot(poll_id, ballot, key)
+            .await
+            .map(Answer::Ballot),
+    };
+    match result {
+        Ok(answer) => Outcome::Done(answer),
+        Err(error) => Outcome::Error(error),
+    }
+}

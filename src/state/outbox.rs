@@ -1,0 +1,547 @@
+//! The outbox: everything a resident submits, kept until the backend has
+//! it. Pure state transitions (the browser side, storage and sending, is
+//! `crate::outbox`): an item is added with its idempotency key, sent, and
+//! settled by the answer — done, refused for a reason the resident can
+//! read, or kept for later (offline, server trouble, a sign-in to renew).
+//! A retry always reuses the key, so the backend applies it once however
+//! often it is sent.
+
+use plaza_contract::{
+    Argument, BallotReceipt, BallotSubmission, Comment, FlagReceipt, NewArgument, NewComment,
+    NewFlag, NewProposal, Proposal, ReactionKind, ReactionState,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::backend::BackendError;
+
+/// What a resident submits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Submission {
+    Argument {
+        deliberation_id: String,
+        new: NewArgument,
+    },
+    Comment {
+        deliberation_id: String,
+        argument_id: String,
+        new: NewComment,
+    },
+    Proposal {
+        deliberation_id: String,
+        new: NewProposal,
+    },
+    Flag {
+        deliberation_id: String,
+        flag: NewFlag,
+    },
+    /// The reaction the resident wants on (`on`) or off; only the last
+    /// wish for an argument and kind is kept.
+    Reaction {
+        deliberation_id: String,
+        argument_id: String,
+        reaction: ReactionKind,
+        on: bool,
+    },
+    /// A ballot; a later one for the same poll replaces it until it is on
+    /// its way (the backend, too, keeps the last one cast).
+    Ballot {
+        deliberation_id: String,
+        poll_id: String,
+        ballot: BallotSubmission,
+    },
+}
+
+impl Submission {
+    pub fn deliberation_id(&self) -> &str {
+        match self {
+            Submission::Argument {
+                deliberation_id, ..
+            }
+            | Submission::Comment {
+                deliberation_id, ..
+            }
+            | Submission::Proposal {
+                deliberation_id, ..
+            }
+            | Submission::Flag {
+                deliberation_id, ..
+            }
+            | Submission::Reaction {
+                deliberation_id, ..
+            }
+            | Submission::Ballot {
+                deliberation_id, ..
+            } => deliberation_id,
+        }
+    }
+
+    /// Whether `other` is the same wish, which it replaces (a reaction on
+    /// the same argument and kind).
+    fn replaces(&self, other: &Submission) -> bool {
+        match (self, other) {
+            (
+                Submission::Reaction {
+                    argument_id: a,
+                    reaction: k,
+                    ..
+                },
+                Submission::Reaction {
+                    argument_id: b,
+                    reaction: l,
+                    ..
+                },
+            ) => a == b && k == l,
+            (Submission::Ballot { poll_id: a, .. }, Submission::Ballot { poll_id: b, .. }) => {
+                a == b
+            }
+            _ => false,
+        }
+    }
+}
+
+/// What the backend answered to a submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Argument(Argument),
+    Comment(Comment),
+    Proposal(Proposal),
+    Flag(FlagReceipt),
+    Reaction(ReactionState),
+    Ballot(BallotReceipt),
+}
+
+/// Where an item is on its way to the backend.
+impl Answer {
+    pub fn argument(&self) -> Option<&Argument> {
+        match self {
+            Answer::Argument(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn comment(&self) -> Option<&Comment> {
+        match self {
+            Answer::Comment(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn proposal(&self) -> Option<&Proposal> {
+        match self {
+            Answer::Proposal(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// What the backend recorded of the sent ones among `items`, as `pick`
+/// takes it from their answers (their arguments, say).
+pub fn sent_answers<'a, T: 'a>(
+    items: &'a [Item],
+    pick: impl Fn(&'a Answer) -> Option<&'a T> + 'a,
+) -> impl Iterator<Item = &'a T> + 'a {
+    items.iter().filter_map(move |i| match &i.delivery {
+        Delivery::Sent { answer, .. } => pick(answer),
+        _ => None,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// To be sent at `next_attempt` (at once for a new item).
+    Queued,
+    /// Being sent, since `since` (ms). Found so by a tab that holds the
+    /// outbox lock, its sender is gone (a reload): it is sent again.
+    Sending { since: f64 },
+    /// The network is down; sent again when the browser is online, and
+    /// its retry time has come (a network that only seems up is not
+    /// hammered).
+    Offline,
+    /// The backend rejected the host page's sign-in; sent once the page
+    /// gives a new token.
+    NeedsSignIn,
+    /// Refused; sent again only if the resident asks.
+    Failed { error: BackendError },
+    /// Recorded by the backend at `at`.
+    Sent { at: f64, answer: Answer },
+}
+
+/// One submission and its delivery.
+/// See [`Item::progress`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    /// As the resident submitted it; its delivery note says where it is.
+    OnItsWay(Submission),
+    /// As the backend recorded it.
+    Sent(Answer),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// The `Idempotency-Key` of every attempt, and the item's name.
+    pub key: String,
+    pub submission: Submission,
+    /// The widget instance it was submitted in, which tells the host page
+    /// when it is sent (another one does, if that one is gone).
+    #[serde(default)]
+    pub origin: String,
+    /// Submitted by a resident the host page signed in: only a page with
+    /// the city's sign-in sends it (never as an anonymous participant).
+    #[serde(default)]
+    pub signed_in: bool,
+    /// When the resident submitted it (ms).
+    pub created: f64,
+    /// Attempts that failed for a reason that may pass.
+    pub attempts: u32,
+    /// When it may be sent next (ms).
+    pub next_attempt: f64,
+    pub delivery: Delivery,
+}
+
+/// How long a sent item stays for the view to show it as sent.
+pub const KEEP_SENT_MS: f64 = 10.0 * 60_000.0;
+/// Without a cross-tab lock, how long before an item still marked as being
+/// sent is taken for abandoned (longer than one request with its retries).
+pub const SENDING_STALE_MS: f64 = 90_000.0;
+
+/// The longest wait before trying again after a network failure: the
+/// browser's "online" can be wrong, but the network may be back any moment.
+pub const OFFLINE_RETRY_MS: f64 = 10_000.0;
+
+/// The wait before attempt `attempts + 1` of an item whose last attempt
+/// failed for a passing reason: growing, capped at a minute; `jitter` in
+/// [0, 1) spreads the retries of many residents.
+pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
+    let base = match attempts {
+        0 | 1 => 2_000.0,
+        2 => 5_000.0,
+        3 => 15_000.0,
+        4 => 30_000.0,
+        _ => 60_000.0,
+    };
+    base * (1.0 + 0.25 * jitter.clamp(0.0, 1.0))
+}
+
+/// How an attempt ended, for [`Item::settle`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Done(Answer),
+    Error(BackendError),
+}
+
+impl Item {
+    pub fn new(key: String, submission: Submission, now: f64) -> Item {
+        Item {
+            key,
+            submission,
+            origin: String::new(),
+            signed_in: false,
+            created: now,
+            attempts: 0,
+            next_attempt: now,
+            delivery: Delivery::Queued,
+        }
+    }
+
+    /// Whether it is to be sent now: queued and due, offline while the
+    /// browser is online, or left "sending" by a sender that is gone
+    /// (`sender_gone`: the lock was free; otherwise after a long wait).
+    pub fn is_due(&self, now: f64, online: bool, sender_gone: bool) -> bool {
+        match &self.delivery {
+            Delivery::Queued => self.next_attempt <= now,
+            Delivery::Offline => online && self.next_attempt <= now,
+            Delivery::Sending { since } => sender_gone || now - since > SENDING_STALE_MS,
+            Delivery::NeedsSignIn | Delivery::Failed { .. } | Delivery::Sent { .. } => false,
+        }
+    }
+
+    pub fn start(&mut self, now: f64) {
+        self.delivery = Delivery::Sending { since: now };
+    }
+
+    /// Records how an attempt ended: sent; kept for later when the reason
+    /// may pass (offline, timeouts, server trouble, rate limits) or the
+    /// sign-in must be renewed; refused otherwise.
+    pub fn settle(&mut self, outcome: Outcome, now: f64, jitter: f64) {
+        self.delivery = match outcome {
+            Outcome::Done(answer) => Delivery::Sent { at: now, answer },
+            Outcome::Error(error) => match error {
+                BackendError::Offline(_) => {
+                    self.attempts += 1;
+                    self.next_attempt =
+                        now + backoff_ms(self.attempts, jitter).min(OFFLINE_RETRY_MS);
+                    Delivery::Offline
+                }
+                e if e.status() == Some(401) => Delivery::NeedsSignIn,
+                e if e.is_transient() => {
+                    self.attempts += 1;
+                    self.next_attempt = now + backoff_ms(self.attempts, jitter);
+                    Delivery::Queued
+                }
+                error => Delivery::Failed { error },
+            },
+        };
+    }
+
+    /// The resident asks to send it again (after a refusal), now.
+    pub fn retry(&mut self, now: f64) {
+        if matches!(
+            self.delivery,
+            Delivery::Failed { .. } | Delivery::NeedsSignIn | Delivery::Offline
+        ) {
+            self.delivery = Delivery::Queued;
+            self.next_attempt = now;
+        }
+    }
+
+    /// Whether the backend has it.
+    pub fn is_sent(&self) -> bool {
+        matches!(self.delivery, Delivery::Sent { .. })
+    }
+
+    /// What a view of the item shows apart from its delivery note: it
+    /// changes once, when the item is sent, not at each attempt.
+    pub fn progress(&self) -> Progress {
+        match &self.delivery {
+            Delivery::Sent { answer, .. } => Progress::Sent(answer.clone()),
+            _ => Progress::OnItsWay(self.submission.clone()),
+        }
+    }
+
+    /// When the item next needs attention without anything happening: its
+    /// retry time, or when a "sending" mark goes stale.
+    pub fn wake_at(&self) -> Option<f64> {
+        match &self.delivery {
+            Delivery::Queued | Delivery::Offline => Some(self.next_attempt),
+            Delivery::Sending { since } => Some(since + SENDING_STALE_MS),
+            _ => None,
+        }
+    }
+
+    /// Whether it can be dropped: sent and shown long enough.
+    pub fn is_expired(&self, now: f64) -> bool {
+        matches!(&self.delivery, Delivery::Sent { at, .. } if now - at > KEEP_SENT_MS)
+    }
+}
+
+/// Adds `item` to `items`: a reaction replaces an earlier wish for the same
+/// argument and kind, a ballot an earlier ballot for the same poll, that is
+/// not on its way yet (only the last one counts).
+pub fn add(items: &mut Vec<Item>, item: Item) -> Vec<String> {
+    let mut replaced = Vec::new();
+    items.retain(|old| {
+        let gone = item.submission.replaces(&old.submission)
+            && !matches!(
+                old.delivery,
+                Delivery::Sending { .. } | Delivery::Sent { .. }
+            );
+        if gone {
+            replaced.push(old.key.clone());
+        }
+        !gone
+    });
+    items.push(item);
+    replaced
+}
+
+/// The next item to send, oldest first.
+pub fn next_due(items: &[Item], now: f64, online: bool, sender_gone: bool) -> Option<&Item> {
+    items
+        .iter()
+        .filter(|i| i.is_due(now, online, sender_gone))
+        .min_by(|a, b| a.created.total_cmp(&b.created))
+}
+
+/// When the sender should look again (the earliest retry), if ever.
+pub fn next_wake(items: &[Item]) -> Option<f64> {
+    items
+        .iter()
+        .filter_map(Item::wake_at)
+        .min_by(f64::total_cmp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaza_contract::{Problem, ProblemCode, Stance};
+
+    fn argument(text: &str) -> Submission {
+        Submission::Argument {
+            deliberation_id: "d".into(),
+            new: NewArgument {
+                stance: Stance::For,
+                text: text.into(),
+                lang: None,
+                display_name: None,
+            },
+        }
+    }
+
+    fn reaction(on: bool) -> Submission {
+        Submission::Reaction {
+            deliberation_id: "d".into(),
+            argument_id: "a1".into(),
+            reaction: ReactionKind::Helpful,
+            on,
+        }
+    }
+
+    fn problem(code: ProblemCode) -> BackendError {
+        BackendError::Problem(Problem::new(code, "x"))
+    }
+
+    #[test]
+    fn a_new_item_is_due_at_once_and_sent_once() {
+        let mut item = Item::new("k1".into(), argument("Shade"), 1000.0);
+        assert!(item.is_due(1000.0, true, false));
+        item.start(1000.0);
+        assert!(!item.is_due(1001.0, true, false), "one sender at a time");
+        assert!(item.is_due(1001.0, true, true), "unless its sender is gone");
+        let answer = Answer::Reaction(ReactionState {
+            argument_id: "a1".into(),
+            reactions: Default::default(),
+            my_reactions: vec![],
+        });
+        item.settle(Outcome::Done(answer), 1100.0, 0.0);
+        assert!(item.is_sent() && !item.is_due(99_999.0, true, true));
+        assert!(!item.is_expired(1100.0 + KEEP_SENT_MS) && item.is_expired(1101.0 + KEEP_SENT_MS));
+    }
+
+    #[test]
+    fn passing_failures_are_retried_later_and_refusals_wait_for_the_resident() {
+        let mut item = Item::new("k".into(), argument("x"), 0.0);
+        item.start(0.0);
+        item.settle(
+            Outcome::Error(BackendError::Offline("TypeError".into())),
+            10.0,
+            0.0,
+        );
+        assert_eq!(item.delivery, Delivery::Offline);
+        assert!(!item.is_due(2010.0, false, false), "not while offline");
+        assert!(
+            !item.is_due(20.0, true, false),
+            "not at once: the network may only seem up"
+        );
+        assert!(item.is_due(2010.0, true, false));
+        item.start(2020.0);
+        item.settle(Outcome::Error(BackendError::Status(503)), 2030.0, 0.0);
+        assert_eq!((item.attempts, item.next_attempt), (2, 2030.0 + 5_000.0));
+        assert!(!item.is_due(7000.0, true, false) && item.is_due(7030.0, true, false));
+        item.start(7030.0);
+        item.settle(Outcome::Error(BackendError::Timeout(15_000)), 7040.0, 0.0);
+        assert_eq!(item.next_attempt, 7040.0 + 15_000.0);
+        item.start(9000.0);
+        item.settle(
+            Outcome::Error(problem(ProblemCode::ValidationFailed)),
+            9010.0,
+            0.0,
+        );
+        assert!(matches!(item.delivery, Delivery::Failed { .. }));
+        assert!(!item.is_due(f64::MAX, true, true));
+        item.retry(9020.0);
+        assert!(item.is_due(9020.0, true, false));
+    }
+
+    #[test]
+    fn only_sent_items_have_answers_to_pick() {
+        let state = ReactionState {
+            argument_id: "a1".into(),
+            reactions: Default::default(),
+            my_reactions: vec![],
+        };
+        let mut sent = Item::new("k1".into(), argument("Shade"), 0.0);
+        sent.settle(Outcome::Done(Answer::Reaction(state.clone())), 1.0, 0.0);
+        let waiting = Item::new("k2".into(), argument("Benches"), 0.0);
+        let items = [sent, waiting];
+        fn reactions(a: &Answer) -> Option<&ReactionState> {
+            match a {
+                Answer::Reaction(r) => Some(r),
+                _ => None,
+            }
+        }
+        assert_eq!(
+            sent_answers(&items, reactions).collect::<Vec<_>>(),
+            vec![&state]
+        );
+        assert_eq!(sent_answers(&items, Answer::argument).count(), 0);
+    }
+
+    #[test]
+    fn its_view_changes_once_sent_not_at_each_attempt() {
+        let mut item = Item::new("k".into(), argument("Shade"), 0.0);
+        let before = item.progress();
+        item.start(1.0);
+        item.settle(Outcome::Error(BackendError::Status(503)), 2.0, 0.0);
+        assert_eq!(item.progress(), before);
+        let answer = Answer::Reaction(ReactionState {
+            argument_id: "a1".into(),
+            reactions: Default::default(),
+            my_reactions: vec![],
+        });
+        item.settle(Outcome::Done(answer.clone()), 3.0, 0.0);
+        assert_eq!(item.progress(), Progress::Sent(answer));
+    }
+
+    #[test]
+    fn a_rejected_sign_in_waits_for_a_new_one() {
+        let mut item = Item::new("k".into(), argument("x"), 0.0);
+        item.settle(Outcome::Error(problem(ProblemCode::Unauthorized)), 1.0, 0.0);
+        assert_eq!(item.delivery, Delivery::NeedsSignIn);
+        assert!(!item.is_due(1e12, true, true));
+        item.retry(2.0);
+        assert!(item.is_due(2.0, true, false));
+    }
+
+    #[test]
+    fn backoff_grows_and_stops_at_a_minute() {
+        let waits: Vec<f64> = (1..8).map(|a| backoff_ms(a, 0.0)).collect();
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]), "{waits:?}");
+        assert_eq!(backoff_ms(50, 0.0), 60_000.0);
+        assert_eq!(backoff_ms(1, 0.999_999).round(), 2_500.0);
+    }
+
+    #[test]
+    fn only_the_last_reaction_wish_is_kept_until_it_is_sent() {
+        let mut items = Vec::new();
+        add(&mut items, Item::new("r1".into(), reaction(true), 0.0));
+        let replaced = add(&mut items, Item::new("r2".into(), reaction(false), 1.0));
+        assert_eq!(replaced, ["r1"]);
+        assert_eq!(items.len(), 1);
+        items[0].start(2.0);
+        add(&mut items, Item::new("r3".into(), reaction(true), 3.0));
+        assert_eq!(items.len(), 2, "one already on its way stays");
+        add(&mut items, Item::new("a".into(), argument("x"), 4.0));
+        add(&mut items, Item::new("b".into(), argument("x"), 5.0));
+        assert_eq!(items.len(), 4, "arguments are never merged");
+    }
+
+    #[test]
+    fn the_oldest_due_item_goes_first_and_the_sender_knows_when_to_wake() {
+        let mut items = vec![
+            Item::new("late".into(), argument("b"), 20.0),
+            Item::new("early".into(), argument("a"), 10.0),
+        ];
+        assert_eq!(
+            next_due(&items, 30.0, true, false).map(|i| i.key.as_str()),
+            Some("early")
+        );
+        for item in &mut items {
+            item.start(30.0);
+            item.settle(Outcome::Error(BackendError::Status(500)), 31.0, 0.0);
+        }
+        assert_eq!(next_due(&items, 31.0, true, false), None);
+        assert_eq!(next_wake(&items), Some(2031.0));
+    }
+
+    #[test]
+    fn items_survive_storage() {
+        let mut item = Item::new("k".into(), argument("Ça « marche » ✓"), 5.0);
+        item.settle(Outcome::Error(problem(ProblemCode::PhaseClosed)), 6.0, 0.0);
+        let text = serde_json::to_string(&item).unwrap_or_default();
+        let back: Item = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(back, item);
+    }
+}
