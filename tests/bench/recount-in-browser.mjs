@@ -10,7 +10,7 @@ import path from 'node:path';
 import { startBrowser, serveDist, open, page, cityPage } from '../e2e/support/browser.mjs';
 
 const CASE = process.argv[2]
-  ?? path.resolve(process.env.PLAZA_RCTAB_CASES ?? '../shared/conformance/rctab/cases', '2013_minneapolis_mayor_scale.json');
+  ?? path.resolve(process.env.PLAZA_RCTAB_CASES ?? 'testdata/rctab/cases', '2013_minneapolis_mayor_scale.json');
 const RUNS = 15;
 const native = Number(process.env.PLAZA_NATIVE_RECOUNT_MS);
 

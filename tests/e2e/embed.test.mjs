@@ -60,7 +60,7 @@ describe('the demo city page', () => {
     const states = Object.fromEntries(events.filter((e) => e.type === 'plaza:ready').map((e) => [e.id, e.detail.state]));
     assert.deepEqual(states, { en: 'loaded', fr: 'loaded', broken: 'error' });
     assert.match(await shadowText(tab, '#broken', '[role=alert]'), /api attribute is missing/);
-    assert.equal(await shadowText(tab, '#fr', '.plaza-column-heading'), 'Pour 8 arguments');
+    assert.equal(await shadowText(tab, '#fr', '.plaza-for > .plaza-heading'), 'Pour 8 arguments');
     assert.equal(await shadowText(tab, '#en', '.plaza-step-current .plaza-step-name'), 'Discussion');
   });
 

@@ -32,6 +32,18 @@ let requests = [];
 let authorizations = [];
 /** Paths that already failed once, for the 'flaky' mode. */
 let failedOnce = new Set();
+/** Requests whose path and query match this are answered `delayMs` late. */
+let delayed = null;
+let delayMs = 0;
+
+/** Resolves once `condition()` holds (checked every 20 ms), or fails after `timeout` ms. */
+async function until(condition, timeout = 5000) {
+  const end = Date.now() + timeout;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`not true within ${timeout} ms: ${condition}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 function send(res, status, body, type = 'application/json') {
   res.writeHead(status, { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' });
@@ -48,7 +60,14 @@ function stub(req, res) {
     res.writeHead(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*' });
     return res.end();
   }
-  if (mode === 'flaky' && !failedOnce.has(url.pathname + url.search)) {
+  if (delayed?.test(url.pathname + url.search)) {
+    setTimeout(() => answer(res, url), delayMs);
+    return;
+  }
+  return answer(res, url);
+}
+
+function answer(res, url) {  if (mode === 'flaky' && !failedOnce.has(url.pathname + url.search)) {
     failedOnce.add(url.pathname + url.search);
     res.setHeader('Retry-After', '1');
     return send(res, 429, { type: 'about:blank', title: 'Slow down', status: 429, code: 'rate_limited' }, 'application/problem+json');
@@ -63,6 +82,12 @@ function stub(req, res) {
     return url.pathname.endsWith('/arguments')
       ? send(res, 200, { items: [], next_cursor: null })
       : send(res, 200, { ...DELIBERATION, place: { ...DELIBERATION.place, image: { url: 'javascript:alert(1)', alt: { en: 'x' } } } });
+  }
+  // The deliberation's poll, as the seed has it (upcoming: no ballot yet).
+  if (url.pathname === `/v1/polls/${SEED.deliberations[0].poll.id}`) return send(res, 200, SEED.deliberations[0].poll);
+  // Lists the widget reads besides the arguments: empty here.
+  if (/^\/v1\/(deliberations\/[^/]+\/proposals|arguments\/[^/]+\/comments)$/.test(url.pathname)) {
+    return send(res, 200, { items: [], next_cursor: null });
   }
   const match = url.pathname.match(/^\/v1\/deliberations\/([^/]+)(\/arguments)?$/);
   if (!match || decodeURIComponent(match[1]) !== DELIBERATION.id) {
@@ -94,6 +119,7 @@ describe('the HTTP backend', () => {
       '/unreachable.html': page(cityPage(`<plaza-deliberation id="w" api="${deadApi}" deliberation="x"></plaza-deliberation>`)),
       '/one.html': page(cityPage(widget('w'))),
       '/two.html': page(cityPage(widget('left') + widget('right'))),
+      '/three.html': page(cityPage(widget('a') + widget('b') + widget('c'))),
       '/missing.html': page(cityPage(widget('w', 'no such/place'))),
       '/signed.html': page(cityPage(
         `<plaza-deliberation id="w" api="${api}" deliberation="${DELIBERATION.id}" participant-token="v1.resident-42.signature"></plaza-deliberation>`)),
@@ -105,7 +131,7 @@ describe('the HTTP backend', () => {
     backend?.closeAllConnections();
     await new Promise((r) => backend?.close(r));
   });
-  beforeEach(() => { mode = 'ok'; requests = []; authorizations = []; failedOnce = new Set(); });
+  beforeEach(() => { mode = 'ok'; requests = []; authorizations = []; failedOnce = new Set(); delayed = null; delayMs = 0; });
 
   it('renders the deliberation and arguments the backend sends', async () => {
     const tab = await open(browser.context, `${server.url}/one.html`);
@@ -133,6 +159,60 @@ describe('the HTTP backend', () => {
     // Focus follows to the first newly loaded argument.
     const focused = await tab.evaluate(() => document.querySelector('#left').shadowRoot.activeElement?.textContent ?? '');
     assert.match(focused, /Stub argument for 11/);
+  });
+
+  it('a widget removed or remounted while its requests are in flight breaks nothing on the page', async () => {
+    const tab = await open(browser.context, `${server.url}/three.html`);
+    await waitForReady(tab, 3);
+    const count = (host) => tab.evaluate((h) => document.querySelector(h)?.shadowRoot?.querySelectorAll('.plaza-for .plaza-argument').length ?? -1, host);
+    const moreRequests = () => requests.filter((r) => r.includes('cursor=')).length;
+    // Every next page now arrives late.
+    delayed = /cursor=/;
+    delayMs = 1500;
+    // #a asks for more, and is removed before the answer comes.
+    await tab.locator('#a .plaza-for button.plaza-more').click();
+    await tab.waitForFunction(() => document.querySelector('#a').shadowRoot.querySelector('[aria-busy=true]'));
+    await tab.evaluate(() => document.querySelector('#a').remove());
+    // #b asks for more, and is remounted (a new language) before the answer comes.
+    await tab.locator('#b .plaza-for button.plaza-more').click();
+    await tab.waitForFunction(() => document.querySelector('#b').shadowRoot.querySelector('[aria-busy=true]'));
+    await tab.evaluate(() => document.querySelector('#b').setAttribute('lang', 'fr'));
+    // The request reached the backend (one for both: the same page of the
+    // same deliberation is read once for the page): its answer will arrive, late.
+    await until(() => moreRequests() >= 1);
+    // First loads in flight: a widget added then removed, another added then
+    // remounted, both before their deliberation arrives.
+    delayed = /./;
+    await tab.evaluate(([api, id]) => {
+      for (const name of ['d', 'e']) {
+        const w = document.createElement('plaza-deliberation');
+        Object.assign(w, { id: name });
+        w.setAttribute('api', api);
+        w.setAttribute('deliberation', id);
+        document.querySelector('main').append(w);
+      }
+    }, [api, DELIBERATION.id]);
+    await tab.waitForFunction(() => document.querySelector('#e').shadowRoot?.querySelector('[role=status]'));
+    await tab.evaluate(() => {
+      document.querySelector('#d').remove();
+      document.querySelector('#e').setAttribute('lang', 'fr');
+    });
+    // Every late answer arrives.
+    await tab.waitForTimeout(2 * delayMs + 500);
+    delayed = null;
+    assert.deepEqual(tab.errors, [], 'no error on the page');
+    // The remounted widgets came back, in French.
+    await tab.waitForFunction(() => ['#b', '#e'].every((h) => document.querySelector(h).shadowRoot.querySelector('.plaza-root[lang=fr] h2')));
+    assert.equal(await count('#b'), 10, 'the remounted widget starts afresh');
+    // The widget nobody touched still loads more, and retries after a failure.
+    mode = 'html-500';
+    await tab.locator('#c .plaza-for button.plaza-more').click();
+    await tab.waitForFunction(() => document.querySelector('#c').shadowRoot.querySelector('.plaza-for [role=alert]'), null, { timeout: 10_000 });
+    mode = 'ok';
+    await tab.locator('#c .plaza-for button:has-text("Try again")').click();
+    await tab.waitForFunction(() => document.querySelector('#c').shadowRoot.querySelectorAll('.plaza-for .plaza-argument').length === 12);
+    const others = tab.errors.filter((e) => !e.startsWith('Failed to load resource'));
+    assert.deepEqual(others, [], 'nothing but the failed responses Chromium itself logs');
   });
 
   for (const [name, pattern] of [
@@ -172,6 +252,10 @@ describe('the HTTP backend', () => {
   it('sends no identity on public reads, and the host page’s signed token when it gives one', async () => {
     const anonymous = await open(browser.context, `${server.url}/one.html`);
     await waitForReady(anonymous, 1);
+    // Reads after the first screen (the proposals) must be anonymous too, and
+    // must not be counted as the signed page's.
+    await anonymous.waitForLoadState('networkidle');
+    await anonymous.close();
     assert.ok(authorizations.every((a) => a === null), `anonymous reads: ${authorizations}`);
     authorizations = [];
     const signed = await open(browser.context, `${server.url}/signed.html`);

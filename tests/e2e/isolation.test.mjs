@@ -36,7 +36,7 @@ function widgetLook(hostSelector) {
   const root = document.querySelector(hostSelector).shadowRoot;
   const props = ['color', 'font-family', 'font-size', 'line-height', 'letter-spacing', 'text-transform',
     'text-align', 'display', 'margin-top', 'padding-top', 'border-top-style', 'background-color', 'direction', 'visibility'];
-  const parts = ['.plaza-root', 'h2', '.plaza-summary', '.plaza-timeline li', '.plaza-column-heading', '.plaza-argument',
+  const parts = ['.plaza-root', 'h2', '.plaza-summary', '.plaza-timeline li', '.plaza-column .plaza-h2', '.plaza-argument',
     '.plaza-argument-text', '.plaza-tags li'];
   const look = {};
   for (const part of parts) {

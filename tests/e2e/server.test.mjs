@@ -4,57 +4,35 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, access } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { DIST, startBrowser, open, waitForReady, shadowText } from './support/browser.mjs';
-
-const SERVER = process.env.PLAZA_SERVER_BIN ?? path.resolve('target/debug/plaza-server');
-
-/** Starts plaza-server --demo on a free port; resolves to its origin. */
-async function startServer(dir) {
-  await access(SERVER).catch(() => {
-    throw new Error(`${SERVER} is missing: build it with \`cargo build -p plaza-server\` (cargo xtask test does)`);
-  });
-  const child = spawn(SERVER, ['--demo', '--addr', '127.0.0.1:0', '--database', `sqlite:${path.join(dir, 'demo.db')}`, '--static-dir', DIST], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const origin = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`plaza-server exited with ${code}`)));
-    lines.on('line', (line) => {
-      const m = line.match(/^plaza-server listening on (\S+)/);
-      if (m) resolve(m[1]);
-    });
-  });
-  return { origin, stop: () => { child.kill('SIGKILL'); } };
-}
+import { startBrowser, open, waitForReady, shadowText } from './support/browser.mjs';
+import { startServer } from './support/server.mjs';
 
 describe('the demo on the reference server', () => {
-  let browser, server, dir;
+  let browser, server;
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'plaza-server-e2e-'));
-    server = await startServer(dir);
+    server = await startServer();
     browser = await startBrowser();
   });
   after(async () => {
     await browser?.close();
-    server?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('serves the city page with both widgets reading from the server', async () => {
-    const tab = await open(browser.context, `${server.origin}/`);
+    // Listening before the page opens: its first requests leave at once.
     const api = [];
-    tab.on('request', (r) => { if (r.url().includes('/v1/')) api.push(new URL(r.url()).pathname); });
+    const record = (r) => { if (r.url().includes('/v1/')) api.push(new URL(r.url()).pathname); };
+    browser.context.on('request', record);
+    const tab = await open(browser.context, `${server.origin}/`);
     const events = await waitForReady(tab, 2);
+    browser.context.off('request', record);
     assert.deepEqual(events.filter((e) => e.type === 'plaza:ready').map((e) => e.detail.state), ['loaded', 'loaded']);
     assert.equal(await shadowText(tab, 'plaza-deliberation', 'h2'), 'Rue des Lilas: from through-traffic street to pedestrian plaza?');
     assert.match(await shadowText(tab, '[data-plaza-deliberation]', 'h2'), /d'une rue de transit/);
     assert.ok(api.includes('/v1/deliberations/rue-des-lilas'), api.join('\n'));
     assert.ok(!api.some((p) => p.startsWith('/v1/plaza-local')), 'the in-browser backend is not loaded');
+    // The two widgets show one deliberation: each read is made once for both.
+    assert.equal(api.filter((p) => p === '/v1/deliberations/rue-des-lilas').length, 1, api.join('\n'));
     const counts = await tab.evaluate(() => ['.plaza-for', '.plaza-against']
       .map((c) => document.querySelector('plaza-deliberation').shadowRoot.querySelectorAll(`${c} .plaza-argument`).length));
     assert.deepEqual(counts, [8, 8]);
@@ -63,6 +41,43 @@ describe('the demo on the reference server', () => {
       return img.decode().then(() => img.naturalWidth).catch(() => 0);
     });
     assert.ok(image > 0, 'the place image loads from the server');
+    assert.deepEqual(tab.errors, []);
+  });
+
+  it('works under the strict Content-Security-Policy it advises, and every answer says nosniff', async () => {
+    const page = await fetch(`${server.origin}/`);
+    const csp = page.headers.get('content-security-policy');
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(csp, /'unsafe-eval'|script-src[^;]*'unsafe-inline'/);
+    for (const path of ['/', '/plaza.js', '/plaza_bg.wasm', '/v1/deliberations/rue-des-lilas', '/v1/nothing']) {
+      const r = await fetch(`${server.origin}${path}`);
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(r.headers.get('referrer-policy'), 'no-referrer', path);
+    }
+    // The widget's files come compressed, with a cache policy.
+    const wasm = await fetch(`${server.origin}/plaza_bg.wasm`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(wasm.headers.get('content-encoding'), 'br');
+    assert.match(wasm.headers.get('cache-control'), /max-age=\d+/);
+
+    const tab = await open(browser.context, `${server.origin}/`);
+    await tab.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await tab.reload();
+    const events = await waitForReady(tab, 2);
+    assert.deepEqual(events.filter((e) => e.type === 'plaza:ready').map((e) => e.detail.state), ['loaded', 'loaded']);
+    // Taking part works too: an option is ranked (the demo poll is open to anyone). The ballot
+    // comes after the first screen (it waits for the poll), so wait for it.
+    await tab.waitForFunction(() => document.querySelector('plaza-deliberation').shadowRoot.getElementById('plaza-option-0-rank'));
+    await tab.evaluate(() => {
+      const root = document.querySelector('plaza-deliberation').shadowRoot;
+      const select = root.getElementById('plaza-option-0-rank');
+      select.value = '1';
+      select.dispatchEvent(new Event('change'));
+    });
+    await tab.waitForFunction(() => document.querySelector('plaza-deliberation').shadowRoot.querySelectorAll('.plaza-ranked-label').length === 1);
+    assert.deepEqual(await tab.evaluate(() => window.__violations), []);
     assert.deepEqual(tab.errors, []);
   });
 });

@@ -27,29 +27,86 @@ pub fn dist() -> Result<PathBuf> {
         // The stylesheet must be the one next to plaza.js; never an old copy.
         .args(["build", "--release", "--offline"]))?;
     let dist = root.join("dist");
+    precompress(&dist)?;
     report_size(&dist)?;
     Ok(dist)
 }
 
-fn gzip_len(bytes: &[u8]) -> Result<usize> {
+/// What is worth compressing: every text file and the wasm.
+const COMPRESSIBLE: [&str; 6] = ["js", "wasm", "css", "json", "svg", "html"];
+
+/// Writes `NAME.gz` (gzip -9) and `NAME.br` (brotli, best) next to every
+/// compressible file of `dir`, so that a web server sends them as they are
+/// (`gzip_static`/`brotli_static`, or the reference server) instead of
+/// compressing on every request, or not at all.
+fn precompress(dir: &Path) -> Result {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
+        let compressible = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| COMPRESSIBLE.contains(&e));
+        if !compressible {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let with = |ext: &str| {
+            let mut name = path.clone().into_os_string();
+            name.push(ext);
+            PathBuf::from(name)
+        };
+        std::fs::write(with(".gz"), gzip(&bytes)?)?;
+        std::fs::write(with(".br"), brotli(&bytes)?)?;
+    }
+    Ok(())
+}
+
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(bytes)?;
-    Ok(encoder.finish()?.len())
+    Ok(encoder.finish()?)
+}
+
+fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+    Ok(out)
 }
 
 fn report_size(dist: &Path) -> Result {
     println!("\nWhat a browser downloads for the widget (dist/):");
-    println!("  {:<16} {:>10} {:>12}", "file", "bytes", "gzip -9");
-    let (mut raw_total, mut gz_total) = (0, 0);
+    println!(
+        "  {:<16} {:>10} {:>12} {:>12}",
+        "file", "bytes", "gzip -9", "brotli"
+    );
+    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
     for name in SHIPPED {
         let bytes = std::fs::read(dist.join(name))
             .map_err(|e| Failure(format!("dist/{name} is missing after the build: {e}")))?;
-        let gz = gzip_len(&bytes)?;
-        println!("  {:<16} {:>10} {:>12}", name, bytes.len(), gz);
+        let gz = gzip(&bytes)?.len();
+        let br = std::fs::metadata(dist.join(format!("{name}.br")))?.len() as usize;
+        println!("  {:<16} {:>10} {:>12} {:>12}", name, bytes.len(), gz, br);
         raw_total += bytes.len();
         gz_total += gz;
+        br_total += br;
     }
-    println!("  {:<16} {:>10} {:>12}", "total", raw_total, gz_total);
-    println!("  = {:.1} KB gzip\n", gz_total as f64 / 1024.0);
+    println!(
+        "  {:<16} {:>10} {:>12} {:>12}",
+        "total", raw_total, gz_total, br_total
+    );
+    println!(
+        "  = {:.1} KB gzip, {:.1} KB brotli (what a browser receives from a server that sends dist/'s .br files)\n",
+        gz_total as f64 / 1024.0,
+        br_total as f64 / 1024.0
+    );
     Ok(())
 }

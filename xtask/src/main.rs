@@ -4,6 +4,7 @@
 
 mod dist;
 mod server;
+mod standalone;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +21,8 @@ Usage: cargo xtask <command>
              (the release build embedded in a city page, in headless Chromium)
   dist       write the release build to dist/ and print its download size
   bench      benchmarks (figures, not pass/fail): the counting engine natively
-             and in headless Chromium
+             and in headless Chromium; the time to first screen of a
+             deliberation with 5,000 arguments and 20,000 replies
   contract   regenerate the JSON Schema and OpenAPI documents of the contract
   conformance  run the conformance kit against the reference server on
              SQLite and PostgreSQL, and against the in-browser backend
@@ -102,6 +104,8 @@ fn demo() -> Result {
 }
 
 fn test() -> Result {
+    // First, as it is instant: a fork must not need anything beside the repository.
+    standalone::check()?;
     tools::ensure_all()?;
     tools::ensure_rustfmt()?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))
@@ -143,7 +147,9 @@ fn test() -> Result {
 }
 
 /// The counting engine on the 1,041,313-ballot case: natively (grouped and
-/// expanded, time and peak memory), then the wasm build in Chromium.
+/// expanded, time and peak memory), then the wasm build in Chromium; then
+/// results at city scale on the server; then the first screen of a large
+/// deliberation against the demo's.
 fn bench() -> Result {
     tools::ensure_all()?;
     eprintln!("xtask: running cargo bench -p plaza-tally --bench scale");
@@ -168,7 +174,32 @@ fn bench() -> Result {
         .env("PLAZA_DIST", &dist)
         .env("PLAZA_CHROMIUM", tools::chromium_path())
         .env("PLAZA_NATIVE_RECOUNT_MS", native_ms)
-        .arg("tests/bench/recount-in-browser.mjs"))
+        .arg("tests/bench/recount-in-browser.mjs"))?;
+    // The demo page on a slow phone: compressed files, layout shift.
+    run(cargo().args(["build", "--locked", "--package", "plaza-server"]))?;
+    browser_bench(&dist, "tests/bench/delivery.mjs")?;
+    // Results at city scale: 200,000 ballots on the release server.
+    run(cargo().args([
+        "bench",
+        "--locked",
+        "-p",
+        "plaza-server",
+        "--bench",
+        "results",
+    ]))?;
+    // The server's part of a first screen is a few milliseconds even in a
+    // debug build: the figure is the widget's.
+    browser_bench(&dist, "tests/bench/first-screen.mjs")
+}
+
+/// A browser benchmark against the reference server (its debug build) and `dist`.
+fn browser_bench(dist: &std::path::Path, script: &str) -> Result {
+    run(Command::new("node")
+        .current_dir(root())
+        .env("PLAZA_DIST", dist)
+        .env("PLAZA_CHROMIUM", tools::chromium_path())
+        .env("PLAZA_SERVER_BIN", server::binary("plaza-server"))
+        .arg(script))
 }
 
 fn contract() -> Result {

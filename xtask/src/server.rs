@@ -10,8 +10,8 @@ use std::process::{Child, Command, Stdio};
 use crate::{cargo, root, run, Failure, Result};
 
 /// Used by the kit runs only; never a real deployment's token.
-const MODERATOR_TOKEN: &str = "xtask-conformance-moderator";
-const HOST_SECRET: &str = "xtask-conformance-host-secret";
+const MODERATOR_TOKEN: &str = "xtask-conformance-moderator-token-0123456789";
+const HOST_SECRET: &str = "xtask-conformance-host-secret-of-enough-length";
 const ORIGIN: &str = "http://city.example";
 
 /// Builds the server and runs it in demo mode until Ctrl-C: the built
@@ -118,6 +118,8 @@ impl Server {
                 HOST_SECRET,
             ])
             .args(["--allow-origin", ORIGIN])
+            // The kit makes many participants from one address.
+            .args(["--network-participants-per-hour", "0"])
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| Failure(format!("could not start plaza-server: {e}")))?;

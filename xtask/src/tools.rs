@@ -21,7 +21,8 @@ fn version_of(program: &str) -> Option<String> {
 
 pub fn ensure_all() -> Result {
     ensure_build_tools()?;
-    ensure_browser()
+    ensure_browser()?;
+    ensure_other_engines()
 }
 
 /// Everything `trunk build --release` needs.
@@ -112,7 +113,7 @@ fn ensure_wasm_bindgen() -> Result {
 }
 
 /// Node.js with the npm packages of package.json: wasm-opt (binaryen),
-/// playwright-core and axe-core.
+/// playwright-core, puppeteer-core and axe-core.
 pub fn ensure_node() -> Result {
     if version_of("node").is_none() || version_of("npm").is_none() {
         return Err(Failure(
@@ -182,6 +183,37 @@ fn ensure_browser() -> Result {
     apt_install(
         &["chromium", "chromium-driver"],
         "Chromium is needed for the browser tests (or set PLAZA_CHROMIUM to a Chromium binary).",
+    )
+}
+
+/// Firefox and WebKit, for the end-to-end tests in every engine
+/// (tests/e2e/engines*.test.mjs): Debian's Firefox ESR, WebKitGTK's WebDriver
+/// (which brings its MiniBrowser), and Xvfb for WebKit's window.
+fn ensure_other_engines() -> Result {
+    let path = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(default))
+    };
+    let wanted = [
+        (path("PLAZA_FIREFOX", "/usr/bin/firefox-esr"), "firefox-esr"),
+        (
+            path("PLAZA_WEBKIT_DRIVER", "/usr/bin/WebKitWebDriver"),
+            "webkit2gtk-driver",
+        ),
+        (PathBuf::from("/usr/bin/xvfb-run"), "xvfb"),
+    ];
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(file, _)| !file.exists())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    apt_install(
+        &missing,
+        "Firefox and WebKit are needed for the end-to-end tests in other browser engines.",
     )
 }
 

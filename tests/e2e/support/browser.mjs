@@ -59,9 +59,11 @@ export function cityPage(body, { head = '', lang = 'en', script = true } = {}) {
 /**
  * Opens `url` in a new tab, recording console errors and uncaught
  * exceptions, and resolving `plaza:ready` events into `page.readyEvents`.
+ * `viewport` (`{ width, height }`): the tab's size from the start.
  */
-export async function open(context, url, { init } = {}) {
+export async function open(context, url, { init, viewport } = {}) {
   const tab = await context.newPage();
+  if (viewport) await tab.setViewportSize(viewport);
   tab.errors = [];
   tab.on('console', (m) => { if (m.type() === 'error') tab.errors.push(m.text()); });
   tab.on('pageerror', (e) => tab.errors.push(`uncaught: ${e.message}`));
@@ -78,7 +80,9 @@ export async function open(context, url, { init } = {}) {
       });
     }
   });
-  if (init) await tab.addInitScript(init);
+  // `init`: a function run before the page's scripts, or [function, argument].
+  if (Array.isArray(init)) await tab.addInitScript(init[0], init[1]);
+  else if (init) await tab.addInitScript(init);
   await tab.goto(url);
   return tab;
 }

@@ -22,11 +22,19 @@ const TYPES = {
 
 /**
  * Serves `root`. `routes` maps a path to a handler `(req, res, url) => void`
- * that takes precedence over files. Resolves to `{ url, close() }`.
+ * that takes precedence over files. Resolves to `{ url, close(),
+ * setUnreachable(bool) }`: while unreachable, every request's connection is
+ * dropped without an answer, so the page's fetches fail as on a lost network
+ * (the browser itself still says it is online).
  */
 export function serve(root, { port = 0, routes = {} } = {}) {
   const base = path.resolve(root);
+  let unreachable = false;
   const server = http.createServer(async (req, res) => {
+    if (unreachable) {
+      req.socket.destroy();
+      return;
+    }
     const url = new URL(req.url, 'http://localhost');
     const route = routes[url.pathname];
     if (route) return route(req, res, url);
@@ -54,6 +62,10 @@ export function serve(root, { port = 0, routes = {} } = {}) {
       resolve({
         url: `http://127.0.0.1:${actual}`,
         close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }),
+        setUnreachable(flag) {
+          unreachable = Boolean(flag);
+          if (unreachable) server.closeAllConnections();
+        },
       });
     });
   });

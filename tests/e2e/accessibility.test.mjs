@@ -1,0 +1,167 @@
+// Everyone can use it: axe-core finds no violation in any state a resident
+// meets (loading, error, empty, full with its panels open, pending, offline,
+// Arabic, dark), and the widget reflows at 320 px (400 % zoom) and 640 px
+// (200 % zoom) with WCAG's text-spacing overrides, without horizontal
+// scrolling or clipped text. On the reference server, with the release build
+// in a city page.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBrowser, open, waitForReady, cityPage } from './support/browser.mjs';
+import { startServer } from './support/server.mjs';
+import { axeViolations } from './support/keyboard.mjs';
+
+const widget = (lang) => `<plaza-deliberation api="/v1" deliberation="rue-des-lilas" lang="${lang}"></plaza-deliberation>`;
+const HOST = 'plaza-deliberation';
+
+/** A problem document, as the contract's errors are. */
+const PROBLEM = JSON.stringify({ type: 'about:blank', title: 'Internal error', status: 500, code: 'internal' });
+
+/** Text spacing as WCAG 1.4.12 asks content to survive. */
+const TEXT_SPACING = `* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-block-end: 2em !important; }`;
+
+const inWidget = (tab, selector) => tab.locator(`${HOST} ${selector}`);
+
+/** Fails with the violations' descriptions, saying in which state. */
+async function noViolations(tab, state) {
+  assert.deepEqual(await axeViolations(tab), [], `axe-core in state "${state}"`);
+}
+
+/**
+ * What overflows: the page scrolling sideways, or any element of the widget
+ * reaching out of the viewport or clipping its own text.
+ */
+function overflow(tab) {
+  return tab.evaluate((host) => {
+    const width = document.documentElement.clientWidth;
+    const found = [];
+    if (document.documentElement.scrollWidth > width + 1) {
+      found.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+    }
+    const root = document.querySelector(host).shadowRoot;
+    for (const el of root.querySelectorAll('*')) {
+      const style = getComputedStyle(el);
+      if (style.display === 'none' || el.closest('[hidden]') || el.matches('.plaza-visually-hidden')) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+      if (box.right > width + 1 || box.left < -1) found.push(`${name} reaches ${Math.round(box.left)}–${Math.round(box.right)}`);
+      const clips = ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflowY);
+      if (clips && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
+        found.push(`${name} clips its content`);
+      }
+    }
+    return found;
+  }, HOST);
+}
+
+describe('accessibility', () => {
+  let browser, server;
+  before(async () => {
+    server = await startServer(['--participant-writes-per-minute', '0', '--ip-writes-per-minute', '0'], {
+      pages: {
+        'en.html': cityPage(`<h1>Have your say</h1>${widget('en')}`),
+        'ar.html': cityPage(`<h1>شارك برأيك</h1>${widget('ar')}`, { lang: 'ar' }),
+      },
+    });
+    browser = await startBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('while loading', async () => {
+    const tab = await browser.context.newPage();
+    // The deliberation never comes.
+    await tab.route('**/v1/deliberations/rue-des-lilas', () => {});
+    await tab.goto(`${server.origin}/en.html`);
+    await inWidget(tab, '.plaza-loading').waitFor();
+    await noViolations(tab, 'loading');
+    await tab.close();
+  });
+
+  it('when the backend fails', async () => {
+    const tab = await browser.context.newPage();
+    await tab.route('**/v1/deliberations/rue-des-lilas', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/problem+json', body: PROBLEM }));
+    await tab.goto(`${server.origin}/en.html`);
+    await inWidget(tab, '.plaza-error').waitFor();
+    await noViolations(tab, 'error');
+    await tab.close();
+  });
+
+  it('with nothing said yet', async () => {
+    const tab = await browser.context.newPage();
+    await tab.route('**/v1/deliberations/rue-des-lilas', async (route) => {
+      const deliberation = await (await route.fetch()).json();
+      deliberation.counts = { arguments_for: 0, arguments_against: 0, comments: 0, participants: 0 };
+      await route.fulfill({ json: deliberation });
+    });
+    await tab.route(/\/v1\/deliberations\/rue-des-lilas\/(arguments|proposals)/, (route) =>
+      route.fulfill({ json: { items: [], next_cursor: null } }));
+    await tab.goto(`${server.origin}/en.html`);
+    await inWidget(tab, '.plaza-empty').first().waitFor();
+    await noViolations(tab, 'empty');
+    await tab.close();
+  });
+
+  for (const lang of ['en', 'ar']) {
+    for (const scheme of ['light', 'dark']) {
+      it(`full, with replies and a report form open (${lang}, ${scheme})`, async () => {
+        const tab = await open(browser.context, `${server.origin}/${lang}.html`);
+        await tab.emulateMedia({ colorScheme: scheme });
+        await waitForReady(tab, 1);
+        // Open the first thread that has replies, and a report form.
+        await inWidget(tab, '.plaza-replies button[aria-expanded="false"]').first().click();
+        await inWidget(tab, '.plaza-replies-list:not([hidden]) .plaza-comment').first().waitFor();
+        await inWidget(tab, '.plaza-report > button').first().click();
+        await inWidget(tab, '.plaza-report-panel:not([hidden])').first().waitFor();
+        await noViolations(tab, `full, ${lang}, ${scheme}`);
+        await tab.close();
+      });
+    }
+  }
+
+  it('with a contribution pending, offline', async () => {
+    const tab = await open(browser.context, `${server.origin}/en.html`);
+    await waitForReady(tab, 1);
+    await browser.context.setOffline(true);
+    try {
+      await inWidget(tab, '#plaza-stance-for').check();
+      await inWidget(tab, '#plaza-argument-text').fill('Sent when the network comes back.');
+      await inWidget(tab, 'form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
+      await inWidget(tab, '.plaza-pending').first().waitFor();
+      await noViolations(tab, 'pending');
+      // Reading more while offline: the column says so and offers a retry.
+      await inWidget(tab, '#plaza-sort-against').selectOption('recent');
+      await inWidget(tab, '.plaza-against .plaza-error').waitFor();
+      await noViolations(tab, 'offline');
+    } finally {
+      await browser.context.setOffline(false);
+    }
+    await inWidget(tab, '.plaza-mine .plaza-argument:not(.plaza-pending):has-text("Sent when the network comes back.")').waitFor();
+    await tab.close();
+  });
+
+  for (const [lang, width] of [['en', 320], ['ar', 320], ['en', 640]]) {
+    it(`reflows at ${width} px with text spacing overridden (${lang})`, async () => {
+      const tab = await open(browser.context, `${server.origin}/${lang}.html`);
+      await tab.setViewportSize({ width, height: 800 });
+      await waitForReady(tab, 1);
+      await tab.evaluate(([host, css]) => {
+        const style = document.createElement('style');
+        style.textContent = css;
+        document.querySelector(host).shadowRoot.append(style);
+        const page = document.createElement('style');
+        page.textContent = css;
+        document.head.append(page);
+      }, [HOST, TEXT_SPACING]);
+      await inWidget(tab, '.plaza-replies button[aria-expanded="false"]').first().click();
+      await inWidget(tab, '.plaza-report > button').first().click();
+      assert.deepEqual(await overflow(tab), []);
+      await tab.close();
+    });
+  }
+});

@@ -1,0 +1,171 @@
+// Nothing a resident submits is lost or doubled: hundreds of arguments,
+// replies and proposals posted through the widget, on the reference
+// server, behind a network that drops requests and answers, errs and
+// hangs; with the browser offline for a while, a reload in the middle,
+// and two tabs of one page. Each submission must be recorded exactly once.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBrowser, open, waitForReady } from './support/browser.mjs';
+import { startServer, all } from './support/server.mjs';
+import { faultyProxy, seeded } from './support/faulty-proxy.mjs';
+
+const DELIBERATION = 'rue-des-lilas';
+const WIDGET = 'plaza-deliberation';
+
+/** Whether a request changes something (what the proxy may spoil). */
+const isWrite = (req) => req.method !== 'GET' && req.method !== 'OPTIONS' && req.url.startsWith('/v1/');
+
+async function postArgument(tab, text, stance = 'for') {
+  await tab.locator(`${WIDGET} #plaza-stance-${stance}`).check();
+  await tab.locator(`${WIDGET} #plaza-argument-text`).fill(text);
+  await tab.locator(`${WIDGET} form.plaza-form:has(#plaza-argument-text) button[type=submit]`).click();
+}
+
+async function postReply(tab, text) {
+  // To the first argument listed on the "against" side (the resident's own
+  // come first, newest first, and one still on its way takes no replies).
+  const card = tab.locator(`${WIDGET} .plaza-against .plaza-arguments > li:not(.plaza-mine) .plaza-argument`).first();
+  await card.locator('button.plaza-link-button', { hasText: /^Reply$/ }).first().click();
+  const form = tab.locator(`${WIDGET} .plaza-reply-form`).first();
+  await form.locator('textarea').fill(text);
+  await form.locator('button[type=submit]').click();
+}
+
+async function postProposal(tab, title) {
+  await tab.locator(`${WIDGET} #plaza-proposal-title`).fill(title);
+  await tab.locator(`${WIDGET} form.plaza-form:has(#plaza-proposal-title) button[type=submit]`).click();
+}
+
+/** Waits until every item of the page's outbox is sent; answers their count. */
+async function everythingSent(tab, timeout = 240_000) {
+  const handle = await tab.waitForFunction(() => {
+    const items = Object.keys(localStorage)
+      .filter((k) => k.startsWith('plaza:outbox:v1:'))
+      .map((k) => JSON.parse(localStorage.getItem(k)));
+    const waiting = items.filter((i) => !(i.delivery && typeof i.delivery === 'object' && 'sent' in i.delivery));
+    const failed = items.filter((i) => i.delivery && typeof i.delivery === 'object' && 'failed' in i.delivery);
+    if (failed.length) return { failed: failed.map((i) => JSON.stringify(i.delivery)) };
+    return waiting.length === 0 ? { sent: items.length } : false;
+  }, null, { timeout, polling: 250 });
+  const result = await handle.jsonValue();
+  assert.ok(!result.failed, `refused: ${result.failed}`);
+  return result.sent;
+}
+
+/** How many times each of `texts` appears among `listed` (by `field`). */
+function occurrences(listed, texts, field) {
+  const counts = new Map(texts.map((t) => [t, 0]));
+  for (const item of listed) {
+    if (counts.has(item[field])) counts.set(item[field], counts.get(item[field]) + 1);
+  }
+  return [...counts.entries()].filter(([, n]) => n !== 1);
+}
+
+describe('the outbox on a failing network', () => {
+  let browser, server, proxy;
+  before(async () => {
+    // Rate limits off: this resident posts far faster than any person.
+    server = await startServer(['--participant-writes-per-minute', '0', '--ip-writes-per-minute', '0']);
+    proxy = await faultyProxy(server.origin);
+    browser = await startBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it('records each of 210 submissions exactly once through drops, errors, timeouts, offline and a reload', async () => {
+    const run = `run${Date.now().toString(36)}`;
+    const random = seeded(20261202);
+    let hangs = 0;
+    proxy.setPlan((req) => {
+      if (!isWrite(req)) return 'pass';
+      const r = random();
+      if (r < 0.08) return 'drop-request';
+      if (r < 0.16) return 'drop-response';
+      if (r < 0.21) return '500';
+      if (r < 0.26) return '503';
+      if (r < 0.27 && hangs < 2) {
+        hangs += 1;
+        return 'hang';
+      }
+      return 'pass';
+    });
+    let tab = await open(browser.context, `${proxy.url}/`);
+    await waitForReady(tab, 2);
+    const argumentTexts = [];
+    const replyTexts = [];
+    const proposalTitles = [];
+    for (let i = 0; i < 210; i++) {
+      if (i === 80) await browser.context.setOffline(true);
+      if (i === 95) await browser.context.setOffline(false);
+      if (i === 150) {
+        // A reload while items are on their way.
+        await tab.reload();
+        await waitForReady(tab, 2);
+      }
+      const marker = `${run}-${i}`;
+      if (i % 10 === 7) {
+        replyTexts.push(`Reply ${marker}`);
+        await postReply(tab, `Reply ${marker}`);
+      } else if (i % 10 === 9) {
+        proposalTitles.push(`Proposal ${marker}`);
+        await postProposal(tab, `Proposal ${marker}`);
+      } else {
+        argumentTexts.push(`Argument ${marker}`);
+        await postArgument(tab, `Argument ${marker}`, i % 2 ? 'for' : 'against');
+      }
+    }
+    const sent = await everythingSent(tab);
+    assert.ok(sent >= 210, `the outbox knew ${sent} items`);
+    const errors = tab.errors.filter((e) => !e.startsWith('Failed to load resource'));
+    assert.deepEqual(errors, [], 'no error on the page');
+    // What the server recorded.
+    const args = await all(server.origin, `/v1/deliberations/${DELIBERATION}/arguments`);
+    assert.deepEqual(occurrences(args, argumentTexts, 'text'), [], 'every argument once');
+    const comments = [];
+    for (const a of args.filter((a) => a.comment_count > 0)) {
+      comments.push(...await all(server.origin, `/v1/arguments/${a.id}/comments`));
+    }
+    assert.deepEqual(occurrences(comments, replyTexts, 'text'), [], 'every reply once');
+    const proposals = await all(server.origin, `/v1/deliberations/${DELIBERATION}/proposals`);
+    assert.deepEqual(occurrences(proposals, proposalTitles, 'title'), [], 'every proposal once');
+    // The network really failed, in every way.
+    for (const fault of ['drop-request', 'drop-response', '500', '503', 'hang']) {
+      assert.ok(proxy.faults.includes(fault), `${fault} was injected`);
+    }
+    // And the widget shows the resident's arguments as posted.
+    const shown = await tab.evaluate((w) => document.querySelector(w).shadowRoot.querySelectorAll('.plaza-mine .plaza-argument:not(.plaza-pending)').length, WIDGET);
+    assert.ok(shown > 0, 'the resident sees their arguments');
+  });
+
+  it('two tabs of one page never send the same item', async () => {
+    proxy.setPlan(() => 'pass');
+    const start = proxy.log.length;
+    const run = `tabs${Date.now().toString(36)}`;
+    const first = await open(browser.context, `${proxy.url}/`);
+    const second = await open(browser.context, `${proxy.url}/`);
+    await Promise.all([waitForReady(first, 2), waitForReady(second, 2)]);
+    const texts = [];
+    for (let i = 0; i < 10; i++) {
+      const tab = i % 2 ? second : first;
+      texts.push(`Two tabs ${run}-${i}`);
+      await postArgument(tab, `Two tabs ${run}-${i}`);
+    }
+    await Promise.all([everythingSent(first), everythingSent(second)]);
+    const sends = proxy.log.slice(start).filter((r) => r.method === 'POST' && r.path.endsWith('/arguments'));
+    const perKey = new Map();
+    for (const r of sends) perKey.set(r.key, (perKey.get(r.key) ?? 0) + 1);
+    assert.equal(perKey.size, 10, 'ten items');
+    assert.deepEqual([...perKey.values()].filter((n) => n !== 1), [], 'each sent by one tab, once');
+    const args = await all(server.origin, `/v1/deliberations/${DELIBERATION}/arguments`);
+    assert.deepEqual(occurrences(args, texts, 'text'), []);
+    // Both tabs show them, whichever sent them.
+    await second.waitForFunction(
+      ([w, t]) => document.querySelector(w).shadowRoot.textContent.includes(t),
+      [WIDGET, texts[0]],
+    );
+  });
+});

@@ -1,0 +1,296 @@
+// Residents take part, on the reference server, with the release build
+// embedded in a city page: keyboard only, in English and in Arabic, they
+// read, argue, reply, react, report and propose; the host page hears of it
+// through DOM events; a rejected sign-in keeps the reading and the drafts;
+// "forget me" forgets; a closed discussion says when it closed.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startBrowser, open, waitForReady, cityPage } from './support/browser.mjs';
+import { startServer, SERVER, all } from './support/server.mjs';
+import { focused, tabTo, axeViolations } from './support/keyboard.mjs';
+
+const MODERATOR = 'e2e-moderator-token-of-enough-length-0123456789';
+const SECRET = 'e2e-host-secret-of-enough-length-0123456789';
+const EVENTS = ['plaza:argument-posted', 'plaza:comment-posted', 'plaza:proposal-posted', 'plaza:reaction',
+  'plaza:flagged', 'plaza:error', 'plaza:token-rejected'];
+
+/** Records the widget's DOM events in `window.__plazaHeard`. */
+function listen(types) {
+  window.__plazaHeard = [];
+  for (const type of types) {
+    document.addEventListener(type, (e) => window.__plazaHeard.push({ type, detail: { ...e.detail } }));
+  }
+}
+
+const widget = (attrs) => `<plaza-deliberation api="/v1" deliberation="rue-des-lilas" ${attrs}></plaza-deliberation>`;
+
+function hostToken(resident, ttl = 3600) {
+  return execFileSync(SERVER, ['host-token', '--resident', resident, '--ttl', String(ttl)], {
+    env: { ...process.env, PLAZA_HOST_SECRET: SECRET },
+  }).toString().trim();
+}
+
+async function moderate(origin, path, body) {
+  const response = await fetch(`${origin}/v1${path}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${MODERATOR}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 200, `${path}: ${await response.text()}`);
+}
+
+const inWidget = (tab, host, selector) => tab.locator(`${host} ${selector}`);
+
+describe('residents take part', () => {
+  let browser, server;
+  before(async () => {
+    server = await startServer([
+      '--participant-writes-per-minute', '0', '--ip-writes-per-minute', '0',
+      '--moderator-token', MODERATOR, '--host-secret', SECRET,
+    ], {
+      pages: {
+        // A city page has its own level-one heading; the widget's start at two.
+        'en.html': cityPage(`<h1>Have your say</h1>${widget('lang="en"')}`),
+        'ar.html': cityPage(`<h1>شارك برأيك</h1>${widget('lang="ar"')}`, { lang: 'ar' }),
+        'local.html': cityPage(`<h1>Have your say</h1><plaza-deliberation api="local" deliberation="rue-des-lilas" lang="en"></plaza-deliberation>`),
+        'h3.html': cityPage(`<h1>City</h1><h2>Have your say</h2>${widget('lang="en" heading-level="3"')}`),
+        'signed.html': cityPage(widget(`lang="en" participant-token="${'x'.repeat(20)}.${'y'.repeat(20)}.${'z'.repeat(20)}"`)),
+      },
+    });
+    browser = await startBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const EN = { helpful: /Helpful/, report: /^Report/, reply: /^Reply$/, reported: /Reported/ };
+  const AR = { helpful: /مفيد/, report: /^إبلاغ/, reply: /^الرد$/, reported: /تم الإبلاغ/ };
+  for (const [lang, pageName, labels] of [['en', 'en', EN], ['ar', 'ar', AR], ['en', 'local', EN]]) {
+    const onServer = pageName !== 'local';
+    const where = onServer ? 'the reference server' : 'api="local"';
+    it(`keyboard only (${lang}, ${where}): reads, argues, replies, reacts, reports and proposes`, async () => {
+      const tab = await open(browser.context, `${server.origin}/${pageName}.html`, { init: [listen, EVENTS] });
+      await waitForReady(tab, 1);
+      const run = `${lang}-${Date.now().toString(36)}`;
+      // An argument: position, text, publish.
+      // The radio group: Tab into it, an arrow key to choose.
+      await tabTo(tab, (f) => f.id === 'plaza-stance-for');
+      await tab.keyboard.press('ArrowDown');
+      assert.equal((await focused(tab)).id, 'plaza-stance-against');
+      await tabTo(tab, (f) => f.id === 'plaza-argument-text');
+      await tab.keyboard.type(`Keyboard argument ${run}`);
+      await tabTo(tab, (f) => f.tag === 'button' && f.type === 'submit');
+      await tab.keyboard.press('Enter');
+      // Focus follows it into its column, where it is first.
+      await tab.waitForFunction(() => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.id?.startsWith('plaza-item-');
+      });
+      const posted = inWidget(tab, 'plaza-deliberation', '.plaza-against .plaza-mine').first();
+      // (Newest first: the English run's argument, on the same device, comes after.)
+      await posted.locator('.plaza-argument:not(.plaza-pending)').waitFor();
+      assert.match(await posted.textContent(), new RegExp(`Keyboard argument ${run}`));
+      // A reaction on it: Tab to its "helpful", Enter; the count shows at once.
+      const before = await focused(tab);
+      assert.ok(before.id.startsWith('plaza-item-'));
+      const helpful = await tabTo(tab, (f) => f.tag === 'button' && labels.helpful.test(f.text));
+      assert.equal(helpful.pressed, 'false');
+      await tab.keyboard.press('Enter');
+      assert.equal((await focused(tab)).pressed, 'true', 'pressed at once, focus kept');
+      // A report, with a reason chosen by arrow keys.
+      await tabTo(tab, (f) => f.tag === 'button' && labels.report.test(f.label || f.text));
+      await tab.keyboard.press('Enter');
+      await tabTo(tab, (f) => f.type === 'radio');
+      await tab.keyboard.press('Space');
+      await tab.keyboard.press('ArrowDown');
+      await tabTo(tab, (f) => f.tag === 'button' && f.type === 'submit');
+      await tab.keyboard.press('Enter');
+      await tab.waitForFunction(() => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.classList.contains('plaza-reported');
+      });
+      assert.match((await focused(tab)).text, labels.reported);
+      // A reply to it.
+      await tabTo(tab, (f) => f.tag === 'button' && labels.reply.test(f.text));
+      await tab.keyboard.press('Enter');
+      await tab.waitForFunction(() => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.tagName === 'TEXTAREA';
+      });
+      await tab.keyboard.type(`Keyboard reply ${run}`);
+      await tabTo(tab, (f) => f.tag === 'button' && f.type === 'submit');
+      await tab.keyboard.press('Enter');
+      await inWidget(tab, 'plaza-deliberation', `.plaza-comment:not(.plaza-pending):has-text("Keyboard reply ${run}")`).waitFor();
+      // A proposal.
+      await tabTo(tab, (f) => f.id === 'plaza-proposal-title');
+      await tab.keyboard.type(`Keyboard proposal ${run}`);
+      await tabTo(tab, (f) => f.tag === 'button' && f.type === 'submit');
+      await tab.keyboard.press('Enter');
+      await inWidget(tab, 'plaza-deliberation', `.plaza-proposal:not(.plaza-pending):has-text("Keyboard proposal ${run}")`).waitFor();
+      // The host page heard of each.
+      await tab.waitForFunction(() => window.__plazaHeard.some((e) => e.type === 'plaza:proposal-posted'));
+      const heard = await tab.evaluate(() => window.__plazaHeard.map((e) => e.type));
+      for (const type of ['plaza:argument-posted', 'plaza:reaction', 'plaza:flagged', 'plaza:comment-posted', 'plaza:proposal-posted']) {
+        assert.ok(heard.includes(type), `${type} in ${heard}`);
+      }
+      // The backend has them; my reaction comes back after a reload.
+      if (onServer) {
+        const args = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments');
+        const mine = args.find((a) => a.text === `Keyboard argument ${run}`);
+        assert.ok(mine && mine.reactions.helpful === 1 && mine.comment_count === 1, JSON.stringify(mine));
+      }
+      await tab.reload();
+      await waitForReady(tab, 1);
+      const pressed = await tab.evaluate((text) => {
+        const root = document.querySelector('plaza-deliberation').shadowRoot;
+        const card = [...root.querySelectorAll('.plaza-argument')].find((a) => a.textContent.includes(text));
+        return card?.querySelector('.plaza-reaction')?.getAttribute('aria-pressed');
+      }, `Keyboard argument ${run}`);
+      assert.equal(pressed, 'true', 'my reaction came back');
+      assert.deepEqual(await axeViolations(tab), []);
+      assert.deepEqual(tab.errors.filter((e) => !e.startsWith('Failed to load resource')), []);
+      await tab.close();
+    });
+  }
+
+  it('sorts each side by most helpful or most recent', async () => {
+    const tab = await open(browser.context, `${server.origin}/en.html`);
+    await waitForReady(tab, 1);
+    const first = () => tab.evaluate(() => document.querySelector('plaza-deliberation').shadowRoot
+      .querySelector('.plaza-for .plaza-arguments > li:not(.plaza-mine) .plaza-argument-text')?.textContent);
+    const helpfulFirst = await first();
+    await inWidget(tab, 'plaza-deliberation', '#plaza-sort-for').selectOption('recent');
+    await tab.waitForFunction((old) => document.querySelector('plaza-deliberation').shadowRoot
+      .querySelector('.plaza-for .plaza-arguments > li:not(.plaza-mine) .plaza-argument-text')?.textContent !== old, helpfulFirst);
+    const listed = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments?stance=for&sort=recent');
+    assert.equal(await first(), listed[0].text);
+    await tab.close();
+  });
+
+  it('shows its author what waits for review, and others that it is hidden', async () => {
+    const tab = await open(browser.context, `${server.origin}/en.html`);
+    await waitForReady(tab, 1);
+    const text = `Soon hidden ${Date.now().toString(36)}`;
+    await inWidget(tab, 'plaza-deliberation', '#plaza-stance-for').check();
+    await inWidget(tab, 'plaza-deliberation', '#plaza-argument-text').fill(text);
+    await inWidget(tab, 'plaza-deliberation', 'form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
+    await inWidget(tab, 'plaza-deliberation', `.plaza-mine .plaza-argument:not(.plaza-pending):has-text("${text}")`).waitFor();
+    const id = (await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments')).find((a) => a.text === text).id;
+    await moderate(server.origin, '/moderation/content', { target_type: 'argument', target_id: id, status: 'hidden_pending_review' });
+    await tab.reload();
+    await waitForReady(tab, 1);
+    const card = inWidget(tab, 'plaza-deliberation', `.plaza-argument:has-text("${text}")`);
+    await card.waitFor();
+    assert.match(await card.textContent(), /Only you see this/);
+    // Another resident (a fresh profile) sees only that it is hidden.
+    const stranger = await startBrowser();
+    try {
+      const tab2 = await open(stranger.context, `${server.origin}/en.html`);
+      await waitForReady(tab2, 1);
+      const seen = await tab2.evaluate((t) => document.querySelector('plaza-deliberation').shadowRoot.textContent.includes(t), text);
+      assert.equal(seen, false);
+    } finally {
+      await stranger.close();
+    }
+    await moderate(server.origin, '/moderation/content', { target_type: 'argument', target_id: id, status: 'visible' });
+    await tab.close();
+  });
+
+  it('a rejected sign-in keeps the reading, tells the host page, and a new token sends what waited', async () => {
+    const tab = await open(browser.context, `${server.origin}/signed.html`, { init: [listen, EVENTS] });
+    const events = await waitForReady(tab, 1);
+    assert.equal(events.find((e) => e.type === 'plaza:ready').detail.state, 'loaded', 'reading works');
+    await tab.waitForFunction(() => window.__plazaHeard.some((e) => e.type === 'plaza:token-rejected'));
+    const text = `Waits for sign-in ${Date.now().toString(36)}`;
+    await inWidget(tab, 'plaza-deliberation', '#plaza-stance-for').check();
+    await inWidget(tab, 'plaza-deliberation', '#plaza-argument-text').fill(text);
+    await inWidget(tab, 'plaza-deliberation', 'form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
+    await inWidget(tab, 'plaza-deliberation', '.plaza-state:has-text("sign in again")').waitFor();
+    // A draft in progress survives the new token.
+    await inWidget(tab, 'plaza-deliberation', '#plaza-argument-text').fill('A draft in progress');
+    await tab.evaluate((token) => document.querySelector('plaza-deliberation').setAttribute('participant-token', token),
+      hostToken('resident-e2e'));
+    await inWidget(tab, 'plaza-deliberation', `.plaza-mine .plaza-argument:not(.plaza-pending):has-text("${text}")`).waitFor();
+    assert.equal(await inWidget(tab, 'plaza-deliberation', '#plaza-argument-text').inputValue(), 'A draft in progress');
+    const args = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments');
+    assert.equal(args.filter((a) => a.text === text).length, 1);
+    await tab.close();
+  });
+
+  it('forgets an anonymous resident on this device', async () => {
+    const tab = await open(browser.context, `${server.origin}/en.html`);
+    await waitForReady(tab, 1);
+    const w = (selector) => inWidget(tab, 'plaza-deliberation', selector);
+    const argue = async (text) => {
+      await w('#plaza-stance-for').check();
+      await w('#plaza-argument-text').fill(text);
+      await w('form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
+    };
+    // Sent (the device now holds an anonymous participant's token), then
+    // one waiting for the network, and a draft.
+    await argue('Posted before forgetting');
+    await w('.plaza-mine .plaza-argument:not(.plaza-pending):has-text("Posted before forgetting")').waitFor();
+    await browser.context.setOffline(true);
+    try {
+      await argue('Waiting when forgotten');
+      await w('.plaza-pending').first().waitFor();
+      await w('#plaza-proposal-title').fill('A draft to forget');
+      // What this device holds for this backend (named by its address), and for
+      // another one: the api="local" demo of an earlier test, on the same site.
+      const stored = () => tab.evaluate(() => {
+        const keys = Object.keys(localStorage);
+        const api = new URL('/v1', location.href).href;
+        return { here: keys.filter((k) => k.includes(api)).sort(), local: keys.filter((k) => k.startsWith('plaza:') && k.includes(':local')).sort() };
+      });
+      const before = await stored();
+      for (const kind of ['token', 'outbox', 'draft', 'mine']) {
+        assert.ok(before.here.some((k) => k.startsWith(`plaza:${kind}:`)), `${kind} before forgetting: ${before.here}`);
+      }
+      await w('.plaza-forget button').click();
+      await w('.plaza-forget button.plaza-button').first().click();
+      const after = await stored();
+      assert.deepEqual(after.here, [], 'nothing of the resident is left');
+      assert.deepEqual(after.local, before.local, 'another backend\'s resident is not this one');
+    } finally {
+      await browser.context.setOffline(false);
+    }
+    await tab.reload();
+    await waitForReady(tab, 1);
+    assert.equal(await w('#plaza-proposal-title').inputValue(), '');
+    assert.equal(await w('.plaza-pending').count(), 0);
+    assert.equal(await w('.plaza-mine').count(), 0);
+    await tab.close();
+  });
+
+  it('lets the host page choose the level of its headings', async () => {
+    const tab = await open(browser.context, `${server.origin}/h3.html`);
+    await waitForReady(tab, 1);
+    const levels = await tab.evaluate(() => {
+      const root = document.querySelector('plaza-deliberation').shadowRoot;
+      return ['.plaza-h0', '.plaza-h1', '.plaza-h2'].map((c) => root.querySelector(c)?.tagName);
+    });
+    assert.deepEqual(levels, ['H3', 'H4', 'H5']);
+    await tab.close();
+  });
+
+  it('says when the discussion closed instead of offering a form', async () => {
+    await moderate(server.origin, '/moderation/deliberations/rue-des-lilas/phase', { phase: 'voting' });
+    try {
+      const tab = await open(browser.context, `${server.origin}/en.html`);
+      await waitForReady(tab, 1);
+      assert.equal(await inWidget(tab, 'plaza-deliberation', '#plaza-argument-text').count(), 0);
+      assert.equal(await inWidget(tab, 'plaza-deliberation', 'button:text-is("Reply")').count(), 0);
+      assert.match(await inWidget(tab, 'plaza-deliberation', '.plaza-discussion .plaza-notice').textContent(),
+        /The discussion closed on December 15, 2026/);
+      await tab.close();
+    } finally {
+      await moderate(server.origin, '/moderation/deliberations/rue-des-lilas/phase', { phase: 'discussion' });
+    }
+  });
+});

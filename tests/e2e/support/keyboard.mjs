@@ -1,0 +1,50 @@
+// Moving through a page with the keyboard alone, as many residents do,
+// and checking it with axe-core.
+
+import path from 'node:path';
+
+export const AXE = path.resolve('node_modules/axe-core/axe.min.js');
+
+/** What has focus, through shadow roots: tag, id, class, text, accessible name bits. */
+export function focused(tab) {
+  return tab.evaluate(() => {
+    let el = document.activeElement;
+    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+    if (!el) return null;
+    return {
+      tag: el.tagName.toLowerCase(),
+      id: el.id,
+      className: typeof el.className === 'string' ? el.className : '',
+      type: el.getAttribute('type'),
+      text: (el.textContent ?? '').trim().replace(/\s+/g, ' '),
+      label: el.getAttribute('aria-label') ?? '',
+      pressed: el.getAttribute('aria-pressed'),
+      expanded: el.getAttribute('aria-expanded'),
+      checked: el.checked ?? null,
+    };
+  });
+}
+
+/**
+ * Presses Tab (or Shift+Tab with `back`) until `wanted(focused)` holds;
+ * fails after `max` presses, saying where focus went.
+ */
+export async function tabTo(tab, wanted, { max = 200, back = false } = {}) {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    await tab.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const now = await focused(tab);
+    if (now && wanted(now)) return now;
+    seen.push(now ? `${now.tag}#${now.id}.${now.className}:${now.text.slice(0, 30)}` : 'nothing');
+  }
+  throw new Error(`focus never reached the target; went through: ${seen.slice(-15).join(' | ')}`);
+}
+
+/** axe-core's violations on the page (WCAG 2.x A and AA, and best practices). */
+export async function axeViolations(tab) {
+  await tab.addScriptTag({ path: AXE });
+  return tab.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}
