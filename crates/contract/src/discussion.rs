@@ -155,9 +155,21 @@ impl ArgumentSort {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewArgument {
     pub stance: Stance,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::long_text")
+    )]
     pub text: String,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::language")
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::optional_short_text")
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
@@ -232,11 +244,27 @@ impl Comment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewComment {
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::long_text")
+    )]
     pub text: String,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::optional_id")
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::language")
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::optional_short_text")
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
@@ -313,6 +341,7 @@ pub enum FlagReason {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewFlag {
     pub target_type: FlagTarget,
+    #[cfg_attr(feature = "schema", schemars(schema_with = "crate::schema::field::id"))]
     pub target_id: String,
     pub reason: FlagReason,
 }
@@ -342,10 +371,13 @@ pub(crate) fn check_text(field: &str, text: &str, max: usize) -> Result<(), Fiel
     }
 }
 
-/// The optional `lang` of a contribution: blank, or a language tag.
+/// The optional `lang` of a contribution: blank, or exactly a language tag
+/// (as the published document's pattern says; no white space around it).
 pub(crate) fn check_lang(lang: Option<&str>) -> Result<(), FieldError> {
-    match lang.map(str::trim) {
-        Some(l) if !l.is_empty() && !is_language_tag(l) => Err(FieldError::new("lang", "invalid")),
+    match lang {
+        Some(l) if !l.trim().is_empty() && !is_language_tag(l) => {
+            Err(FieldError::new("lang", "invalid"))
+        }
         _ => Ok(()),
     }
 }

@@ -13,6 +13,8 @@ mod api;
 mod deliberation;
 mod discussion;
 mod moderation;
+#[cfg(feature = "schema")]
+pub mod patterns;
 mod poll;
 mod problem;
 mod proposal;
@@ -36,4 +38,4 @@ pub use proposal::*;
 pub use request::*;
 pub use routes::{HttpMethod, Operation};
 pub use text::{negotiate, primary, LocalizedText, Picked};
-pub use validated::{is_language_tag, InvalidValue};
+pub use validated::{is_language_tag, InvalidValue, MAX_LANGUAGE_TAG_CHARS};

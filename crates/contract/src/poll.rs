@@ -347,6 +347,10 @@ fn results_not_available(detail: &str) -> Problem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BallotSubmission {
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::ranking")
+    )]
     pub ranking: Vec<String>,
 }
 

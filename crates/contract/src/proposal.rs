@@ -57,11 +57,27 @@ impl Proposal {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewProposal {
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::short_text")
+    )]
     pub title: String,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::blank_or_long_text")
+    )]
     #[serde(default)]
     pub description: String,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::language")
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::schema::field::optional_short_text")
+    )]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }

@@ -10,6 +10,79 @@ use crate::routes::Access;
 use crate::seed::Seed;
 use crate::*;
 
+/// Schemas of request fields whose rules a type alone cannot say: the text,
+/// language and id checks of the contract, written as patterns
+/// ([`crate::patterns`]) with the contract's own limits.
+pub(crate) mod field {
+    use schemars::{json_schema, Schema, SchemaGenerator};
+
+    use crate::patterns::{blank, optional_text, required_text, LANGUAGE_TAG, NO_NUL};
+    use crate::{MAX_LANGUAGE_TAG_CHARS, MAX_OPTIONS, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS};
+
+    fn text(max: usize) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": required_text(max),
+            "description": format!("Plain text: at most {max} characters once trimmed, not blank; no control character but tab and line breaks."),
+        })
+    }
+
+    fn optional(max: usize, types: serde_json::Value) -> Schema {
+        json_schema!({
+            "type": types,
+            "pattern": optional_text(max),
+            "description": format!("Plain text, optional (blank is absent): at most {max} characters once trimmed; no control character but tab and line breaks."),
+        })
+    }
+
+    pub fn long_text(_: &mut SchemaGenerator) -> Schema {
+        text(MAX_TEXT_CHARS)
+    }
+
+    pub fn short_text(_: &mut SchemaGenerator) -> Schema {
+        text(MAX_SHORT_TEXT_CHARS)
+    }
+
+    /// A `String` that may be blank (absent is blank, `null` is refused).
+    pub fn blank_or_long_text(_: &mut SchemaGenerator) -> Schema {
+        optional(MAX_TEXT_CHARS, serde_json::json!("string"))
+    }
+
+    pub fn optional_short_text(_: &mut SchemaGenerator) -> Schema {
+        optional(MAX_SHORT_TEXT_CHARS, serde_json::json!(["string", "null"]))
+    }
+
+    pub fn language(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                {"type": "null"},
+                {"type": "string", "pattern": blank()},
+                {"type": "string", "pattern": LANGUAGE_TAG, "maxLength": MAX_LANGUAGE_TAG_CHARS},
+            ],
+            "description": "The language of the text: a BCP 47 tag such as `fr` or `de-CH`, or blank.",
+        })
+    }
+
+    pub fn id(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "pattern": NO_NUL})
+    }
+
+    pub fn optional_id(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "null"], "pattern": NO_NUL})
+    }
+
+    pub fn ranking(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "array",
+            "items": {"type": "string", "pattern": NO_NUL},
+            "minItems": 1,
+            "maxItems": MAX_OPTIONS,
+            "uniqueItems": true,
+            "description": "Option ids, most preferred first; at most the poll's ranking limit.",
+        })
+    }
+}
+
 /// Where the checked-in documents live, relative to the crate root.
 pub const JSON_SCHEMA_PATH: &str = "schema/plaza-v1.schema.json";
 pub const OPENAPI_PATH: &str = "schema/openapi.json";
@@ -103,7 +176,14 @@ fn bodies(op: Operation, g: &mut SchemaGenerator) -> Bodies {
         Operation::CastBallot => (s::<BallotSubmission>(g), 200, s::<BallotReceipt>(g)),
         Operation::GetMyBallot => (None, 200, s::<MyBallot>(g)),
         Operation::GetResults => (None, 200, s::<PollResults>(g)),
-        Operation::ExportBallots => (None, 200, s::<BallotExport>(g)),
+        Operation::ExportBallots => (
+            None,
+            200,
+            Some(json!({"oneOf": [
+                g.subschema_for::<BallotExport>().to_value(),
+                {"$ref": "#/components/schemas/CastVoteRecordReport"},
+            ]})),
+        ),
         Operation::SetPhase => (s::<PhaseChange>(g), 200, s::<Deliberation>(g)),
         Operation::SetPollStatus => (s::<PollStatusChange>(g), 200, s::<Poll>(g)),
         Operation::ModerateContent => (s::<ContentModeration>(g), 200, s::<ContentModeration>(g)),
@@ -198,11 +278,168 @@ fn query_param(name: &str, g: &mut SchemaGenerator) -> (Value, &'static str) {
     }
 }
 
+/// Problem answers that mean the same on every operation, documented once
+/// under `components/responses`: status, name and description.
+const SHARED_PROBLEMS: [(u16, &str, &str); 7] = [
+    (400, "BadRequest", "`bad_request`: a parameter or body that does not parse, or a NUL character"),
+    (404, "NotFound", "`not_found`: no such resource"),
+    (413, "PayloadTooLarge", "`payload_too_large`: the body is over the backend's limit"),
+    (415, "UnsupportedMediaType", "`unsupported_media_type`: the body is not `application/json`"),
+    (422, "ValidationFailed", "`validation_failed` with `errors` naming each field, or `idempotency_key_reused`: the key was used with another request"),
+    (429, "RateLimited", "`rate_limited`: too many requests from this participant or address; `Retry-After` says when to try again"),
+    (503, "Unavailable", "`unavailable`: the backend is busy or the request took too long; retry later"),
+];
+
+fn shared_description(status: u16) -> String {
+    SHARED_PROBLEMS
+        .iter()
+        .find(|(s, _, _)| *s == status)
+        .map(|(_, _, d)| (*d).to_owned())
+        .unwrap_or_default()
+}
+
+/// The problems an operation may answer, by status: what the reference
+/// server and `plaza-local` answer, and what the fuzzing test of the
+/// server holds them to (an answer with a status not listed fails it).
+fn problem_statuses(op: Operation, has_body: bool) -> Vec<(u16, String)> {
+    let spec = op.spec();
+    let mut statuses = vec![
+        (400, shared_description(400)),
+        (429, shared_description(429)),
+        (503, shared_description(503)),
+    ];
+    if op.path_params().next().is_some() {
+        statuses.push((404, shared_description(404)));
+    }
+    match spec.access {
+        Access::Public => {}
+        Access::OptionalParticipant => {
+            statuses.push((
+                401,
+                "`unauthorized`: the bearer token is invalid or expired".into(),
+            ));
+        }
+        Access::Participant => {
+            statuses.push((
+                401,
+                "`unauthorized`: the bearer token is missing, invalid or expired".into(),
+            ));
+            statuses.push((
+                403,
+                "`forbidden`: a moderator token cannot act as a participant".into(),
+            ));
+        }
+        Access::Moderator => {
+            statuses.push((
+                401,
+                "`unauthorized`: missing or invalid bearer token".into(),
+            ));
+            statuses.push((403, "`forbidden`: not a moderator token".into()));
+        }
+    }
+    if matches!(op, Operation::CreateFlag | Operation::ModerateContent) {
+        statuses.push((
+            404,
+            "`not_found`: no such content to flag or moderate".into(),
+        ));
+    }
+    if has_body {
+        statuses.push((413, shared_description(413)));
+        statuses.push((415, shared_description(415)));
+    }
+    let validates = has_body || !spec.query.is_empty() || spec.idempotency_key;
+    if validates {
+        statuses.push((422, shared_description(422)));
+    }
+    let mut conflicts: Vec<&str> = match op {
+        Operation::CreateArgument | Operation::CreateComment | Operation::CreateProposal => {
+            vec!["`phase_closed`: the deliberation does not take this contribution in its phase"]
+        }
+        Operation::CastBallot => vec!["`poll_not_open` or `poll_closed`"],
+        Operation::SetPollStatus | Operation::SetPhase | Operation::ImportSeed => {
+            vec![
+                "`conflict`: the change goes against the poll's state or would bend a running vote",
+            ]
+        }
+        _ => Vec::new(),
+    };
+    if spec.idempotency_key {
+        conflicts.push("`idempotency_key_in_flight`: the same key is still being answered");
+    }
+    if !conflicts.is_empty() {
+        statuses.push((409, conflicts.join("; or ")));
+    }
+    match op {
+        Operation::CastBallot => statuses.push((
+            403,
+            "`not_eligible`: this participant may not vote in this poll (the poll says who may); or `forbidden`: a moderator token cannot vote".into(),
+        )),
+        Operation::GetResults | Operation::ExportBallots => statuses.push((
+            403,
+            "`results_not_available`: not yet, by the poll's results visibility".into(),
+        )),
+        _ => {}
+    }
+    // The most specific description of a status is pushed last: it stays.
+    statuses.reverse();
+    statuses.sort_by_key(|(status, _)| *status);
+    statuses.dedup_by_key(|(status, _)| *status);
+    statuses
+}
+
+/// A problem answer; with `retry`, its `Retry-After` header.
+fn problem_answer(description: &str, problem: &Value, retry: bool) -> Value {
+    let mut response =
+        json!({"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": problem}}});
+    if retry {
+        response["headers"] = json!({"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer", "minimum": 0}}});
+    }
+    response
+}
+
+fn header(description: &str) -> Value {
+    json!({"description": description, "schema": {"type": "string"}})
+}
+
+/// The headers of a success answer of `op`.
+fn success_headers(op: Operation, status: u16) -> Map<String, Value> {
+    let mut headers = Map::new();
+    if status == 201 {
+        headers.insert(
+            "Location".into(),
+            header("Where the created resource can be read"),
+        );
+    }
+    if op.method() == HttpMethod::Get {
+        headers.insert(
+            "Cache-Control".into(),
+            header("`no-cache` (revalidate with the ETag), or `private, no-store` for a resident's own ballot"),
+        );
+        if op != Operation::ExportBallots {
+            headers.insert(
+                "ETag".into(),
+                header("A strong validator: send it back in `If-None-Match` to get 304"),
+            );
+            headers.insert(
+                "Vary".into(),
+                header("`Authorization`: answers may depend on the bearer token"),
+            );
+        }
+    }
+    headers
+}
+
 fn render(op: Operation, bodies: &Bodies, g: &mut SchemaGenerator, problem: &Value) -> Value {
     let spec = op.spec();
     let mut parameters: Vec<Value> = op
         .path_params()
-        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}}))
+        .map(|name| {
+            let schema = match name {
+                "kind" => g.subschema_for::<ReactionKind>().to_value(),
+                _ => json!({"type": "string", "minLength": 1, "pattern": crate::patterns::NO_NUL}),
+            };
+            json!({"name": name, "in": "path", "required": true, "schema": schema})
+        })
         .collect();
     for name in spec.query {
         let (schema, description) = query_param(name, g);
@@ -210,33 +447,44 @@ fn render(op: Operation, bodies: &Bodies, g: &mut SchemaGenerator, problem: &Val
     }
     if spec.idempotency_key {
         parameters.push(json!({
-            "name": "Idempotency-Key", "in": "header", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-            "description": "A repeat after completion replays the stored response; a repeat with another body is 422 `idempotency_key_reused`; a repeat still in flight is 409 `idempotency_key_in_flight`."
+            "name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            "description": "Recommended (the widget always sends one): a repeat after completion replays the stored response, so a retry never applies a change twice; a repeat with another body is 422 `idempotency_key_reused`; a repeat still in flight is 409 `idempotency_key_in_flight`. Without it, every request is a new one."
         }));
     }
-    let problem_response = |description: &str| json!({"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": problem}}});
+    if op.method() == HttpMethod::Get && op != Operation::ExportBallots {
+        parameters.push(json!({
+            "name": "If-None-Match", "in": "header", "required": false, "schema": {"type": "string"},
+            "description": "The ETag of a copy the client has: 304 when it is still current."
+        }));
+    }
     let mut responses = Map::new();
     let (status, schema) = &bodies.ok;
-    responses.insert(
-        status.to_string(),
-        match schema {
-            Some(schema) => json!({"description": "Success", "content": {"application/json": {"schema": schema}}}),
-            None => json!({"description": "Success"}),
-        },
-    );
-    responses.insert(
-        "default".into(),
-        problem_response("An RFC 9457 problem with a stable `code`"),
-    );
-    let moderator = spec.access == Access::Moderator;
-    if moderator || spec.access == Access::Participant {
+    let mut success = match schema {
+        Some(schema) => {
+            json!({"description": "Success", "content": {"application/json": {"schema": schema}}})
+        }
+        None => json!({"description": "Success"}),
+    };
+    let headers = success_headers(op, *status);
+    if !headers.is_empty() {
+        success["headers"] = Value::Object(headers);
+    }
+    responses.insert(status.to_string(), success);
+    if op.method() == HttpMethod::Get && op != Operation::ExportBallots {
         responses.insert(
-            "401".into(),
-            problem_response("Missing or invalid bearer token"),
+            "304".into(),
+            json!({"description": "Not modified: the copy whose ETag the client sent is current", "headers": {
+                "ETag": header("The current validator"),
+                "Cache-Control": header("As on the full answer"),
+            }}),
         );
     }
-    if moderator {
-        responses.insert("403".into(), problem_response("Not a moderator token"));
+    for (status, description) in problem_statuses(op, bodies.request.is_some()) {
+        let response = match SHARED_PROBLEMS.iter().find(|(s, _, _)| *s == status) {
+            Some((_, name, _)) => json!({"$ref": format!("#/components/responses/{name}")}),
+            None => problem_answer(&description, problem, false),
+        };
+        responses.insert(status.to_string(), response);
     }
     let (id, summary) = describe(op);
     let mut operation = json!({
@@ -252,12 +500,38 @@ fn render(op: Operation, bodies: &Bodies, g: &mut SchemaGenerator, problem: &Val
     operation["security"] = match spec.access {
         Access::Moderator => json!([{"moderator": []}]),
         Access::Participant => json!([{"participant": []}]),
-        Access::Public | Access::OptionalParticipant => json!([{}, {"participant": []}]),
+        // A public read answers everyone the same; a bearer token is ignored.
+        Access::Public => json!([{}]),
+        // A participant sees what is theirs (their reactions); anyone else,
+        // a moderator included, what everyone sees.
+        Access::OptionalParticipant => json!([{}, {"participant": []}, {"moderator": []}]),
     };
-    if moderator {
+    if spec.access == Access::Moderator {
         operation["tags"] = json!(["moderation"]);
     }
     operation
+}
+
+/// The NIST SP 1500-103 cast vote record report that `format=cdf` answers:
+/// its outline (the standard's own schema is NIST's), enough to tell it
+/// from the contract's export and to find the records.
+fn cast_vote_record_report() -> Value {
+    json!({
+        "type": "object",
+        "description": "A NIST SP 1500-103 cast vote record report (CDF JSON), the format RCTab reads: one CVR per ballot, its `UniqueId` the ballot's tracker.",
+        "required": ["@type", "Version", "GeneratedDate", "Election", "CVR"],
+        "properties": {
+            "@type": {"const": "CVR.CastVoteRecordReport"},
+            "Version": {"type": "string"},
+            "GeneratedDate": {"type": "string"},
+            "Election": {"type": "array", "items": {"type": "object"}},
+            "CVR": {"type": "array", "items": {
+                "type": "object",
+                "required": ["@type", "UniqueId"],
+                "properties": {"@type": {"const": "CVR.CVR"}, "UniqueId": {"type": "string"}}
+            }}
+        }
+    })
 }
 
 /// The OpenAPI 3.1 document of the whole contract.
@@ -276,6 +550,18 @@ pub fn openapi() -> Value {
             .or_insert_with(|| json!({}));
         entry[op.method().as_str().to_ascii_lowercase()] = operation;
     }
+    let mut schemas = generator.take_definitions(true);
+    schemas.insert("CastVoteRecordReport".into(), cast_vote_record_report());
+    let shared: Map<String, Value> = SHARED_PROBLEMS
+        .iter()
+        .map(|(status, name, description)| {
+            let retry = matches!(status, 429 | 503);
+            (
+                (*name).to_owned(),
+                problem_answer(description, &problem, retry),
+            )
+        })
+        .collect();
     json!({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -288,7 +574,8 @@ pub fn openapi() -> Value {
         "servers": [{"url": "{base}", "variables": {"base": {"default": "http://127.0.0.1:8080", "description": "The backend's origin; every path starts with /v1."}}}],
         "paths": paths,
         "components": {
-            "schemas": sorted(generator.take_definitions(true)),
+            "schemas": sorted(schemas),
+            "responses": shared,
             "securitySchemes": {
                 "participant": {"type": "http", "scheme": "bearer", "description": "An anonymous participant token from POST /v1/participants, or a token the host site signed for its resident."},
                 "moderator": {"type": "http", "scheme": "bearer", "description": "A moderator token from the backend's configuration; only for the optional /v1/moderation surface."}

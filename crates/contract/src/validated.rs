@@ -178,6 +178,9 @@ pub(crate) fn is_decimal(s: &str) -> bool {
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()))
 }
 
+/// The longest language tag the contract accepts.
+pub const MAX_LANGUAGE_TAG_CHARS: usize = 35;
+
 /// A BCP 47 language tag, loosely: subtags of 1 to 8 ASCII letters or
 /// digits joined by hyphens, the first of letters, 35 characters at most
 /// (`fr`, `de-CH`, `zh-Hant-TW`, `ar-001`). Enough to refuse what is not a
@@ -187,7 +190,7 @@ pub fn is_language_tag(s: &str) -> bool {
     let first_ok = subtags
         .next()
         .is_some_and(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    s.len() <= 35
+    s.len() <= MAX_LANGUAGE_TAG_CHARS
         && first_ok
         && subtags
             .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
