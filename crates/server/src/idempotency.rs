@@ -22,6 +22,12 @@ use crate::reply::Reply;
 /// may be taken over by a repeat.
 const ABANDONED_AFTER_MS: i64 = 60_000;
 
+/// The most answers kept for one participant: a new key beyond it drops
+/// their oldest answered ones, so that a script with fresh keys cannot
+/// fill the database within the 24 hours records are kept. A resident's
+/// retries concern their last few requests, far within it.
+pub const MAX_KEYS_PER_PARTICIPANT: i64 = 500;
+
 /// What identifies "the same request": method, path and body.
 pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     let mut hash = Sha256::new();
@@ -195,6 +201,7 @@ async fn claim(
         .await?
         .rows_affected();
         if inserted == 1 {
+            forget_oldest(conn, participant_id).await?;
             return Ok(Claim::Owned);
         }
         let Some(row) = sqlx::query(
@@ -248,6 +255,30 @@ async fn claim(
         return Err(error);
     }
     Err(ApiError::internal())
+}
+
+/// Drops the participant's answered records older than their
+/// [`MAX_KEYS_PER_PARTICIPANT`] newest.
+async fn forget_oldest(conn: &mut AnyConnection, participant_id: &str) -> Result<(), sqlx::Error> {
+    let oldest_kept: Option<i64> = sqlx::query_scalar(
+        "SELECT created_at FROM idempotency_keys WHERE participant_id = $1 \
+         ORDER BY created_at DESC LIMIT 1 OFFSET $2",
+    )
+    .bind(participant_id)
+    .bind(MAX_KEYS_PER_PARTICIPANT - 1)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(oldest_kept) = oldest_kept {
+        sqlx::query(
+            "DELETE FROM idempotency_keys \
+             WHERE participant_id = $1 AND created_at < $2 AND status IS NOT NULL",
+        )
+        .bind(participant_id)
+        .bind(oldest_kept)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn store<'e, E>(

@@ -1,0 +1,55 @@
+//! Stored Idempotency-Key answers are bounded per participant: a script
+//! sending fresh keys keeps only the newest answers, and a repeat of a
+//! recent request is still answered from its record.
+
+mod in_process;
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use in_process::{call, seeded_app};
+use plaza_server::idempotency::MAX_KEYS_PER_PARTICIPANT;
+use serde_json::json;
+
+fn post_argument(token: &str, key: &str, text: &str) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri("/v1/deliberations/rue-des-lilas/arguments")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", key)
+        .body(Body::from(
+            json!({"stance": "for", "text": text}).to_string(),
+        ))
+        .expect("a request")
+}
+
+#[tokio::test]
+async fn a_participant_keeps_only_their_newest_answers() {
+    let (app, me) = seeded_app(&[]).await;
+    let total = MAX_KEYS_PER_PARTICIPANT as usize + 20;
+    // Refusals are stored like successes (a repeat gets the same refusal),
+    // and cost no contribution: blank texts.
+    for i in 0..total {
+        let answer = call(&app, post_argument(&me, &format!("key-{i}"), " ")).await;
+        assert_eq!(answer.status, 422, "{}", answer.body);
+        if i == 0 {
+            // Records are ordered by time in milliseconds.
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+    // The newest key still has its record: another body with it is refused.
+    let newest = format!("key-{}", total - 1);
+    let reused = call(&app, post_argument(&me, &newest, "Shade for the market.")).await;
+    assert_eq!(
+        (reused.status, reused.body["code"].as_str()),
+        (422, Some("idempotency_key_reused")),
+        "{}",
+        reused.body
+    );
+    // The oldest was forgotten: the key is free again.
+    let oldest = call(&app, post_argument(&me, "key-0", "Shade for the market.")).await;
+    assert_eq!(oldest.status, 201, "{}", oldest.body);
+    // And a repeat of that request is answered from its new record.
+    let repeat = call(&app, post_argument(&me, "key-0", "Shade for the market.")).await;
+    assert_eq!((repeat.status, &repeat.body), (201, &oldest.body));
+}
