@@ -9,6 +9,9 @@
 //! (Unicode `White_Space`, what `str::trim` removes) and then counted in
 //! characters; it may hold no control character but tab, line feed and
 //! carriage return, anywhere.
+//!
+//! Characters are code points: an ECMAScript client must compile the
+//! patterns with the `u` flag (without it, an emoji counts twice).
 
 /// Control characters a text may not hold (`char::is_control` minus tab,
 /// line feed and carriage return).
@@ -55,6 +58,9 @@ pub const LANGUAGE_TAG: &str = "^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$";
 pub fn blank() -> String {
     format!("^{ANY_SPACE}*$")
 }
+
+/// An `Idempotency-Key` header, as [`crate::idempotency_key`] reads it.
+pub const IDEMPOTENCY_KEY: &str = r#"^(?:[!#-~]{1,255}|"[!#-~]{1,255}")$"#;
 
 /// An id, cursor or other opaque string: anything but NUL, which no
 /// database stores (a request that holds one is 400).
@@ -128,6 +134,26 @@ mod tests {
                     "max {max}: {s:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn idempotency_key_says_what_the_backends_read() {
+        let pattern = compile(IDEMPOTENCY_KEY);
+        let mut cases = samples(3);
+        cases.extend(
+            ["k", "\"k\"", "\"\"", "\"", "\"k", "k\"", "a\"b", "a b", "é"].map(str::to_owned),
+        );
+        for n in [254, 255, 256] {
+            cases.push("k".repeat(n));
+            cases.push(format!("\"{}\"", "k".repeat(n)));
+        }
+        for s in cases {
+            assert_eq!(
+                pattern.is_match(&s),
+                crate::idempotency_key(&s).is_some(),
+                "{s:?}"
+            );
         }
     }
 

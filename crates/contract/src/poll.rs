@@ -132,6 +132,34 @@ pub enum PollStatus {
     Closed,
 }
 
+impl PollStatus {
+    pub const ALL: [PollStatus; 3] = [PollStatus::Upcoming, PollStatus::Open, PollStatus::Closed];
+
+    /// Whether a poll in this status may be set to `next`. A closed poll
+    /// stays closed: its final count is published, residents check it
+    /// against the ballots, and reopening it would change a result people
+    /// have been told.
+    pub fn may_become(self, next: PollStatus) -> bool {
+        self != PollStatus::Closed || next == PollStatus::Closed
+    }
+
+    /// The statuses a poll may be in to be set to `next`.
+    pub fn sources_of(next: PollStatus) -> impl Iterator<Item = PollStatus> {
+        PollStatus::ALL
+            .into_iter()
+            .filter(move |s| s.may_become(next))
+    }
+
+    /// 409 for a change [`PollStatus::may_become`] refuses.
+    pub fn closed_for_good() -> Problem {
+        Problem::new(
+            ProblemCode::Conflict,
+            "A closed poll cannot be opened again",
+        )
+        .with_detail("Its final count is published; a new vote needs a new poll.")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PollOption {
@@ -522,6 +550,19 @@ pub struct BallotExport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closed_poll_stays_closed() {
+        use PollStatus::*;
+        assert!(Upcoming.may_become(Open) && Open.may_become(Upcoming) && Open.may_become(Closed));
+        assert!(Closed.may_become(Closed));
+        assert!(!Closed.may_become(Open) && !Closed.may_become(Upcoming));
+        assert_eq!(
+            PollStatus::sources_of(Open).collect::<Vec<_>>(),
+            [Upcoming, Open]
+        );
+        assert_eq!(PollStatus::closed_for_good().status, 409);
+    }
     use crate::text::LocalizedText;
 
     fn poll() -> Poll {

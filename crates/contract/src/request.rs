@@ -72,6 +72,18 @@ fn shape<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Problem> {
 /// Refuses a request target (path and query, as sent: percent-encoded)
 /// that spells a NUL character: no id, cursor or text of the contract
 /// contains one, and databases refuse it. 400 `bad_request`.
+/// The key of an `Idempotency-Key` header: 1 to 255 visible ASCII
+/// characters other than `"`, bare or as a structured-field string (in
+/// quotes, which are not part of the key). `None`: not a key (422).
+pub fn idempotency_key(raw: &str) -> Option<&str> {
+    let key = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw);
+    let visible = key.bytes().all(|b| b.is_ascii_graphic() && b != b'"');
+    (!key.is_empty() && key.len() <= 255 && visible).then_some(key)
+}
+
 pub fn check_target(path_and_query: &str) -> Result<(), Problem> {
     if path_and_query.as_bytes().windows(3).any(|w| w == b"%00") {
         return Err(nul_problem());

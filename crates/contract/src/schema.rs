@@ -57,7 +57,8 @@ pub(crate) mod field {
             "anyOf": [
                 {"type": "null"},
                 {"type": "string", "pattern": blank()},
-                {"type": "string", "pattern": LANGUAGE_TAG, "maxLength": MAX_LANGUAGE_TAG_CHARS},
+                // `not`: for engines whose `$` matches before a final line feed.
+                {"type": "string", "pattern": LANGUAGE_TAG, "maxLength": MAX_LANGUAGE_TAG_CHARS, "not": {"pattern": "\n"}},
             ],
             "description": "The language of the text: a BCP 47 tag such as `fr` or `de-CH`, or blank.",
         })
@@ -263,7 +264,7 @@ fn query_param(name: &str, g: &mut SchemaGenerator) -> (Value, &'static str) {
             "`helpful` (default) or `recent`.",
         ),
         "cursor" => (
-            json!({"type": "string"}),
+            json!({"type": "string", "pattern": crate::patterns::NO_NUL}),
             "`next_cursor` of the previous page.",
         ),
         "limit" => (
@@ -343,8 +344,9 @@ fn problem_statuses(op: Operation, has_body: bool) -> Vec<(u16, String)> {
             "`not_found`: no such content to flag or moderate".into(),
         ));
     }
+    // Every route reads its body within the limit, a GET's too.
+    statuses.push((413, shared_description(413)));
     if has_body {
-        statuses.push((413, shared_description(413)));
         statuses.push((415, shared_description(415)));
     }
     let validates = has_body || !spec.query.is_empty() || spec.idempotency_key;
@@ -356,10 +358,9 @@ fn problem_statuses(op: Operation, has_body: bool) -> Vec<(u16, String)> {
             vec!["`phase_closed`: the deliberation does not take this contribution in its phase"]
         }
         Operation::CastBallot => vec!["`poll_not_open` or `poll_closed`"],
-        Operation::SetPollStatus | Operation::SetPhase | Operation::ImportSeed => {
-            vec![
-                "`conflict`: the change goes against the poll's state or would bend a running vote",
-            ]
+        Operation::SetPollStatus => vec!["`conflict`: a closed poll cannot be opened again"],
+        Operation::ImportSeed => {
+            vec!["`conflict`: the change would bend a running vote (the poll has ballots)"]
         }
         _ => Vec::new(),
     };
@@ -401,30 +402,34 @@ fn header(description: &str) -> Value {
     json!({"description": description, "schema": {"type": "string"}})
 }
 
+/// A header every such answer carries.
+fn always(description: &str) -> Value {
+    json!({"description": description, "required": true, "schema": {"type": "string"}})
+}
+
 /// The headers of a success answer of `op`.
-fn success_headers(op: Operation, status: u16) -> Map<String, Value> {
+fn success_headers(op: Operation) -> Map<String, Value> {
     let mut headers = Map::new();
-    if status == 201 {
+    if op == Operation::CreateArgument {
         headers.insert(
             "Location".into(),
-            header("Where the created resource can be read"),
+            always("Where the argument can be read (getArgument)"),
         );
     }
-    if op.method() == HttpMethod::Get {
+    // The export is streamed as it is read: no validator, no policy.
+    if op.method() == HttpMethod::Get && op != Operation::ExportBallots {
         headers.insert(
             "Cache-Control".into(),
-            header("`no-cache` (revalidate with the ETag), or `private, no-store` for a resident's own ballot"),
+            always("`no-cache` (revalidate with the ETag), or `private, no-store` for a resident's own ballot"),
         );
-        if op != Operation::ExportBallots {
-            headers.insert(
-                "ETag".into(),
-                header("A strong validator: send it back in `If-None-Match` to get 304"),
-            );
-            headers.insert(
-                "Vary".into(),
-                header("`Authorization`: answers may depend on the bearer token"),
-            );
-        }
+        headers.insert(
+            "ETag".into(),
+            always("A strong validator: send it back in `If-None-Match` to get 304"),
+        );
+        headers.insert(
+            "Vary".into(),
+            always("`Authorization`: answers may depend on the bearer token"),
+        );
     }
     headers
 }
@@ -447,7 +452,7 @@ fn render(op: Operation, bodies: &Bodies, g: &mut SchemaGenerator, problem: &Val
     }
     if spec.idempotency_key {
         parameters.push(json!({
-            "name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            "name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "pattern": crate::patterns::IDEMPOTENCY_KEY},
             "description": "Recommended (the widget always sends one): a repeat after completion replays the stored response, so a retry never applies a change twice; a repeat with another body is 422 `idempotency_key_reused`; a repeat still in flight is 409 `idempotency_key_in_flight`. Without it, every request is a new one."
         }));
     }
@@ -465,7 +470,7 @@ fn render(op: Operation, bodies: &Bodies, g: &mut SchemaGenerator, problem: &Val
         }
         None => json!({"description": "Success"}),
     };
-    let headers = success_headers(op, *status);
+    let headers = success_headers(op);
     if !headers.is_empty() {
         success["headers"] = Value::Object(headers);
     }
@@ -482,7 +487,8 @@ fn render(op: Operation, bodies: &Bodies, g: &mut SchemaGenerator, problem: &Val
     for (status, description) in problem_statuses(op, bodies.request.is_some()) {
         let response = match SHARED_PROBLEMS.iter().find(|(s, _, _)| *s == status) {
             Some((_, name, _)) => json!({"$ref": format!("#/components/responses/{name}")}),
-            None => problem_answer(&description, problem, false),
+            // A key still in flight says when to try again.
+            None => problem_answer(&description, problem, status == 409 && spec.idempotency_key),
         };
         responses.insert(status.to_string(), response);
     }

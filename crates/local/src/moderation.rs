@@ -161,6 +161,9 @@ impl LocalState {
             .filter_map(|e| e.poll.as_mut())
             .find(|p| p.id == poll_id)
             .ok_or_else(|| not_found("poll"))?;
+        if !poll.status.may_become(status) {
+            return Err(PollStatus::closed_for_good());
+        }
         poll.status = status;
         Ok(poll.clone())
     }

@@ -229,7 +229,7 @@ pub fn client_ip(
         .unwrap_or(peer)
 }
 
-/// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
+/// The `Idempotency-Key` header, read by the contract's rule.
 pub struct IdempotencyKey(pub Option<String>);
 
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
@@ -242,8 +242,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
         let key = value
             .to_str()
             .ok()
-            .map(|k| k.trim().trim_matches('"'))
-            .filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()))
+            .and_then(plaza_contract::idempotency_key)
             .ok_or_else(|| ApiError::invalid_field("Idempotency-Key", "invalid"))?;
         Ok(IdempotencyKey(Some(key.to_owned())))
     }

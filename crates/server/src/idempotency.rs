@@ -257,24 +257,27 @@ async fn claim(
     Err(ApiError::internal())
 }
 
-/// Drops the participant's answered records older than their
-/// [`MAX_KEYS_PER_PARTICIPANT`] newest.
+/// Drops the participant's answered records beyond their
+/// [`MAX_KEYS_PER_PARTICIPANT`] newest (by time, then key: an exact order
+/// even within one millisecond).
 async fn forget_oldest(conn: &mut AnyConnection, participant_id: &str) -> Result<(), sqlx::Error> {
-    let oldest_kept: Option<i64> = sqlx::query_scalar(
-        "SELECT created_at FROM idempotency_keys WHERE participant_id = $1 \
-         ORDER BY created_at DESC LIMIT 1 OFFSET $2",
+    let oldest_kept = sqlx::query(
+        "SELECT created_at, key FROM idempotency_keys WHERE participant_id = $1 \
+         ORDER BY created_at DESC, key DESC LIMIT 1 OFFSET $2",
     )
     .bind(participant_id)
     .bind(MAX_KEYS_PER_PARTICIPANT - 1)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(oldest_kept) = oldest_kept {
+    if let Some(row) = oldest_kept {
+        let (at, key): (i64, String) = (row.try_get("created_at")?, row.try_get("key")?);
         sqlx::query(
-            "DELETE FROM idempotency_keys \
-             WHERE participant_id = $1 AND created_at < $2 AND status IS NOT NULL",
+            "DELETE FROM idempotency_keys WHERE participant_id = $1 AND status IS NOT NULL \
+             AND (created_at < $2 OR (created_at = $2 AND key < $3))",
         )
         .bind(participant_id)
-        .bind(oldest_kept)
+        .bind(at)
+        .bind(key)
         .execute(&mut *conn)
         .await?;
     }

@@ -16,7 +16,7 @@ mod in_process;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::body::Body;
-use axum::http::{header, Request};
+use axum::http::Request;
 use in_process::{call, seeded_app, Answer, MODERATOR};
 use jsonschema::Validator;
 use serde_json::{json, Map, Value};
@@ -99,6 +99,8 @@ impl Schemas {
 struct Pools {
     deliberations: Vec<String>,
     polls: Vec<String>,
+    moderated_deliberations: Vec<String>,
+    moderated_polls: Vec<String>,
     /// Arguments, comments and proposals the server answered with.
     content: Vec<String>,
     arguments: Vec<String>,
@@ -116,13 +118,23 @@ fn strings(items: &[&str]) -> Vec<String> {
 impl Pools {
     fn new() -> Pools {
         Pools {
-            deliberations: strings(&["rue-des-lilas", "quiet", "done", "residents"]),
+            // The deliberation residents act on, twice as likely.
+            deliberations: strings(&[
+                "rue-des-lilas",
+                "rue-des-lilas",
+                "quiet",
+                "done",
+                "residents",
+            ]),
             polls: strings(&[
+                "rue-des-lilas-design",
                 "rue-des-lilas-design",
                 "quiet-poll",
                 "done-poll",
                 "residents-poll",
             ]),
+            moderated_deliberations: strings(&["quiet", "residents"]),
+            moderated_polls: strings(&["quiet-poll", "residents-poll"]),
             content: Vec::new(),
             arguments: Vec::new(),
             odd: strings(&[
@@ -132,7 +144,7 @@ impl Pools {
                 "ü",
                 "%00",
                 "..",
-                "rue-des-lilas-design",
+                "rue-des-lilas-design-2",
             ])
             .into_iter()
             .chain(["x".repeat(300)])
@@ -206,6 +218,10 @@ impl Pools {
     /// A value for a string named `name`: from the pool its name suggests
     /// most of the time, any other now and then.
     fn string_for(&self, name: &str, rng: &mut Rng) -> String {
+        self.value_for(name, false, rng)
+    }
+
+    fn value_for(&self, name: &str, moderation: bool, rng: &mut Rng) -> String {
         let pool = match name {
             "text" | "title" | "description" | "display_name" => {
                 return if rng.chance(75) {
@@ -214,6 +230,11 @@ impl Pools {
                     rng.pick(&self.bad_texts).clone()
                 };
             }
+            // Moderation moves phases and closes polls: it acts on the
+            // deliberations the resident's operations do not need, so that
+            // the rest keep succeeding whatever the seed draws.
+            "deliberation_id" if moderation => &self.moderated_deliberations,
+            "poll_id" if moderation => &self.moderated_polls,
             "deliberation_id" => &self.deliberations,
             "poll_id" => &self.polls,
             "argument_id" if !self.arguments.is_empty() => &self.arguments,
@@ -223,7 +244,14 @@ impl Pools {
         if rng.chance(85) {
             rng.pick(pool).clone()
         } else {
-            let all = [&self.deliberations, &self.polls, &self.content, &self.odd];
+            // Never the deliberation residents act on: only a named field
+            // of a resident's operation reaches it.
+            let all = [
+                &self.moderated_deliberations,
+                &self.moderated_polls,
+                &self.content,
+                &self.odd,
+            ];
             let pool = *rng.pick(&all);
             if pool.is_empty() {
                 rng.pick(&self.odd).clone()
@@ -429,9 +457,10 @@ fn generate_request(
         let schema = &parameter["schema"];
         let value = match parameter["in"].as_str() {
             Some("path") => {
+                let moderation = op.template.starts_with("/v1/moderation/");
                 let value = match generate(doc, schema, name, pools, rng, 0) {
-                    Value::String(s) if !s.is_empty() => s,
-                    _ => pools.string_for(name, rng),
+                    Value::String(s) if !s.is_empty() && name == "kind" => s,
+                    _ => pools.value_for(name, moderation, rng),
                 };
                 if value.is_empty() {
                     continue;
@@ -478,19 +507,6 @@ fn generate_request(
             why_invalid.push(format!("parameter {name} = {value}"));
         }
     }
-    let who = *rng.pick(&[
-        Who::Nobody,
-        Who::Resident,
-        Who::Resident,
-        Who::Forged,
-        Who::Moderator,
-    ]);
-    match who {
-        Who::Nobody => {}
-        Who::Resident => headers.push(("authorization".into(), format!("Bearer {resident}"))),
-        Who::Forged => headers.push(("authorization".into(), "Bearer forged.token.value".into())),
-        Who::Moderator => headers.push(("authorization".into(), format!("Bearer {MODERATOR}"))),
-    }
     let schemes: Vec<String> = op.spec["security"]
         .as_array()
         .into_iter()
@@ -500,6 +516,25 @@ fn generate_request(
                 .map(|m| m.keys().next().cloned().unwrap_or_default())
         })
         .collect();
+    // Mostly a caller the operation is for, so that every operation also
+    // succeeds; anyone else now and then.
+    let expected = match schemes.iter().find(|s| !s.is_empty()).map(String::as_str) {
+        Some("participant") => Who::Resident,
+        Some("moderator") => Who::Moderator,
+        _ => Who::Nobody,
+    };
+    let who = if rng.chance(60) {
+        expected
+    } else {
+        *rng.pick(&[Who::Nobody, Who::Resident, Who::Forged, Who::Moderator])
+    };
+    match who {
+        Who::Nobody => {}
+        Who::Resident => headers.push(("authorization".into(), format!("Bearer {resident}"))),
+        Who::Forged => headers.push(("authorization".into(), "Bearer forged.token.value".into())),
+        Who::Moderator => headers.push(("authorization".into(), format!("Bearer {MODERATOR}"))),
+    }
+
     // An operation open to anyone alone ignores bearer tokens.
     let anyone = schemes.iter().all(String::is_empty);
     let authorised = anyone
@@ -565,6 +600,16 @@ fn generate_request(
     }
 }
 
+/// Headers of HTTP itself and of the server's security policy, on every
+/// answer whatever the operation: the document does not list them.
+const TRANSPORT_HEADERS: [&str; 5] = [
+    "content-type",
+    "content-length",
+    "vary",
+    "x-content-type-options",
+    "referrer-policy",
+];
+
 /// What is wrong with `answer` by the document (empty: nothing).
 fn check(
     doc: &Value,
@@ -618,18 +663,18 @@ fn check(
         )),
     }
     let headers = documented.get("headers").and_then(Value::as_object);
-    for name in [
-        header::LOCATION,
-        header::ETAG,
-        header::RETRY_AFTER,
-        header::CACHE_CONTROL,
-    ] {
-        if answer.headers.contains_key(&name) {
-            let listed =
-                headers.is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case(name.as_str())));
-            if !listed {
-                wrong.push(format!("header {name} is not documented for {status}"));
-            }
+    let listed =
+        |name: &str| headers.is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case(name)));
+    for name in answer.headers.keys() {
+        if !TRANSPORT_HEADERS.contains(&name.as_str()) && !listed(name.as_str()) {
+            wrong.push(format!("header {name} is not documented for {status}"));
+        }
+    }
+    for (name, header) in headers.into_iter().flatten() {
+        if header["required"] == json!(true) && !answer.headers.contains_key(name.as_str()) {
+            wrong.push(format!(
+                "header {name}, documented as always sent with {status}, is missing"
+            ));
         }
     }
     wrong

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use futures::future::join_all;
 use plaza_contract::{
     BallotExport, BallotReceipt, BallotSubmission, Eligibility, MyBallot, Operation, Poll,
-    PollResults, PollStatus, ProblemCode, VotingMethod,
+    PollResults, PollStatus, PollStatusChange, ProblemCode, VotingMethod,
 };
 
 use super::{rule, Rule, Verdict};
@@ -34,6 +34,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("results.visibility", "Results of an after_close poll are 403 results_not_available while it is open", hidden_until_close),
         rule!("export.not_yet", "The ballots are not published while the poll is open (4xx)", export_not_yet),
         rule!("ballot.closed", "A ballot for a closed poll is 409 poll_closed", closed),
+        rule!("poll.closed_for_good", "A closed poll stays closed: setting it to open or upcoming is 409 conflict; closing it again is harmless", closed_for_good),
         rule!("export.groups", "After close, GET …/ballots gives {ranking, count} groups that add up to total_ballots", export_groups),
         rule!("export.cdf", "?format=cdf gives a NIST SP 1500-103 report with one CVR per ballot", export_cdf),
         rule!("results.recount", "Final results (IRV and STV) equal a re-count of the published ballots with plaza-tally", results_recount),
@@ -500,6 +501,20 @@ async fn closed(ctx: &Ctx) -> Check {
         .await?
         .problem(409, ProblemCode::PollClosed)
         .map(|_| ())
+}
+
+async fn closed_for_good(ctx: &Ctx) -> Check {
+    for status in [PollStatus::Open, PollStatus::Upcoming] {
+        ctx.api
+            .op(Operation::SetPollStatus, &[&ctx.poll()])
+            .token(&ctx.moderator)
+            .json(&PollStatusChange { status })
+            .send()
+            .await?
+            .problem(409, ProblemCode::Conflict)
+            .map_err(|e| format!("setting a closed poll to {status:?}: {e}"))?;
+    }
+    ctx.set_poll_status(&ctx.poll(), PollStatus::Closed).await
 }
 
 async fn export(ctx: &Ctx, poll: &str) -> Check<BallotExport> {

@@ -50,16 +50,32 @@ pub async fn poll_status(
     Path(id): Path<String>,
     body: JsonBody<PollStatusChange>,
 ) -> ApiResult<Json<Poll>> {
-    let changed = sqlx::query(
-        "UPDATE polls SET status = $2, ballots_version = ballots_version + 1 WHERE id = $1",
-    )
+    let next = body.value.status;
+    // The contract's rule as the update's condition: atomic with a close.
+    let sources: Vec<String> = PollStatus::sources_of(next)
+        .map(|s| format!("'{}'", to_text(&s)))
+        .collect();
+    let changed = sqlx::query(&format!(
+        "UPDATE polls SET status = $2, ballots_version = ballots_version + 1 \
+         WHERE id = $1 AND status IN ({})",
+        sources.join(", ")
+    ))
     .bind(&id)
-    .bind(to_text(&body.value.status))
+    .bind(to_text(&next))
     .execute(&state.db.write)
     .await?
     .rows_affected();
     if changed == 0 {
-        return Err(ApiError::not_found("poll"));
+        let exists = sqlx::query("SELECT 1 FROM polls WHERE id = $1")
+            .bind(&id)
+            .fetch_optional(&state.db.write)
+            .await?
+            .is_some();
+        return Err(if exists {
+            PollStatus::closed_for_good().into()
+        } else {
+            ApiError::not_found("poll")
+        });
     }
     if body.value.status == PollStatus::Closed {
         // The final count is published before the close is confirmed.
