@@ -88,6 +88,8 @@ pub enum Operation {
     ModerateContent,
     ListFlagged,
     ImportSeed,
+    ListModerationLog,
+    ListPublicModerationLog,
 }
 
 /// What the table says about an operation.
@@ -106,7 +108,7 @@ pub struct Spec {
 const PAGE: &[&str] = &["cursor", "limit"];
 
 impl Operation {
-    pub const ALL: [Operation; 24] = [
+    pub const ALL: [Operation; 26] = [
         Operation::GetCapabilities,
         Operation::CreateParticipant,
         Operation::ListDeliberations,
@@ -131,6 +133,8 @@ impl Operation {
         Operation::ModerateContent,
         Operation::ListFlagged,
         Operation::ImportSeed,
+        Operation::ListModerationLog,
+        Operation::ListPublicModerationLog,
     ];
 
     pub const fn spec(self) -> Spec {
@@ -243,6 +247,14 @@ impl Operation {
             Operation::ModerateContent => (Put, "/moderation/content", Moderator, false, &[]),
             Operation::ListFlagged => (Get, "/moderation/flagged", Moderator, false, PAGE),
             Operation::ImportSeed => (Post, "/moderation/import", Moderator, false, &[]),
+            Operation::ListModerationLog => (Get, "/moderation/log", Moderator, false, PAGE),
+            Operation::ListPublicModerationLog => (
+                Get,
+                "/deliberations/{deliberation_id}/moderation",
+                Public,
+                false,
+                PAGE,
+            ),
         };
         Spec {
             method,

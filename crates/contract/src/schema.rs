@@ -123,6 +123,7 @@ fn register_all(generator: &mut SchemaGenerator) {
         ContentModeration,
         Page<FlaggedContent>,
         ImportReport,
+        Page<ModerationLogEntry>,
     );
 }
 
@@ -190,6 +191,9 @@ fn bodies(op: Operation, g: &mut SchemaGenerator) -> Bodies {
         Operation::ModerateContent => (s::<ContentModeration>(g), 200, s::<ContentModeration>(g)),
         Operation::ListFlagged => (None, 200, s::<Page<FlaggedContent>>(g)),
         Operation::ImportSeed => (s::<seed::Seed>(g), 200, s::<ImportReport>(g)),
+        Operation::ListModerationLog | Operation::ListPublicModerationLog => {
+            (None, 200, s::<Page<ModerationLogEntry>>(g))
+        }
     };
     Bodies {
         request,
@@ -248,6 +252,14 @@ fn describe(op: Operation) -> (&'static str, &'static str) {
         Operation::ImportSeed => (
             "importSeed",
             "Moderation: create or update deliberations and their polls from a seed document",
+        ),
+        Operation::ListModerationLog => (
+            "listModerationLog",
+            "Moderation: every moderation action, newest first, with who did it",
+        ),
+        Operation::ListPublicModerationLog => (
+            "listPublicModerationLog",
+            "What moderators did in a deliberation and why, newest first (never who, never hidden text)",
         ),
     }
 }

@@ -17,6 +17,7 @@
 
 #[cfg(feature = "moderation")]
 pub mod moderation;
+mod moderation_log;
 pub mod results;
 pub mod router;
 pub mod store;

@@ -418,6 +418,7 @@ mod tests {
             target_type: FlagTarget::Comment,
             target_id: "com-01".into(),
             status,
+            reason: None,
         };
         let argument = s.entry("rue-des-lilas")?.comments[0].argument_id.clone();
         let count = |s: &LocalState| {

@@ -175,11 +175,15 @@ fn dispatch(state: &mut LocalState, r: &Request) -> Result<Response, Problem> {
             state.published_ballots(id, decode_query::<ExportQuery>(query)?.format, now()),
             200,
         ),
+        Operation::ListPublicModerationLog => {
+            ok(state.public_moderation_log(id, &decode_query(query)?), 200)
+        }
         Operation::SetPhase
         | Operation::SetPollStatus
         | Operation::ModerateContent
         | Operation::ListFlagged
-        | Operation::ImportSeed => return Err(Problem::not_found("resource")),
+        | Operation::ImportSeed
+        | Operation::ListModerationLog => return Err(Problem::not_found("resource")),
     })
 }
 
@@ -200,18 +204,58 @@ fn moderation(
     id: &str,
     query: &str,
 ) -> Result<Response, Problem> {
+    // Each change is recorded in the moderation log, as the server does.
+    let at = r.now.clone();
     Ok(match op {
-        Operation::ImportSeed => ok(state.import(body(r)?), 200),
+        Operation::ImportSeed => {
+            let report = state.import(body(r)?);
+            if let Ok(report) = &report {
+                for d in report.created.iter().chain(&report.updated) {
+                    state.record_moderation(d, ModerationChange::Import, None, at.clone());
+                }
+            }
+            ok(report, 200)
+        }
         Operation::SetPhase => {
             let change: PhaseChange = body(r)?;
-            ok(state.set_phase(id, change.phase), 200)
+            let answer = state.set_phase(id, change.phase);
+            if answer.is_ok() {
+                let phase = ModerationChange::Phase {
+                    phase: change.phase,
+                };
+                state.record_moderation(id, phase, None, at);
+            }
+            ok(answer, 200)
         }
         Operation::SetPollStatus => {
             let change: PollStatusChange = body(r)?;
-            ok(state.set_poll_status(id, change.status), 200)
+            let answer = state.set_poll_status(id, change.status);
+            if let Ok(poll) = &answer {
+                let status = ModerationChange::PollStatus {
+                    poll_id: poll.id.clone(),
+                    status: change.status,
+                };
+                let deliberation = poll.deliberation_id.clone();
+                state.record_moderation(&deliberation, status, None, at);
+            }
+            ok(answer, 200)
         }
-        Operation::ModerateContent => ok(state.moderate(&body(r)?), 200),
+        Operation::ModerateContent => {
+            let m: ContentModeration = body(r)?;
+            let answer = state.moderate(&m);
+            if let (Ok(_), Some(d)) = (&answer, state.deliberation_of(m.target_type, &m.target_id))
+            {
+                let content = ModerationChange::Content {
+                    target_type: m.target_type,
+                    target_id: m.target_id.clone(),
+                    status: m.status,
+                };
+                state.record_moderation(&d, content, m.reason, at);
+            }
+            ok(answer, 200)
+        }
         Operation::ListFlagged => ok(state.flagged(&decode_query(query)?), 200),
+        Operation::ListModerationLog => ok(state.moderation_log(&decode_query(query)?), 200),
         _ => problem(&Problem::not_found("resource")),
     })
 }

@@ -34,6 +34,9 @@ pub struct LocalState {
     /// Answers to requests with an `Idempotency-Key`, oldest first.
     #[serde(default)]
     pub replays: Vec<Replay>,
+    /// What the moderation surface did, oldest first.
+    #[serde(default)]
+    pub moderation_log: Vec<ModerationLogEntry>,
 }
 
 /// The stored answer to a request with an `Idempotency-Key`.
@@ -104,6 +107,7 @@ impl LocalState {
             my_flags: BTreeSet::new(),
             my_ballots: BTreeMap::new(),
             replays: Vec::new(),
+            moderation_log: Vec::new(),
         })
     }
 
@@ -136,7 +140,7 @@ impl LocalState {
             .ok_or_else(|| not_found("argument"))
     }
 
-    fn fresh_id(&mut self, prefix: &str) -> String {
+    pub(crate) fn fresh_id(&mut self, prefix: &str) -> String {
         let id = format!("{prefix}-{}-{}", self.participant_id, self.next_id);
         self.next_id += 1;
         id

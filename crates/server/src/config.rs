@@ -50,6 +50,10 @@ pub enum Command {
         /// The `iss` claim (the server's `--host-token-issuer`), if any.
         #[arg(long, env = "PLAZA_HOST_TOKEN_ISSUER")]
         issuer: Option<String>,
+        /// A staff member's token (`"role": "staff"`): moderation, recorded
+        /// in the moderation log under this id.
+        #[arg(long)]
+        staff: bool,
     },
 }
 

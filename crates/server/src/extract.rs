@@ -121,7 +121,7 @@ impl FromRequestParts<AppState> for Participant {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         match MaybeCaller::from_request_parts(parts, state).await?.0 {
             Some(Caller::Participant { id, kind }) => Ok(Participant { id, kind }),
-            Some(Caller::Moderator) => Err(ApiError::new(
+            Some(Caller::Moderator | Caller::Staff { .. }) => Err(ApiError::new(
                 ProblemCode::Forbidden,
                 "A moderator token cannot act as a participant",
             )),
@@ -149,25 +149,35 @@ impl FromRequestParts<AppState> for MaybeParticipant {
 }
 
 /// The moderator: the configured moderator token, required.
-pub struct Moderator;
+pub struct Moderator {
+    /// Who the moderation log records: `staff:<id>` or `moderator-token`.
+    pub staff: String,
+}
 
 impl FromRequestParts<AppState> for Moderator {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        if state.keys.moderator_digest.is_none() {
+        if state.keys.moderator_digest.is_none() && state.keys.host_secret.is_none() {
             return Err(ApiError::new(
                 ProblemCode::Forbidden,
-                "Moderation is off: start the server with --moderator-token",
+                "Moderation is off: start the server with --moderator-token or --host-secret",
             ));
         }
         match MaybeCaller::from_request_parts(parts, state).await?.0 {
-            Some(Caller::Moderator) => Ok(Moderator),
+            Some(Caller::Moderator) => Ok(Moderator {
+                staff: plaza_contract::MODERATOR_TOKEN_STAFF.to_owned(),
+            }),
+            Some(Caller::Staff { id }) => Ok(Moderator {
+                staff: plaza_contract::staff_name(&id),
+            }),
             Some(_) => Err(ApiError::new(
                 ProblemCode::Forbidden,
                 "Only moderators may do this",
             )),
-            None => Err(unauthorized("Send the moderator token as a bearer token")),
+            None => Err(unauthorized(
+                "Send the moderator token, or a staff member's token, as a bearer token",
+            )),
         }
     }
 }

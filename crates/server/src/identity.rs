@@ -62,8 +62,16 @@ impl ParticipantKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
-    Participant { id: String, kind: ParticipantKind },
+    Participant {
+        id: String,
+        kind: ParticipantKind,
+    },
     Moderator,
+    /// A staff member the city's site signed in (a host token with
+    /// `"role": "staff"`): a moderator, recorded by the token's `sub`.
+    Staff {
+        id: String,
+    },
 }
 
 /// The secrets tokens are checked against.
@@ -252,6 +260,9 @@ impl Keys {
         {
             return Err("token from another issuer (iss)");
         }
+        if claims.role.as_deref() == Some(STAFF_ROLE) {
+            return Ok(Caller::Staff { id: claims.sub });
+        }
         Ok(Caller::Participant {
             id: self.host_participant_id(&claims.sub),
             kind: ParticipantKind::Host,
@@ -289,7 +300,13 @@ struct HostClaims {
     aud: Audience,
     #[serde(default)]
     iss: Option<String>,
+    /// `staff` for city staff; residents' tokens have none.
+    #[serde(default)]
+    role: Option<String>,
 }
+
+/// The `role` claim of a staff member's host token.
+pub const STAFF_ROLE: &str = "staff";
 
 /// A JWT's `aud`: one name or several (RFC 7519).
 #[derive(Deserialize, Default)]
@@ -322,22 +339,26 @@ fn decode_part<T: for<'de> Deserialize<'de>>(part: &str) -> Result<T, &'static s
 /// `exp` and `aud` ([`DEFAULT_AUDIENCE`]). Used by the tests; the README
 /// shows the same in Python and Node.
 pub fn mint_host_token(secret: &str, resident: &str, expires_at: i64) -> String {
-    mint_host_token_for(secret, resident, expires_at, DEFAULT_AUDIENCE, None)
+    mint_host_token_for(secret, resident, expires_at, DEFAULT_AUDIENCE, None, None)
 }
 
-/// [`mint_host_token`] for another audience, with an issuer (`plaza-server
-/// host-token`).
+/// [`mint_host_token`] for another audience, with an issuer and a role
+/// ([`STAFF_ROLE`] for city staff) (`plaza-server host-token`).
 pub fn mint_host_token_for(
     secret: &str,
     resident: &str,
     expires_at: i64,
     audience: &str,
     issuer: Option<&str>,
+    role: Option<&str>,
 ) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
     let mut claims = serde_json::json!({ "sub": resident, "exp": expires_at, "aud": audience });
     if let Some(iss) = issuer {
         claims["iss"] = iss.into();
+    }
+    if let Some(role) = role {
+        claims["role"] = role.into();
     }
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let signing_input = format!("{header}.{payload}");
@@ -393,6 +414,48 @@ mod tests {
     }
 
     #[test]
+    fn a_staff_token_is_a_staff_member_not_a_resident() {
+        let exp = i64::MAX / 2;
+        let staff = mint_host_token_for(
+            "city secret",
+            "planner-7",
+            exp,
+            DEFAULT_AUDIENCE,
+            None,
+            Some(STAFF_ROLE),
+        );
+        assert_eq!(
+            keys().verify(&staff, 0),
+            Ok(Caller::Staff {
+                id: "planner-7".into()
+            })
+        );
+        // Another role is a resident like any other.
+        let other = mint_host_token_for(
+            "city secret",
+            "r",
+            exp,
+            DEFAULT_AUDIENCE,
+            None,
+            Some("admin"),
+        );
+        assert!(matches!(
+            keys().verify(&other, 0),
+            Ok(Caller::Participant { .. })
+        ));
+        // A forged staff token is no one.
+        let forged = mint_host_token_for(
+            "not the secret",
+            "planner-7",
+            exp,
+            DEFAULT_AUDIENCE,
+            None,
+            Some(STAFF_ROLE),
+        );
+        assert!(keys().verify(&forged, 0).is_err());
+    }
+
+    #[test]
     fn host_tokens_must_name_this_server_and_its_issuer() {
         let exp = i64::MAX / 2;
         let k = keys().with_host_claims("plaza-saint-aubin", Some("https://saint-aubin.example"));
@@ -402,6 +465,7 @@ mod tests {
             exp,
             "plaza-saint-aubin",
             Some("https://saint-aubin.example"),
+            None,
         );
         assert!(k.verify(&good, 0).is_ok());
         for bad in [
@@ -411,14 +475,16 @@ mod tests {
                 exp,
                 "another-service",
                 Some("https://saint-aubin.example"),
+                None,
             ),
-            mint_host_token_for("city secret", "r", exp, "plaza-saint-aubin", None),
+            mint_host_token_for("city secret", "r", exp, "plaza-saint-aubin", None, None),
             mint_host_token_for(
                 "city secret",
                 "r",
                 exp,
                 "plaza-saint-aubin",
                 Some("https://elsewhere.example"),
+                None,
             ),
         ] {
             assert!(k.verify(&bad, 0).is_err());
@@ -430,7 +496,7 @@ mod tests {
             .is_ok());
         assert!(plain
             .verify(
-                &mint_host_token_for("city secret", "r", exp, "other", None),
+                &mint_host_token_for("city secret", "r", exp, "other", None, None),
                 0
             )
             .is_err());

@@ -33,6 +33,7 @@ async fn main() -> ExitCode {
             ttl,
             audience,
             issuer,
+            staff,
         }) => {
             let now = plaza_server::db::now_millis() / 1000;
             let ttl = i64::try_from(ttl).unwrap_or(i64::MAX / 2);
@@ -44,6 +45,7 @@ async fn main() -> ExitCode {
                     now.saturating_add(ttl),
                     &audience,
                     issuer.as_deref(),
+                    staff.then_some(identity::STAFF_ROLE),
                 )
             );
             Ok(())

@@ -8,10 +8,10 @@ mod in_process;
 
 use std::collections::BTreeSet;
 
-use in_process::{app, json_body, seeded_app, send, MODERATOR};
+use in_process::{json_body, seeded_app, send, MODERATOR};
 use plaza_contract::routes::{route, Route};
 use plaza_contract::Operation;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Who sends a case.
 #[derive(Clone, Copy)]
@@ -455,6 +455,29 @@ async fn every_route_refuses_bad_requests_with_its_problem() {
             json_body(
                 json!({"target_type": "argument", "target_id": "nothing", "status": "removed"}),
             ),
+        ),
+        case("GET", "/v1/moderation/log", Nobody, 401, "unauthorized"),
+        case("GET", "/v1/moderation/log", Resident, 403, "forbidden"),
+        case(
+            "GET",
+            "/v1/moderation/log?limit=0",
+            Moderator,
+            422,
+            "validation_failed",
+        ),
+        case(
+            "GET",
+            "/v1/deliberations/nothing/moderation",
+            Nobody,
+            404,
+            "not_found",
+        ),
+        case(
+            "GET",
+            "/v1/deliberations/rue-des-lilas/moderation?cursor=x",
+            Nobody,
+            422,
+            "validation_failed",
         ),
         case("GET", "/v1/moderation/flagged", Nobody, 401, "unauthorized"),
         case("GET", "/v1/moderation/flagged", Resident, 403, "forbidden"),

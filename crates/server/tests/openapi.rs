@@ -149,7 +149,15 @@ impl Pools {
             .into_iter()
             .chain(["x".repeat(300)])
             .collect(),
-            options: OPTIONS.map(str::to_owned).to_vec(),
+            // The options of the seed's polls.
+            options: in_process::seed()
+                .deliberations
+                .iter()
+                .filter_map(|d| d.poll.as_ref())
+                .flat_map(|p| p.options.iter().map(|o| o.id.clone()))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
             good_texts: strings(&[
                 "Shade for the market.",
                 "  Trimmed at both ends.  ",
@@ -261,14 +269,6 @@ impl Pools {
         }
     }
 }
-
-const OPTIONS: [&str; 5] = [
-    "full-plaza",
-    "shared-street",
-    "seasonal",
-    "one-way",
-    "status-quo",
-];
 
 /// Resolves a local `$ref` against the document.
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {

@@ -2,8 +2,8 @@
 //! restored by a moderator, phases opened and closed.
 
 use plaza_contract::{
-    ContentModeration, ContentStatus, FlagReceipt, FlagTarget, Operation, PhaseKind, ProblemCode,
-    Stance,
+    ContentModeration, ContentStatus, FlagReceipt, FlagTarget, ModerationChange,
+    ModerationLogEntry, ModerationReason, Operation, Page, PhaseKind, ProblemCode, Stance,
 };
 
 use super::discussion::all_arguments;
@@ -19,6 +19,7 @@ pub fn rules() -> Vec<Rule> {
             .not_local("needs several participants to flag; a browser has one"),
         rule!("flag.unknown", "Flagging content that does not exist is 404 not_found", unknown),
         rule!("moderation.restore_and_remove", "A moderator restores hidden content (text back) and removes it (no longer listed)", restore_and_remove),
+        rule!("moderation.log", "Each moderation action is in the staff log, newest first, with who did it and why; the deliberation's public log says what and why, never who nor the text; an unknown deliberation's log is 404", log),
         rule!("moderation.participants_cannot", "A participant token cannot use the moderation API (403)", not_a_moderator),
         rule!("flag.removed", "Flagging removed content is 404 not_found: it no longer exists for residents", flag_removed),
         rule!("phase.closed", "Outside the discussion phase a new argument, reply or proposal is 409 phase_closed", phase_closed),
@@ -108,6 +109,15 @@ async fn unknown(ctx: &Ctx) -> Check {
 }
 
 async fn moderate(ctx: &Ctx, id: &str, status: ContentStatus) -> Check {
+    moderate_for(ctx, id, status, None).await
+}
+
+async fn moderate_for(
+    ctx: &Ctx,
+    id: &str,
+    status: ContentStatus,
+    reason: Option<ModerationReason>,
+) -> Check {
     let m: ContentModeration = ctx
         .api
         .op(Operation::ModerateContent, &[])
@@ -116,6 +126,7 @@ async fn moderate(ctx: &Ctx, id: &str, status: ContentStatus) -> Check {
             target_type: FlagTarget::Argument,
             target_id: id.into(),
             status,
+            reason,
         })
         .send()
         .await?
@@ -123,6 +134,65 @@ async fn moderate(ctx: &Ctx, id: &str, status: ContentStatus) -> Check {
     ensure(m.status == status, || {
         "the moderation answer has another status".into()
     })
+}
+
+async fn log(ctx: &Ctx) -> Check {
+    let author = ctx.participant().await?;
+    let text = format!("Log me {}", unique("x"));
+    let a = ctx.argument(&author, Stance::For, &text).await?;
+    moderate_for(
+        ctx,
+        &a.id,
+        ContentStatus::Removed,
+        Some(ModerationReason::Spam),
+    )
+    .await?;
+    let is_this = |e: &&ModerationLogEntry| matches!(&e.change, ModerationChange::Content { target_id, status: ContentStatus::Removed, .. } if *target_id == a.id);
+    let staff: Page<ModerationLogEntry> = ctx
+        .api
+        .op(Operation::ListModerationLog, &[])
+        .token(&ctx.moderator)
+        .send()
+        .await?
+        .expect(200)?;
+    let entry = staff
+        .items
+        .iter()
+        .find(is_this)
+        .ok_or("the removal is not on the first page of the staff log")?;
+    ensure(
+        entry.reason == Some(ModerationReason::Spam)
+            && entry.deliberation_id == ctx.deliberation()
+            && entry.staff.as_deref().is_some_and(|s| !s.is_empty()),
+        || format!("the staff log's entry lacks the reason, deliberation or staff: {entry:?}"),
+    )?;
+    let answer = ctx
+        .api
+        .op(Operation::ListPublicModerationLog, &[&ctx.deliberation()])
+        .send()
+        .await?;
+    ensure(!answer.body.contains(&text), || {
+        "the public log quotes the removed text".into()
+    })?;
+    let public: Page<ModerationLogEntry> = answer.expect(200)?;
+    let shown = public
+        .items
+        .iter()
+        .find(is_this)
+        .ok_or("the removal is not on the first page of the public log")?;
+    ensure(
+        shown.staff.is_none() && shown.reason == Some(ModerationReason::Spam),
+        || format!("the public log's entry names staff or lacks the reason: {shown:?}"),
+    )?;
+    ctx.api
+        .op(
+            Operation::ListPublicModerationLog,
+            &[&unique("no-such-deliberation")],
+        )
+        .send()
+        .await?
+        .problem(404, ProblemCode::NotFound)
+        .map(|_| ())
 }
 
 async fn restore_and_remove(ctx: &Ctx) -> Check {

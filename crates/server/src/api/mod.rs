@@ -7,6 +7,7 @@ pub mod comments;
 pub mod deliberations;
 pub mod flags;
 pub mod moderation;
+pub mod moderation_log;
 pub mod participants;
 pub mod polls;
 pub mod proposals;
@@ -85,6 +86,8 @@ fn handler(op: Operation, m: MethodFilter) -> MethodRouter<AppState> {
         Operation::ModerateContent => on(m, moderation::content),
         Operation::ListFlagged => on(m, moderation::flagged),
         Operation::ImportSeed => on(m, moderation::import),
+        Operation::ListModerationLog => on(m, moderation_log::staff_log),
+        Operation::ListPublicModerationLog => on(m, moderation_log::public_log),
     }
 }
 

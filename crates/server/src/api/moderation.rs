@@ -1,17 +1,20 @@
-//! The moderator's API (`/v1/moderation/…`, moderator token only): move
-//! phases, open and close polls, hide and restore content, see what was
-//! flagged, import deliberations.
+//! The moderator's API (`/v1/moderation/…`, the moderator token or a staff
+//! member's): move phases, open and close polls, hide and restore content,
+//! see what was flagged, import deliberations. Each change is recorded in
+//! the moderation log with who made it.
 
 use axum::extract::{Path, State};
 use axum::Json;
 use plaza_contract::seed::Seed;
 use plaza_contract::{
-    ContentModeration, ContentStatus, Deliberation, FlagTarget, FlaggedContent, ImportReport, Page,
-    PageQuery, PhaseChange, Poll, PollStatus, PollStatusChange, ProblemCode,
+    ContentModeration, ContentStatus, Deliberation, FlagTarget, FlaggedContent, ImportReport,
+    ModerationChange, Page, PageQuery, PhaseChange, Poll, PollStatus, PollStatusChange,
+    ProblemCode,
 };
 use sqlx::Row;
 
 use super::flags::table;
+use super::moderation_log::record;
 use super::{deliberations, polls};
 use crate::cursor;
 use crate::db::codec::{from_text, to_text, Sql};
@@ -24,21 +27,26 @@ use crate::state::AppState;
 /// `PUT /v1/moderation/deliberations/{id}/phase`.
 pub async fn phase(
     State(state): State<AppState>,
-    _: Moderator,
+    moderator: Moderator,
     Path(id): Path<String>,
     body: JsonBody<PhaseChange>,
 ) -> ApiResult<Json<Deliberation>> {
+    let phase = body.value.phase;
+    let mut tx = state.db.begin().await?;
     let changed =
         sqlx::query("UPDATE deliberations SET current_phase = $2, updated_at = $3 WHERE id = $1")
             .bind(&id)
-            .bind(to_text(&body.value.phase))
+            .bind(to_text(&phase))
             .bind(crate::db::now_millis())
-            .execute(&state.db.write)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
     if changed == 0 {
         return Err(ApiError::not_found("deliberation"));
     }
+    let change = ModerationChange::Phase { phase };
+    record(&mut *tx, &id, &change, None, &moderator.staff).await?;
+    tx.commit().await?;
     Ok(Json(deliberations::load(&state.db.write, &id).await?))
 }
 
@@ -46,7 +54,7 @@ pub async fn phase(
 /// results count again; a close publishes the final count before answering.
 pub async fn poll_status(
     State(state): State<AppState>,
-    _: Moderator,
+    moderator: Moderator,
     Path(id): Path<String>,
     body: JsonBody<PollStatusChange>,
 ) -> ApiResult<Json<Poll>> {
@@ -55,6 +63,7 @@ pub async fn poll_status(
     let sources: Vec<String> = PollStatus::sources_of(next)
         .map(|s| format!("'{}'", to_text(&s)))
         .collect();
+    let mut tx = state.db.begin().await?;
     let changed = sqlx::query(&format!(
         "UPDATE polls SET status = $2, ballots_version = ballots_version + 1 \
          WHERE id = $1 AND status IN ({})",
@@ -62,13 +71,13 @@ pub async fn poll_status(
     ))
     .bind(&id)
     .bind(to_text(&next))
-    .execute(&state.db.write)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if changed == 0 {
         let exists = sqlx::query("SELECT 1 FROM polls WHERE id = $1")
             .bind(&id)
-            .fetch_optional(&state.db.write)
+            .fetch_optional(&mut *tx)
             .await?
             .is_some();
         return Err(if exists {
@@ -77,6 +86,17 @@ pub async fn poll_status(
             ApiError::not_found("poll")
         });
     }
+    let deliberation: String = sqlx::query("SELECT deliberation_id FROM polls WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("deliberation_id")?;
+    let change = ModerationChange::PollStatus {
+        poll_id: id.clone(),
+        status: next,
+    };
+    record(&mut *tx, &deliberation, &change, None, &moderator.staff).await?;
+    tx.commit().await?;
     if body.value.status == PollStatus::Closed {
         // The final count is published before the close is confirmed.
         state.publisher.publish(&id).await?;
@@ -90,18 +110,21 @@ pub async fn poll_status(
 /// flags, so the same flaggers do not hide it again at once.
 pub async fn content(
     State(state): State<AppState>,
-    _: Moderator,
+    moderator: Moderator,
     body: JsonBody<ContentModeration>,
 ) -> ApiResult<Json<ContentModeration>> {
     let m = body.value;
     let table = table(m.target_type);
     let mut tx = state.db.begin().await?;
-    let row = sqlx::query(&format!("SELECT status FROM {table} WHERE id = $1"))
-        .bind(&m.target_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| ApiError::not_found("content"))?;
+    let row = sqlx::query(&format!(
+        "SELECT status, deliberation_id FROM {table} WHERE id = $1"
+    ))
+    .bind(&m.target_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| ApiError::not_found("content"))?;
     let before: ContentStatus = from_text(&row.try_get::<String, _>("status")?)?;
+    let deliberation: String = row.try_get("deliberation_id")?;
     sqlx::query(&format!("UPDATE {table} SET status = $2 WHERE id = $1"))
         .bind(&m.target_id)
         .bind(to_text(&m.status))
@@ -135,6 +158,12 @@ pub async fn content(
         .execute(&mut *tx)
         .await?;
     }
+    let change = ModerationChange::Content {
+        target_type: m.target_type,
+        target_id: m.target_id.clone(),
+        status: m.status,
+    };
+    record(&mut *tx, &deliberation, &change, m.reason, &moderator.staff).await?;
     tx.commit().await?;
     Ok(Json(m))
 }
@@ -192,11 +221,22 @@ pub async fn flagged(
 /// `POST /v1/moderation/import`: the same as `plaza-server import FILE`.
 pub async fn import(
     State(state): State<AppState>,
-    _: Moderator,
+    moderator: Moderator,
     body: JsonBody<Seed>,
 ) -> ApiResult<Json<ImportReport>> {
     match import::import(&state.db, &body.value, true).await {
         Ok(report) => {
+            for deliberation in report.created.iter().chain(&report.updated) {
+                let change = ModerationChange::Import;
+                record(
+                    &state.db.write,
+                    deliberation,
+                    &change,
+                    None,
+                    &moderator.staff,
+                )
+                .await?;
+            }
             // Imported polls (closed ones too) are counted off this request.
             for entry in &body.value.deliberations {
                 if let Some(poll) = &entry.poll {

@@ -1,0 +1,70 @@
+//! The moderation log of the in-browser backend: what the moderation
+//! surface changed, recorded as the reference server records it, and read
+//! back, whole by a moderator or per deliberation by anyone (without who).
+//! In a page there is no moderation, so a resident's log is empty.
+
+use plaza_contract::*;
+
+use crate::store::{page, LocalState, StoreResult};
+
+impl LocalState {
+    /// Records an action of the moderation surface.
+    #[cfg(feature = "moderation")]
+    pub(crate) fn record_moderation(
+        &mut self,
+        deliberation_id: &str,
+        change: ModerationChange,
+        reason: Option<ModerationReason>,
+        at: Timestamp,
+    ) {
+        let id = self.fresh_id("m");
+        self.moderation_log.push(ModerationLogEntry {
+            id,
+            at,
+            deliberation_id: deliberation_id.to_owned(),
+            change,
+            reason,
+            staff: Some(MODERATOR_TOKEN_STAFF.to_owned()),
+        });
+    }
+
+    /// The deliberation an argument, comment or proposal belongs to.
+    #[cfg(feature = "moderation")]
+    pub(crate) fn deliberation_of(&self, target_type: FlagTarget, id: &str) -> Option<String> {
+        self.deliberations
+            .iter()
+            .find(|e| match target_type {
+                FlagTarget::Argument => e.arguments.iter().any(|a| a.id == id),
+                FlagTarget::Comment => e.comments.iter().any(|c| c.id == id),
+                FlagTarget::Proposal => e.proposals.iter().any(|p| p.id == id),
+            })
+            .map(|e| e.deliberation.id.clone())
+    }
+
+    /// `GET /moderation/log`: every action, newest first.
+    #[cfg(feature = "moderation")]
+    pub fn moderation_log(&self, query: &PageQuery) -> StoreResult<Page<ModerationLogEntry>> {
+        let newest_first: Vec<ModerationLogEntry> =
+            self.moderation_log.iter().rev().cloned().collect();
+        page(&newest_first, query)
+    }
+
+    /// `GET /deliberations/{id}/moderation`: what was done there, newest
+    /// first, without who did it.
+    pub fn public_moderation_log(
+        &self,
+        deliberation_id: &str,
+        query: &PageQuery,
+    ) -> StoreResult<Page<ModerationLogEntry>> {
+        self.entry(deliberation_id)?;
+        let entries: Vec<ModerationLogEntry> = self
+            .moderation_log
+            .iter()
+            .rev()
+            .filter(|e| e.deliberation_id == deliberation_id)
+            .cloned()
+            .map(ModerationLogEntry::public)
+            .collect();
+        page(&entries, query)
+    }
+}

@@ -1,0 +1,132 @@
+//! The moderation log: each moderation action recorded with who did it
+//! and why (`record`), read by staff whole and by residents per
+//! deliberation without the staff member (`staff_log`, `public_log`).
+
+use axum::extract::{Path, State};
+use axum::Json;
+use plaza_contract::{
+    ModerationChange, ModerationLogEntry, ModerationReason, Page, PageQuery, Timestamp,
+};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::cursor;
+use crate::db::codec::{from_text, to_text, Sql};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiQuery, Moderator};
+use crate::ids::new_id;
+use crate::state::AppState;
+
+/// Records one action, in the transaction (or on the connection) of the
+/// change it describes.
+pub async fn record<'e, E>(
+    executor: E,
+    deliberation_id: &str,
+    change: &ModerationChange,
+    reason: Option<ModerationReason>,
+    staff: &str,
+) -> Result<(), ApiError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let what = serde_json::to_string(change).map_err(|e| ApiError::internal().caused_by(e))?;
+    sqlx::query(
+        "INSERT INTO moderation_log (id, created_at, deliberation_id, what, reason, staff) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id("m"))
+    .bind(crate::db::now_millis())
+    .bind(deliberation_id)
+    .bind(what)
+    .bind(reason.map(|r| to_text(&r)))
+    .bind(staff)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// `GET /v1/moderation/log`: every action, newest first, with who did it.
+pub async fn staff_log(
+    State(state): State<AppState>,
+    _: Moderator,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<ModerationLogEntry>>> {
+    page(&state, None, &q).await.map(Json)
+}
+
+/// `GET /v1/deliberations/{id}/moderation`: what was done in a
+/// deliberation and why, newest first; never who, never hidden text.
+pub async fn public_log(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<ModerationLogEntry>>> {
+    let exists = sqlx::query("SELECT 1 FROM deliberations WHERE id = $1")
+        .bind(&id)
+        .fetch_optional(&state.db.read)
+        .await?
+        .is_some();
+    if !exists {
+        return Err(ApiError::not_found("deliberation"));
+    }
+    let page = page(&state, Some(&id), &q).await?;
+    Ok(Json(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(ModerationLogEntry::public)
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+async fn page(
+    state: &AppState,
+    deliberation: Option<&str>,
+    q: &PageQuery,
+) -> ApiResult<Page<ModerationLogEntry>> {
+    let limit = q.limit()?;
+    let after: Option<(i64, String)> = cursor::optional(q.cursor())?;
+    let mut sql = Sql::new("SELECT * FROM moderation_log WHERE 1 = 1");
+    if let Some(d) = deliberation {
+        let d = sql.text(d);
+        sql.push(&format!(" AND deliberation_id = {d}"));
+    }
+    if let Some((at, id)) = after {
+        let (a, i) = (sql.int(at), sql.text(id));
+        sql.push(&format!(
+            " AND (created_at < {a} OR (created_at = {a} AND id < {i}))"
+        ));
+    }
+    let l = sql.int(i64::from(limit) + 1);
+    sql.push(&format!(" ORDER BY created_at DESC, id DESC LIMIT {l}"));
+    let rows = sql.query().fetch_all(&state.db.read).await?;
+    let items = rows
+        .iter()
+        .map(|row| Ok((row.try_get::<i64, _>("created_at")?, entry(row)?)))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let (items, next_cursor) = cursor::page(items, limit, |(at, e): &(i64, ModerationLogEntry)| {
+        (*at, e.id.clone())
+    });
+    Ok(Page {
+        items: items.into_iter().map(|(_, e)| e).collect(),
+        next_cursor,
+    })
+}
+
+fn entry(row: &AnyRow) -> ApiResult<ModerationLogEntry> {
+    let what: String = row.try_get("what")?;
+    let change: ModerationChange =
+        serde_json::from_str(&what).map_err(|e| ApiError::internal().caused_by(e))?;
+    Ok(ModerationLogEntry {
+        id: row.try_get("id")?,
+        at: Timestamp::from_unix_millis(row.try_get("created_at")?),
+        deliberation_id: row.try_get("deliberation_id")?,
+        change,
+        reason: row
+            .try_get::<Option<String>, _>("reason")?
+            .map(|r| from_text(&r))
+            .transpose()?,
+        staff: Some(row.try_get("staff")?),
+    })
+}

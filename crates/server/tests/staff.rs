@@ -1,0 +1,98 @@
+//! City staff signed in by the city's site moderate under their own name:
+//! a host token with `"role": "staff"` opens the moderation surface, and
+//! the moderation log records who did what; residents read what and why.
+
+mod in_process;
+
+use in_process::{json_body, seeded_app, send, MODERATOR};
+use plaza_server::identity::{mint_host_token_for, DEFAULT_AUDIENCE, STAFF_ROLE};
+use serde_json::json;
+
+const SECRET: &str = "staff-test-host-secret-of-enough-length-01";
+
+fn token(subject: &str, role: Option<&str>) -> String {
+    let exp = plaza_server::db::now_millis() / 1000 + 3600;
+    mint_host_token_for(SECRET, subject, exp, DEFAULT_AUDIENCE, None, role)
+}
+
+#[tokio::test]
+async fn staff_moderate_under_their_own_name() {
+    let (app, resident) = seeded_app(&["--host-secret", SECRET]).await;
+    let planner = token("planner-7", Some(STAFF_ROLE));
+    let argument = send(
+        &app,
+        "POST",
+        "/v1/deliberations/rue-des-lilas/arguments",
+        Some(&resident),
+        json_body(json!({"stance": "for", "text": "Buy my sunglasses at example.com"})),
+    )
+    .await;
+    assert_eq!(argument.status, 201, "{}", argument.body);
+    let id = argument.body["id"].as_str().expect("an id").to_owned();
+
+    // A staff member hides it, saying why; the moderator token closes the poll.
+    let hide =
+        json!({"target_type": "argument", "target_id": id, "status": "removed", "reason": "spam"});
+    let hidden = send(
+        &app,
+        "PUT",
+        "/v1/moderation/content",
+        Some(&planner),
+        json_body(hide),
+    )
+    .await;
+    assert_eq!(hidden.status, 200, "{}", hidden.body);
+    let closed = send(
+        &app,
+        "PUT",
+        "/v1/moderation/polls/rue-des-lilas-design/status",
+        Some(MODERATOR),
+        json_body(json!({"status": "closed"})),
+    )
+    .await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+
+    // The staff log: newest first, each with who did it.
+    let log = send(&app, "GET", "/v1/moderation/log", Some(&planner), None).await;
+    assert_eq!(log.status, 200, "{}", log.body);
+    let items = log.body["items"].as_array().expect("items");
+    assert_eq!(items[0]["action"], "poll_status");
+    assert_eq!(items[0]["staff"], "moderator-token");
+    assert_eq!(items[1]["action"], "content");
+    assert_eq!(items[1]["target_id"], id);
+    assert_eq!(
+        (&items[1]["reason"], &items[1]["staff"]),
+        (&json!("spam"), &json!("staff:planner-7"))
+    );
+
+    // The public log: what and why, never who, never the text.
+    let public = send(
+        &app,
+        "GET",
+        "/v1/deliberations/rue-des-lilas/moderation",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(public.status, 200, "{}", public.body);
+    let text = public.body.to_string();
+    assert!(
+        !text.contains("staff") && !text.contains("sunglasses"),
+        "{text}"
+    );
+    assert_eq!(public.body["items"][1]["reason"], "spam");
+
+    // A staff token is no resident, and a resident's token is no staff.
+    let as_resident = send(
+        &app,
+        "POST",
+        "/v1/deliberations/rue-des-lilas/arguments",
+        Some(&planner),
+        json_body(json!({"stance": "for", "text": "Staff opinion"})),
+    )
+    .await;
+    assert_eq!(as_resident.status, 403, "{}", as_resident.body);
+    let signed_in = token("resident-9", None);
+    let as_staff = send(&app, "GET", "/v1/moderation/log", Some(&signed_in), None).await;
+    assert_eq!(as_staff.status, 403, "{}", as_staff.body);
+}
