@@ -12,6 +12,7 @@ pub mod format;
 mod header;
 mod heading;
 mod identity;
+mod moderation_log;
 mod participation;
 mod proposals;
 mod reactions;
@@ -37,6 +38,7 @@ use arguments::Discussion;
 use header::Header;
 use heading::Headings;
 use identity::{ForgetMe, SignInNotice};
+use moderation_log::ModerationLog;
 use participation::Participation;
 use proposals::Proposals;
 use status::{ErrorPanel, Loading, Notice};
@@ -403,8 +405,9 @@ fn Loaded(
                         for_page=first.for_page
                         against_page=first.against_page
                     />
-                    <Proposals deliberation=first.deliberation/>
+                    <Proposals deliberation=first.deliberation.clone()/>
                     {vote_last}
+                    <ModerationLog deliberation_id=first.deliberation.id/>
                     <ForgetMe/>
                 }
                 .into_any()

@@ -18,7 +18,7 @@ use super::{focus_later, BackendHandle, Tasks, Ui};
 use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Progress, Submission};
-use crate::state::paged::{Paged, PagedStatus};
+use crate::state::paged::{begin_load, take_page, Paged, PagedStatus};
 use crate::state::text::shown;
 use crate::state::timeline::{window, Window};
 
@@ -33,13 +33,9 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
     let open = window(&deliberation, Contribution::Proposal);
     let list: RwSignal<Option<Paged<Proposal, BackendError>>> = RwSignal::new(None);
     let load = Callback::new(move |()| {
-        let mut cursor = None;
-        if list.with_untracked(Option::is_some) {
-            list.update(|l| cursor = l.as_mut().and_then(Paged::begin_more));
-            if cursor.is_none() {
-                return;
-            }
-        }
+        let mut next = None;
+        list.update(|l| next = begin_load(l));
+        let Some(cursor) = next else { return };
         let id = id.get_value();
         tasks.spawn(async move {
             let result = backend
@@ -47,20 +43,7 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
                 .get_value()
                 .proposals(&id, cursor.as_deref())
                 .await;
-            list.update(|l| match (l.as_mut(), result) {
-                (Some(l), Ok(page)) => {
-                    l.receive(page, |a, b| a.id == b.id);
-                }
-                (Some(l), Err(e)) => l.fail(e),
-                (None, Ok(page)) => *l = Some(Paged::from_first(page)),
-                (None, Err(e)) => {
-                    *l = Some(Paged {
-                        items: Vec::new(),
-                        next_cursor: None,
-                        status: PagedStatus::Failed(e),
-                    })
-                }
-            });
+            list.update(|l| take_page(l, result, |a, b| a.id == b.id));
         });
     });
     load.run(());
@@ -114,6 +97,9 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
                 </For>
             </ul>
             {move || list.with(|l| match l {
+                Some(l) if l.items.is_empty() && l.is_loading() => {
+                    view! { <p role="status">{s.loading_more}</p> }.into_any()
+                }
                 Some(l) if l.items.is_empty() && mine.with(Vec::is_empty) && !l.is_loading() => {
                     match &l.status {
                         PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any(),

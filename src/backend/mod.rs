@@ -359,6 +359,20 @@ impl Backend {
             .await
     }
 
+    /// What moderators did in a deliberation and why, newest first.
+    pub async fn moderation_log(
+        &self,
+        deliberation_id: &str,
+        cursor: Option<&str>,
+    ) -> ApiResult<Page<ModerationLogEntry>> {
+        self.page(
+            Operation::ListPublicModerationLog,
+            &[deliberation_id],
+            cursor,
+        )
+        .await
+    }
+
     pub async fn create_proposal(
         &self,
         deliberation_id: &str,

@@ -14,7 +14,10 @@ mod load;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use plaza_contract::{negotiate, ChallengeArea, PhaseKind, SocialFunction};
+use plaza_contract::{
+    negotiate, ChallengeArea, ContentStatus, FlagTarget, ModerationChange, ModerationReason,
+    PhaseKind, PollStatus, SocialFunction,
+};
 
 pub use load::{load, LoadError};
 
@@ -167,6 +170,54 @@ impl Strings {
             PhaseKind::Results => self.phase_results,
             PhaseKind::FollowUp => self.phase_follow_up,
         }
+    }
+
+    /// What a moderation action did, as one sentence for residents.
+    pub fn moderation(&self, change: &ModerationChange) -> String {
+        use ContentStatus::*;
+        use FlagTarget::*;
+        match change {
+            ModerationChange::Content {
+                target_type,
+                status,
+                ..
+            } => match (target_type, status) {
+                (Argument, Removed) => self.moderation_argument_removed,
+                (Argument, HiddenPendingReview) => self.moderation_argument_held,
+                (Argument, Visible) => self.moderation_argument_restored,
+                (Comment, Removed) => self.moderation_reply_removed,
+                (Comment, HiddenPendingReview) => self.moderation_reply_held,
+                (Comment, Visible) => self.moderation_reply_restored,
+                (Proposal, Removed) => self.moderation_proposal_removed,
+                (Proposal, HiddenPendingReview) => self.moderation_proposal_held,
+                (Proposal, Visible) => self.moderation_proposal_restored,
+            }
+            .to_owned(),
+            ModerationChange::Phase { phase } => {
+                fill(self.moderation_phase, &[("phase", self.phase(*phase))])
+            }
+            ModerationChange::PollStatus { status, .. } => match status {
+                PollStatus::Upcoming => self.moderation_poll_upcoming,
+                PollStatus::Open => self.moderation_poll_open,
+                PollStatus::Closed => self.moderation_poll_closed,
+            }
+            .to_owned(),
+            ModerationChange::Import => self.moderation_import.to_owned(),
+        }
+    }
+
+    /// Why moderators acted, as residents read it.
+    pub fn moderation_reason(&self, reason: ModerationReason) -> String {
+        let word = match reason {
+            ModerationReason::Abuse => self.reason_abuse,
+            ModerationReason::Spam => self.reason_spam,
+            ModerationReason::OffTopic => self.reason_off_topic,
+            ModerationReason::PersonalData => self.reason_personal_data,
+            ModerationReason::Duplicate => self.reason_duplicate,
+            ModerationReason::WithinTheRules => self.reason_within_the_rules,
+            ModerationReason::Other => self.reason_other,
+        };
+        fill(self.moderation_reason_is, &[("reason", word)])
     }
 
     pub fn social_function(&self, f: SocialFunction) -> &'static str {

@@ -163,3 +163,68 @@ fn placeholders_are_filled() {
         "1 Nov – 15 Dec"
     );
 }
+
+#[test]
+fn every_moderation_action_and_reason_reads_as_a_sentence_in_every_language() {
+    use plaza_contract::{
+        ContentStatus, FlagTarget, ModerationChange, ModerationReason, PollStatus,
+    };
+    let mut changes = vec![ModerationChange::Import];
+    for target_type in [
+        FlagTarget::Argument,
+        FlagTarget::Comment,
+        FlagTarget::Proposal,
+    ] {
+        for status in [
+            ContentStatus::Visible,
+            ContentStatus::HiddenPendingReview,
+            ContentStatus::Removed,
+        ] {
+            changes.push(ModerationChange::Content {
+                target_type,
+                target_id: "a1".into(),
+                status,
+            });
+        }
+    }
+    changes.extend(PhaseKind::ALL.map(|phase| ModerationChange::Phase { phase }));
+    changes.extend(
+        [PollStatus::Upcoming, PollStatus::Open, PollStatus::Closed].map(|status| {
+            ModerationChange::PollStatus {
+                poll_id: "p".into(),
+                status,
+            }
+        }),
+    );
+    let reasons = [
+        ModerationReason::Abuse,
+        ModerationReason::Spam,
+        ModerationReason::OffTopic,
+        ModerationReason::PersonalData,
+        ModerationReason::Duplicate,
+        ModerationReason::WithinTheRules,
+        ModerationReason::Other,
+    ];
+    for (language, s) in every_language() {
+        let mut seen = BTreeSet::new();
+        for change in &changes {
+            let sentence = s.moderation(change);
+            assert!(
+                !sentence.is_empty() && !sentence.contains('{'),
+                "{}: {change:?}",
+                language.tag
+            );
+            seen.insert(sentence);
+        }
+        // Every action says something of its own (a phase names itself).
+        assert_eq!(seen.len(), changes.len(), "{}", language.tag);
+        for reason in reasons {
+            let said = s.moderation_reason(reason);
+            assert!(
+                !said.contains('{') && said.len() > 4,
+                "{}: {reason:?}",
+                language.tag
+            );
+        }
+    }
+}

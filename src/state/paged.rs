@@ -81,6 +81,53 @@ impl<T, E> Paged<T, E> {
     }
 }
 
+/// Starts loading `list`'s next page: `Some(None)` for the first page
+/// (also when it failed before: a retry), `Some(Some(cursor))` for a later
+/// one, `None` when there is nothing to load or a load is running. The
+/// list shows it is loading until [`take_page`].
+pub fn begin_load<T, E>(list: &mut Option<Paged<T, E>>) -> Option<Option<String>> {
+    match list {
+        Some(l) if !l.items.is_empty() || l.next_cursor.is_some() => l.begin_more().map(Some),
+        Some(l) if l.is_loading() => None,
+        Some(Paged {
+            status: PagedStatus::Idle,
+            ..
+        }) => None,
+        _ => {
+            *list = Some(Paged {
+                items: Vec::new(),
+                next_cursor: None,
+                status: PagedStatus::LoadingMore,
+            });
+            Some(None)
+        }
+    }
+}
+
+/// Takes the answer to a page request into `list`: the first page makes
+/// the list, a later one extends it; a failure is kept, with what is
+/// already shown, for the reader to retry.
+pub fn take_page<T, E>(
+    list: &mut Option<Paged<T, E>>,
+    result: Result<Page<T>, E>,
+    same: impl Fn(&T, &T) -> bool,
+) {
+    match (list.as_mut(), result) {
+        (Some(l), Ok(page)) => {
+            l.receive(page, same);
+        }
+        (Some(l), Err(e)) => l.fail(e),
+        (None, Ok(page)) => *list = Some(Paged::from_first(page)),
+        (None, Err(e)) => {
+            *list = Some(Paged {
+                items: Vec::new(),
+                next_cursor: None,
+                status: PagedStatus::Failed(e),
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +137,51 @@ mod tests {
             items: items.to_vec(),
             next_cursor: next.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn loads_begin_once_and_a_failed_first_page_is_asked_again() {
+        let same = |a: &u32, b: &u32| a == b;
+        let mut list: Option<Paged<u32, &str>> = None;
+        assert_eq!(begin_load(&mut list), Some(None));
+        assert_eq!(begin_load(&mut list), None, "already loading");
+        take_page(&mut list, Err("offline"), same);
+        assert_eq!(
+            begin_load(&mut list),
+            Some(None),
+            "a retry asks for the first page"
+        );
+        take_page(&mut list, Ok(page(&[1], Some("c"))), same);
+        assert_eq!(begin_load(&mut list), Some(Some("c".to_owned())));
+        assert_eq!(begin_load(&mut list), None, "already loading");
+        take_page(&mut list, Ok(page(&[], None)), same);
+        assert_eq!(begin_load(&mut list), None, "nothing more");
+        let mut empty: Option<Paged<u32, &str>> = None;
+        begin_load(&mut empty);
+        take_page(&mut empty, Ok(page(&[], None)), same);
+        assert_eq!(begin_load(&mut empty), None, "an empty list is loaded");
+    }
+
+    #[test]
+    fn pages_are_taken_first_then_more_and_failures_kept() {
+        let same = |a: &u32, b: &u32| a == b;
+        let mut list: Option<Paged<u32, &str>> = None;
+        take_page(&mut list, Err("offline"), same);
+        assert_eq!(
+            list.as_ref().map(|l| &l.status),
+            Some(&PagedStatus::Failed("offline"))
+        );
+        list = None;
+        take_page(&mut list, Ok(page(&[1, 2], Some("c"))), same);
+        take_page(&mut list, Err("offline"), same);
+        let l = list.as_ref().expect("a list");
+        assert_eq!(
+            (l.items.as_slice(), &l.status),
+            (&[1, 2][..], &PagedStatus::Failed("offline"))
+        );
+        take_page(&mut list, Ok(page(&[2, 3], None)), same);
+        let l = list.as_ref().expect("a list");
+        assert_eq!((l.items.as_slice(), l.has_more()), (&[1, 2, 3][..], false));
     }
 
     #[test]

@@ -202,6 +202,45 @@ describe('residents take part', () => {
     await tab.close();
   });
 
+  it('tells residents what moderators did and why, never who nor the hidden text (keyboard, en and ar)', async () => {
+    const participant = await (await fetch(`${server.origin}/v1/participants`, { method: 'POST' })).json();
+    const text = `Cheap sunglasses at example.com ${Date.now().toString(36)}`;
+    const posted = await fetch(`${server.origin}/v1/deliberations/rue-des-lilas/arguments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${participant.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ stance: 'for', text }),
+    });
+    assert.equal(posted.status, 201);
+    const { id } = await posted.json();
+    // A staff member the city's site signed in removes it, saying why.
+    const staff = execFileSync(SERVER, ['host-token', '--resident', 'planner-7', '--staff'], {
+      env: { ...process.env, PLAZA_HOST_SECRET: SECRET },
+    }).toString().trim();
+    const removed = await fetch(`${server.origin}/v1/moderation/content`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ target_type: 'argument', target_id: id, status: 'removed', reason: 'spam' }),
+    });
+    assert.equal(removed.status, 200, await removed.text());
+    for (const [page, toggle, said] of [
+      ['en', /How this deliberation is moderated/, /An argument was removed\. Reason: spam or advertising\./],
+      ['ar', /كيف تُدار هذه المداولة/, /أُزيلت حجة\. السبب: رسائل مزعجة أو إعلان\./],
+    ]) {
+      const tab = await open(browser.context, `${server.origin}/${page}.html`);
+      await waitForReady(tab, 1);
+      await tabTo(tab, (f) => toggle.test(f.text));
+      await tab.keyboard.press('Enter');
+      const entry = inWidget(tab, 'plaza-deliberation', '.plaza-moderation-entries li').first();
+      await entry.waitFor();
+      assert.match(await entry.textContent(), said);
+      const log = await inWidget(tab, 'plaza-deliberation', '#plaza-moderation-log').textContent();
+      assert.ok(!log.includes(text) && !log.includes('planner'), log);
+      assert.equal(await inWidget(tab, 'plaza-deliberation', '.plaza-moderation-log button[aria-expanded]').getAttribute('aria-expanded'), 'true');
+      assert.deepEqual(await axeViolations(tab), []);
+      await tab.close();
+    }
+  });
+
   it('a rejected sign-in keeps the reading, tells the host page, and a new token sends what waited', async () => {
     const tab = await open(browser.context, `${server.origin}/signed.html`, { init: [listen, EVENTS] });
     const events = await waitForReady(tab, 1);

@@ -54,10 +54,12 @@ pub enum ModerationReason {
     Other,
 }
 
-/// What a moderation action changed.
+/// What a moderation action changed: `{"content": {…}}`, `{"phase": {…}}`,
+/// `{"poll_status": {…}}` or `"import"`. (Tagged from outside, which a
+/// client decodes without buffering: the widget reads it.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ModerationChange {
     /// An argument, reply or proposal hidden, held or restored.
     Content {
@@ -82,7 +84,6 @@ pub struct ModerationLogEntry {
     pub id: String,
     pub at: Timestamp,
     pub deliberation_id: String,
-    #[serde(flatten)]
     pub change: ModerationChange,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<ModerationReason>,

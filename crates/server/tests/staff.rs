@@ -56,10 +56,9 @@ async fn staff_moderate_under_their_own_name() {
     let log = send(&app, "GET", "/v1/moderation/log", Some(&planner), None).await;
     assert_eq!(log.status, 200, "{}", log.body);
     let items = log.body["items"].as_array().expect("items");
-    assert_eq!(items[0]["action"], "poll_status");
+    assert_eq!(items[0]["change"]["poll_status"]["status"], "closed");
     assert_eq!(items[0]["staff"], "moderator-token");
-    assert_eq!(items[1]["action"], "content");
-    assert_eq!(items[1]["target_id"], id);
+    assert_eq!(items[1]["change"]["content"]["target_id"], id);
     assert_eq!(
         (&items[1]["reason"], &items[1]["staff"]),
         (&json!("spam"), &json!("staff:planner-7"))

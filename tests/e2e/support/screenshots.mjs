@@ -1,7 +1,8 @@
 // The screenshots in README (not a test): the release build in a city page on
 // the reference server, in English and Arabic, light and dark, on a desktop
 // and on a 320 px phone, and a control reached with the keyboard; then the
-// ballot (ranked with the keyboard) and, once the poll closed, its results.
+// ballot (ranked with the keyboard) and, once the poll closed, its results;
+// last, the deliberation's moderation log.
 //
 //   node tests/e2e/support/screenshots.mjs [out-dir]     (default docs/screenshots)
 
@@ -121,6 +122,24 @@ try {
     await results.screenshot({ path: path.join(OUT, `${name}-results.png`) });
     shots.push(`${name}-results.png`);
     await results.close();
+  }
+  // What moderators did, opened with the keyboard: a removal with its
+  // reason, the phase and the poll's opening and close above.
+  const argument = (await api('GET', '/deliberations/rue-des-lilas/arguments?stance=against')).items[0];
+  await api('PUT', '/moderation/content', { target_type: 'argument', target_id: argument.id, status: 'removed', reason: 'off_topic' });
+  for (const [lang, scheme, width, height] of [['en', 'light', 1280, 900], ['ar', 'dark', 320, 720]]) {
+    const name = `${lang}-${scheme}-${width}`;
+    const log = await open(browser.context, `${server.origin}/${lang}.html`);
+    await log.setViewportSize({ width, height });
+    await log.emulateMedia({ colorScheme: scheme });
+    await waitForReady(log, 1);
+    await tabTo(log, (f) => f.tag === 'button' && f.text === (lang === 'ar' ? 'كيف تُدار هذه المداولة' : 'How this deliberation is moderated'));
+    await log.keyboard.press('Enter');
+    await inWidget(log, '.plaza-moderation-entries li').waitFor();
+    await inWidget(log, '.plaza-moderation-log').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await log.screenshot({ path: path.join(OUT, `${name}-moderation.png`) });
+    shots.push(`${name}-moderation.png`);
+    await log.close();
   }
   console.log(`wrote ${shots.length} screenshots to ${OUT}`);
 } finally {

@@ -1,0 +1,100 @@
+//! "How this deliberation is moderated": what the city's moderators did
+//! here and why, newest first, read from the deliberation's public
+//! moderation log when the resident opens it (never who did it, never the
+//! text that was hidden).
+
+use leptos::prelude::*;
+use plaza_contract::ModerationLogEntry;
+
+use super::status::ErrorPanel;
+use super::{BackendHandle, Tasks, Ui};
+use crate::backend::BackendError;
+use crate::state::paged::{begin_load, take_page, Paged, PagedStatus};
+
+#[component]
+pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let s = ui.s();
+    let backend = expect_context::<BackendHandle>();
+    let tasks = Tasks::of_current();
+    let id = StoredValue::new(deliberation_id);
+    let expanded = RwSignal::new(false);
+    let list: RwSignal<Option<Paged<ModerationLogEntry, BackendError>>> = RwSignal::new(None);
+    let load = Callback::new(move |()| {
+        let mut next = None;
+        list.update(|l| next = begin_load(l));
+        let Some(cursor) = next else { return };
+        let id = id.get_value();
+        tasks.spawn(async move {
+            let result = backend
+                .0
+                .get_value()
+                .moderation_log(&id, cursor.as_deref())
+                .await;
+            list.update(|l| take_page(l, result, |a, b| a.id == b.id));
+        });
+    });
+    let toggle = move |_| {
+        expanded.update(|e| *e = !*e);
+        if expanded.get_untracked() && list.with_untracked(Option::is_none) {
+            load.run(());
+        }
+    };
+    let entries = move || list.with(|l| l.as_ref().map(|l| l.items.clone()).unwrap_or_default());
+    let ui_entry = ui.clone();
+    let entry = move |e: ModerationLogEntry| {
+        let reason = e.reason.map(|r| format!(" {}", s.moderation_reason(r)));
+        view! {
+            <li>
+                <time datetime=e.at.as_str().to_owned()>{ui_entry.date(&e.at)}</time>
+                " "
+                <span>{s.moderation(&e.change)}{reason}</span>
+            </li>
+        }
+    };
+    view! {
+        <section class="plaza-moderation-log">
+            <button
+                type="button"
+                class="plaza-link-button"
+                aria-expanded=move || expanded.get().to_string()
+                aria-controls="plaza-moderation-log"
+                on:click=toggle
+            >
+                {s.moderation_log_toggle}
+            </button>
+            <div id="plaza-moderation-log" hidden=move || !expanded.get()>
+                <p>{s.moderation_log_intro}</p>
+                <ol class="plaza-moderation-entries">
+                    <For each=entries key=|e| e.id.clone() let:e>
+                        {entry(e)}
+                    </For>
+                </ol>
+                {move || list.with(|l| match l {
+                    None => ().into_any(),
+                    Some(l) if l.items.is_empty() && l.is_loading() => {
+                        view! { <p role="status">{s.loading_more}</p> }.into_any()
+                    }
+                    Some(l) => match &l.status {
+                        PagedStatus::Failed(e) => {
+                            view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any()
+                        }
+                        _ if l.items.is_empty() => {
+                            view! { <p class="plaza-empty">{s.moderation_log_empty}</p> }.into_any()
+                        }
+                        _ if l.has_more() => {
+                            let busy = l.is_loading();
+                            view! {
+                                <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| load.run(())>
+                                    {if busy { s.loading_more } else { s.moderation_log_more }}
+                                </button>
+                            }
+                            .into_any()
+                        }
+                        _ => ().into_any(),
+                    },
+                })}
+            </div>
+        </section>
+    }
+}
