@@ -7,33 +7,27 @@ use leptos::prelude::*;
 use plaza_contract::ModerationLogEntry;
 
 use super::status::ErrorPanel;
-use super::{BackendHandle, Tasks, Ui};
+use super::task::page_loader;
+use super::Ui;
 use crate::backend::BackendError;
-use crate::state::paged::{begin_load, take_page, Paged, PagedStatus};
+use crate::state::paged::{Paged, PagedStatus};
 
 #[component]
 pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let s = ui.s();
-    let backend = expect_context::<BackendHandle>();
-    let tasks = Tasks::of_current();
     let id = StoredValue::new(deliberation_id);
     let expanded = RwSignal::new(false);
     let list: RwSignal<Option<Paged<ModerationLogEntry, BackendError>>> = RwSignal::new(None);
-    let load = Callback::new(move |()| {
-        let mut next = None;
-        list.update(|l| next = begin_load(l));
-        let Some(cursor) = next else { return };
-        let id = id.get_value();
-        tasks.spawn(async move {
-            let result = backend
-                .0
-                .get_value()
-                .moderation_log(&id, cursor.as_deref())
-                .await;
-            list.update(|l| take_page(l, result, |a, b| a.id == b.id));
-        });
-    });
+    let load = page_loader(
+        list,
+        move |backend, cursor| async move {
+            backend
+                .moderation_log(&id.get_value(), cursor.as_deref())
+                .await
+        },
+        |a, b| a.id == b.id,
+    );
     let toggle = move |_| {
         expanded.update(|e| *e = !*e);
         if expanded.get_untracked() && list.with_untracked(Option::is_none) {

@@ -14,11 +14,12 @@ use super::form::{SendProblem, TextField};
 use super::heading::Heading;
 use super::participation::{keep_sent, Participation};
 use super::status::ErrorPanel;
-use super::{focus_later, BackendHandle, Tasks, Ui};
+use super::task::page_loader;
+use super::{focus_later, Ui};
 use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Progress, Submission};
-use crate::state::paged::{begin_load, take_page, Paged, PagedStatus};
+use crate::state::paged::{Paged, PagedStatus};
 use crate::state::text::shown;
 use crate::state::timeline::{window, Window};
 
@@ -26,26 +27,17 @@ use crate::state::timeline::{window, Window};
 pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let s = ui.s();
-    let backend = expect_context::<BackendHandle>();
     let part = expect_context::<Participation>();
-    let tasks = Tasks::of_current();
     let id = StoredValue::new(deliberation.id.clone());
     let open = window(&deliberation, Contribution::Proposal);
     let list: RwSignal<Option<Paged<Proposal, BackendError>>> = RwSignal::new(None);
-    let load = Callback::new(move |()| {
-        let mut next = None;
-        list.update(|l| next = begin_load(l));
-        let Some(cursor) = next else { return };
-        let id = id.get_value();
-        tasks.spawn(async move {
-            let result = backend
-                .0
-                .get_value()
-                .proposals(&id, cursor.as_deref())
-                .await;
-            list.update(|l| take_page(l, result, |a, b| a.id == b.id));
-        });
-    });
+    let load = page_loader(
+        list,
+        move |backend, cursor| async move {
+            backend.proposals(&id.get_value(), cursor.as_deref()).await
+        },
+        |a, b| a.id == b.id,
+    );
     load.run(());
     let mine = part.mine(|s| matches!(s, Submission::Proposal { .. }));
     keep_sent(mine, Answer::proposal, move |p| {

@@ -6,8 +6,13 @@
 
 use std::future::Future;
 
-use leptos::prelude::Owner;
+use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
+use plaza_contract::Page;
+
+use super::BackendHandle;
+use crate::backend::{ApiResult, Backend, BackendError};
+use crate::state::paged::{begin_load, take_page, Paged};
 
 /// The reactive owner of a component, kept so that work started later —
 /// from a click — still belongs to it (event handlers run without one).
@@ -28,4 +33,31 @@ impl Tasks {
             None => spawn_local_scoped_with_cancellation(task),
         }
     }
+}
+
+/// The loader of a list read page by page ("Show more"): each run asks
+/// `fetch` for the next page (the first, or the first again after it
+/// failed) unless one is on its way, and takes the answer into `list`
+/// ([`begin_load`], [`take_page`]); items are told apart by `same`.
+pub fn page_loader<T, Fut>(
+    list: RwSignal<Option<Paged<T, BackendError>>>,
+    fetch: impl Fn(Backend, Option<String>) -> Fut + Copy + Send + Sync + 'static,
+    same: fn(&T, &T) -> bool,
+) -> Callback<()>
+where
+    T: Send + Sync + 'static,
+    Fut: Future<Output = ApiResult<Page<T>>> + 'static,
+{
+    let backend = expect_context::<BackendHandle>();
+    let tasks = Tasks::of_current();
+    Callback::new(move |()| {
+        let mut next = None;
+        list.update(|l| next = begin_load(l));
+        let Some(cursor) = next else { return };
+        let answer = fetch(backend.0.get_value(), cursor);
+        tasks.spawn(async move {
+            let result = answer.await;
+            list.update(|l| take_page(l, result, same));
+        });
+    })
 }
