@@ -321,7 +321,10 @@ fn problem_statuses(op: Operation, has_body: bool) -> Vec<(u16, String)> {
         (429, shared_description(429)),
         (503, shared_description(503)),
     ];
-    if op.path_params().next().is_some() {
+    // A missing resource, named in the path or (flag, moderate) the body.
+    let names_resource = op.path_params().next().is_some()
+        || matches!(op, Operation::CreateFlag | Operation::ModerateContent);
+    if names_resource {
         statuses.push((404, shared_description(404)));
     }
     match spec.access {
@@ -349,12 +352,6 @@ fn problem_statuses(op: Operation, has_body: bool) -> Vec<(u16, String)> {
             ));
             statuses.push((403, "`forbidden`: not a moderator token".into()));
         }
-    }
-    if matches!(op, Operation::CreateFlag | Operation::ModerateContent) {
-        statuses.push((
-            404,
-            "`not_found`: no such content to flag or moderate".into(),
-        ));
     }
     // Every route reads its body within the limit, a GET's too.
     statuses.push((413, shared_description(413)));
