@@ -25,7 +25,7 @@ use crate::state::AppState;
 pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let app = api::routes(&state);
     let app = if args.demo {
-        app.merge(demo_routes(args.static_dir.clone()))
+        app.merge(demo_routes(args.static_dir.clone(), DemoStaff::of(args)))
     } else {
         app.fallback(|| async { ApiError::not_found("resource") })
     };
@@ -95,7 +95,7 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
 /// The widget's files go as `cargo xtask dist` compressed them (brotli or
 /// gzip, as the browser accepts), cached for a few minutes and then
 /// revalidated, as README advises a city to serve them.
-fn demo_routes(static_dir: PathBuf) -> Router<AppState> {
+fn demo_routes(static_dir: PathBuf, staff: Option<DemoStaff>) -> Router<AppState> {
     let files = ServeDir::new(&static_dir)
         .precompressed_br()
         .precompressed_gzip();
@@ -109,8 +109,79 @@ fn demo_routes(static_dir: PathBuf) -> Router<AppState> {
         .route("/", get(demo_page))
         .route("/index.html", get(demo_page))
         .route("/v1/{file}", get(demo_media))
+        .route("/console/", get(console_page))
+        .route("/console/index.html", get(console_page))
         .fallback_service(cached)
         .layer(axum::Extension(StaticDir(static_dir)))
+        .layer(axum::Extension(staff))
+}
+
+/// Who the demo's staff console signs in: anyone who opens `/console/` is
+/// the staff member [`DEMO_STAFF`], with a token signed by the host secret
+/// (a city's own staff site signs its staff in instead; README says how).
+#[derive(Clone)]
+pub struct DemoStaff {
+    secret: String,
+    audience: String,
+    issuer: Option<String>,
+}
+
+/// The staff member the demo console signs in as.
+pub const DEMO_STAFF: &str = "demo-planner";
+
+/// How long the demo console's staff token is good for.
+const DEMO_STAFF_TOKEN_SECS: i64 = 8 * 3600;
+
+impl DemoStaff {
+    fn of(args: &ServeArgs) -> Option<DemoStaff> {
+        Some(DemoStaff {
+            secret: args.host_secret.clone().filter(|s| !s.is_empty())?,
+            audience: args.host_token_audience.clone(),
+            issuer: args.host_token_issuer.clone(),
+        })
+    }
+
+    fn token(&self) -> String {
+        crate::identity::mint_host_token_for(
+            &self.secret,
+            DEMO_STAFF,
+            crate::db::now_millis() / 1000 + DEMO_STAFF_TOKEN_SECS,
+            &self.audience,
+            self.issuer.as_deref(),
+            Some(crate::identity::STAFF_ROLE),
+        )
+    }
+}
+
+/// `console/index.html` with the demo staff member's token in its
+/// `<plaza-console token="">`; without a host secret, as it is (the console
+/// then says it needs a staff sign-in).
+async fn console_page(
+    axum::Extension(StaticDir(dir)): axum::Extension<StaticDir>,
+    axum::Extension(staff): axum::Extension<Option<DemoStaff>>,
+) -> Response {
+    let Ok(page) = tokio::fs::read_to_string(dir.join("console/index.html")).await else {
+        return ApiError::not_found("resource").into_response();
+    };
+    let page = match staff {
+        Some(staff) => sign_console_in(&page, &staff.token()),
+        None => page,
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            // A signed-in page: never kept by a cache or shared.
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_SECURITY_POLICY, DEMO_CSP),
+        ],
+        page,
+    )
+        .into_response()
+}
+
+/// Puts `token` into the page's empty `token=""` attribute.
+pub fn sign_console_in(page: &str, token: &str) -> String {
+    page.replacen("token=\"\"", &format!("token=\"{token}\""), 1)
 }
 
 /// The widget's files keep their names from release to release: a short
@@ -185,6 +256,15 @@ fn image_type(file: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_console_is_signed_in_once() {
+        let page = r#"<plaza-console api="/v1" token=""></plaza-console> token="""#;
+        assert_eq!(
+            sign_console_in(page, "a.b.c"),
+            r#"<plaza-console api="/v1" token="a.b.c"></plaza-console> token="""#
+        );
+    }
 
     #[test]
     fn the_demo_page_points_both_embed_forms_at_the_server() {

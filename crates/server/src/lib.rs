@@ -73,7 +73,12 @@ pub async fn state(db: Db, args: &ServeArgs) -> Result<AppState, BoxError> {
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
-pub async fn serve(args: ServeArgs) -> Result<(), BoxError> {
+pub async fn serve(mut args: ServeArgs) -> Result<(), BoxError> {
+    if args.demo && args.host_secret.is_none() {
+        // The demo's staff console needs a signed staff token; a secret made
+        // up for this run signs it, and no one else knows it.
+        args.host_secret = Some(ids::secret());
+    }
     let db = Db::connect(&args.database).await?;
     let state = state(db.clone(), &args).await?;
     if args.demo {
@@ -95,6 +100,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), BoxError> {
     println!("plaza-server listening on http://{addr}");
     if args.demo {
         println!("Plaza demo: http://{addr}/  (Ctrl-C to stop)");
+        println!(
+            "Staff console: http://{addr}/console/  (demo: whoever opens it is signed in as {})",
+            app::DEMO_STAFF
+        );
     }
     let sweeper = tokio::spawn(sweep_forever(db.clone()));
     axum::serve(

@@ -1,0 +1,98 @@
+//! The moderation log of one deliberation, as staff read it: when, who,
+//! what and why.
+
+use leptos::prelude::*;
+use plaza_contract::{ModerationLogEntry, Operation};
+
+use super::task::{Loaded, Pages, Tasks};
+use super::{Ctx, Failed};
+use crate::run::{describe, who};
+
+#[component]
+pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
+    let ctx = Ctx::get();
+    let t = ctx.t;
+    let tasks = Tasks::of_current();
+    let list = RwSignal::new(Loaded::<Pages<ModerationLogEntry>>::None);
+    let load = Callback::new(move |cursor: Option<String>| {
+        let client = ctx.client();
+        let query = cursor.clone();
+        tasks.load_page(list, cursor, async move {
+            client
+                .read(
+                    Operation::ListModerationLog,
+                    &[],
+                    &[("cursor", query.as_deref())],
+                )
+                .await
+        });
+    });
+    // Read again after every action taken on this screen.
+    Effect::new(move |_| {
+        changed.track();
+        load.run(None);
+    });
+    let deliberation = StoredValue::new(deliberation);
+    let lang = t.tag;
+    // The section is not a landmark itself: the table's scrolling region
+    // is one, named by the same heading.
+    view! {
+        <section class="console-panel">
+            <h2 id="console-log-heading">{t.log_heading}</h2>
+            {move || match list.get() {
+                None => view! { <p role="status">{t.loading}</p> }.into_any(),
+                Some(Err(error)) => view! { <Failed error retry=Callback::new(move |()| load.run(None))/> }.into_any(),
+                Some(Ok(pages)) => {
+                    let entries: Vec<ModerationLogEntry> = deliberation.with_value(|d| {
+                        pages.items.iter().filter(|e| &e.deliberation_id == d).cloned().collect()
+                    });
+                    let next = pages.next.clone();
+                    let failed = pages.more_failed.clone();
+                    view! {
+                        {if entries.is_empty() {
+                            view! { <p>{t.log_empty}</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="console-table-wrap" tabindex="0" role="region" aria-labelledby="console-log-heading">
+                                    <table class="console-log">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{t.log_when}</th>
+                                                <th scope="col">{t.log_who}</th>
+                                                <th scope="col">{t.log_what}</th>
+                                                <th scope="col">{t.log_why}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {entries.into_iter().map(|e| view! {
+                                                <tr>
+                                                    <td><time datetime=e.at.to_string()>{local_time(&e.at, lang)}</time></td>
+                                                    <td><bdi>{who(t, e.staff.as_deref())}</bdi></td>
+                                                    <td>{describe(t, &e)}</td>
+                                                    <td>{e.reason.map_or(t.log_no_reason, |r| t.reason(r))}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }}
+                        {failed.map(|e| view! { <p class="console-error" role="alert">{e.message(t)}</p> })}
+                        {next.map(|cursor| view! {
+                            <button type="button" on:click=move |_| load.run(Some(cursor.clone()))>{t.show_more}</button>
+                        })}
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// The date and time of `at` in the reader's language and time zone.
+fn local_time(at: &plaza_contract::Timestamp, lang: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.unix_millis() as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string(lang, &options).into()
+}

@@ -1,0 +1,184 @@
+//! The console's components (thin: the rules are in `run`, `queue` and
+//! `staff`) and its mounting in the page.
+
+mod list;
+mod log;
+mod poll;
+mod queue;
+mod run;
+mod task;
+
+use std::any::Any;
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
+
+use crate::client::Client;
+use crate::i18n::Strings;
+use crate::staff::{signed_in, SignedIn};
+
+/// The element a city puts on its staff page.
+pub const TAG: &str = "plaza-console";
+
+thread_local! {
+    /// The mounted consoles, alive as long as the page.
+    static MOUNTED: RefCell<Vec<Box<dyn Any>>> = RefCell::new(Vec::new());
+}
+
+/// What every component of one console shares.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub t: &'static Strings,
+    pub client: StoredValue<Option<Client>>,
+    /// The reader's languages, for texts the city wrote in several.
+    pub prefs: StoredValue<Vec<String>>,
+}
+
+impl Ctx {
+    pub fn get() -> Ctx {
+        expect_context::<Ctx>()
+    }
+
+    /// The console's client (mounted only with one).
+    pub fn client(&self) -> Client {
+        self.client
+            .get_value()
+            .unwrap_or_else(|| Client::new("/v1", ""))
+    }
+
+    /// A text the city wrote, in the reader's language if it has it, with
+    /// the language it is in (for its `lang` attribute: a French title in
+    /// the Arabic console is read and laid out as French).
+    pub fn pick(&self, text: &plaza_contract::LocalizedText) -> Picked {
+        self.prefs.with_value(|prefs| {
+            text.pick(prefs)
+                .map(|p| Picked {
+                    lang: p.lang.to_owned(),
+                    text: p.text.to_owned(),
+                })
+                .unwrap_or_default()
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Picked {
+    pub lang: String,
+    pub text: String,
+}
+
+/// A message with a name or title the city or a token supplied: the value
+/// is isolated (`<bdi>`), so that an address in Latin letters does not
+/// scramble an Arabic sentence around it.
+pub fn with_value(template: &'static str, name: &str, value: String) -> impl IntoView {
+    let marker = format!("{{{name}}}");
+    let (before, after) = template.split_once(&marker).unwrap_or((template, ""));
+    view! { {before} <bdi>{value}</bdi> {after} }
+}
+
+pub fn mount_all(stylesheet: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(hosts) = document.query_selector_all(TAG) else {
+        return;
+    };
+    for i in 0..hosts.length() {
+        let Some(host) = hosts.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        if host.shadow_root().is_some() {
+            continue;
+        }
+        if let Err(e) = mount(&document, &host, stylesheet) {
+            web_sys::console::error_2(&"Plaza console could not start here".into(), &e);
+        }
+    }
+}
+
+fn mount(
+    document: &web_sys::Document,
+    host: &Element,
+    stylesheet: &str,
+) -> Result<(), wasm_bindgen::JsValue> {
+    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let link = document.create_element("link")?;
+    link.set_attribute("rel", "stylesheet")?;
+    link.set_attribute("href", stylesheet)?;
+    shadow.append_child(&link)?;
+    let container: HtmlElement = document.create_element("div")?.dyn_into()?;
+    shadow.append_child(&container)?;
+    let prefs = preferences(host.get_attribute("lang"));
+    let token = host
+        .get_attribute("token")
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let client = token.and_then(|token| {
+        let api = host.get_attribute("api").unwrap_or_else(|| "/v1".into());
+        let base = document.base_uri().ok().flatten().unwrap_or_default();
+        let url = web_sys::Url::new_with_base(&api, &base).ok()?;
+        Some(Client::new(&url.href(), &token))
+    });
+    let mounted = leptos::mount::mount_to(container, move || {
+        view! { <Console prefs=prefs.clone() client=client.clone()/> }
+    });
+    MOUNTED.with(|m| m.borrow_mut().push(Box::new(mounted)));
+    Ok(())
+}
+
+/// The reader's languages: the element's `lang`, then the browser's.
+fn preferences(lang: Option<String>) -> Vec<String> {
+    let mut prefs: Vec<String> = lang.into_iter().collect();
+    if let Some(navigator) = web_sys::window().map(|w| w.navigator()) {
+        prefs.extend(navigator.languages().iter().filter_map(|l| l.as_string()));
+    }
+    prefs.push("en".to_owned());
+    prefs
+}
+
+#[component]
+fn Console(prefs: Vec<String>, client: Option<Client>) -> impl IntoView {
+    let t = Strings::negotiate(&prefs);
+    let who = client.as_ref().map(|c| match signed_in(c.token()) {
+        SignedIn::Staff(name) => with_value(t.signed_in_as, "name", name).into_any(),
+        SignedIn::ModeratorToken => t.signed_in_with_moderator_token.into_any(),
+    });
+    let has_client = client.is_some();
+    provide_context(Ctx {
+        t,
+        client: StoredValue::new(client),
+        prefs: StoredValue::new(prefs),
+    });
+    let selected = RwSignal::new(None::<String>);
+    view! {
+        <div class="console" lang=t.tag dir=t.dir()>
+            <header class="console-header">
+                <p class="console-name">{t.console_label}</p>
+                {who.map(|who| view! { <p class="console-who">{who}</p> })}
+            </header>
+            {move || {
+                if !has_client {
+                    return view! { <p class="console-error" role="alert">{t.no_token}</p> }.into_any();
+                }
+                match selected.get() {
+                    None => view! { <list::Deliberations selected/> }.into_any(),
+                    Some(id) => view! { <run::Run id selected/> }.into_any(),
+                }
+            }}
+        </div>
+    }
+}
+
+/// An error with a way to try again.
+#[component]
+fn Failed(error: crate::error::ConsoleError, retry: Callback<()>) -> impl IntoView {
+    let t = Ctx::get().t;
+    view! {
+        <div class="console-error" role="alert">
+            <p>{error.message(t)}</p>
+            <button type="button" on:click=move |_| retry.run(())>{t.retry}</button>
+        </div>
+    }
+}

@@ -1,0 +1,150 @@
+//! One deliberation, as staff run it: its phase, its poll, its moderation
+//! queue and its moderation log.
+
+use leptos::prelude::*;
+use plaza_contract::{Deliberation, Operation, PhaseChange};
+
+use super::log::Log;
+use super::poll::Poll;
+use super::queue::Queue;
+use super::task::{Loaded, Tasks};
+use super::{Ctx, Failed};
+use crate::i18n::fill;
+use crate::run::phase_moves;
+
+#[component]
+pub fn Run(id: String, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let ctx = Ctx::get();
+    let t = ctx.t;
+    let deliberation = RwSignal::new(Loaded::<Deliberation>::None);
+    let tasks = Tasks::of_current();
+    let load = {
+        let id = id.clone();
+        let tasks = tasks.clone();
+        Callback::new(move |()| {
+            let client = ctx.client();
+            let id = id.clone();
+            tasks.load(deliberation, async move {
+                client.read(Operation::GetDeliberation, &[&id], &[]).await
+            });
+        })
+    };
+    load.run(());
+    // Bumped after each action, so that the log shows it.
+    let changed = RwSignal::new(0u32);
+    let heading = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    view! {
+        <section class="console-screen" aria-labelledby="console-run-heading">
+            <button type="button" class="console-back" on:click=move |_| selected.set(None)>
+                {t.back_to_list}
+            </button>
+            {move || match deliberation.get() {
+                None => view! { <p role="status">{t.loading}</p> }.into_any(),
+                Some(Err(error)) => view! { <Failed error retry=load/> }.into_any(),
+                Some(Ok(d)) => {
+                    let title = ctx.pick(&d.title);
+                    let poll = d.poll_id.clone();
+                    let id = d.id.clone();
+                    view! {
+                        <h1 id="console-run-heading" tabindex="-1" node_ref=heading lang=title.lang dir="auto">{title.text}</h1>
+                        <Phase deliberation=d changed/>
+                        {match poll {
+                            Some(poll) => view! { <Poll id=poll changed/> }.into_any(),
+                            None => view! {
+                                <section class="console-panel" aria-labelledby="console-poll-heading">
+                                    <h2 id="console-poll-heading">{t.poll_heading}</h2>
+                                    <p>{t.no_poll}</p>
+                                </section>
+                            }.into_any(),
+                        }}
+                        <Queue deliberation=id.clone() changed/>
+                        <Log deliberation=id changed/>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Phase(deliberation: Deliberation, changed: RwSignal<u32>) -> impl IntoView {
+    let ctx = Ctx::get();
+    let t = ctx.t;
+    let tasks = Tasks::of_current();
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let current = RwSignal::new(deliberation.current_phase);
+    let id = StoredValue::new(deliberation.id.clone());
+    let deliberation = StoredValue::new(deliberation);
+    // The button pressed leaves the list with the phase it named: the
+    // reader is taken to the phase the deliberation is now in.
+    let now = NodeRef::<leptos::html::P>::new();
+    let move_to = move |phase| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let client = ctx.client();
+        let id = id.get_value();
+        tasks.spawn(async move {
+            let answer: Result<serde_json::Value, _> = client
+                .write(Operation::SetPhase, &[&id], &PhaseChange { phase })
+                .await;
+            busy.try_set(false);
+            outcome.try_set(Some(match answer {
+                Ok(_) => {
+                    current.try_set(phase);
+                    if let Some(p) = now.get_untracked() {
+                        let _ = p.focus();
+                    }
+                    changed.try_update(|c| *c += 1);
+                    Ok(fill(t.phase_moved, &[("phase", t.phase(phase))]))
+                }
+                Err(e) => Err(e.message(t)),
+            }));
+        });
+    };
+    view! {
+        <section class="console-panel" aria-labelledby="console-phase-heading">
+            <h2 id="console-phase-heading">{t.phase_heading}</h2>
+            <p tabindex="-1" node_ref=now>{move || fill(t.current_phase, &[("phase", t.phase(current.get()))])}</p>
+            <ul class="console-actions">
+                {move || {
+                    let mut d = deliberation.get_value();
+                    d.current_phase = current.get();
+                    phase_moves(&d).into_iter().map(|phase| {
+                        let move_to = move_to.clone();
+                        view! {
+                            <li>
+                                <button type="button" on:click=move |_| move_to(phase)
+                                    aria-disabled=move || busy.get().to_string()>
+                                    {fill(t.move_to_phase, &[("phase", t.phase(phase))])}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()
+                }}
+            </ul>
+            <Outcome outcome/>
+        </section>
+    }
+}
+
+/// What the last action did, said to screen readers as it appears.
+#[component]
+pub fn Outcome(outcome: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
+    view! {
+        <p class="console-outcome" role="status" aria-live="polite">
+            {move || match outcome.get() {
+                Some(Ok(done)) => view! { <span class="console-done">{done}</span> }.into_any(),
+                Some(Err(failed)) => view! { <span class="console-error">{failed}</span> }.into_any(),
+                None => ().into_any(),
+            }}
+        </p>
+    }
+}

@@ -1,0 +1,213 @@
+// City staff run a deliberation from the staff console (<plaza-console>),
+// on the reference server with the release build, keyboard only: they open
+// a deliberation, moderate a flagged argument with a reason, move the
+// phase, close the poll after a confirmation; every action is in
+// the moderation log with who did it and why, and residents see it in the
+// public log. axe finds nothing on any screen, in English and Arabic; a
+// resident's page downloads none of the console.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startBrowser, open } from './support/browser.mjs';
+import { startServer, SERVER } from './support/server.mjs';
+import { focused, tabTo, axeViolations } from './support/keyboard.mjs';
+
+const SECRET = 'e2e-console-host-secret-of-enough-length-0123';
+const DELIBERATION = 'rue-des-lilas';
+const POLL = 'rue-des-lilas-design';
+const ABUSE = 'Everyone who wants this plaza is an idiot and should move away.';
+
+function hostToken(who, { staff = true } = {}) {
+  return execFileSync(SERVER, ['host-token', ...(staff ? ['--staff'] : []), '--resident', who, '--ttl', '3600'], {
+    env: { ...process.env, PLAZA_HOST_SECRET: SECRET },
+  }).toString().trim();
+}
+
+const consolePage = (attrs, lang = 'en') => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
+<title>Staff</title><link rel="icon" href="data:,"></head>
+<body><main><plaza-console api="/v1" ${attrs}></plaza-console></main>
+<script type="module" src="/plaza-console.js"></script></body></html>`;
+
+async function api(origin, method, path, { token, body } = {}) {
+  const response = await fetch(`${origin}/v1${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const resident = async (origin) => (await api(origin, 'POST', '/participants')).token;
+
+/** The console's shadow root, for reading what it shows. */
+const inConsole = (tab, selector) => tab.locator(`plaza-console ${selector}`);
+
+describe('the staff console', () => {
+  let browser, server, argument;
+  before(async () => {
+    server = await startServer([
+      '--host-secret', SECRET, '--flag-threshold', '2', '--flag-trust-after-hours', '0',
+      '--participant-writes-per-minute', '0', '--ip-writes-per-minute', '0',
+    ], {
+      pages: {
+        'console-ar.html': consolePage(`lang="ar" token="${hostToken('amal@saint-aubin.example')}"`, 'ar'),
+        'console-none.html': consolePage('token=""'),
+        'console-resident.html': consolePage(`lang="en" token="${hostToken('resident-42', { staff: false })}"`),
+      },
+    });
+    browser = await startBrowser();
+    // A resident posts an abusive argument; two others flag it, which
+    // holds it until staff review it.
+    const author = await resident(server.origin);
+    argument = await api(server.origin, 'POST', `/deliberations/${DELIBERATION}/arguments`, {
+      token: author, body: { stance: 'against', text: ABUSE, lang: 'en' },
+    });
+    // Residents the city's site signed in: their flags count at once.
+    for (let i = 0; i < 2; i++) {
+      await api(server.origin, 'POST', '/flags', {
+        token: hostToken(`flagger-${i}`, { staff: false }),
+        body: { target_type: 'argument', target_id: argument.id, reason: 'abuse' },
+      });
+    }
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('runs a deliberation keyboard only, and every action is logged with who and why', async () => {
+    const tab = await open(browser.context, `${server.origin}/console/`);
+    await inConsole(tab, 'h1').filter({ hasText: 'Deliberations' }).waitFor();
+    assert.match(await inConsole(tab, '.console-who').textContent(), /Signed in as demo-planner/);
+    assert.deepEqual(await axeViolations(tab), [], 'list screen');
+
+    // Open the deliberation: the reader lands on its title.
+    await tabTo(tab, (f) => f.tag === 'button' && f.text.startsWith('Run “'));
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => {
+      const root = document.querySelector('plaza-console').shadowRoot;
+      return root.activeElement?.id === 'console-run-heading';
+    });
+    await inConsole(tab, '.console-queue').waitFor();
+    await inConsole(tab, '.console-log, .console-panel:has(#console-log-heading) p').first().waitFor();
+    assert.deepEqual(await axeViolations(tab), [], 'run screen');
+
+    // The held argument is in the queue with its text and flags.
+    const card = inConsole(tab, '.console-queue li').filter({ hasText: ABUSE });
+    assert.match(await card.textContent(), /Hidden until reviewed · Flags: 2/);
+
+    // Hiding without a reason is refused next to the field, and focus goes there.
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Hide');
+    await tab.keyboard.press('Enter');
+    const now = await focused(tab);
+    assert.equal(now.tag, 'select');
+    assert.match(await card.locator('.console-field-error').textContent(), /Choose a reason first/);
+    assert.equal(await card.locator('select').getAttribute('aria-invalid'), 'true');
+    // Pick "Abusive or hateful" with the arrow key, then hide.
+    await tab.keyboard.press('ArrowDown');
+    assert.equal(await card.locator('select').inputValue(), 'abuse');
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Hide');
+    await tab.keyboard.press('Enter');
+    await card.locator('.console-meta').filter({ hasText: 'Hidden by staff' }).waitFor();
+    assert.equal((await focused(tab)).className, 'console-meta');
+    assert.match(await inConsole(tab, '.console-panel:has(#console-queue-heading) .console-outcome').textContent(),
+      /Argument is now: Hidden by staff/);
+    // Residents no longer read it.
+    const list = await api(server.origin, 'GET', `/deliberations/${DELIBERATION}/arguments?limit=100`);
+    assert.ok(!list.items.some((a) => a.text === ABUSE), 'the hidden argument is not listed');
+
+    // Move to the voting phase.
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Move to Voting');
+    await tab.keyboard.press('Enter');
+    await inConsole(tab, 'p').filter({ hasText: 'Current phase: Voting' }).waitFor();
+    assert.equal((await api(server.origin, 'GET', `/deliberations/${DELIBERATION}`)).current_phase, 'voting');
+
+    // The demo's poll is open; closing it asks first, saying what happens.
+    assert.match(await inConsole(tab, '#console-poll-heading ~ p[tabindex]').textContent(), /The poll is open\./);
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Close the poll');
+    await tab.keyboard.press('Enter');
+    assert.match((await focused(tab)).text, /cannot be opened again/);
+    assert.deepEqual(await axeViolations(tab), [], 'confirmation');
+    // Cancel goes back to the button, and nothing changed.
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Cancel');
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.textContent === 'Close the poll');
+    assert.equal((await api(server.origin, 'GET', `/polls/${POLL}`)).status, 'open');
+    await tab.keyboard.press('Enter');
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Yes, close the poll');
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.textContent === 'The poll is closed.');
+    assert.equal((await api(server.origin, 'GET', `/polls/${POLL}`)).status, 'closed');
+    // A closed poll offers nothing more.
+    assert.equal(await inConsole(tab, 'button').filter({ hasText: /the poll$/ }).count(), 0);
+
+    // The log says who did what and why, newest first.
+    await inConsole(tab, '.console-log tbody tr').nth(2).waitFor();
+    const rows = await inConsole(tab, '.console-log tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+    assert.deepEqual(rows.slice(0, 3), [
+      ['demo-planner', 'Poll closed', '—'],
+      ['demo-planner', 'Moved to the Voting phase', '—'],
+      ['demo-planner', `Argument ${argument.id}: Hidden by staff`, 'Abusive or hateful'],
+    ]);
+    // Residents see what was done and why, never who, nor the hidden text.
+    const published = await api(server.origin, 'GET', `/deliberations/${DELIBERATION}/moderation`);
+    const hidden = published.items.find((e) => e.change.content);
+    assert.equal(hidden.reason, 'abuse');
+    assert.equal(hidden.staff, undefined);
+    assert.ok(!JSON.stringify(published).includes('idiot'));
+    assert.deepEqual(tab.errors, []);
+    await tab.close();
+  });
+
+  it('works in Arabic, right to left, for a staff member the city signed in', async () => {
+    const tab = await open(browser.context, `${server.origin}/console-ar.html`);
+    await inConsole(tab, 'h1').filter({ hasText: 'المشاورات' }).waitFor();
+    assert.equal(await inConsole(tab, '.console').getAttribute('dir'), 'rtl');
+    assert.match(await inConsole(tab, '.console-who').textContent(), /amal@saint-aubin\.example/);
+    assert.deepEqual(await axeViolations(tab), [], 'list screen in Arabic');
+    await tabTo(tab, (f) => f.tag === 'button' && f.text.startsWith('إدارة'));
+    await tab.keyboard.press('Enter');
+    await inConsole(tab, '#console-log-heading').waitFor();
+    await inConsole(tab, '#console-log-heading').waitFor();
+    await inConsole(tab, '.console-log tbody tr').first().waitFor();
+    assert.deepEqual(await axeViolations(tab), [], 'run screen in Arabic');
+    assert.deepEqual(tab.errors, []);
+    await tab.close();
+  });
+
+  it('tells a page without a staff sign-in what to do, and does not take a resident for staff', async () => {
+    const none = await open(browser.context, `${server.origin}/console-none.html`);
+    const alert = inConsole(none, '[role="alert"]');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /needs a staff sign-in/);
+    await none.close();
+
+    const tab = await open(browser.context, `${server.origin}/console-resident.html`);
+    await tabTo(tab, (f) => f.tag === 'button' && f.text.startsWith('Run “'));
+    await tab.keyboard.press('Enter');
+    const refused = inConsole(tab, '.console-panel:has(#console-queue-heading) [role="alert"]');
+    await refused.waitFor();
+    assert.match(await refused.textContent(), /Your sign-in was not accepted/);
+    assert.equal(await inConsole(tab, '.console-queue').count(), 0);
+    await tab.close();
+  });
+
+  it("is not downloaded by a resident's page", async () => {
+    const tab = await browser.context.newPage();
+    const asked = [];
+    tab.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await tab.goto(`${server.origin}/`);
+    await tab.waitForFunction(() => document.querySelector('plaza-deliberation')?.shadowRoot?.querySelector('h2'));
+    await tab.waitForLoadState('networkidle');
+    assert.ok(asked.some((p) => p.endsWith('/plaza.js')), `the widget was loaded: ${asked}`);
+    assert.deepEqual(asked.filter((p) => p.includes('console')), []);
+    await tab.close();
+  });
+});
