@@ -9,6 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { startBrowser, open } from './support/browser.mjs';
 import { startServer, SERVER } from './support/server.mjs';
 import { focused, tabTo, axeViolations } from './support/keyboard.mjs';
@@ -68,6 +69,11 @@ describe('the staff console', () => {
     argument = await api(server.origin, 'POST', `/deliberations/${DELIBERATION}/arguments`, {
       token: author, body: { stance: 'against', text: ABUSE, lang: 'en' },
     });
+    // Seven residents vote, so that the report has rounds to tell.
+    for (const ranking of [['full-plaza', 'seasonal'], ['full-plaza'], ['full-plaza'], ['shared-street', 'seasonal'],
+      ['shared-street'], ['seasonal', 'full-plaza'], ['status-quo']]) {
+      await api(server.origin, 'PUT', `/polls/${POLL}/ballot`, { token: await resident(server.origin), body: { ranking } });
+    }
     // Residents the city's site signed in: their flags count at once.
     for (let i = 0; i < 2; i++) {
       await api(server.origin, 'POST', '/flags', {
@@ -156,6 +162,40 @@ describe('the staff console', () => {
       ['demo-planner', 'Moved to the Voting phase', '—'],
       ['demo-planner', `Argument ${argument.id}: Hidden by staff`, 'Abusive or hateful'],
     ]);
+
+    // The report for the council, once the final count is published.
+    for (let i = 0; i < 100; i++) {
+      const r = await fetch(`${server.origin}/v1/polls/${POLL}/results`);
+      if (r.ok && (await r.json()).final) break;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Report for the council');
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.id === 'console-report-heading');
+    const report = await inConsole(tab, '.console-report').textContent();
+    assert.match(report, /Report: Rue des Lilas/);
+    assert.match(report, /Elected: Full pedestrian plaza/);
+    assert.match(report, /Round 1/);
+    assert.match(report, /Eliminated, with the fewest votes: /);
+    assert.match(report, /Hidden \(Abusive or hateful\): 1/);
+    assert.match(report, /Phase changes: 1 · Poll changes: 1/);
+    assert.ok(!report.includes(ABUSE), 'the report does not quote hidden text');
+    assert.deepEqual(await axeViolations(tab), [], 'report');
+    // The CSV, downloaded with the keyboard: every public argument, none hidden.
+    await tabTo(tab, (f) => f.tag === 'a' && f.text === 'Arguments and proposals (CSV)');
+    const [download] = await Promise.all([tab.waitForEvent('download'), tab.keyboard.press('Enter')]);
+    assert.equal(download.suggestedFilename(), `plaza-report-${DELIBERATION}.csv`);
+    const csv = await readFile(await download.path(), 'utf8');
+    const publicArguments = await api(server.origin, 'GET', `/deliberations/${DELIBERATION}/arguments?limit=100`);
+    assert.equal(csv.split('\r\n').filter((l) => l.startsWith('argument,')).length, publicArguments.items.length);
+    assert.ok(!csv.includes(ABUSE));
+    // On paper: no buttons or links, the content only.
+    await tab.emulateMedia({ media: 'print' });
+    assert.equal(await inConsole(tab, '.console-report > .console-actions').evaluate((el) => getComputedStyle(el).display), 'none');
+    const pdf = await tab.pdf({ format: 'A4' });
+    assert.ok(pdf.length > 10_000, `a printed report (${pdf.length} bytes)`);
+    await tab.emulateMedia({ media: 'screen' });
+
     // Residents see what was done and why, never who, nor the hidden text.
     const published = await api(server.origin, 'GET', `/deliberations/${DELIBERATION}/moderation`);
     const hidden = published.items.find((e) => e.change.content);

@@ -4,11 +4,15 @@
 //! route table.
 
 use gloo_net::http::{Request, RequestBuilder};
-use plaza_contract::{HttpMethod, Operation, Problem};
+use plaza_contract::{HttpMethod, Operation, Page, Problem};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::ConsoleError;
+
+/// How many pages a whole list is read in, at most (10,000 items at 100 a
+/// page): a report of a larger deliberation stops there rather than loop.
+const MAX_PAGES: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
@@ -45,6 +49,31 @@ impl Client {
             .build()
             .map_err(|_| ConsoleError::Offline)?;
         answer(request).await
+    }
+
+    /// Every item of a list read page by page (at most `MAX_PAGES` pages).
+    pub async fn read_all<T: DeserializeOwned>(
+        &self,
+        op: Operation,
+        params: &[&str],
+    ) -> Result<Vec<T>, ConsoleError> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let page: Page<T> = self
+                .read(
+                    op,
+                    params,
+                    &[("cursor", cursor.as_deref()), ("limit", Some("100"))],
+                )
+                .await?;
+            items.extend(page.items);
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(items),
+            }
+        }
+        Ok(items)
     }
 
     pub async fn write<B: Serialize, T: DeserializeOwned>(

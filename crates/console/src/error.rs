@@ -1,6 +1,6 @@
 //! What went wrong, as a staff member can act on it.
 
-use plaza_contract::Problem;
+use plaza_contract::{Problem, ProblemCode};
 
 use crate::i18n::{fill, Strings};
 
@@ -13,6 +13,8 @@ pub enum ConsoleError {
     NotFound,
     /// 409: the action conflicts with the state (a closed poll, say).
     Conflict(String),
+    /// The poll's results are not published yet (its results setting).
+    NotAvailable,
     /// Any other refusal, with the server's words.
     Refused(String),
 }
@@ -20,6 +22,12 @@ pub enum ConsoleError {
 impl ConsoleError {
     /// The error for an answer with `status` and, if it was one, a problem document.
     pub fn from_answer(status: u16, problem: Option<Problem>) -> ConsoleError {
+        if problem
+            .as_ref()
+            .is_some_and(|p| p.code == ProblemCode::ResultsNotAvailable)
+        {
+            return ConsoleError::NotAvailable;
+        }
         let detail = problem
             .map(|p| match p.detail {
                 Some(detail) if !detail.trim().is_empty() => format!("{} — {}", p.title, detail),
@@ -40,6 +48,7 @@ impl ConsoleError {
             ConsoleError::Offline => t.error_offline.to_owned(),
             ConsoleError::SignIn => t.error_sign_in.to_owned(),
             ConsoleError::NotFound => t.error_not_found.to_owned(),
+            ConsoleError::NotAvailable => t.report_results_unavailable.to_owned(),
             ConsoleError::Conflict(detail) => fill(t.error_conflict, &[("detail", detail)]),
             ConsoleError::Refused(detail) => fill(t.error_refused, &[("detail", detail)]),
         }
@@ -63,6 +72,13 @@ mod tests {
                 "A closed poll cannot be opened again — Its final count is published; a new vote needs a new poll."
                     .into()
             )
+        );
+        assert_eq!(
+            ConsoleError::from_answer(
+                403,
+                Some(Problem::new(ProblemCode::ResultsNotAvailable, "Not yet"))
+            ),
+            ConsoleError::NotAvailable
         );
         assert_eq!(
             ConsoleError::from_answer(422, None),

@@ -12,6 +12,7 @@ pub mod client;
 pub mod error;
 pub mod i18n;
 pub mod queue;
+pub mod report;
 pub mod run;
 pub mod staff;
 mod view;

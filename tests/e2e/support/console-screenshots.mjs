@@ -1,6 +1,7 @@
 // The staff console's screenshots in README (not a test): a deliberation
 // being run, with a held argument in the queue and a log, and the poll's
-// closing confirmation, in English on a desktop and in Arabic at 320 px.
+// closing confirmation, and the report for the council (on screen and on
+// paper), in English on a desktop and in Arabic at 320 px.
 //
 //   node tests/e2e/support/console-screenshots.mjs [out-dir]     (default docs/screenshots)
 
@@ -64,6 +65,33 @@ try {
     await tab.screenshot({ path: path.join(OUT, `${name}-close.png`) });
     if (tab.errors.length) throw new Error(tab.errors.join('\n'));
     console.log(`${name}.png ${name}-close.png`);
+    await tab.close();
+  }
+  // The report for the council, once residents voted and the poll closed.
+  for (const ranking of [['full-plaza', 'seasonal'], ['full-plaza'], ['full-plaza'], ['shared-street', 'seasonal'],
+    ['shared-street'], ['seasonal', 'full-plaza'], ['status-quo']]) {
+    await api('PUT', '/polls/rue-des-lilas-design/ballot', { ranking }, await resident());
+  }
+  await api('PUT', '/moderation/polls/rue-des-lilas-design/status', { status: 'closed' }, staff);
+  for (let i = 0; i < 100 && !(await fetch(`${server.origin}/v1/polls/rue-des-lilas-design/results`)).ok; i++) {
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  for (const [page, name, width, height] of [['console/', 'console-en-1280-report', 1280, 900], ['console-ar.html', 'console-ar-320-report', 320, 720]]) {
+    const tab = await open(browser.context, `${server.origin}/${page}`, { viewport: { width, height } });
+    await tab.locator('plaza-console .console-card button').first().waitFor();
+    await tabTo(tab, (f) => f.tag === 'button' && f.className === 'console-primary');
+    await tab.keyboard.press('Enter');
+    await tab.locator('plaza-console .console-log').waitFor();
+    await tab.locator('plaza-console .console-screen > p > button.console-primary').click();
+    await tab.locator('plaza-console .console-report .console-facts').waitFor();
+    await tab.waitForTimeout(300);
+    await tab.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: width > 400 });
+    if (width > 400) {
+      await tab.emulateMedia({ media: 'print' });
+      await tab.screenshot({ path: path.join(OUT, `${name}-print.png`), fullPage: true });
+    }
+    if (tab.errors.length) throw new Error(tab.errors.join('\n'));
+    console.log(`${name}.png`);
     await tab.close();
   }
 } finally {

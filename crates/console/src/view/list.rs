@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use plaza_contract::{DeliberationSummary, Operation};
 
 use super::task::{Loaded, Pages, Tasks};
-use super::{with_value, Ctx, Failed};
+use super::{with_value, Ctx, Failed, Screen};
 use crate::i18n::fill;
 
 #[component]
-pub fn Deliberations(selected: RwSignal<Option<String>>) -> impl IntoView {
+pub fn Deliberations(screen: RwSignal<Screen>) -> impl IntoView {
     let ctx = Ctx::get();
     let t = ctx.t;
     let list = RwSignal::new(Loaded::<Pages<DeliberationSummary>>::None);
@@ -57,7 +57,7 @@ pub fn Deliberations(selected: RwSignal<Option<String>>) -> impl IntoView {
                                         <p lang=place.lang dir="auto">{place.text}</p>
                                         <p>{fill(t.current_phase, &[("phase", t.phase(d.current_phase))])}</p>
                                         <button type="button" class="console-primary"
-                                            on:click=move |_| selected.set(Some(id.clone()))>{label}</button>
+                                            on:click=move |_| screen.set(Screen::Run(id.clone()))>{label}</button>
                                     </li>
                                 }
                             }).collect_view()}

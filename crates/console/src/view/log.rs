@@ -34,10 +34,8 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
     });
     let deliberation = StoredValue::new(deliberation);
     let lang = t.tag;
-    // The section is not a landmark itself: the table's scrolling region
-    // is one, named by the same heading.
     view! {
-        <section class="console-panel">
+        <section class="console-panel" aria-labelledby="console-log-heading">
             <h2 id="console-log-heading">{t.log_heading}</h2>
             {move || match list.get() {
                 None => view! { <p role="status">{t.loading}</p> }.into_any(),
@@ -53,7 +51,7 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                             view! { <p>{t.log_empty}</p> }.into_any()
                         } else {
                             view! {
-                                <div class="console-table-wrap" tabindex="0" role="region" aria-labelledby="console-log-heading">
+                                <div class="console-table-wrap" tabindex="0" role="group" aria-labelledby="console-log-heading">
                                     <table class="console-log">
                                         <thead>
                                             <tr>

@@ -5,6 +5,7 @@ mod list;
 mod log;
 mod poll;
 mod queue;
+mod report;
 mod run;
 mod task;
 
@@ -25,6 +26,16 @@ pub const TAG: &str = "plaza-console";
 thread_local! {
     /// The mounted consoles, alive as long as the page.
     static MOUNTED: RefCell<Vec<Box<dyn Any>>> = RefCell::new(Vec::new());
+}
+
+/// The screen a console shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    List,
+    /// Running a deliberation (by id).
+    Run(String),
+    /// A deliberation's report for the council.
+    Report(String),
 }
 
 /// What every component of one console shares.
@@ -151,7 +162,7 @@ fn Console(prefs: Vec<String>, client: Option<Client>) -> impl IntoView {
         client: StoredValue::new(client),
         prefs: StoredValue::new(prefs),
     });
-    let selected = RwSignal::new(None::<String>);
+    let screen = RwSignal::new(Screen::List);
     view! {
         <div class="console" lang=t.tag dir=t.dir()>
             <header class="console-header">
@@ -162,9 +173,10 @@ fn Console(prefs: Vec<String>, client: Option<Client>) -> impl IntoView {
                 if !has_client {
                     return view! { <p class="console-error" role="alert">{t.no_token}</p> }.into_any();
                 }
-                match selected.get() {
-                    None => view! { <list::Deliberations selected/> }.into_any(),
-                    Some(id) => view! { <run::Run id selected/> }.into_any(),
+                match screen.get() {
+                    Screen::List => view! { <list::Deliberations screen/> }.into_any(),
+                    Screen::Run(id) => view! { <run::Run id screen/> }.into_any(),
+                    Screen::Report(id) => view! { <report::Report id screen/> }.into_any(),
                 }
             }}
         </div>

@@ -8,12 +8,12 @@ use super::log::Log;
 use super::poll::Poll;
 use super::queue::Queue;
 use super::task::{Loaded, Tasks};
-use super::{Ctx, Failed};
+use super::{Ctx, Failed, Screen};
 use crate::i18n::fill;
 use crate::run::phase_moves;
 
 #[component]
-pub fn Run(id: String, selected: RwSignal<Option<String>>) -> impl IntoView {
+pub fn Run(id: String, screen: RwSignal<Screen>) -> impl IntoView {
     let ctx = Ctx::get();
     let t = ctx.t;
     let deliberation = RwSignal::new(Loaded::<Deliberation>::None);
@@ -40,7 +40,7 @@ pub fn Run(id: String, selected: RwSignal<Option<String>>) -> impl IntoView {
     });
     view! {
         <section class="console-screen" aria-labelledby="console-run-heading">
-            <button type="button" class="console-back" on:click=move |_| selected.set(None)>
+            <button type="button" class="console-back" on:click=move |_| screen.set(Screen::List)>
                 {t.back_to_list}
             </button>
             {move || match deliberation.get() {
@@ -63,7 +63,11 @@ pub fn Run(id: String, selected: RwSignal<Option<String>>) -> impl IntoView {
                             }.into_any(),
                         }}
                         <Queue deliberation=id.clone() changed/>
-                        <Log deliberation=id changed/>
+                        <Log deliberation=id.clone() changed/>
+                        <p>
+                            <button type="button" class="console-primary"
+                                on:click=move |_| screen.set(Screen::Report(id.clone()))>{t.report_open}</button>
+                        </p>
                     }.into_any()
                 }
             }}
