@@ -231,27 +231,92 @@ impl Deliberation {
     /// Problems that make the document unusable although it decoded:
     /// what a conformance check or the widget's decoder reports.
     pub fn problems(&self) -> Vec<String> {
+        self.invalid().into_iter().map(|p| p.message).collect()
+    }
+
+    /// [`Deliberation::problems`], each with the field it is about (the
+    /// staff console shows it next to that field).
+    pub fn invalid(&self) -> Vec<Invalid> {
         let mut problems = Vec::new();
         if self.id.trim().is_empty() {
-            problems.push("id is empty".to_owned());
+            problems.push(Invalid::new("id", InvalidKind::Required, "id is empty"));
         }
         if self.title.is_empty() {
-            problems.push("title has no text in any language".to_owned());
+            problems.push(Invalid::new(
+                "title",
+                InvalidKind::Required,
+                "title has no text in any language",
+            ));
         }
         if self.place.name.is_empty() {
-            problems.push("place.name has no text in any language".to_owned());
+            problems.push(Invalid::new(
+                "place.name",
+                InvalidKind::Required,
+                "place.name has no text in any language",
+            ));
         }
         if let Some(c) = &self.place.coordinates {
             if !c.is_valid() {
-                problems.push("place.coordinates are out of range".to_owned());
+                problems.push(Invalid::new(
+                    "place.coordinates",
+                    InvalidKind::OutOfRange,
+                    "place.coordinates are out of range",
+                ));
             }
         }
         if self.phases.windows(2).any(|w| w[0].kind >= w[1].kind) {
-            problems.push("phases are not in order, or a phase is listed twice".to_owned());
+            problems.push(Invalid::new(
+                "phases",
+                InvalidKind::Order,
+                "phases are not in order, or a phase is listed twice",
+            ));
         }
         if !self.phases.is_empty() && self.current().is_none() {
-            problems.push("current_phase is not among phases".to_owned());
+            problems.push(Invalid::new(
+                "current_phase",
+                InvalidKind::NotListed,
+                "current_phase is not among phases",
+            ));
         }
         problems
     }
+}
+
+/// What is wrong with a field of a document (a deliberation, a poll).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// The field's path: `title`, `place.coordinates`, `options`.
+    pub field: &'static str,
+    pub kind: InvalidKind,
+    /// In English, for logs, conformance reports and import errors.
+    pub message: String,
+}
+
+impl Invalid {
+    pub fn new(field: &'static str, kind: InvalidKind, message: impl Into<String>) -> Self {
+        Invalid {
+            field,
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// Why a field is invalid, for a message in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvalidKind {
+    /// Empty where a value is needed.
+    Required,
+    OutOfRange,
+    /// Listed out of order, or twice.
+    Order,
+    /// Names something that is not listed (the current phase).
+    NotListed,
+    /// Fewer than the least allowed (options, seats, rankings).
+    TooFew,
+    TooMany,
+    /// Two entries share what must be unique (option ids).
+    Duplicate,
+    /// Not after the date it must follow.
+    NotAfter,
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::deliberation::{Image, Timestamp};
+use crate::deliberation::{Image, Invalid, InvalidKind, Timestamp};
 use crate::problem::{FieldError, Problem, ProblemCode};
 use crate::text::LocalizedText;
 use crate::validated::{is_decimal, validated_string};
@@ -329,35 +329,71 @@ impl Poll {
 
     /// Problems that make the poll unusable although it decoded.
     pub fn problems(&self) -> Vec<String> {
+        self.invalid().into_iter().map(|p| p.message).collect()
+    }
+
+    /// [`Poll::problems`], each with the field it is about.
+    pub fn invalid(&self) -> Vec<Invalid> {
+        use InvalidKind::*;
         let mut problems = Vec::new();
         if self.options.len() < 2 {
-            problems.push("a poll needs at least two options".to_owned());
+            problems.push(Invalid::new(
+                "options",
+                TooFew,
+                "a poll needs at least two options",
+            ));
         }
         if self.options.len() > MAX_OPTIONS {
-            problems.push(format!("a poll can offer at most {MAX_OPTIONS} options"));
+            problems.push(Invalid::new(
+                "options",
+                TooMany,
+                format!("a poll can offer at most {MAX_OPTIONS} options"),
+            ));
         }
         let mut ids: Vec<&str> = self.options.iter().map(|o| o.id.as_str()).collect();
         ids.sort_unstable();
         if ids.windows(2).any(|w| w[0] == w[1]) {
-            problems.push("option ids are not unique".to_owned());
+            problems.push(Invalid::new(
+                "options",
+                Duplicate,
+                "option ids are not unique",
+            ));
         }
         match self.method {
-            VotingMethod::Irv if self.seats != 1 => {
-                problems.push("IRV elects exactly one option".to_owned())
-            }
+            VotingMethod::Irv if self.seats != 1 => problems.push(Invalid::new(
+                "seats",
+                OutOfRange,
+                "IRV elects exactly one option",
+            )),
             VotingMethod::Stv if self.seats < 1 || self.seats as usize >= self.options.len() => {
-                problems.push("STV needs at least one seat and more options than seats".to_owned())
+                problems.push(Invalid::new(
+                    "seats",
+                    OutOfRange,
+                    "STV needs at least one seat and more options than seats",
+                ))
             }
             _ => {}
         }
         if !(1..=20).contains(&self.rules.decimal_places) {
-            problems.push("rules.decimal_places must be between 1 and 20".to_owned());
+            problems.push(Invalid::new(
+                "rules.decimal_places",
+                OutOfRange,
+                "rules.decimal_places must be between 1 and 20",
+            ));
         }
         if self.max_rankings == Some(0) {
-            problems.push("max_rankings must be at least 1".to_owned());
+            problems.push(Invalid::new(
+                "max_rankings",
+                TooFew,
+                "max_rankings must be at least 1",
+            ));
         }
         if self.closes_at.unix_millis() <= self.opens_at.unix_millis() {
-            problems.push("closes_at must be after opens_at".to_owned());
+            problems.push(Invalid::new(
+                "closes_at",
+                NotAfter,
+                "closes_at must be after opens_at",
+            ));
         }
         problems
     }
@@ -735,6 +771,16 @@ mod tests {
         p.rules.decimal_places = 0;
         p.options.truncate(1);
         assert_eq!(p.problems().len(), 3);
+        let fields: Vec<(&str, InvalidKind)> =
+            p.invalid().iter().map(|i| (i.field, i.kind)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("options", InvalidKind::TooFew),
+                ("seats", InvalidKind::OutOfRange),
+                ("rules.decimal_places", InvalidKind::OutOfRange),
+            ]
+        );
         let mut many = poll();
         many.options = (0..=MAX_OPTIONS)
             .map(|i| PollOption {
