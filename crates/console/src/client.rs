@@ -29,6 +29,11 @@ impl Client {
         }
     }
 
+    /// The base URL, ending in `/v1`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     pub fn token(&self) -> &str {
         &self.token
     }

@@ -14,12 +14,14 @@ pub mod i18n;
 pub mod queue;
 pub mod report;
 pub mod run;
+pub mod setup;
 pub mod staff;
 mod view;
 
 /// Mounts a console in every `<plaza-console>` on the page, each in its
 /// own shadow root with the stylesheet at `stylesheet_url`.
+/// `load_widget()` imports the widget's module (for the set-up preview).
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn start(stylesheet_url: String) {
-    view::mount_all(&stylesheet_url);
+pub fn start(stylesheet_url: String, load_widget: js_sys::Function) {
+    view::mount_all(&stylesheet_url, load_widget);
 }

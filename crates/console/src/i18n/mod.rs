@@ -13,8 +13,11 @@ mod es;
 mod fr;
 
 use plaza_contract::{
-    negotiate, ContentStatus, FlagTarget, ModerationReason, PhaseKind, PollStatus,
+    negotiate, ChallengeArea, ContentStatus, Eligibility, FlagTarget, ModerationReason, PhaseKind,
+    PollStatus, ResultsVisibility, SocialFunction, VotingMethod,
 };
+
+use crate::setup::Kind;
 
 /// Declares [`Strings`]: one field per message.
 macro_rules! messages {
@@ -156,6 +159,102 @@ messages!(
     report_restored,
     report_staff_changes,
     report_no_moderation,
+    setup_new,
+    setup_edit,
+    setup_heading_new,
+    setup_heading_edit,
+    setup_intro,
+    setup_id,
+    setup_id_hint,
+    setup_texts,
+    setup_title,
+    setup_summary,
+    setup_body,
+    setup_place,
+    setup_place_name,
+    setup_address,
+    setup_latitude,
+    setup_longitude,
+    setup_coordinates_hint,
+    setup_image_url,
+    setup_image_alt,
+    setup_image_credit,
+    setup_decision,
+    setup_decides,
+    setup_decision_date,
+    setup_phases,
+    setup_phase_included,
+    setup_phase_starts,
+    setup_phase_ends,
+    setup_current_phase,
+    setup_themes,
+    setup_social_functions,
+    setup_challenge_areas,
+    sf_living,
+    sf_working,
+    sf_supplying,
+    sf_caring,
+    sf_learning,
+    sf_enjoying,
+    ca_ecological,
+    ca_social,
+    ca_cultural,
+    ca_economic,
+    ca_resilience,
+    setup_follow_up,
+    setup_follow_up_entry,
+    setup_follow_up_date,
+    setup_follow_up_text,
+    setup_add_follow_up,
+    setup_remove_follow_up,
+    setup_poll,
+    setup_has_poll,
+    setup_poll_frozen,
+    setup_question,
+    setup_option,
+    setup_option_label,
+    setup_option_description,
+    setup_option_image_url,
+    setup_option_image_alt,
+    setup_add_option,
+    setup_move_up,
+    setup_move_down,
+    setup_remove_option,
+    setup_method,
+    method_irv,
+    method_stv,
+    setup_seats,
+    setup_max_rankings,
+    setup_eligibility,
+    eligibility_anyone,
+    eligibility_signed_in,
+    setup_visibility,
+    visibility_always,
+    visibility_after_vote,
+    visibility_after_close,
+    setup_opens,
+    setup_closes,
+    setup_save,
+    setup_saving,
+    setup_saved,
+    setup_problems,
+    setup_preview,
+    problem_missing,
+    problem_missing_in,
+    problem_bad_id,
+    problem_not_a_number,
+    problem_not_a_date,
+    problem_not_an_address,
+    problem_coordinates,
+    problem_ends_before_start,
+    problem_no_phase,
+    problem_current_not_included,
+    problem_too_few_options,
+    problem_too_many_options,
+    problem_seats,
+    problem_at_least_one,
+    problem_closes_before_opens,
+    problem_other,
 );
 
 /// The languages of the interface, English first (the fallback).
@@ -230,6 +329,92 @@ impl Strings {
             ModerationReason::WithinTheRules => self.reason_within_the_rules,
             ModerationReason::Other => self.reason_other,
         }
+    }
+}
+
+impl Strings {
+    pub fn social_function(&self, f: SocialFunction) -> &'static str {
+        match f {
+            SocialFunction::Living => self.sf_living,
+            SocialFunction::Working => self.sf_working,
+            SocialFunction::Supplying => self.sf_supplying,
+            SocialFunction::Caring => self.sf_caring,
+            SocialFunction::Learning => self.sf_learning,
+            SocialFunction::Enjoying => self.sf_enjoying,
+        }
+    }
+
+    pub fn challenge_area(&self, a: ChallengeArea) -> &'static str {
+        match a {
+            ChallengeArea::Ecological => self.ca_ecological,
+            ChallengeArea::Social => self.ca_social,
+            ChallengeArea::Cultural => self.ca_cultural,
+            ChallengeArea::Economic => self.ca_economic,
+            ChallengeArea::Resilience => self.ca_resilience,
+        }
+    }
+
+    pub fn method(&self, m: VotingMethod) -> &'static str {
+        match m {
+            VotingMethod::Irv => self.method_irv,
+            VotingMethod::Stv => self.method_stv,
+        }
+    }
+
+    pub fn eligibility(&self, e: Eligibility) -> &'static str {
+        match e {
+            Eligibility::Anyone => self.eligibility_anyone,
+            Eligibility::SignedIn => self.eligibility_signed_in,
+        }
+    }
+
+    pub fn visibility(&self, v: ResultsVisibility) -> &'static str {
+        match v {
+            ResultsVisibility::Always => self.visibility_always,
+            ResultsVisibility::AfterVote => self.visibility_after_vote,
+            ResultsVisibility::AfterClose => self.visibility_after_close,
+        }
+    }
+
+    /// What is wrong with a field of the set-up form, in words.
+    pub fn problem(&self, kind: &Kind) -> String {
+        match kind {
+            Kind::Missing(None) => self.problem_missing.to_owned(),
+            Kind::Missing(Some(lang)) => fill(
+                self.problem_missing_in,
+                &[("language", language_name(lang))],
+            ),
+            Kind::BadId => self.problem_bad_id.to_owned(),
+            Kind::NotANumber => self.problem_not_a_number.to_owned(),
+            Kind::NotADate => self.problem_not_a_date.to_owned(),
+            Kind::NotAnAddress => self.problem_not_an_address.to_owned(),
+            Kind::Coordinates => self.problem_coordinates.to_owned(),
+            Kind::EndsBeforeStart => self.problem_ends_before_start.to_owned(),
+            Kind::NoPhase => self.problem_no_phase.to_owned(),
+            Kind::CurrentNotIncluded => self.problem_current_not_included.to_owned(),
+            Kind::TooFewOptions => self.problem_too_few_options.to_owned(),
+            Kind::TooManyOptions => self.problem_too_many_options.to_owned(),
+            Kind::Seats => self.problem_seats.to_owned(),
+            Kind::AtLeastOne => self.problem_at_least_one.to_owned(),
+            Kind::ClosesBeforeOpens => self.problem_closes_before_opens.to_owned(),
+            Kind::Other(detail) => fill(self.problem_other, &[("detail", detail)]),
+        }
+    }
+}
+
+/// A language's own name, for labels such as "Title (Français)"; the tag
+/// itself for a language the console does not know.
+pub fn language_name(tag: &str) -> &str {
+    match plaza_contract::primary(tag) {
+        "en" => "English",
+        "fr" => "Français",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "ar" => "العربية",
+        "it" => "Italiano",
+        "nl" => "Nederlands",
+        "pt" => "Português",
+        _ => tag,
     }
 }
 

@@ -37,6 +37,9 @@ pub fn Deliberations(screen: RwSignal<Screen>) -> impl IntoView {
     view! {
         <section class="console-screen" aria-labelledby="console-list-heading">
             <h1 id="console-list-heading" tabindex="-1" node_ref=heading>{t.deliberations_heading}</h1>
+            <p>
+                <button type="button" on:click=move |_| screen.set(Screen::Setup(None))>{t.setup_new}</button>
+            </p>
             {move || match list.get() {
                 None => view! { <p role="status">{t.loading}</p> }.into_any(),
                 Some(Err(error)) => view! { <Failed error retry=Callback::new(move |()| load.run(None))/> }.into_any(),

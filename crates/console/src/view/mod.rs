@@ -7,6 +7,7 @@ mod poll;
 mod queue;
 mod report;
 mod run;
+mod setup;
 mod task;
 
 use std::any::Any;
@@ -36,6 +37,8 @@ pub enum Screen {
     Run(String),
     /// A deliberation's report for the council.
     Report(String),
+    /// Setting up a new deliberation (`None`) or editing one.
+    Setup(Option<String>),
 }
 
 /// What every component of one console shares.
@@ -45,6 +48,13 @@ pub struct Ctx {
     pub client: StoredValue<Option<Client>>,
     /// The reader's languages, for texts the city wrote in several.
     pub prefs: StoredValue<Vec<String>>,
+    /// The languages the city writes its deliberations in (the element's
+    /// `languages`); otherwise those its backend already has.
+    pub languages: StoredValue<Option<Vec<String>>>,
+    /// The host element, where the set-up preview's widget goes.
+    host: StoredValue<Element, LocalStorage>,
+    /// Imports the widget's module next to this one (for the preview).
+    load_widget: StoredValue<js_sys::Function, LocalStorage>,
 }
 
 impl Ctx {
@@ -57,6 +67,44 @@ impl Ctx {
         self.client
             .get_value()
             .unwrap_or_else(|| Client::new("/v1", ""))
+    }
+
+    /// Shows deliberation `id` as residents see it, in the host's
+    /// `preview` slot: a `<plaza-deliberation>` the widget mounts.
+    pub fn show_preview(&self, id: &str) {
+        self.hide_preview();
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(widget) = document.create_element("plaza-deliberation") else {
+            return;
+        };
+        let api = self.client().base().to_owned();
+        for (name, value) in [
+            ("slot", "preview"),
+            ("api", &api),
+            ("deliberation", id),
+            ("lang", self.t.tag),
+        ] {
+            let _ = widget.set_attribute(name, value);
+        }
+        let _ = self.host.with_value(|host| host.append_child(&widget));
+        let load = self.load_widget.get_value();
+        if let Err(e) = load.call0(&wasm_bindgen::JsValue::NULL) {
+            web_sys::console::error_2(&"Plaza console: the widget could not load".into(), &e);
+        }
+    }
+
+    pub fn hide_preview(&self) {
+        self.host.with_value(|host| {
+            if let Ok(previews) = host.query_selector_all(":scope > [slot=preview]") {
+                for i in 0..previews.length() {
+                    if let Some(node) = previews.item(i) {
+                        let _ = host.remove_child(&node);
+                    }
+                }
+            }
+        });
     }
 
     /// A text the city wrote, in the reader's language if it has it, with
@@ -89,7 +137,7 @@ pub fn with_value(template: &'static str, name: &str, value: String) -> impl Int
     view! { {before} <bdi>{value}</bdi> {after} }
 }
 
-pub fn mount_all(stylesheet: &str) {
+pub fn mount_all(stylesheet: &str, load_widget: js_sys::Function) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -103,7 +151,7 @@ pub fn mount_all(stylesheet: &str) {
         if host.shadow_root().is_some() {
             continue;
         }
-        if let Err(e) = mount(&document, &host, stylesheet) {
+        if let Err(e) = mount(&document, &host, stylesheet, load_widget.clone()) {
             web_sys::console::error_2(&"Plaza console could not start here".into(), &e);
         }
     }
@@ -113,6 +161,7 @@ fn mount(
     document: &web_sys::Document,
     host: &Element,
     stylesheet: &str,
+    load_widget: js_sys::Function,
 ) -> Result<(), wasm_bindgen::JsValue> {
     let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let link = document.create_element("link")?;
@@ -132,8 +181,18 @@ fn mount(
         let url = web_sys::Url::new_with_base(&api, &base).ok()?;
         Some(Client::new(&url.href(), &token))
     });
+    let languages = host.get_attribute("languages").map(|l| {
+        l.split([' ', ','])
+            .filter(|tag| plaza_contract::is_language_tag(tag))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    });
+    let host = host.clone();
     let mounted = leptos::mount::mount_to(container, move || {
-        view! { <Console prefs=prefs.clone() client=client.clone()/> }
+        view! {
+            <Console prefs=prefs.clone() client=client.clone() languages=languages.clone()
+                host=host.clone() load_widget=load_widget.clone()/>
+        }
     });
     MOUNTED.with(|m| m.borrow_mut().push(Box::new(mounted)));
     Ok(())
@@ -150,7 +209,13 @@ fn preferences(lang: Option<String>) -> Vec<String> {
 }
 
 #[component]
-fn Console(prefs: Vec<String>, client: Option<Client>) -> impl IntoView {
+fn Console(
+    prefs: Vec<String>,
+    client: Option<Client>,
+    languages: Option<Vec<String>>,
+    host: Element,
+    load_widget: js_sys::Function,
+) -> impl IntoView {
     let t = Strings::negotiate(&prefs);
     let who = client.as_ref().map(|c| match signed_in(c.token()) {
         SignedIn::Staff(name) => with_value(t.signed_in_as, "name", name).into_any(),
@@ -161,6 +226,9 @@ fn Console(prefs: Vec<String>, client: Option<Client>) -> impl IntoView {
         t,
         client: StoredValue::new(client),
         prefs: StoredValue::new(prefs),
+        languages: StoredValue::new(languages.filter(|l| !l.is_empty())),
+        host: StoredValue::new_local(host),
+        load_widget: StoredValue::new_local(load_widget),
     });
     let screen = RwSignal::new(Screen::List);
     view! {
@@ -177,6 +245,7 @@ fn Console(prefs: Vec<String>, client: Option<Client>) -> impl IntoView {
                     Screen::List => view! { <list::Deliberations screen/> }.into_any(),
                     Screen::Run(id) => view! { <run::Run id screen/> }.into_any(),
                     Screen::Report(id) => view! { <report::Report id screen/> }.into_any(),
+                    Screen::Setup(id) => view! { <setup::Setup id screen/> }.into_any(),
                 }
             }}
         </div>

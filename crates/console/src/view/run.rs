@@ -52,6 +52,12 @@ pub fn Run(id: String, screen: RwSignal<Screen>) -> impl IntoView {
                     let id = d.id.clone();
                     view! {
                         <h1 id="console-run-heading" tabindex="-1" node_ref=heading lang=title.lang dir="auto">{title.text}</h1>
+                        <p>
+                            <button type="button" on:click={
+                                let id = id.clone();
+                                move |_| screen.set(Screen::Setup(Some(id.clone())))
+                            }>{t.setup_edit}</button>
+                        </p>
                         <Phase deliberation=d changed/>
                         {match poll {
                             Some(poll) => view! { <Poll id=poll changed/> }.into_any(),
