@@ -1,7 +1,8 @@
 // The staff console's screenshots in README (not a test): a deliberation
 // being run, with a held argument in the queue and a log, and the poll's
-// closing confirmation, and the report for the council (on screen and on
-// paper), in English on a desktop and in Arabic at 320 px.
+// closing confirmation, the set-up form with its problems, and the report
+// for the council (on screen and on paper), in English on a desktop and in
+// Arabic at 320 px.
 //
 //   node tests/e2e/support/console-screenshots.mjs [out-dir]     (default docs/screenshots)
 
@@ -67,6 +68,23 @@ try {
     console.log(`${name}.png ${name}-close.png`);
     await tab.close();
   }
+  // Setting up: a new deliberation saved too early (the problems listed and
+  // next to their fields), and the form in Arabic on a phone.
+  for (const [page, name, width, height] of [['console/', 'console-en-1280-setup', 1280, 900], ['console-ar.html', 'console-ar-320-setup', 320, 720]]) {
+    const tab = await open(browser.context, `${server.origin}/${page}`, { viewport: { width, height } });
+    await tab.locator('plaza-console .console-card button').first().waitFor();
+    await tab.locator('plaza-console h1 + p > button').click();
+    await tab.locator('plaza-console #setup-title-en').waitFor();
+    await tab.locator('plaza-console #setup-title-en').fill(width > 400 ? 'Tilleuls park: a new playground?' : 'حديقة الزيزفون');
+    await tab.locator('plaza-console button[type=submit]').click();
+    await tab.locator('plaza-console #setup-problems').waitFor();
+    await tab.waitForTimeout(300);
+    await tab.screenshot({ path: path.join(OUT, `${name}.png`) });
+    if (tab.errors.length) throw new Error(tab.errors.join('\n'));
+    console.log(`${name}.png`);
+    await tab.close();
+  }
+
   // The report for the council, once residents voted and the poll closed.
   for (const ranking of [['full-plaza', 'seasonal'], ['full-plaza'], ['full-plaza'], ['shared-street', 'seasonal'],
     ['shared-street'], ['seasonal', 'full-plaza'], ['status-quo']]) {

@@ -75,7 +75,7 @@ pub const STRINGS: Strings = Strings {
     log_content: "{target} {id}: {status}",
     log_phase: "الانتقال إلى مرحلة {phase}",
     log_poll: "التصويت {status}",
-    log_import: "استيراد النصوص والمراحل والتصويت",
+    log_import: "إنشاء أو تعديل النصوص أو المراحل أو التصويت",
     log_no_reason: "—",
     report_open: "تقرير للمجلس",
     report_heading: "التقرير: {title}",

@@ -75,7 +75,7 @@ pub const STRINGS: Strings = Strings {
     log_content: "{target} {id}: {status}",
     log_phase: "Wechsel zur Phase {phase}",
     log_poll: "Abstimmung {status}",
-    log_import: "Texte, Phasen und Abstimmung importiert",
+    log_import: "Texte, Phasen oder Abstimmung angelegt oder bearbeitet",
     log_no_reason: "—",
     report_open: "Bericht für den Rat",
     report_heading: "Bericht: {title}",

@@ -75,7 +75,7 @@ pub const STRINGS: Strings = Strings {
     log_content: "{target} {id}: {status}",
     log_phase: "Moved to the {phase} phase",
     log_poll: "Poll {status}",
-    log_import: "Texts, phases and poll imported",
+    log_import: "Texts, phases or poll set up or edited",
     log_no_reason: "—",
     report_open: "Report for the council",
     report_heading: "Report: {title}",

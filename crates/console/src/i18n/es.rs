@@ -75,7 +75,7 @@ pub const STRINGS: Strings = Strings {
     log_content: "{target} {id}: {status}",
     log_phase: "Paso a la fase {phase}",
     log_poll: "Votación {status}",
-    log_import: "Textos, fases y votación importados",
+    log_import: "Textos, fases o votación creados o editados",
     log_no_reason: "—",
     report_open: "Informe para el pleno",
     report_heading: "Informe: {title}",

@@ -75,7 +75,7 @@ pub const STRINGS: Strings = Strings {
     log_content: "{target} {id} : {status}",
     log_phase: "Passage à l'étape {phase}",
     log_poll: "Scrutin {status}",
-    log_import: "Textes, étapes et scrutin importés",
+    log_import: "Textes, étapes ou scrutin créés ou modifiés",
     log_no_reason: "—",
     report_open: "Rapport pour le conseil",
     report_heading: "Rapport : {title}",
