@@ -196,15 +196,7 @@ fn every_moderation_action_and_reason_reads_as_a_sentence_in_every_language() {
             }
         }),
     );
-    let reasons = [
-        ModerationReason::Abuse,
-        ModerationReason::Spam,
-        ModerationReason::OffTopic,
-        ModerationReason::PersonalData,
-        ModerationReason::Duplicate,
-        ModerationReason::WithinTheRules,
-        ModerationReason::Other,
-    ];
+    let reasons = ModerationReason::ALL;
     for (language, s) in every_language() {
         let mut seen = BTreeSet::new();
         for change in &changes {

@@ -7,32 +7,14 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { startBrowser, open } from './support/browser.mjs';
-import { startServer, SERVER } from './support/server.mjs';
+import { startServer, call, hostToken } from './support/server.mjs';
 import { focused, tabTo, axeViolations } from './support/keyboard.mjs';
 
 const SECRET = 'e2e-console-setup-host-secret-of-enough-length';
 
-function staffToken(who) {
-  return execFileSync(SERVER, ['host-token', '--staff', '--resident', who, '--ttl', '3600'], {
-    env: { ...process.env, PLAZA_HOST_SECRET: SECRET },
-  }).toString().trim();
-}
+const staffToken = (who) => hostToken(SECRET, who, { staff: true });
 
-async function api(origin, method, path, { token, body } = {}) {
-  const response = await fetch(`${origin}/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 const inConsole = (tab, selector) => tab.locator(`plaza-console ${selector}`);
 const activeId = (tab) => tab.evaluate(() => document.querySelector('plaza-console').shadowRoot.activeElement?.id);
@@ -149,13 +131,13 @@ describe('setting up a deliberation in the staff console', () => {
       ?.textContent.includes('Tilleuls park: a new playground?'), null, { timeout: 20_000 });
     assert.deepEqual(await axeViolations(tab), [], 'saved, with the preview');
 
-    const d = await api(server.origin, 'GET', '/deliberations/tilleuls-park-a-new-playground');
+    const d = await call(server.origin, 'GET', '/deliberations/tilleuls-park-a-new-playground');
     assert.deepEqual(d.title, { en: 'Tilleuls park: a new playground?', fr: 'Parc des Tilleuls' });
     assert.equal(d.current_phase, 'discussion');
     assert.deepEqual(d.social_functions, ['enjoying']);
     assert.equal(d.phases.length, 5);
     assert.match(d.phases[2].ends_at, /^2027-04-19T23:59:59[+-]\d\d:\d\d$/);
-    const poll = await api(server.origin, 'GET', `/polls/${d.poll_id}`);
+    const poll = await call(server.origin, 'GET', `/polls/${d.poll_id}`);
     assert.deepEqual(poll.options.map((o) => o.label.en), ['Climbing frame', 'Water play', 'Sandpit and swings']);
     assert.equal(poll.eligibility, 'anyone');
     assert.equal(poll.status, 'upcoming');
@@ -169,13 +151,13 @@ describe('setting up a deliberation in the staff console', () => {
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Yes, open the poll');
     await tab.keyboard.press('Enter');
     await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.textContent === 'The poll is open.');
-    assert.equal((await api(server.origin, 'GET', `/polls/${d.poll_id}`)).status, 'open');
+    assert.equal((await call(server.origin, 'GET', `/polls/${d.poll_id}`)).status, 'open');
     await tab.close();
   });
 
   it('keeps the options of a poll residents voted in, and says why', async () => {
-    const { token } = await api(server.origin, 'POST', '/participants');
-    await api(server.origin, 'PUT', '/polls/rue-des-lilas-design/ballot', { token, body: { ranking: ['seasonal'] } });
+    const { token } = await call(server.origin, 'POST', '/participants');
+    await call(server.origin, 'PUT', '/polls/rue-des-lilas-design/ballot', { token, body: { ranking: ['seasonal'] } });
     const tab = await open(browser.context, `${server.origin}/console/`);
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Run “Rue des Lilas: from through-traffic street to pedestrian plaza?”');
     await tab.keyboard.press('Enter');
@@ -190,7 +172,7 @@ describe('setting up a deliberation in the staff console', () => {
     await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.id === 'setup-problems');
     assert.match(await inConsole(tab, '#setup-problems').textContent(), /already has ballots: its options cannot change/);
     assert.equal(await inConsole(tab, '#setup-poll-options-0-label-en').inputValue(), 'Full pedestrian plaza with trees');
-    const poll = await api(server.origin, 'GET', '/polls/rue-des-lilas-design');
+    const poll = await call(server.origin, 'GET', '/polls/rue-des-lilas-design');
     assert.equal(poll.options[0].label.en, 'Full pedestrian plaza');
     assert.ok(!poll.question.en.includes('(Rank them.)'), 'nothing was saved');
     // Without the option's change, the question's is saved.
@@ -200,9 +182,9 @@ describe('setting up a deliberation in the staff console', () => {
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Save and publish');
     await tab.keyboard.press('Enter');
     await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.id === 'setup-saved');
-    assert.match((await api(server.origin, 'GET', '/polls/rue-des-lilas-design')).question.en, /\(Rank them\.\)$/);
+    assert.match((await call(server.origin, 'GET', '/polls/rue-des-lilas-design')).question.en, /\(Rank them\.\)$/);
     // The log says staff edited it.
-    const log = await api(server.origin, 'GET', '/deliberations/rue-des-lilas/moderation');
+    const log = await call(server.origin, 'GET', '/deliberations/rue-des-lilas/moderation');
     assert.ok(log.items.some((e) => e.change === 'import'), JSON.stringify(log.items.slice(0, 3)));
     // The browser reports the refused save (409) itself; nothing else went wrong.
     assert.deepEqual(tab.errors.filter((e) => !e.includes('status of 409')), []);

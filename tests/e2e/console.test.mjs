@@ -8,10 +8,9 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { startBrowser, open } from './support/browser.mjs';
-import { startServer, SERVER } from './support/server.mjs';
+import { startServer, call, hostToken } from './support/server.mjs';
 import { focused, tabTo, axeViolations } from './support/keyboard.mjs';
 
 const SECRET = 'e2e-console-host-secret-of-enough-length-0123';
@@ -19,32 +18,15 @@ const DELIBERATION = 'rue-des-lilas';
 const POLL = 'rue-des-lilas-design';
 const ABUSE = 'Everyone who wants this plaza is an idiot and should move away.';
 
-function hostToken(who, { staff = true } = {}) {
-  return execFileSync(SERVER, ['host-token', ...(staff ? ['--staff'] : []), '--resident', who, '--ttl', '3600'], {
-    env: { ...process.env, PLAZA_HOST_SECRET: SECRET },
-  }).toString().trim();
-}
+const token = (who, { staff = true } = {}) => hostToken(SECRET, who, { staff });
 
 const consolePage = (attrs, lang = 'en') => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
 <title>Staff</title><link rel="icon" href="data:,"></head>
 <body><main><plaza-console api="/v1" ${attrs}></plaza-console></main>
 <script type="module" src="/plaza-console.js"></script></body></html>`;
 
-async function api(origin, method, path, { token, body } = {}) {
-  const response = await fetch(`${origin}/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
-const resident = async (origin) => (await api(origin, 'POST', '/participants')).token;
+const resident = async (origin) => (await call(origin, 'POST', '/participants')).token;
 
 /** The console's shadow root, for reading what it shows. */
 const inConsole = (tab, selector) => tab.locator(`plaza-console ${selector}`);
@@ -57,27 +39,27 @@ describe('the staff console', () => {
       '--participant-writes-per-minute', '0', '--ip-writes-per-minute', '0',
     ], {
       pages: {
-        'console-ar.html': consolePage(`lang="ar" token="${hostToken('amal@saint-aubin.example')}"`, 'ar'),
+        'console-ar.html': consolePage(`lang="ar" token="${token('amal@saint-aubin.example')}"`, 'ar'),
         'console-none.html': consolePage('token=""'),
-        'console-resident.html': consolePage(`lang="en" token="${hostToken('resident-42', { staff: false })}"`),
+        'console-resident.html': consolePage(`lang="en" token="${token('resident-42', { staff: false })}"`),
       },
     });
     browser = await startBrowser();
     // A resident posts an abusive argument; two others flag it, which
     // holds it until staff review it.
     const author = await resident(server.origin);
-    argument = await api(server.origin, 'POST', `/deliberations/${DELIBERATION}/arguments`, {
+    argument = await call(server.origin, 'POST', `/deliberations/${DELIBERATION}/arguments`, {
       token: author, body: { stance: 'against', text: ABUSE, lang: 'en' },
     });
     // Seven residents vote, so that the report has rounds to tell.
     for (const ranking of [['full-plaza', 'seasonal'], ['full-plaza'], ['full-plaza'], ['shared-street', 'seasonal'],
       ['shared-street'], ['seasonal', 'full-plaza'], ['status-quo']]) {
-      await api(server.origin, 'PUT', `/polls/${POLL}/ballot`, { token: await resident(server.origin), body: { ranking } });
+      await call(server.origin, 'PUT', `/polls/${POLL}/ballot`, { token: await resident(server.origin), body: { ranking } });
     }
     // Residents the city's site signed in: their flags count at once.
     for (let i = 0; i < 2; i++) {
-      await api(server.origin, 'POST', '/flags', {
-        token: hostToken(`flagger-${i}`, { staff: false }),
+      await call(server.origin, 'POST', '/flags', {
+        token: token(`flagger-${i}`, { staff: false }),
         body: { target_type: 'argument', target_id: argument.id, reason: 'abuse' },
       });
     }
@@ -125,14 +107,14 @@ describe('the staff console', () => {
     assert.match(await inConsole(tab, '.console-panel:has(#console-queue-heading) .console-outcome').textContent(),
       /Argument is now: Hidden by staff/);
     // Residents no longer read it.
-    const list = await api(server.origin, 'GET', `/deliberations/${DELIBERATION}/arguments?limit=100`);
+    const list = await call(server.origin, 'GET', `/deliberations/${DELIBERATION}/arguments?limit=100`);
     assert.ok(!list.items.some((a) => a.text === ABUSE), 'the hidden argument is not listed');
 
     // Move to the voting phase.
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Move to Voting');
     await tab.keyboard.press('Enter');
     await inConsole(tab, 'p').filter({ hasText: 'Current phase: Voting' }).waitFor();
-    assert.equal((await api(server.origin, 'GET', `/deliberations/${DELIBERATION}`)).current_phase, 'voting');
+    assert.equal((await call(server.origin, 'GET', `/deliberations/${DELIBERATION}`)).current_phase, 'voting');
 
     // The demo's poll is open; closing it asks first, saying what happens.
     assert.match(await inConsole(tab, '#console-poll-heading ~ p[tabindex]').textContent(), /The poll is open\./);
@@ -144,12 +126,12 @@ describe('the staff console', () => {
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Cancel');
     await tab.keyboard.press('Enter');
     await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.textContent === 'Close the poll');
-    assert.equal((await api(server.origin, 'GET', `/polls/${POLL}`)).status, 'open');
+    assert.equal((await call(server.origin, 'GET', `/polls/${POLL}`)).status, 'open');
     await tab.keyboard.press('Enter');
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Yes, close the poll');
     await tab.keyboard.press('Enter');
     await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.textContent === 'The poll is closed.');
-    assert.equal((await api(server.origin, 'GET', `/polls/${POLL}`)).status, 'closed');
+    assert.equal((await call(server.origin, 'GET', `/polls/${POLL}`)).status, 'closed');
     // A closed poll offers nothing more.
     assert.equal(await inConsole(tab, 'button').filter({ hasText: /the poll$/ }).count(), 0);
 
@@ -186,7 +168,7 @@ describe('the staff console', () => {
     const [download] = await Promise.all([tab.waitForEvent('download'), tab.keyboard.press('Enter')]);
     assert.equal(download.suggestedFilename(), `plaza-report-${DELIBERATION}.csv`);
     const csv = await readFile(await download.path(), 'utf8');
-    const publicArguments = await api(server.origin, 'GET', `/deliberations/${DELIBERATION}/arguments?limit=100`);
+    const publicArguments = await call(server.origin, 'GET', `/deliberations/${DELIBERATION}/arguments?limit=100`);
     assert.equal(csv.split('\r\n').filter((l) => l.startsWith('argument,')).length, publicArguments.items.length);
     assert.ok(!csv.includes(ABUSE));
     // On paper: no buttons or links, the content only.
@@ -197,7 +179,7 @@ describe('the staff console', () => {
     await tab.emulateMedia({ media: 'screen' });
 
     // Residents see what was done and why, never who, nor the hidden text.
-    const published = await api(server.origin, 'GET', `/deliberations/${DELIBERATION}/moderation`);
+    const published = await call(server.origin, 'GET', `/deliberations/${DELIBERATION}/moderation`);
     const hidden = published.items.find((e) => e.change.content);
     assert.equal(hidden.reason, 'abuse');
     assert.equal(hidden.staff, undefined);

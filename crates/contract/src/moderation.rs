@@ -54,6 +54,19 @@ pub enum ModerationReason {
     Other,
 }
 
+impl ModerationReason {
+    /// Every reason, in the order a moderator looks for one.
+    pub const ALL: [ModerationReason; 7] = [
+        ModerationReason::Abuse,
+        ModerationReason::Spam,
+        ModerationReason::OffTopic,
+        ModerationReason::PersonalData,
+        ModerationReason::Duplicate,
+        ModerationReason::WithinTheRules,
+        ModerationReason::Other,
+    ];
+}
+
 /// What a moderation action changed: `{"content": {…}}`, `{"phase": {…}}`,
 /// `{"poll_status": {…}}` or `"import"`. (Tagged from outside, which a
 /// client decodes without buffering: the widget reads it.)

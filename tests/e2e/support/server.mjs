@@ -1,7 +1,7 @@
 // The reference server for end-to-end tests: plaza-server --demo on a
 // fresh SQLite file, serving the release build and the demo city page.
 
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, access, cp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,4 +63,26 @@ export async function all(origin, path) {
     cursor = page.next_cursor;
   }
   throw new Error(`${path}: next_cursor never ended`);
+}
+
+/** A call to the server's API; fails the test unless it succeeds. Resolves to the answer's JSON. */
+export async function call(origin, method, path, { token, body } = {}) {
+  const response = await fetch(`${origin}/v1${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** A token the city's site signs (`plaza-server host-token`): a resident's, or a staff member's. */
+export function hostToken(secret, who, { staff = false } = {}) {
+  return execFileSync(SERVER, ['host-token', ...(staff ? ['--staff'] : []), '--resident', who, '--ttl', '3600'], {
+    env: { ...process.env, PLAZA_HOST_SECRET: secret },
+  }).toString().trim();
 }

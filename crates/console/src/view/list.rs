@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use plaza_contract::{DeliberationSummary, Operation};
 
-use super::task::{Loaded, Pages, Tasks};
+use super::task::{focus_when_drawn, more, page_loader, Loaded, Pages, Tasks};
 use super::{with_value, Ctx, Failed, Screen};
 use crate::i18n::fill;
 
@@ -13,27 +13,11 @@ pub fn Deliberations(screen: RwSignal<Screen>) -> impl IntoView {
     let t = ctx.t;
     let list = RwSignal::new(Loaded::<Pages<DeliberationSummary>>::None);
     let tasks = Tasks::of_current();
-    let load = Callback::new(move |cursor: Option<String>| {
-        let client = ctx.client();
-        let query = cursor.clone();
-        tasks.load_page(list, cursor, async move {
-            client
-                .read(
-                    Operation::ListDeliberations,
-                    &[],
-                    &[("cursor", query.as_deref())],
-                )
-                .await
-        });
-    });
+    let load = page_loader(tasks.clone(), list, Operation::ListDeliberations);
     load.run(None);
     let heading = NodeRef::<leptos::html::H1>::new();
     // Coming back from a deliberation, the reader lands on the list's heading.
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
+    focus_when_drawn(heading);
     view! {
         <section class="console-screen" aria-labelledby="console-list-heading">
             <h1 id="console-list-heading" tabindex="-1" node_ref=heading>{t.deliberations_heading}</h1>
@@ -45,11 +29,9 @@ pub fn Deliberations(screen: RwSignal<Screen>) -> impl IntoView {
                 Some(Err(error)) => view! { <Failed error retry=Callback::new(move |()| load.run(None))/> }.into_any(),
                 Some(Ok(pages)) if pages.items.is_empty() => view! { <p>{t.no_deliberations}</p> }.into_any(),
                 Some(Ok(pages)) => {
-                    let next = pages.next.clone();
-                    let failed = pages.more_failed.clone();
                     view! {
                         <ul class="console-deliberations">
-                            {pages.items.into_iter().map(|d| {
+                            {pages.items.iter().cloned().map(|d| {
                                 let title = ctx.pick(&d.title);
                                 let place = ctx.pick(&d.place_name);
                                 let label = with_value(t.run_deliberation, "title", title.text.clone());
@@ -65,10 +47,7 @@ pub fn Deliberations(screen: RwSignal<Screen>) -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                        {failed.map(|e| view! { <p class="console-error" role="alert">{e.message(t)}</p> })}
-                        {next.map(|cursor| view! {
-                            <button type="button" on:click=move |_| load.run(Some(cursor.clone()))>{t.show_more}</button>
-                        })}
+                        {more(&pages, load)}
                     }.into_any()
                 }
             }}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use plaza_contract::{ModerationLogEntry, Operation};
 
-use super::task::{Loaded, Pages, Tasks};
+use super::task::{more, page_loader, Loaded, Pages, Tasks};
 use super::{Ctx, Failed};
 use crate::run::{describe, who};
 
@@ -14,19 +14,7 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
     let t = ctx.t;
     let tasks = Tasks::of_current();
     let list = RwSignal::new(Loaded::<Pages<ModerationLogEntry>>::None);
-    let load = Callback::new(move |cursor: Option<String>| {
-        let client = ctx.client();
-        let query = cursor.clone();
-        tasks.load_page(list, cursor, async move {
-            client
-                .read(
-                    Operation::ListModerationLog,
-                    &[],
-                    &[("cursor", query.as_deref())],
-                )
-                .await
-        });
-    });
+    let load = page_loader(tasks.clone(), list, Operation::ListModerationLog);
     // Read again after every action taken on this screen.
     Effect::new(move |_| {
         changed.track();
@@ -44,8 +32,6 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                     let entries: Vec<ModerationLogEntry> = deliberation.with_value(|d| {
                         pages.items.iter().filter(|e| &e.deliberation_id == d).cloned().collect()
                     });
-                    let next = pages.next.clone();
-                    let failed = pages.more_failed.clone();
                     view! {
                         {if entries.is_empty() {
                             view! { <p>{t.log_empty}</p> }.into_any()
@@ -75,10 +61,7 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                                 </div>
                             }.into_any()
                         }}
-                        {failed.map(|e| view! { <p class="console-error" role="alert">{e.message(t)}</p> })}
-                        {next.map(|cursor| view! {
-                            <button type="button" on:click=move |_| load.run(Some(cursor.clone()))>{t.show_more}</button>
-                        })}
+                        {more(&pages, load)}
                     }.into_any()
                 }
             }}

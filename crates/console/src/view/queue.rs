@@ -7,21 +7,10 @@ use plaza_contract::{
 };
 
 use super::run::Outcome;
-use super::task::{Loaded, Pages, Tasks};
+use super::task::{more, page_loader, Loaded, Pages, Tasks};
 use super::{Ctx, Failed};
 use crate::i18n::fill;
 use crate::queue::{apply, choices, decision, order};
-
-/// Reasons in the order a moderator looks for them.
-const REASONS: [ModerationReason; 7] = [
-    ModerationReason::Abuse,
-    ModerationReason::Spam,
-    ModerationReason::OffTopic,
-    ModerationReason::PersonalData,
-    ModerationReason::Duplicate,
-    ModerationReason::WithinTheRules,
-    ModerationReason::Other,
-];
 
 #[component]
 pub fn Queue(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
@@ -29,18 +18,7 @@ pub fn Queue(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
     let t = ctx.t;
     let tasks = Tasks::of_current();
     let list = RwSignal::new(Loaded::<Pages<FlaggedContent>>::None);
-    let load = {
-        let tasks = tasks.clone();
-        Callback::new(move |cursor: Option<String>| {
-            let client = ctx.client();
-            let query = cursor.clone();
-            tasks.load_page(list, cursor, async move {
-                client
-                    .read(Operation::ListFlagged, &[], &[("cursor", query.as_deref())])
-                    .await
-            });
-        })
-    };
+    let load = page_loader(tasks.clone(), list, Operation::ListFlagged);
     load.run(None);
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let deliberation = StoredValue::new(deliberation);
@@ -57,8 +35,6 @@ pub fn Queue(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                         pages.items.iter().filter(|i| &i.deliberation_id == d).cloned().collect()
                     });
                     order(&mut items);
-                    let next = pages.next.clone();
-                    let failed = pages.more_failed.clone();
                     view! {
                         {if items.is_empty() {
                             view! { <p>{t.queue_empty}</p> }.into_any()
@@ -69,10 +45,7 @@ pub fn Queue(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                                 </ul>
                             }.into_any()
                         }}
-                        {failed.map(|e| view! { <p class="console-error" role="alert">{e.message(t)}</p> })}
-                        {next.map(|cursor| view! {
-                            <button type="button" on:click=move |_| load.run(Some(cursor.clone()))>{t.show_more}</button>
-                        })}
+                        {more(&pages, load)}
                     }.into_any()
                 }
             }}
@@ -159,11 +132,11 @@ fn Item(
                     }
                     on:change=move |ev| {
                         let picked = event_target_value(&ev);
-                        reason.set(REASONS.into_iter().find(|r| reason_value(*r) == picked));
+                        reason.set(ModerationReason::ALL.into_iter().find(|r| reason_value(*r) == picked));
                         missing.set(false);
                     }>
                     <option value="">{t.reason_choose}</option>
-                    {REASONS.into_iter().map(|r| view! { <option value=reason_value(r)>{t.reason(r)}</option> }).collect_view()}
+                    {ModerationReason::ALL.into_iter().map(|r| view! { <option value=reason_value(r)>{t.reason(r)}</option> }).collect_view()}
                 </select>
                 {move || missing.get().then(|| view! {
                     <p class="console-field-error" id=error_id.clone()>{t.reason_needed}</p>

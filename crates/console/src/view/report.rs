@@ -10,7 +10,7 @@ use plaza_contract::{
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use super::task::{Loaded, Tasks};
+use super::task::{focus_when_drawn, Loaded, Tasks};
 use super::{with_value, Ctx, Failed, Picked, Screen};
 use crate::client::Client;
 use crate::error::ConsoleError;
@@ -72,11 +72,7 @@ pub fn Report(id: String, screen: RwSignal<Screen>) -> impl IntoView {
     };
     load.run(());
     let heading = NodeRef::<leptos::html::H1>::new();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
+    focus_when_drawn(heading);
     let back = move |_| screen.set(Screen::Run(id.clone()));
     view! {
         <section class="console-screen console-report" aria-labelledby="console-report-heading">

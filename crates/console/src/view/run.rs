@@ -7,7 +7,7 @@ use plaza_contract::{Deliberation, Operation, PhaseChange};
 use super::log::Log;
 use super::poll::Poll;
 use super::queue::Queue;
-use super::task::{Loaded, Tasks};
+use super::task::{focus_when_drawn, Loaded, Tasks};
 use super::{Ctx, Failed, Screen};
 use crate::i18n::fill;
 use crate::run::phase_moves;
@@ -33,11 +33,7 @@ pub fn Run(id: String, screen: RwSignal<Screen>) -> impl IntoView {
     // Bumped after each action, so that the log shows it.
     let changed = RwSignal::new(0u32);
     let heading = NodeRef::<leptos::html::H1>::new();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
+    focus_when_drawn(heading);
     view! {
         <section class="console-screen" aria-labelledby="console-run-heading">
             <button type="button" class="console-back" on:click=move |_| screen.set(Screen::List)>

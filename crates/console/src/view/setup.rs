@@ -13,7 +13,7 @@ use plaza_contract::{
 };
 use wasm_bindgen::JsCast;
 
-use super::task::{Loaded, Tasks};
+use super::task::{focus_when_drawn, Loaded, Tasks};
 use super::{with_value, Ctx, Failed, Screen};
 use crate::error::ConsoleError;
 use crate::i18n::{fill, language_name};
@@ -137,11 +137,7 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
     };
     let heading = NodeRef::<leptos::html::H1>::new();
     let anchor = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
+    focus_when_drawn(heading);
     // Focus an element once it is drawn: a new list entry, the summary.
     Effect::new(move |_| {
         let Some(id) = form.focus.get() else { return };
@@ -530,45 +526,47 @@ fn Themes(form: Form) -> impl IntoView {
     view! {
         <div class="console-panel">
             <p class="console-question">{t.setup_themes}</p>
-            <fieldset class="console-checks">
-                <legend>{t.setup_social_functions}</legend>
-                {SOCIAL_FUNCTIONS.into_iter().map(|f| {
-                    let id = format!("setup-sf-{f:?}").to_lowercase();
-                    view! {
-                        <div class="console-check">
-                            <input type="checkbox" id=id.clone()
-                                prop:checked=move || form.draft.with(|d| d.social_functions.contains(&f))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    form.draft.update(|d| {
-                                        if on { d.social_functions.insert(f); } else { d.social_functions.remove(&f); }
-                                    });
-                                }/>
-                            <label for=id>{t.social_function(f)}</label>
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
-            <fieldset class="console-checks">
-                <legend>{t.setup_challenge_areas}</legend>
-                {CHALLENGE_AREAS.into_iter().map(|a| {
-                    let id = format!("setup-ca-{a:?}").to_lowercase();
-                    view! {
-                        <div class="console-check">
-                            <input type="checkbox" id=id.clone()
-                                prop:checked=move || form.draft.with(|d| d.challenge_areas.contains(&a))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    form.draft.update(|d| {
-                                        if on { d.challenge_areas.insert(a); } else { d.challenge_areas.remove(&a); }
-                                    });
-                                }/>
-                            <label for=id>{t.challenge_area(a)}</label>
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
+            {checks(form, t.setup_social_functions, "sf", &SOCIAL_FUNCTIONS, |f| t.social_function(f),
+                |d| &d.social_functions, |d| &mut d.social_functions)}
+            {checks(form, t.setup_challenge_areas, "ca", &CHALLENGE_AREAS, |a| t.challenge_area(a),
+                |d| &d.challenge_areas, |d| &mut d.challenge_areas)}
         </div>
+    }
+}
+
+/// A group of checkboxes, one per item, for a set of the draft.
+fn checks<T>(
+    form: Form,
+    legend: &'static str,
+    prefix: &'static str,
+    items: &'static [T],
+    name: impl Fn(T) -> &'static str,
+    get: fn(&Draft) -> &std::collections::BTreeSet<T>,
+    set: fn(&mut Draft) -> &mut std::collections::BTreeSet<T>,
+) -> impl IntoView
+where
+    T: Copy + Ord + std::fmt::Debug + Send + Sync + 'static,
+{
+    view! {
+        <fieldset class="console-checks">
+            <legend>{legend}</legend>
+            {items.iter().copied().map(|item| {
+                let id = format!("setup-{prefix}-{item:?}").to_lowercase();
+                view! {
+                    <div class="console-check">
+                        <input type="checkbox" id=id.clone()
+                            prop:checked=move || form.draft.with(|d| get(d).contains(&item))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                form.draft.update(|d| {
+                                    if on { set(d).insert(item); } else { set(d).remove(&item); }
+                                });
+                            }/>
+                        <label for=id>{name(item)}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -83,3 +83,52 @@ impl Tasks {
         });
     }
 }
+
+/// The loader of a list `op` reads page by page: run with `None` for the
+/// first page, with a cursor for the next.
+pub fn page_loader<T>(
+    tasks: Tasks,
+    list: RwSignal<Loaded<Pages<T>>>,
+    op: plaza_contract::Operation,
+) -> Callback<Option<String>>
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let ctx = super::Ctx::get();
+    Callback::new(move |cursor: Option<String>| {
+        let client = ctx.client();
+        let query = cursor.clone();
+        tasks.load_page(list, cursor, async move {
+            client.read(op, &[], &[("cursor", query.as_deref())]).await
+        });
+    })
+}
+
+/// Under a list: why "Show more" failed, and the button for the next page.
+pub fn more<T>(pages: &Pages<T>, load: Callback<Option<String>>) -> impl IntoView {
+    let t = super::Ctx::get().t;
+    let failed = pages.more_failed.clone();
+    let next = pages.next.clone();
+    view! {
+        {failed.map(|e| view! { <p class="console-error" role="alert">{e.message(t)}</p> })}
+        {next.map(|cursor| view! {
+            <button type="button" on:click=move |_| load.run(Some(cursor.clone()))>{t.show_more}</button>
+        })}
+    }
+}
+
+/// Focuses a screen's heading once it is drawn, so that the reader knows
+/// where they landed.
+pub fn focus_when_drawn<E>(node: NodeRef<E>)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            if let Some(element) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&element) {
+                let _ = element.focus();
+            }
+        }
+    });
+}
