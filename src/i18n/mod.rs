@@ -15,8 +15,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use plaza_contract::{
-    negotiate, ChallengeArea, ContentStatus, FlagTarget, ModerationChange, ModerationReason,
-    PhaseKind, PollStatus, SocialFunction,
+    negotiate, ChallengeArea, ContentStatus, DeclineReason, FlagTarget, ModerationChange,
+    ModerationReason, PhaseKind, PollStatus, ProposalDecision, SocialFunction,
 };
 
 pub use load::{load, LoadError};
@@ -203,6 +203,28 @@ impl Strings {
             }
             .to_owned(),
             ModerationChange::Import => self.moderation_import.to_owned(),
+            ModerationChange::Proposal {
+                decision, reason, ..
+            } => match (decision, reason) {
+                (ProposalDecision::Declined, Some(reason)) => fill(
+                    self.moderation_proposal_declined_because,
+                    &[("reason", self.decline_reason(*reason))],
+                ),
+                (ProposalDecision::Declined, None) => self.moderation_proposal_declined.to_owned(),
+                (ProposalDecision::Accepted | ProposalDecision::UnderReview, _) => {
+                    self.moderation_proposal_accepted.to_owned()
+                }
+            },
+        }
+    }
+
+    fn decline_reason(&self, reason: DeclineReason) -> &'static str {
+        match reason {
+            DeclineReason::NotFeasible => self.decline_not_feasible,
+            DeclineReason::OutsideRemit => self.decline_outside_remit,
+            DeclineReason::AlreadyAnOption => self.decline_already_an_option,
+            DeclineReason::OffTopic => self.decline_off_topic,
+            DeclineReason::Other => self.decline_other,
         }
     }
 

@@ -167,7 +167,8 @@ fn placeholders_are_filled() {
 #[test]
 fn every_moderation_action_and_reason_reads_as_a_sentence_in_every_language() {
     use plaza_contract::{
-        ContentStatus, FlagTarget, ModerationChange, ModerationReason, PollStatus,
+        ContentStatus, DeclineReason, FlagTarget, ModerationChange, ModerationReason, PollStatus,
+        ProposalDecision,
     };
     let mut changes = vec![ModerationChange::Import];
     for target_type in [
@@ -196,6 +197,16 @@ fn every_moderation_action_and_reason_reads_as_a_sentence_in_every_language() {
             }
         }),
     );
+    changes.push(ModerationChange::Proposal {
+        proposal_id: "p1".into(),
+        decision: ProposalDecision::Accepted,
+        reason: None,
+    });
+    changes.extend(DeclineReason::ALL.map(|reason| ModerationChange::Proposal {
+        proposal_id: "p1".into(),
+        decision: ProposalDecision::Declined,
+        reason: Some(reason),
+    }));
     let reasons = ModerationReason::ALL;
     for (language, s) in every_language() {
         let mut seen = BTreeSet::new();

@@ -1,8 +1,8 @@
 // City staff set up a deliberation from the staff console, keyboard only,
 // on the reference server: every problem is said next to its field and
 // listed above the form; a deliberation with a poll in two languages is
-// created, shown by the widget itself as residents will see it, and its
-// poll opened; once residents voted, the options cannot change, and the
+// created, shown by the widget itself as residents will see it, a
+// resident's proposal accepted onto its ballot, and its poll opened; once residents voted, the options cannot change, and the
 // console says why. axe finds nothing, in English and in Arabic at 320 px.
 
 import { describe, it, before, after } from 'node:test';
@@ -143,9 +143,24 @@ describe('setting up a deliberation in the staff console', () => {
     assert.equal(poll.status, 'upcoming');
     assert.deepEqual(tab.errors, []);
 
-    // Run it: open the poll.
+    // A resident proposes a fourth playground while the discussion is on.
+    const { token } = await call(server.origin, 'POST', '/participants');
+    const proposal = await call(server.origin, 'POST', `/deliberations/${d.id}/proposals`, {
+      token, body: { title: 'A quiet corner with benches', description: 'For the grandparents.', lang: 'en' },
+    });
+
+    // Run it: accept the proposal onto the ballot, then open the poll.
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Back to running it');
     await tab.keyboard.press('Enter');
+    const card = inConsole(tab, '.console-card').filter({ hasText: 'A quiet corner with benches' });
+    await card.waitFor();
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Accept onto the ballot');
+    await tab.keyboard.press('Enter');
+    await card.locator('.console-meta').filter({ hasText: 'Accepted onto the ballot' }).waitFor();
+    assert.equal((await focused(tab)).className, 'console-meta');
+    const withProposal = await call(server.origin, 'GET', `/polls/${d.poll_id}`);
+    assert.deepEqual(withProposal.options.map((o) => o.id).slice(-1), [proposal.id]);
+    assert.equal(withProposal.options.at(-1).label.en, 'A quiet corner with benches');
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Open the poll');
     await tab.keyboard.press('Enter');
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Yes, open the poll');

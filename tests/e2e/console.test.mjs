@@ -1,6 +1,7 @@
 // City staff run a deliberation from the staff console (<plaza-console>),
 // on the reference server with the release build, keyboard only: they open
-// a deliberation, moderate a flagged argument with a reason, move the
+// a deliberation, moderate a flagged argument with a reason, decline a
+// resident's proposal with a reason, move the
 // phase, close the poll after a confirmation; every action is in
 // the moderation log with who did it and why, and residents see it in the
 // public log. axe finds nothing on any screen, in English and Arabic; a
@@ -110,6 +111,19 @@ describe('the staff console', () => {
     const list = await call(server.origin, 'GET', `/deliberations/${DELIBERATION}/arguments?limit=100`);
     assert.ok(!list.items.some((a) => a.text === ABUSE), 'the hidden argument is not listed');
 
+    // The demo's proposal: declining needs a reason, which residents then read.
+    const proposal = inConsole(tab, '.console-card').filter({ hasText: 'Plaza with a delivery lane along the shops' });
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Decline');
+    await tab.keyboard.press('Enter');
+    assert.equal((await focused(tab)).tag, 'select');
+    assert.match(await proposal.locator('.console-field-error').textContent(), /Choose a reason first/);
+    await tab.keyboard.press('ArrowDown');
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Decline');
+    await tab.keyboard.press('Enter');
+    await proposal.locator('.console-meta').filter({ hasText: 'Declined' }).waitFor();
+    const proposals = await call(server.origin, 'GET', `/deliberations/${DELIBERATION}/proposals`);
+    assert.equal(proposals.items[0].decision, 'declined');
+
     // Move to the voting phase.
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Move to Voting');
     await tab.keyboard.press('Enter');
@@ -136,12 +150,14 @@ describe('the staff console', () => {
     assert.equal(await inConsole(tab, 'button').filter({ hasText: /the poll$/ }).count(), 0);
 
     // The log says who did what and why, newest first.
-    await inConsole(tab, '.console-log tbody tr').nth(2).waitFor();
+    await inConsole(tab, '.console-log tbody tr').nth(3).waitFor();
     const rows = await inConsole(tab, '.console-log tbody tr').evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
-    assert.deepEqual(rows.slice(0, 3), [
+    const declined = proposals.items[0].id;
+    assert.deepEqual(rows.slice(0, 4), [
       ['demo-planner', 'Poll closed', '—'],
       ['demo-planner', 'Moved to the Voting phase', '—'],
+      ['demo-planner', `Proposal ${declined}: declined (It cannot be done)`, '—'],
       ['demo-planner', `Argument ${argument.id}: Hidden by staff`, 'Abusive or hateful'],
     ]);
 
@@ -161,6 +177,7 @@ describe('the staff console', () => {
     assert.match(report, /Eliminated, with the fewest votes: /);
     assert.match(report, /Hidden \(Abusive or hateful\): 1/);
     assert.match(report, /Phase changes: 1 · Poll changes: 1/);
+    assert.match(report, /Plaza with a delivery lane along the shops.*Declined/s);
     assert.ok(!report.includes(ABUSE), 'the report does not quote hidden text');
     assert.deepEqual(await axeViolations(tab), [], 'report');
     // The CSV, downloaded with the keyboard: every public argument, none hidden.

@@ -54,6 +54,22 @@ pub fn describe(t: &Strings, entry: &ModerationLogEntry) -> String {
             fill(t.log_poll, &[("status", t.poll_status(*status))])
         }
         ModerationChange::Import => t.log_import.to_owned(),
+        ModerationChange::Proposal {
+            proposal_id,
+            decision,
+            reason: Some(reason),
+        } if *decision == plaza_contract::ProposalDecision::Declined => fill(
+            t.log_proposal_declined,
+            &[("id", proposal_id), ("reason", t.decline_reason(*reason))],
+        ),
+        ModerationChange::Proposal {
+            proposal_id,
+            decision,
+            ..
+        } => fill(
+            t.log_proposal,
+            &[("id", proposal_id), ("decision", t.decision(*decision))],
+        ),
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::deliberation::{PhaseKind, Timestamp};
 use crate::discussion::{ContentStatus, FlagTarget};
 use crate::poll::PollStatus;
+use crate::proposal::{DeclineReason, ProposalDecision};
 
 /// `PUT /v1/moderation/deliberations/{id}/phase`: move a deliberation to a phase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +69,7 @@ impl ModerationReason {
 }
 
 /// What a moderation action changed: `{"content": {…}}`, `{"phase": {…}}`,
-/// `{"poll_status": {…}}` or `"import"`. (Tagged from outside, which a
+/// `{"poll_status": {…}}`, `{"proposal": {…}}` or `"import"`. (Tagged from outside, which a
 /// client decodes without buffering: the widget reads it.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -86,6 +87,13 @@ pub enum ModerationChange {
     PollStatus { poll_id: String, status: PollStatus },
     /// Its documents (texts, phases, poll) were created or replaced by an import.
     Import,
+    /// A resident's proposal accepted onto the ballot, or declined (and why).
+    Proposal {
+        proposal_id: String,
+        decision: ProposalDecision,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<DeclineReason>,
+    },
 }
 
 /// One entry of a moderation log, newest first: `GET /v1/moderation/log`

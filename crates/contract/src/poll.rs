@@ -135,6 +135,15 @@ pub enum PollStatus {
 impl PollStatus {
     pub const ALL: [PollStatus; 3] = [PollStatus::Upcoming, PollStatus::Open, PollStatus::Closed];
 
+    /// The status as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PollStatus::Upcoming => "upcoming",
+            PollStatus::Open => "open",
+            PollStatus::Closed => "closed",
+        }
+    }
+
     /// Whether a poll in this status may be set to `next`. A closed poll
     /// stays closed: its final count is published, residents check it
     /// against the ballots, and reopening it would change a result people
@@ -220,12 +229,28 @@ impl Poll {
     /// options (their ids, labels, descriptions and images, in order), the
     /// method, the seats, the counting rules (tie-break, seed, quota), the
     /// ranking limit and who may vote. The question, dates and results'
-    /// visibility may still change. `Err` says why, for a 409 `conflict`.
+    /// visibility may still change. Its status follows the rules of a
+    /// status change ([`PollStatus::may_become`]): a closed poll stays
+    /// closed, whatever a replacement says; and once it has a ballot, it does
+    /// not go back to upcoming (an edit made from an old copy of the poll
+    /// must not stop a running vote). `Err` says why, for a 409 `conflict`.
     pub fn check_replacement(&self, new: &Poll, has_ballots: bool) -> Result<(), String> {
         if self.deliberation_id != new.deliberation_id {
             return Err(format!(
                 "poll {:?} belongs to deliberation {:?}",
                 self.id, self.deliberation_id
+            ));
+        }
+        if !self.status.may_become(new.status)
+            || (has_ballots
+                && new.status == PollStatus::Upcoming
+                && self.status != PollStatus::Upcoming)
+        {
+            return Err(format!(
+                "poll {:?} is {}: it cannot become {}",
+                self.id,
+                self.status.as_str(),
+                new.status.as_str()
             ));
         }
         if !has_ballots {
@@ -584,7 +609,7 @@ pub struct BallotExport {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -601,7 +626,7 @@ mod tests {
     }
     use crate::text::LocalizedText;
 
-    fn poll() -> Poll {
+    pub(crate) fn poll() -> Poll {
         let option = |id: &str| PollOption {
             id: id.into(),
             label: LocalizedText::new([("en", id)]),
@@ -745,6 +770,39 @@ mod tests {
         let mut same = poll();
         same.max_rankings = Some(3);
         assert!(all.check_replacement(&same, true).is_ok());
+    }
+
+    #[test]
+    fn a_replacement_cannot_reopen_a_poll_nor_stop_a_running_vote() {
+        let with = |status| {
+            let mut p = poll();
+            p.status = status;
+            p
+        };
+        use PollStatus::*;
+        for (before, after, ballots, allowed) in [
+            (Closed, Open, false, false),
+            (Closed, Upcoming, true, false),
+            (Closed, Closed, true, true),
+            (Open, Upcoming, true, false),
+            (Open, Upcoming, false, true),
+            (Upcoming, Open, false, true),
+            (Open, Closed, true, true),
+        ] {
+            let answer = with(before).check_replacement(&with(after), ballots);
+            assert_eq!(
+                answer.is_ok(),
+                allowed,
+                "{before:?} → {after:?}, ballots {ballots}: {answer:?}"
+            );
+        }
+        let refused = with(Closed)
+            .check_replacement(&with(Open), false)
+            .unwrap_err();
+        assert!(
+            refused.contains("is closed: it cannot become open"),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -90,6 +90,7 @@ pub enum Operation {
     ImportSeed,
     ListModerationLog,
     ListPublicModerationLog,
+    DecideProposal,
 }
 
 /// What the table says about an operation.
@@ -108,7 +109,7 @@ pub struct Spec {
 const PAGE: &[&str] = &["cursor", "limit"];
 
 impl Operation {
-    pub const ALL: [Operation; 26] = [
+    pub const ALL: [Operation; 27] = [
         Operation::GetCapabilities,
         Operation::CreateParticipant,
         Operation::ListDeliberations,
@@ -135,6 +136,7 @@ impl Operation {
         Operation::ImportSeed,
         Operation::ListModerationLog,
         Operation::ListPublicModerationLog,
+        Operation::DecideProposal,
     ];
 
     pub const fn spec(self) -> Spec {
@@ -248,6 +250,13 @@ impl Operation {
             Operation::ListFlagged => (Get, "/moderation/flagged", Moderator, false, PAGE),
             Operation::ImportSeed => (Post, "/moderation/import", Moderator, false, &[]),
             Operation::ListModerationLog => (Get, "/moderation/log", Moderator, false, PAGE),
+            Operation::DecideProposal => (
+                Put,
+                "/moderation/proposals/{proposal_id}/decision",
+                Moderator,
+                false,
+                &[],
+            ),
             Operation::ListPublicModerationLog => (
                 Get,
                 "/deliberations/{deliberation_id}/moderation",

@@ -120,6 +120,7 @@ fn register_all(generator: &mut SchemaGenerator) {
         Seed,
         PhaseChange,
         PollStatusChange,
+        ProposalDecisionChange,
         ContentModeration,
         Page<FlaggedContent>,
         ImportReport,
@@ -188,6 +189,7 @@ fn bodies(op: Operation, g: &mut SchemaGenerator) -> Bodies {
         ),
         Operation::SetPhase => (s::<PhaseChange>(g), 200, s::<Deliberation>(g)),
         Operation::SetPollStatus => (s::<PollStatusChange>(g), 200, s::<Poll>(g)),
+        Operation::DecideProposal => (s::<ProposalDecisionChange>(g), 200, s::<Proposal>(g)),
         Operation::ModerateContent => (s::<ContentModeration>(g), 200, s::<ContentModeration>(g)),
         Operation::ListFlagged => (None, 200, s::<Page<FlaggedContent>>(g)),
         Operation::ImportSeed => (s::<seed::Seed>(g), 200, s::<ImportReport>(g)),
@@ -241,6 +243,10 @@ fn describe(op: Operation) -> (&'static str, &'static str) {
         Operation::ExportBallots => ("exportBallots", "The anonymous ballots, after close"),
         Operation::SetPhase => ("setPhase", "Moderation: move a deliberation to a phase"),
         Operation::SetPollStatus => ("setPollStatus", "Moderation: open or close a poll"),
+        Operation::DecideProposal => (
+            "decideProposal",
+            "Moderation: accept a proposal onto the ballot (as its last option), or decline it with a reason",
+        ),
         Operation::ModerateContent => (
             "moderateContent",
             "Moderation: hide, hold or restore an argument, comment or proposal",
@@ -368,6 +374,9 @@ fn problem_statuses(op: Operation, has_body: bool) -> Vec<(u16, String)> {
         }
         Operation::CastBallot => vec!["`poll_not_open` or `poll_closed`"],
         Operation::SetPollStatus => vec!["`conflict`: a closed poll cannot be opened again"],
+        Operation::DecideProposal => vec![
+            "`conflict`: the proposal was already decided, or cannot join the ballot (no poll, the poll is closed or has ballots, or is full)",
+        ],
         Operation::ImportSeed => {
             vec!["`conflict`: the change would bend a running vote (the poll has ballots)"]
         }

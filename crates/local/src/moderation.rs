@@ -168,6 +168,58 @@ impl LocalState {
         Ok(poll.clone())
     }
 
+    /// `PUT /moderation/proposals/{id}/decision`: an accepted proposal
+    /// becomes the last option of its deliberation's poll, while the poll
+    /// has no ballot (the contract's rules, as the server applies them).
+    pub fn decide_proposal(
+        &mut self,
+        proposal_id: &str,
+        change: &ProposalDecisionChange,
+    ) -> StoreResult<Proposal> {
+        change.validate().map_err(Problem::invalid)?;
+        let entry = self
+            .deliberations
+            .iter()
+            .position(|e| e.proposals.iter().any(|p| p.id == proposal_id))
+            .ok_or_else(|| not_found("proposal"))?;
+        let has_ballots = {
+            let e = &self.deliberations[entry];
+            e.poll
+                .as_ref()
+                .is_some_and(|p| self.my_ballots.contains_key(&p.id))
+        };
+        let e = &mut self.deliberations[entry];
+        let lang = e
+            .deliberation
+            .title
+            .languages()
+            .next()
+            .unwrap_or("en")
+            .to_owned();
+        let Some(proposal) = e.proposals.iter_mut().find(|p| p.id == proposal_id) else {
+            return Err(not_found("proposal"));
+        };
+        if !proposal.decision.may_become(change.decision) {
+            return Err(proposal.decision.decided());
+        }
+        let seen = proposal.clone().redacted();
+        if change.decision == ProposalDecision::Accepted {
+            let poll = e.poll.as_mut().ok_or_else(|| {
+                Problem::new(
+                    ProblemCode::Conflict,
+                    "The proposal cannot be added to the ballot",
+                )
+                .with_detail("The deliberation has no poll.")
+            })?;
+            *poll = poll.with_option(seen.as_option(&lang), has_ballots)?;
+        }
+        proposal.decision = change.decision;
+        Ok(Proposal {
+            decision: change.decision,
+            ..seen
+        })
+    }
+
     /// `PUT /moderation/content`: hides, restores or removes an argument,
     /// comment or proposal. Restoring clears this participant's flag on it,
     /// as the server clears the flags that hid it.

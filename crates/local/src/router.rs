@@ -183,6 +183,7 @@ fn dispatch(state: &mut LocalState, r: &Request) -> Result<Response, Problem> {
         | Operation::ModerateContent
         | Operation::ListFlagged
         | Operation::ImportSeed
+        | Operation::DecideProposal
         | Operation::ListModerationLog => return Err(Problem::not_found("resource")),
     })
 }
@@ -251,6 +252,20 @@ fn moderation(
                     status: m.status,
                 };
                 state.record_moderation(&d, content, m.reason, at);
+            }
+            ok(answer, 200)
+        }
+        Operation::DecideProposal => {
+            let change: ProposalDecisionChange = body(r)?;
+            let answer = state.decide_proposal(id, &change);
+            if let Ok(proposal) = &answer {
+                let decided = ModerationChange::Proposal {
+                    proposal_id: proposal.id.clone(),
+                    decision: change.decision,
+                    reason: change.reason,
+                };
+                let deliberation = proposal.deliberation_id.clone();
+                state.record_moderation(&deliberation, decided, None, at);
             }
             ok(answer, 200)
         }

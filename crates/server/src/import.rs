@@ -93,7 +93,7 @@ async fn import_one(
             .execute(&mut **tx)
             .await?;
         let existing = sqlx::query(
-            "SELECT deliberation_id, document, (SELECT COUNT(*) FROM ballots WHERE poll_id = $1) AS ballots \
+            "SELECT deliberation_id, document, status, (SELECT COUNT(*) FROM ballots WHERE poll_id = $1) AS ballots \
              FROM polls WHERE id = $1",
         )
         .bind(&poll.id)
@@ -123,6 +123,12 @@ async fn import_one(
                         ))
                     })?;
                 old.deliberation_id = row.try_get("deliberation_id")?;
+                // The live status (moderators change it), not the document's copy.
+                let status: String = row.try_get("status")?;
+                old.status =
+                    serde_json::from_value(serde_json::Value::String(status)).map_err(|e| {
+                        ImportError::Conflict(format!("stored poll {:?}: {e}", poll.id))
+                    })?;
                 old.check_replacement(poll, ballots > 0)
                     .map_err(ImportError::Conflict)?;
                 // The rules may have changed: cached results are stale.

@@ -456,6 +456,36 @@ async fn every_route_refuses_bad_requests_with_its_problem() {
                 json!({"target_type": "argument", "target_id": "nothing", "status": "removed"}),
             ),
         ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/proposals/nothing/decision",
+                Resident,
+                403,
+                "forbidden",
+            ),
+            json_body(json!({"decision": "accepted"})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/proposals/nothing/decision",
+                Moderator,
+                404,
+                "not_found",
+            ),
+            json_body(json!({"decision": "accepted"})),
+        ),
+        with_body(
+            case(
+                "PUT",
+                "/v1/moderation/proposals/nothing/decision",
+                Moderator,
+                422,
+                "validation_failed",
+            ),
+            json_body(json!({"decision": "declined"})),
+        ),
         case("GET", "/v1/moderation/log", Nobody, 401, "unauthorized"),
         case("GET", "/v1/moderation/log", Resident, 403, "forbidden"),
         case(

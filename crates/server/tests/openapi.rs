@@ -104,6 +104,7 @@ struct Pools {
     /// Arguments, comments and proposals the server answered with.
     content: Vec<String>,
     arguments: Vec<String>,
+    proposals: Vec<String>,
     odd: Vec<String>,
     options: Vec<String>,
     good_texts: Vec<String>,
@@ -137,6 +138,7 @@ impl Pools {
             moderated_polls: strings(&["quiet-poll", "residents-poll"]),
             content: Vec::new(),
             arguments: Vec::new(),
+            proposals: Vec::new(),
             odd: strings(&[
                 "nothing-here",
                 "a b/c?d",
@@ -204,8 +206,16 @@ impl Pools {
             Value::Object(map) => {
                 if let Some(id) = map.get("id").and_then(Value::as_str) {
                     let argument = map.contains_key("stance");
-                    let contribution =
-                        argument || map.contains_key("argument_id") || map.contains_key("decision");
+                    // A proposal's decision is a word (a deliberation's is who decides).
+                    let proposal = map.get("decision").is_some_and(Value::is_string);
+                    let contribution = argument || map.contains_key("argument_id") || proposal;
+                    // Proposals apart too: the other contributions soon fill `content`.
+                    if proposal
+                        && !self.proposals.iter().any(|known| known == id)
+                        && self.proposals.len() < 100
+                    {
+                        self.proposals.push(id.to_owned());
+                    }
                     if contribution
                         && !self.content.iter().any(|known| known == id)
                         && self.content.len() < 300
@@ -246,6 +256,7 @@ impl Pools {
             "deliberation_id" => &self.deliberations,
             "poll_id" => &self.polls,
             "argument_id" if !self.arguments.is_empty() => &self.arguments,
+            "proposal_id" if !self.proposals.is_empty() => &self.proposals,
             "target_id" | "parent_id" if !self.content.is_empty() => &self.content,
             _ => &self.odd,
         };
@@ -316,7 +327,18 @@ fn generate(
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(Value::Array(choices)) = schema.get(key) {
-            return generate(doc, rng.pick(choices), name, pools, rng, depth);
+            // An optional value written out is mostly a value, now and then null.
+            let values: Vec<Value> = choices
+                .iter()
+                .filter(|c| c.get("type") != Some(&json!("null")))
+                .cloned()
+                .collect();
+            let choice = if values.len() < choices.len() && !values.is_empty() && rng.chance(80) {
+                rng.pick(&values)
+            } else {
+                rng.pick(choices)
+            };
+            return generate(doc, choice, name, pools, rng, depth);
         }
     }
     if let Some(Value::Array(values)) = schema.get("enum") {

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use futures::future::join_all;
 use plaza_contract::{
-    BallotExport, BallotReceipt, BallotSubmission, Eligibility, MyBallot, Operation, Poll,
-    PollResults, PollStatus, PollStatusChange, ProblemCode, VotingMethod,
+    BallotExport, BallotReceipt, BallotSubmission, DeclineReason, Eligibility, ModerationChange,
+    ModerationLogEntry, MyBallot, Operation, Page, Poll, PollResults, PollStatus, PollStatusChange,
+    ProblemCode, Proposal, ProposalDecision, ProposalDecisionChange, VotingMethod,
 };
 
 use super::{rule, Rule, Verdict};
@@ -21,6 +22,8 @@ pub fn rules() -> Vec<Rule> {
         rule!("ballot.signed_in", "A resident the city's site signed in votes in a poll for signed-in residents", signed_in_vote, optional)
             .not_local("the in-browser backend has no city site to sign residents in"),
         rule!("poll.frozen", "Once a poll has a ballot, an import that changes its options, method or counting rules is 409 conflict; its question may still change", frozen),
+        rule!("proposal.decision", "A moderator accepts a proposal onto the ballot (its last option) or declines it with a reason (422 without); a decided proposal is 409, as is accepting one once the poll has a ballot; each decision is in the public log", proposal_decision),
+        rule!("poll.import_keeps_status", "An import cannot reopen a closed poll, nor take a poll with a ballot back to upcoming (409 conflict)", import_keeps_status),
         rule!("ballot.cast", "PUT …/ballot answers a receipt (tracker, recorded_at); GET …/ballot gives the ranking and the receipt", cast),
         rule!("ballot.none", "GET …/ballot before voting is 404 not_found", none)
             .not_local("needs a participant without a ballot; a browser's one participant voted in ballot.cast"),
@@ -212,6 +215,138 @@ async fn frozen(ctx: &Ctx) -> Check {
         .expect::<serde_json::Value>(200)
         .map_err(|e| format!("changing the question: {e}"))?;
     Ok(())
+}
+
+async fn import_keeps_status(ctx: &Ctx) -> Check {
+    let (answer, poll) = ctx.import_own("status", |_| {}).await?;
+    answer.expect::<serde_json::Value>(200)?;
+    let token = ctx.participant().await?;
+    vote(ctx, &poll, &token, &["a"]).await?;
+    let (answer, _) = ctx
+        .import_own("status", |seed| {
+            seed["deliberations"][0]["poll"]["status"] = "upcoming".into()
+        })
+        .await?;
+    answer
+        .problem(409, ProblemCode::Conflict)
+        .map_err(|e| format!("taking a poll with a ballot back to upcoming: {e}"))?;
+    ctx.set_poll_status(&poll, PollStatus::Closed).await?;
+    // The import's copy still says `open`.
+    let (answer, _) = ctx.import_own("status", |_| {}).await?;
+    answer
+        .problem(409, ProblemCode::Conflict)
+        .map_err(|e| format!("reopening a closed poll by an import: {e}"))?;
+    let stored: Poll = ctx
+        .api
+        .op(Operation::GetPoll, &[&poll])
+        .send()
+        .await?
+        .expect(200)?;
+    ensure(stored.status == PollStatus::Closed, || {
+        format!("the poll is {:?} after the refused import", stored.status)
+    })
+}
+
+async fn decide(
+    ctx: &Ctx,
+    proposal: &str,
+    decision: ProposalDecision,
+    reason: Option<DeclineReason>,
+) -> Check<crate::client::Answer> {
+    ctx.api
+        .op(Operation::DecideProposal, &[proposal])
+        .token(&ctx.moderator)
+        .json(&ProposalDecisionChange { decision, reason })
+        .send()
+        .await
+}
+
+async fn proposal_decision(ctx: &Ctx) -> Check {
+    let (answer, poll) = ctx.import_own("proposals", |_| {}).await?;
+    answer.expect::<serde_json::Value>(200)?;
+    let deliberation = poll.trim_end_matches("-poll").to_owned();
+    let token = ctx.participant().await?;
+    let mut made = Vec::new();
+    for title in ["A delivery lane", "A second fountain"] {
+        let p: Proposal = ctx
+            .api
+            .op(Operation::CreateProposal, &[&deliberation])
+            .token(&token)
+            .key(&unique("p"))
+            .json(&serde_json::json!({"title": title, "description": "Proposed by a resident.", "lang": "en"}))
+            .send()
+            .await?
+            .expect(201)?;
+        made.push(p.id);
+    }
+    let accepted: Proposal = decide(ctx, &made[0], ProposalDecision::Accepted, None)
+        .await?
+        .expect(200)?;
+    ensure(accepted.decision == ProposalDecision::Accepted, || {
+        format!("answered {:?}", accepted.decision)
+    })?;
+    let stored: Poll = ctx
+        .api
+        .op(Operation::GetPoll, &[&poll])
+        .send()
+        .await?
+        .expect(200)?;
+    let last = stored.options.last();
+    ensure(
+        last.is_some_and(|o| o.id == made[0] && o.label.get("en") == Some("A delivery lane")),
+        || format!("the ballot's last option is {last:?}"),
+    )?;
+    decide(
+        ctx,
+        &made[0],
+        ProposalDecision::Declined,
+        Some(DeclineReason::Other),
+    )
+    .await?
+    .problem(409, ProblemCode::Conflict)
+    .map_err(|e| format!("declining an accepted proposal: {e}"))?;
+    decide(ctx, &made[1], ProposalDecision::Declined, None)
+        .await?
+        .problem(422, ProblemCode::ValidationFailed)
+        .map_err(|e| format!("declining without a reason: {e}"))?;
+    vote(ctx, &poll, &token, &["a"]).await?;
+    decide(ctx, &made[1], ProposalDecision::Accepted, None)
+        .await?
+        .problem(409, ProblemCode::Conflict)
+        .map_err(|e| format!("accepting once the poll has a ballot: {e}"))?;
+    decide(
+        ctx,
+        &made[1],
+        ProposalDecision::Declined,
+        Some(DeclineReason::NotFeasible),
+    )
+    .await?
+    .expect::<Proposal>(200)?;
+    let log: Page<ModerationLogEntry> = ctx
+        .api
+        .op(Operation::ListPublicModerationLog, &[&deliberation])
+        .send()
+        .await?
+        .expect(200)?;
+    let logged = |id: &str, decision, reason| {
+        log.items.iter().any(|e| {
+            e.change
+                == ModerationChange::Proposal {
+                    proposal_id: id.to_owned(),
+                    decision,
+                    reason,
+                }
+        })
+    };
+    ensure(
+        logged(&made[0], ProposalDecision::Accepted, None)
+            && logged(
+                &made[1],
+                ProposalDecision::Declined,
+                Some(DeclineReason::NotFeasible),
+            ),
+        || format!("the public log: {:?}", log.items),
+    )
 }
 
 async fn not_open(ctx: &Ctx) -> Check {

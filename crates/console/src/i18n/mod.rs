@@ -13,8 +13,9 @@ mod es;
 mod fr;
 
 use plaza_contract::{
-    negotiate, ChallengeArea, ContentStatus, Eligibility, FlagTarget, ModerationReason, PhaseKind,
-    PollStatus, ResultsVisibility, SocialFunction, VotingMethod,
+    negotiate, ChallengeArea, ContentStatus, DeclineReason, Eligibility, FlagTarget,
+    ModerationReason, PhaseKind, PollStatus, ProposalDecision, ResultsVisibility, SocialFunction,
+    VotingMethod,
 };
 
 use crate::setup::Kind;
@@ -255,6 +256,19 @@ messages!(
     problem_at_least_one,
     problem_closes_before_opens,
     problem_other,
+    proposals_heading,
+    proposals_intro,
+    proposals_empty,
+    accept_proposal,
+    decline_proposal,
+    decline_not_feasible,
+    decline_outside_remit,
+    decline_already_an_option,
+    decline_off_topic,
+    decline_other,
+    proposal_now,
+    log_proposal,
+    log_proposal_declined,
 );
 
 /// The languages of the interface, English first (the fallback).
@@ -333,6 +347,24 @@ impl Strings {
 }
 
 impl Strings {
+    pub fn decline_reason(&self, r: DeclineReason) -> &'static str {
+        match r {
+            DeclineReason::NotFeasible => self.decline_not_feasible,
+            DeclineReason::OutsideRemit => self.decline_outside_remit,
+            DeclineReason::AlreadyAnOption => self.decline_already_an_option,
+            DeclineReason::OffTopic => self.decline_off_topic,
+            DeclineReason::Other => self.decline_other,
+        }
+    }
+
+    pub fn decision(&self, d: ProposalDecision) -> &'static str {
+        match d {
+            ProposalDecision::UnderReview => self.decision_under_review,
+            ProposalDecision::Accepted => self.decision_accepted,
+            ProposalDecision::Declined => self.decision_declined,
+        }
+    }
+
     pub fn social_function(&self, f: SocialFunction) -> &'static str {
         match f {
             SocialFunction::Living => self.sf_living,

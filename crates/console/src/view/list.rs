@@ -13,7 +13,12 @@ pub fn Deliberations(screen: RwSignal<Screen>) -> impl IntoView {
     let t = ctx.t;
     let list = RwSignal::new(Loaded::<Pages<DeliberationSummary>>::None);
     let tasks = Tasks::of_current();
-    let load = page_loader(tasks.clone(), list, Operation::ListDeliberations);
+    let load = page_loader(
+        tasks.clone(),
+        list,
+        Operation::ListDeliberations,
+        Vec::new(),
+    );
     load.run(None);
     let heading = NodeRef::<leptos::html::H1>::new();
     // Coming back from a deliberation, the reader lands on the list's heading.

@@ -14,7 +14,12 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
     let t = ctx.t;
     let tasks = Tasks::of_current();
     let list = RwSignal::new(Loaded::<Pages<ModerationLogEntry>>::None);
-    let load = page_loader(tasks.clone(), list, Operation::ListModerationLog);
+    let load = page_loader(
+        tasks.clone(),
+        list,
+        Operation::ListModerationLog,
+        Vec::new(),
+    );
     // Read again after every action taken on this screen.
     Effect::new(move |_| {
         changed.track();

@@ -4,6 +4,7 @@
 mod list;
 mod log;
 mod poll;
+mod proposals;
 mod queue;
 mod report;
 mod run;
@@ -262,4 +263,13 @@ fn Failed(error: crate::error::ConsoleError, retry: Callback<()>) -> impl IntoVi
             <button type="button" on:click=move |_| retry.run(())>{t.retry}</button>
         </div>
     }
+}
+
+/// A contract value's name on the wire (`off_topic`): the value of its
+/// `<option>` in a list.
+pub fn wire_name<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }

@@ -8,7 +8,7 @@ use plaza_contract::{
 
 use super::run::Outcome;
 use super::task::{more, page_loader, Loaded, Pages, Tasks};
-use super::{Ctx, Failed};
+use super::{wire_name, Ctx, Failed};
 use crate::i18n::fill;
 use crate::queue::{apply, choices, decision, order};
 
@@ -18,7 +18,7 @@ pub fn Queue(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
     let t = ctx.t;
     let tasks = Tasks::of_current();
     let list = RwSignal::new(Loaded::<Pages<FlaggedContent>>::None);
-    let load = page_loader(tasks.clone(), list, Operation::ListFlagged);
+    let load = page_loader(tasks.clone(), list, Operation::ListFlagged, Vec::new());
     load.run(None);
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let deliberation = StoredValue::new(deliberation);
@@ -132,11 +132,11 @@ fn Item(
                     }
                     on:change=move |ev| {
                         let picked = event_target_value(&ev);
-                        reason.set(ModerationReason::ALL.into_iter().find(|r| reason_value(*r) == picked));
+                        reason.set(ModerationReason::ALL.into_iter().find(|r| wire_name(*r) == picked));
                         missing.set(false);
                     }>
                     <option value="">{t.reason_choose}</option>
-                    {ModerationReason::ALL.into_iter().map(|r| view! { <option value=reason_value(r)>{t.reason(r)}</option> }).collect_view()}
+                    {ModerationReason::ALL.into_iter().map(|r| view! { <option value=wire_name(r)>{t.reason(r)}</option> }).collect_view()}
                 </select>
                 {move || missing.get().then(|| view! {
                     <p class="console-field-error" id=error_id.clone()>{t.reason_needed}</p>
@@ -154,12 +154,4 @@ fn Item(
             </div>
         </li>
     }
-}
-
-/// The value of a reason in the list (its name on the wire).
-fn reason_value(reason: ModerationReason) -> String {
-    serde_json::to_value(reason)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }

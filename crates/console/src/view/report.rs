@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 use plaza_contract::{
-    Argument, Deliberation, ModerationLogEntry, Operation, Poll, PollResults, Proposal,
-    ProposalDecision, Stance,
+    Argument, Deliberation, ModerationLogEntry, Operation, Poll, PollResults, Proposal, Stance,
 };
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -14,7 +13,7 @@ use super::task::{focus_when_drawn, Loaded, Tasks};
 use super::{with_value, Ctx, Failed, Picked, Screen};
 use crate::client::Client;
 use crate::error::ConsoleError;
-use crate::i18n::{fill, Strings};
+use crate::i18n::fill;
 use crate::report::{by_day, contributions_csv, moderation_summary, round_account};
 
 /// Everything the report shows, as read from the backend (and downloaded as JSON).
@@ -243,14 +242,6 @@ fn Arguments(arguments: Vec<Argument>) -> impl IntoView {
     }
 }
 
-fn decision(t: &Strings, decision: ProposalDecision) -> &'static str {
-    match decision {
-        ProposalDecision::UnderReview => t.decision_under_review,
-        ProposalDecision::Accepted => t.decision_accepted,
-        ProposalDecision::Declined => t.decision_declined,
-    }
-}
-
 #[component]
 fn Proposals(proposals: Vec<Proposal>) -> impl IntoView {
     let t = Ctx::get().t;
@@ -266,7 +257,7 @@ fn Proposals(proposals: Vec<Proposal>) -> impl IntoView {
                             <li>
                                 <p lang=p.lang.clone() dir="auto"><strong>{p.title.clone().unwrap_or_default()}</strong></p>
                                 <p lang=p.lang.clone() dir="auto">{p.description.clone().unwrap_or_default()}</p>
-                                <p class="console-meta">{decision(t, p.decision)}</p>
+                                <p class="console-meta">{t.decision(p.decision)}</p>
                             </li>
                         }).collect_view()}
                     </ul>

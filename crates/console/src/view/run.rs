@@ -6,6 +6,7 @@ use plaza_contract::{Deliberation, Operation, PhaseChange};
 
 use super::log::Log;
 use super::poll::Poll;
+use super::proposals::Proposals;
 use super::queue::Queue;
 use super::task::{focus_when_drawn, Loaded, Tasks};
 use super::{Ctx, Failed, Screen};
@@ -65,6 +66,7 @@ pub fn Run(id: String, screen: RwSignal<Screen>) -> impl IntoView {
                             }.into_any(),
                         }}
                         <Queue deliberation=id.clone() changed/>
+                        <Proposals deliberation=id.clone() changed/>
                         <Log deliberation=id.clone() changed/>
                         <p>
                             <button type="button" class="console-primary"

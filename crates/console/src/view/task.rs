@@ -84,12 +84,13 @@ impl Tasks {
     }
 }
 
-/// The loader of a list `op` reads page by page: run with `None` for the
-/// first page, with a cursor for the next.
+/// The loader of a list `op` (with its path `params`) reads page by page:
+/// run with `None` for the first page, with a cursor for the next.
 pub fn page_loader<T>(
     tasks: Tasks,
     list: RwSignal<Loaded<Pages<T>>>,
     op: plaza_contract::Operation,
+    params: Vec<String>,
 ) -> Callback<Option<String>>
 where
     T: serde::de::DeserializeOwned + Send + Sync + 'static,
@@ -98,8 +99,12 @@ where
     Callback::new(move |cursor: Option<String>| {
         let client = ctx.client();
         let query = cursor.clone();
+        let params = params.clone();
         tasks.load_page(list, cursor, async move {
-            client.read(op, &[], &[("cursor", query.as_deref())]).await
+            let params: Vec<&str> = params.iter().map(String::as_str).collect();
+            client
+                .read(op, &params, &[("cursor", query.as_deref())])
+                .await
         });
     })
 }

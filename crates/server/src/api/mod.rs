@@ -88,6 +88,7 @@ fn handler(op: Operation, m: MethodFilter) -> MethodRouter<AppState> {
         Operation::ImportSeed => on(m, moderation::import),
         Operation::ListModerationLog => on(m, moderation_log::staff_log),
         Operation::ListPublicModerationLog => on(m, moderation_log::public_log),
+        Operation::DecideProposal => on(m, moderation::decide_proposal),
     }
 }
 

@@ -8,14 +8,14 @@ use axum::Json;
 use plaza_contract::seed::Seed;
 use plaza_contract::{
     ContentModeration, ContentStatus, Deliberation, FlagTarget, FlaggedContent, ImportReport,
-    ModerationChange, Page, PageQuery, PhaseChange, Poll, PollStatus, PollStatusChange,
-    ProblemCode,
+    ModerationChange, Page, PageQuery, PhaseChange, Poll, PollStatus, PollStatusChange, Problem,
+    ProblemCode, Proposal, ProposalDecision, ProposalDecisionChange,
 };
 use sqlx::Row;
 
 use super::flags::table;
 use super::moderation_log::record;
-use super::{deliberations, polls};
+use super::{deliberations, polls, proposals};
 use crate::cursor;
 use crate::db::codec::{from_text, to_text, Sql};
 use crate::db::count;
@@ -104,6 +104,95 @@ pub async fn poll_status(
         state.publisher.poke(&id);
     }
     Ok(Json(polls::load(&state.db.write, &id).await?.poll))
+}
+
+/// `PUT /v1/moderation/proposals/{id}/decision`: an accepted proposal
+/// becomes the last option of its deliberation's poll, in the same
+/// transaction, while the poll has no ballot (the contract's rules:
+/// `ProposalDecision::may_become`, `Poll::with_option`).
+pub async fn decide_proposal(
+    State(state): State<AppState>,
+    moderator: Moderator,
+    Path(id): Path<String>,
+    body: JsonBody<ProposalDecisionChange>,
+) -> ApiResult<Json<Proposal>> {
+    let change = body.value;
+    change.validate().map_err(Problem::invalid)?;
+    let mut tx = state.db.begin().await?;
+    // Taken first, so that two decisions on one proposal are made in turn.
+    sqlx::query("UPDATE proposals SET decision = decision WHERE id = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    let proposal = proposals::load(&mut *tx, &id).await?;
+    if !proposal.decision.may_become(change.decision) {
+        return Err(proposal.decision.decided().into());
+    }
+    let mut changed_poll = None;
+    if change.decision == ProposalDecision::Accepted {
+        let row = sqlx::query(
+            "SELECT id, (SELECT COUNT(*) FROM ballots WHERE poll_id = polls.id) AS ballots \
+             FROM polls WHERE deliberation_id = $1",
+        )
+        .bind(&proposal.deliberation_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ProblemCode::Conflict,
+                "The proposal cannot be added to the ballot",
+            )
+            .detail("The deliberation has no poll.")
+        })?;
+        let poll_id: String = row.try_get("id")?;
+        let ballots: i64 = row.try_get("ballots")?;
+        let stored = polls::load(&mut *tx, &poll_id).await?;
+        let lang = deliberations::load(&mut *tx, &proposal.deliberation_id)
+            .await?
+            .title
+            .languages()
+            .next()
+            .unwrap_or("en")
+            .to_owned();
+        let poll = stored
+            .poll
+            .with_option(proposal.as_option(&lang), ballots > 0)?;
+        let document = serde_json::to_string(&poll)?;
+        sqlx::query(
+            "UPDATE polls SET document = $2, ballots_version = ballots_version + 1 WHERE id = $1",
+        )
+        .bind(&poll_id)
+        .bind(&document)
+        .execute(&mut *tx)
+        .await?;
+        changed_poll = Some(poll_id);
+    }
+    sqlx::query("UPDATE proposals SET decision = $2 WHERE id = $1")
+        .bind(&id)
+        .bind(to_text(&change.decision))
+        .execute(&mut *tx)
+        .await?;
+    let logged = ModerationChange::Proposal {
+        proposal_id: id.clone(),
+        decision: change.decision,
+        reason: change.reason,
+    };
+    record(
+        &mut *tx,
+        &proposal.deliberation_id,
+        &logged,
+        None,
+        &moderator.staff,
+    )
+    .await?;
+    tx.commit().await?;
+    if let Some(poll) = changed_poll {
+        state.publisher.poke(&poll);
+    }
+    Ok(Json(Proposal {
+        decision: change.decision,
+        ..proposal
+    }))
 }
 
 /// `PUT /v1/moderation/content`: restoring to `visible` also clears the

@@ -26,6 +26,19 @@ use crate::state::AppState;
 const COLUMNS: &str =
     "id, deliberation_id, title, description, lang, display_name, created_at, decision, status";
 
+/// One proposal as residents read it (a hidden one without its texts).
+pub async fn load<'e, E>(executor: E, id: &str) -> ApiResult<Proposal>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM proposals WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .ok_or_else(|| crate::error::ApiError::not_found("proposal"))?;
+    from_row(&row)
+}
+
 fn from_row(row: &AnyRow) -> ApiResult<Proposal> {
     Ok(Proposal {
         id: row.try_get("id")?,
