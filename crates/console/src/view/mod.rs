@@ -6,6 +6,7 @@ mod log;
 mod poll;
 mod proposals;
 mod queue;
+mod reason;
 mod report;
 mod run;
 mod setup;

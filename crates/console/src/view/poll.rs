@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use plaza_contract::{Operation, Poll as PollDoc, PollStatus, PollStatusChange};
 
 use super::run::Outcome;
-use super::task::{Loaded, Tasks};
+use super::task::{document_loader, Loaded, Tasks};
 use super::{Ctx, Failed};
 use crate::i18n::fill;
 use crate::run::{confirmation, next_poll_status};
@@ -16,18 +16,8 @@ pub fn Poll(id: String, changed: RwSignal<u32>) -> impl IntoView {
     let t = ctx.t;
     let tasks = Tasks::of_current();
     let poll = RwSignal::new(Loaded::<PollDoc>::None);
+    let load = document_loader(tasks.clone(), poll, Operation::GetPoll, id.clone());
     let id = StoredValue::new(id);
-    let load = {
-        let tasks = tasks.clone();
-        Callback::new(move |()| {
-            let client = ctx.client();
-            let id = id.get_value();
-            tasks.load(poll, async move {
-                client.read(Operation::GetPoll, &[&id], &[]).await
-            });
-        })
-    };
-    load.run(());
     let status = RwSignal::new(None::<PollStatus>);
     Effect::new(move |_| {
         if let Some(Ok(p)) = poll.get() {

@@ -7,9 +7,10 @@ use plaza_contract::{
     DeclineReason, Operation, Proposal, ProposalDecision, ProposalDecisionChange,
 };
 
+use super::reason::reason_select;
 use super::run::Outcome;
 use super::task::{more, page_loader, Loaded, Pages, Tasks};
-use super::{wire_name, Ctx, Failed};
+use super::{Ctx, Failed};
 use crate::i18n::fill;
 
 #[component]
@@ -56,7 +57,6 @@ fn Item(
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
     let select_id = format!("console-decline-{key}");
-    let error_id = format!("console-decline-error-{key}");
     let decision = RwSignal::new(proposal.decision);
     let reason = RwSignal::new(None::<DeclineReason>);
     let missing = RwSignal::new(false);
@@ -116,27 +116,9 @@ fn Item(
                 let decide = decide.clone();
                 let decide_too = decide.clone();
                 let select_id = select_id.clone();
-                let error_id = error_id.clone();
-                let described = error_id.clone();
                 view! {
-                    {(decision.get() == ProposalDecision::UnderReview).then(|| view! {
-                        <div class="console-field">
-                            <label for=select_id.clone()>{t.reason_label}</label>
-                            <select id=select_id node_ref=select
-                                aria-invalid=move || missing.get().to_string()
-                                aria-describedby=move || missing.get().then(|| described.clone())
-                                on:change=move |ev| {
-                                    let picked = event_target_value(&ev);
-                                    reason.set(DeclineReason::ALL.into_iter().find(|r| wire_name(*r) == picked));
-                                    missing.set(false);
-                                }>
-                                <option value="">{t.reason_choose}</option>
-                                {DeclineReason::ALL.into_iter().map(|r| view! { <option value=wire_name(r)>{t.decline_reason(r)}</option> }).collect_view()}
-                            </select>
-                            {move || missing.get().then(|| view! {
-                                <p class="console-field-error" id=error_id.clone()>{t.reason_needed}</p>
-                            })}
-                        </div>
+                    {(decision.get() == ProposalDecision::UnderReview).then(|| {
+                        reason_select(select_id, &DeclineReason::ALL, |r| t.decline_reason(r), reason, missing, select)
                     })}
                     <div class="console-actions">
                         <button type="button" class="console-primary" on:click=move |_| decide(ProposalDecision::Accepted)

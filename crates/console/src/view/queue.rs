@@ -6,9 +6,10 @@ use plaza_contract::{
     ContentModeration, ContentStatus, FlaggedContent, ModerationReason, Operation,
 };
 
+use super::reason::reason_select;
 use super::run::Outcome;
 use super::task::{more, page_loader, Loaded, Pages, Tasks};
-use super::{wire_name, Ctx, Failed};
+use super::{Ctx, Failed};
 use crate::i18n::fill;
 use crate::queue::{apply, choices, decision, order};
 
@@ -66,7 +67,6 @@ fn Item(
         .to_lowercase()
         .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_");
     let select_id = format!("console-reason-{key}");
-    let error_id = format!("console-reason-error-{key}");
     let reason = RwSignal::new(None::<ModerationReason>);
     let missing = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -122,26 +122,7 @@ fn Item(
                 " · " {move || fill(t.flags_count, &[("count", &item.with(|i| i.flags).to_string())])}
             </p>
             <blockquote class="console-quote">{text}</blockquote>
-            <div class="console-field">
-                <label for=select_id.clone()>{t.reason_label}</label>
-                <select id=select_id node_ref=select
-                    aria-invalid=move || missing.get().to_string()
-                    aria-describedby={
-                        let error_id = error_id.clone();
-                        move || missing.get().then(|| error_id.clone())
-                    }
-                    on:change=move |ev| {
-                        let picked = event_target_value(&ev);
-                        reason.set(ModerationReason::ALL.into_iter().find(|r| wire_name(*r) == picked));
-                        missing.set(false);
-                    }>
-                    <option value="">{t.reason_choose}</option>
-                    {ModerationReason::ALL.into_iter().map(|r| view! { <option value=wire_name(r)>{t.reason(r)}</option> }).collect_view()}
-                </select>
-                {move || missing.get().then(|| view! {
-                    <p class="console-field-error" id=error_id.clone()>{t.reason_needed}</p>
-                })}
-            </div>
+            {reason_select(select_id, &ModerationReason::ALL, |r| t.reason(r), reason, missing, select)}
             <div class="console-actions">
                 {move || choices(item.with(|i| i.status)).into_iter().filter(|(_, offered)| *offered).map(|(to, _)| {
                     let act = act.clone();

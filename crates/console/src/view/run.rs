@@ -8,7 +8,7 @@ use super::log::Log;
 use super::poll::Poll;
 use super::proposals::Proposals;
 use super::queue::Queue;
-use super::task::{focus_when_drawn, Loaded, Tasks};
+use super::task::{document_loader, focus_when_drawn, Loaded, Tasks};
 use super::{Ctx, Failed, Screen};
 use crate::i18n::fill;
 use crate::run::phase_moves;
@@ -19,18 +19,7 @@ pub fn Run(id: String, screen: RwSignal<Screen>) -> impl IntoView {
     let t = ctx.t;
     let deliberation = RwSignal::new(Loaded::<Deliberation>::None);
     let tasks = Tasks::of_current();
-    let load = {
-        let id = id.clone();
-        let tasks = tasks.clone();
-        Callback::new(move |()| {
-            let client = ctx.client();
-            let id = id.clone();
-            tasks.load(deliberation, async move {
-                client.read(Operation::GetDeliberation, &[&id], &[]).await
-            });
-        })
-    };
-    load.run(());
+    let load = document_loader(tasks.clone(), deliberation, Operation::GetDeliberation, id);
     // Bumped after each action, so that the log shows it.
     let changed = RwSignal::new(0u32);
     let heading = NodeRef::<leptos::html::H1>::new();

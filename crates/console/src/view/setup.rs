@@ -347,14 +347,7 @@ fn text(
     // type in it would restart the part they are typing.
     let control = if kind == Input::Long {
         let node = NodeRef::<leptos::html::Textarea>::new();
-        Effect::new(move |_| {
-            let v = value();
-            if let Some(el) = node.get() {
-                if el.value() != v {
-                    el.set_value(&v);
-                }
-            }
-        });
+        sync_value(node, value);
         view! {
             <textarea id=input_id.clone() lang=lang.clone() dir=dir rows="4" node_ref=node
                 aria-invalid=move || problem.with(Option::is_some).to_string()
@@ -372,14 +365,7 @@ fn text(
             Input::Text | Input::Long => ("text", None),
         };
         let node = NodeRef::<leptos::html::Input>::new();
-        Effect::new(move |_| {
-            let v = value();
-            if let Some(el) = node.get() {
-                if el.value() != v {
-                    el.set_value(&v);
-                }
-            }
-        });
+        sync_value(node, value);
         view! {
             <input id=input_id.clone() type=ty inputmode=mode lang=lang.clone() dir=dir node_ref=node
                 aria-invalid=move || problem.with(Option::is_some).to_string()
@@ -395,6 +381,27 @@ fn text(
             {move || problem.get().map(|p| view! { <p class="console-field-error" id=error_id.clone()>{p}</p> })}
         </div>
     }
+}
+
+/// Keeps a control's `value` property on the draft's, setting it only when
+/// they differ.
+fn sync_value<E>(node: NodeRef<E>, value: impl Fn() -> String + 'static)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: JsCast + Clone + 'static,
+{
+    Effect::new(move |_| {
+        let wanted = value();
+        let Some(element) = node.get() else { return };
+        let element: &wasm_bindgen::JsValue = element.unchecked_ref();
+        let key = wasm_bindgen::JsValue::from_str("value");
+        let shown = js_sys::Reflect::get(element, &key)
+            .ok()
+            .and_then(|v| v.as_string());
+        if shown.as_deref() != Some(wanted.as_str()) {
+            let _ = js_sys::Reflect::set(element, &key, &wanted.into());
+        }
+    });
 }
 
 /// One field per language of the deliberation.
@@ -476,23 +483,29 @@ fn Phases(form: Form, is_new: bool) -> impl IntoView {
                 let name = t.phase(kind);
                 let check_id = dom_id(&field(&["phases", key, "included"]));
                 // A memo, so that typing a date does not draw the phase again.
-                let included = Memo::new(move |_| form.draft.with(|d| d.phases[i].included));
+                let included = Memo::new(move |_| form.draft.with(|d| d.phases.get(i).is_some_and(|p| p.included)));
                 view! {
                     <div class="console-phase">
                         <div class="console-check">
                             <input type="checkbox" id=check_id.clone()
-                                prop:checked=move || form.draft.with(|d| d.phases[i].included)
+                                prop:checked=move || form.draft.with(|d| d.phases.get(i).is_some_and(|p| p.included))
                                 on:change=move |ev| {
                                     let on = event_target_checked(&ev);
-                                    form.draft.update(|d| d.phases[i].included = on);
+                                    form.draft.update(|d| {
+                                        if let Some(p) = d.phases.get_mut(i) {
+                                            p.included = on;
+                                        }
+                                    });
                                 }/>
                             <label for=check_id>{fill(t.setup_phase_included, &[("phase", name)])}</label>
                         </div>
                         {move || included.get().then(|| view! {
                             {text(form, field(&["phases", key, "starts"]), fill(t.setup_phase_starts, &[("phase", name)]), None, Input::Date,
-                                move |d| d.phases[i].starts.clone(), move |d, v| d.phases[i].starts = v)}
+                                move |d| d.phases.get(i).map(|p| p.starts.clone()).unwrap_or_default(),
+                                move |d, v| if let Some(p) = d.phases.get_mut(i) { p.starts = v })}
                             {text(form, field(&["phases", key, "ends"]), fill(t.setup_phase_ends, &[("phase", name)]), None, Input::Date,
-                                move |d| d.phases[i].ends.clone(), move |d, v| d.phases[i].ends = v)}
+                                move |d| d.phases.get(i).map(|p| p.ends.clone()).unwrap_or_default(),
+                                move |d, v| if let Some(p) = d.phases.get_mut(i) { p.ends = v })}
                         })}
                     </div>
                 }

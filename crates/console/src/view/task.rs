@@ -109,6 +109,27 @@ where
     })
 }
 
+/// The loader of one document `op` names by `id` (a deliberation, a poll),
+/// read into `into` now and again on "Try again".
+pub fn document_loader<T>(
+    tasks: Tasks,
+    into: RwSignal<Loaded<T>>,
+    op: plaza_contract::Operation,
+    id: String,
+) -> Callback<()>
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let ctx = super::Ctx::get();
+    let load = Callback::new(move |()| {
+        let client = ctx.client();
+        let id = id.clone();
+        tasks.load(into, async move { client.read(op, &[&id], &[]).await });
+    });
+    load.run(());
+    load
+}
+
 /// Under a list: why "Show more" failed, and the button for the next page.
 pub fn more<T>(pages: &Pages<T>, load: Callback<Option<String>>) -> impl IntoView {
     let t = super::Ctx::get().t;
