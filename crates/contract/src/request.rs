@@ -160,6 +160,29 @@ impl ArgumentsQuery {
     }
 }
 
+/// `GET /v1/moderation/flagged` and `/v1/moderation/log`: staff lists, of
+/// every deliberation or of one (`?deliberation=…`, 404 when there is none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationQuery {
+    pub deliberation: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl ModerationQuery {
+    /// The deliberation asked for, unless absent or empty.
+    pub fn deliberation(&self) -> Option<&str> {
+        self.deliberation.as_deref().filter(|d| !d.is_empty())
+    }
+
+    pub fn page(&self) -> PageQuery {
+        PageQuery {
+            cursor: self.cursor.clone(),
+            limit: self.limit,
+        }
+    }
+}
+
 /// The formats of `GET /v1/polls/{id}/ballots`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

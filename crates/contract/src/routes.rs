@@ -107,6 +107,7 @@ pub struct Spec {
 }
 
 const PAGE: &[&str] = &["cursor", "limit"];
+const STAFF_PAGE: &[&str] = &["deliberation", "cursor", "limit"];
 
 impl Operation {
     pub const ALL: [Operation; 27] = [
@@ -247,9 +248,9 @@ impl Operation {
                 &[],
             ),
             Operation::ModerateContent => (Put, "/moderation/content", Moderator, false, &[]),
-            Operation::ListFlagged => (Get, "/moderation/flagged", Moderator, false, PAGE),
+            Operation::ListFlagged => (Get, "/moderation/flagged", Moderator, false, STAFF_PAGE),
             Operation::ImportSeed => (Post, "/moderation/import", Moderator, false, &[]),
-            Operation::ListModerationLog => (Get, "/moderation/log", Moderator, false, PAGE),
+            Operation::ListModerationLog => (Get, "/moderation/log", Moderator, false, STAFF_PAGE),
             Operation::DecideProposal => (
                 Put,
                 "/moderation/proposals/{proposal_id}/decision",

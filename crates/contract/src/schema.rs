@@ -281,6 +281,10 @@ fn query_param(name: &str, g: &mut SchemaGenerator) -> (Value, &'static str) {
             g.subschema_for::<ArgumentSort>().to_value(),
             "`helpful` (default) or `recent`.",
         ),
+        "deliberation" => (
+            json!({"type": "string", "pattern": crate::patterns::NO_NUL}),
+            "Only this deliberation's (404 when it does not exist); every deliberation's when absent.",
+        ),
         "cursor" => (
             json!({"type": "string", "pattern": crate::patterns::NO_NUL}),
             "`next_cursor` of the previous page.",
@@ -327,8 +331,9 @@ fn problem_statuses(op: Operation, has_body: bool) -> Vec<(u16, String)> {
         (429, shared_description(429)),
         (503, shared_description(503)),
     ];
-    // A missing resource, named in the path or (flag, moderate) the body.
+    // A missing resource, named in the path, the query or (flag, moderate) the body.
     let names_resource = op.path_params().next().is_some()
+        || spec.query.contains(&"deliberation")
         || matches!(op, Operation::CreateFlag | Operation::ModerateContent);
     if names_resource {
         statuses.push((404, shared_description(404)));

@@ -261,9 +261,14 @@ impl LocalState {
 
     /// `GET /moderation/flagged`: what this browser's participant flagged,
     /// one flag each (there is one participant), in a stable order.
-    pub fn flagged(&self, query: &PageQuery) -> StoreResult<Page<FlaggedContent>> {
+    pub fn flagged(&self, query: &ModerationQuery) -> StoreResult<Page<FlaggedContent>> {
+        if let Some(id) = query.deliberation() {
+            self.entry(id)?;
+        }
         let mut items = Vec::new();
-        for e in &self.deliberations {
+        let asked =
+            |e: &&SeedDeliberation| query.deliberation().is_none_or(|d| e.deliberation.id == d);
+        for e in self.deliberations.iter().filter(asked) {
             let flagged =
                 |target: FlagTarget, id: &str| self.my_flags.contains(&flag_key(target, id));
             let entry = |target_type, id: &str, status, text: Option<&str>| FlaggedContent {
@@ -300,7 +305,7 @@ impl LocalState {
                 &b.target_id,
             ))
         });
-        page(&items, query)
+        page(&items, &query.page())
     }
 }
 

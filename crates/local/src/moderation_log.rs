@@ -43,10 +43,18 @@ impl LocalState {
 
     /// `GET /moderation/log`: every action, newest first.
     #[cfg(feature = "moderation")]
-    pub fn moderation_log(&self, query: &PageQuery) -> StoreResult<Page<ModerationLogEntry>> {
-        let newest_first: Vec<ModerationLogEntry> =
-            self.moderation_log.iter().rev().cloned().collect();
-        page(&newest_first, query)
+    pub fn moderation_log(&self, query: &ModerationQuery) -> StoreResult<Page<ModerationLogEntry>> {
+        if let Some(id) = query.deliberation() {
+            self.entry(id)?;
+        }
+        let newest_first: Vec<ModerationLogEntry> = self
+            .moderation_log
+            .iter()
+            .rev()
+            .filter(|e| query.deliberation().is_none_or(|d| e.deliberation_id == d))
+            .cloned()
+            .collect();
+        page(&newest_first, &query.page())
     }
 
     /// `GET /deliberations/{id}/moderation`: what was done there, newest

@@ -2,7 +2,7 @@
 //! restored by a moderator, phases opened and closed.
 
 use plaza_contract::{
-    ContentModeration, ContentStatus, FlagReceipt, FlagTarget, ModerationChange,
+    ContentModeration, ContentStatus, FlagReceipt, FlagTarget, FlaggedContent, ModerationChange,
     ModerationLogEntry, ModerationReason, Operation, Page, PhaseKind, ProblemCode, Stance,
 };
 
@@ -20,6 +20,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("flag.unknown", "Flagging content that does not exist is 404 not_found", unknown),
         rule!("moderation.restore_and_remove", "A moderator restores hidden content (text back) and removes it (no longer listed)", restore_and_remove),
         rule!("moderation.log", "Each moderation action is in the staff log, newest first, with who did it and why; the deliberation's public log says what and why, never who nor the text; an unknown deliberation's log is 404", log),
+        rule!("moderation.by_deliberation", "Flagged content and the staff log narrowed to one deliberation (?deliberation=) hold that deliberation's only; an unknown deliberation is 404", by_deliberation),
         rule!("moderation.participants_cannot", "A participant token cannot use the moderation API (403)", not_a_moderator),
         rule!("flag.removed", "Flagging removed content is 404 not_found: it no longer exists for residents", flag_removed),
         rule!("phase.closed", "Outside the discussion phase a new argument, reply or proposal is 409 phase_closed", phase_closed),
@@ -193,6 +194,62 @@ async fn log(ctx: &Ctx) -> Check {
         .await?
         .problem(404, ProblemCode::NotFound)
         .map(|_| ())
+}
+
+async fn by_deliberation(ctx: &Ctx) -> Check {
+    let author = ctx.participant().await?;
+    let a = ctx
+        .argument(&author, Stance::For, &format!("Narrow me {}", unique("x")))
+        .await?;
+    ctx.flag(&author, FlagTarget::Argument, &a.id)
+        .await?
+        .expect::<FlagReceipt>(201)?;
+    moderate(ctx, &a.id, ContentStatus::HiddenPendingReview).await?;
+    let (here, there) = (ctx.deliberation(), ctx.stv_deliberation());
+    for (deliberation, holds_it) in [(&here, true), (&there, false)] {
+        let query = [
+            ("deliberation", Some(deliberation.as_str())),
+            ("limit", Some("100")),
+        ];
+        let flagged: Page<FlaggedContent> = ctx
+            .api
+            .op_query(Operation::ListFlagged, &[], &query)
+            .token(&ctx.moderator)
+            .send()
+            .await?
+            .expect(200)?;
+        ensure(
+            flagged
+                .items
+                .iter()
+                .all(|f| &f.deliberation_id == deliberation)
+                && flagged.items.iter().any(|f| f.target_id == a.id) == holds_it,
+            || format!("flagged content of {deliberation}: {flagged:?}"),
+        )?;
+        let log: Page<ModerationLogEntry> = ctx
+            .api
+            .op_query(Operation::ListModerationLog, &[], &query)
+            .token(&ctx.moderator)
+            .send()
+            .await?
+            .expect(200)?;
+        let logged = |e: &ModerationLogEntry| matches!(&e.change, ModerationChange::Content { target_id, .. } if *target_id == a.id);
+        ensure(
+            log.items.iter().all(|e| &e.deliberation_id == deliberation)
+                && log.items.iter().any(logged) == holds_it,
+            || format!("the staff log of {deliberation}: {log:?}"),
+        )?;
+    }
+    let nowhere = unique("no-such-deliberation");
+    for op in [Operation::ListFlagged, Operation::ListModerationLog] {
+        ctx.api
+            .op_query(op, &[], &[("deliberation", Some(nowhere.as_str()))])
+            .token(&ctx.moderator)
+            .send()
+            .await?
+            .problem(404, ProblemCode::NotFound)?;
+    }
+    Ok(())
 }
 
 async fn restore_and_remove(ctx: &Ctx) -> Check {

@@ -18,6 +18,7 @@ pub fn Deliberations(screen: RwSignal<Screen>) -> impl IntoView {
         list,
         Operation::ListDeliberations,
         Vec::new(),
+        Vec::new(),
     );
     load.run(None);
     let heading = NodeRef::<leptos::html::H1>::new();

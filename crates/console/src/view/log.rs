@@ -19,13 +19,13 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
         list,
         Operation::ListModerationLog,
         Vec::new(),
+        vec![("deliberation", deliberation)],
     );
     // Read again after every action taken on this screen.
     Effect::new(move |_| {
         changed.track();
         load.run(None);
     });
-    let deliberation = StoredValue::new(deliberation);
     let lang = t.tag;
     view! {
         <section class="console-panel" aria-labelledby="console-log-heading">
@@ -34,9 +34,7 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                 None => view! { <p role="status">{t.loading}</p> }.into_any(),
                 Some(Err(error)) => view! { <Failed error retry=Callback::new(move |()| load.run(None))/> }.into_any(),
                 Some(Ok(pages)) => {
-                    let entries: Vec<ModerationLogEntry> = deliberation.with_value(|d| {
-                        pages.items.iter().filter(|e| &e.deliberation_id == d).cloned().collect()
-                    });
+                    let entries = pages.items.clone();
                     view! {
                         {if entries.is_empty() {
                             view! { <p>{t.log_empty}</p> }.into_any()

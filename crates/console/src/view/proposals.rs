@@ -19,7 +19,13 @@ pub fn Proposals(deliberation: String, changed: RwSignal<u32>) -> impl IntoView 
     let t = ctx.t;
     let tasks = Tasks::of_current();
     let list = RwSignal::new(Loaded::<Pages<Proposal>>::None);
-    let load = page_loader(tasks, list, Operation::ListProposals, vec![deliberation]);
+    let load = page_loader(
+        tasks,
+        list,
+        Operation::ListProposals,
+        vec![deliberation],
+        Vec::new(),
+    );
     load.run(None);
     let outcome = RwSignal::new(None::<Result<String, String>>);
     view! {

@@ -19,10 +19,15 @@ pub fn Queue(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
     let t = ctx.t;
     let tasks = Tasks::of_current();
     let list = RwSignal::new(Loaded::<Pages<FlaggedContent>>::None);
-    let load = page_loader(tasks.clone(), list, Operation::ListFlagged, Vec::new());
+    let load = page_loader(
+        tasks.clone(),
+        list,
+        Operation::ListFlagged,
+        Vec::new(),
+        vec![("deliberation", deliberation)],
+    );
     load.run(None);
     let outcome = RwSignal::new(None::<Result<String, String>>);
-    let deliberation = StoredValue::new(deliberation);
     view! {
         <section class="console-panel" aria-labelledby="console-queue-heading">
             <h2 id="console-queue-heading">{t.queue_heading}</h2>
@@ -32,9 +37,7 @@ pub fn Queue(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                 None => view! { <p role="status">{t.loading}</p> }.into_any(),
                 Some(Err(error)) => view! { <Failed error retry=Callback::new(move |()| load.run(None))/> }.into_any(),
                 Some(Ok(pages)) => {
-                    let mut items: Vec<FlaggedContent> = deliberation.with_value(|d| {
-                        pages.items.iter().filter(|i| &i.deliberation_id == d).cloned().collect()
-                    });
+                    let mut items = pages.items.clone();
                     order(&mut items);
                     view! {
                         {if items.is_empty() {

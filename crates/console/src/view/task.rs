@@ -84,13 +84,15 @@ impl Tasks {
     }
 }
 
-/// The loader of a list `op` (with its path `params`) reads page by page:
-/// run with `None` for the first page, with a cursor for the next.
+/// The loader of a list `op` (with its path `params` and query `filter`)
+/// reads page by page: run with `None` for the first page, with a cursor for
+/// the next.
 pub fn page_loader<T>(
     tasks: Tasks,
     list: RwSignal<Loaded<Pages<T>>>,
     op: plaza_contract::Operation,
     params: Vec<String>,
+    filter: Vec<(&'static str, String)>,
 ) -> Callback<Option<String>>
 where
     T: serde::de::DeserializeOwned + Send + Sync + 'static,
@@ -98,13 +100,15 @@ where
     let ctx = super::Ctx::get();
     Callback::new(move |cursor: Option<String>| {
         let client = ctx.client();
-        let query = cursor.clone();
+        let after = cursor.clone();
         let params = params.clone();
+        let filter = filter.clone();
         tasks.load_page(list, cursor, async move {
             let params: Vec<&str> = params.iter().map(String::as_str).collect();
-            client
-                .read(op, &params, &[("cursor", query.as_deref())])
-                .await
+            let mut query: Vec<(&str, Option<&str>)> =
+                filter.iter().map(|(k, v)| (*k, Some(v.as_str()))).collect();
+            query.push(("cursor", after.as_deref()));
+            client.read(op, &params, &query).await
         });
     })
 }

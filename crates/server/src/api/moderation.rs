@@ -8,8 +8,8 @@ use axum::Json;
 use plaza_contract::seed::Seed;
 use plaza_contract::{
     ContentModeration, ContentStatus, Deliberation, FlagTarget, FlaggedContent, ImportReport,
-    ModerationChange, Page, PageQuery, PhaseChange, Poll, PollStatus, PollStatusChange, Problem,
-    ProblemCode, Proposal, ProposalDecision, ProposalDecisionChange,
+    ModerationChange, ModerationQuery, Page, PhaseChange, Poll, PollStatus, PollStatusChange,
+    Problem, ProblemCode, Proposal, ProposalDecision, ProposalDecisionChange,
 };
 use sqlx::Row;
 
@@ -262,8 +262,9 @@ pub async fn content(
 pub async fn flagged(
     State(state): State<AppState>,
     _: Moderator,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(query): ApiQuery<ModerationQuery>,
 ) -> ApiResult<Json<Page<FlaggedContent>>> {
+    let q = query.page();
     let limit = q.limit()?;
     let after: Option<(i64, String, String)> = cursor::optional(q.cursor())?;
     let mut sql = Sql::new(
@@ -271,12 +272,17 @@ pub async fn flagged(
          SELECT 'argument' AS target_type, id, deliberation_id, status, flags, text FROM arguments WHERE flags > 0 \
          UNION ALL SELECT 'comment', id, deliberation_id, status, flags, text FROM comments WHERE flags > 0 \
          UNION ALL SELECT 'proposal', id, deliberation_id, status, flags, title FROM proposals WHERE flags > 0 \
-         ) AS flagged",
+         ) AS flagged WHERE 1 = 1",
     );
+    if let Some(d) = query.deliberation() {
+        super::moderation_log::must_exist(&state, d).await?;
+        let d = sql.text(d);
+        sql.push(&format!(" AND deliberation_id = {d}"));
+    }
     if let Some((flags, kind, id)) = after {
         let (f, k, i) = (sql.int(flags), sql.text(kind), sql.text(id));
         sql.push(&format!(
-            " WHERE flags < {f} OR (flags = {f} AND (target_type > {k} OR (target_type = {k} AND id > {i})))"
+            " AND (flags < {f} OR (flags = {f} AND (target_type > {k} OR (target_type = {k} AND id > {i}))))"
         ));
     }
     let l = sql.int(i64::from(limit) + 1);

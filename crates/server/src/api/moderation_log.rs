@@ -5,7 +5,8 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use plaza_contract::{
-    ModerationChange, ModerationLogEntry, ModerationReason, Page, PageQuery, Timestamp,
+    ModerationChange, ModerationLogEntry, ModerationQuery, ModerationReason, Page, PageQuery,
+    Timestamp,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -49,9 +50,26 @@ where
 pub async fn staff_log(
     State(state): State<AppState>,
     _: Moderator,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<ModerationQuery>,
 ) -> ApiResult<Json<Page<ModerationLogEntry>>> {
-    page(&state, None, &q).await.map(Json)
+    if let Some(id) = q.deliberation() {
+        must_exist(&state, id).await?;
+    }
+    page(&state, q.deliberation(), &q.page()).await.map(Json)
+}
+
+/// 404 unless deliberation `id` exists.
+pub(crate) async fn must_exist(state: &AppState, id: &str) -> ApiResult<()> {
+    let exists = sqlx::query("SELECT 1 FROM deliberations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&state.db.read)
+        .await?
+        .is_some();
+    if exists {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("deliberation"))
+    }
 }
 
 /// `GET /v1/deliberations/{id}/moderation`: what was done in a
@@ -61,14 +79,7 @@ pub async fn public_log(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<ModerationLogEntry>>> {
-    let exists = sqlx::query("SELECT 1 FROM deliberations WHERE id = $1")
-        .bind(&id)
-        .fetch_optional(&state.db.read)
-        .await?
-        .is_some();
-    if !exists {
-        return Err(ApiError::not_found("deliberation"));
-    }
+    must_exist(&state, &id).await?;
     let page = page(&state, Some(&id), &q).await?;
     Ok(Json(Page {
         items: page
