@@ -7,33 +7,13 @@
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 use plaza_contract::Page;
 
 use super::BackendHandle;
 use crate::backend::{ApiResult, Backend, BackendError};
 use crate::state::paged::{begin_load, take_page, Paged};
 
-/// The reactive owner of a component, kept so that work started later —
-/// from a click — still belongs to it (event handlers run without one).
-#[derive(Clone)]
-pub struct Tasks(Option<Owner>);
-
-impl Tasks {
-    /// The calling component's owner.
-    pub fn of_current() -> Self {
-        Tasks(Owner::current())
-    }
-
-    /// Runs `task` until it ends or the owner is disposed, whichever comes
-    /// first: a disposed owner aborts the task at its next `.await`.
-    pub fn spawn(&self, task: impl Future<Output = ()> + 'static) {
-        match &self.0 {
-            Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(task)),
-            None => spawn_local_scoped_with_cancellation(task),
-        }
-    }
-}
+pub use plaza_ui::Tasks;
 
 /// The loader of a list read page by page ("Show more"): each run asks
 /// `fetch` for the next page (the first, or the first again after it

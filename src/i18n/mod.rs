@@ -125,14 +125,7 @@ impl Plural {
     }
 }
 
-/// Replaces each `{name}` in `template` by its value.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
+pub use plaza_ui::fill;
 
 thread_local! {
     /// Languages read so far on this page, shared by every instance.

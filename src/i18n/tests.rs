@@ -27,17 +27,12 @@ fn files() -> Vec<(String, Value)> {
     files
 }
 
+/// Each `{name}` of `text`, braces included.
 fn placeholders(text: &str) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        found.insert(rest[start..start + len + 1].to_owned());
-        rest = &rest[start + len + 1..];
-    }
-    found
+    plaza_ui::text::placeholders(text)
+        .into_iter()
+        .map(|name| format!("{{{name}}}"))
+        .collect()
 }
 
 #[test]

@@ -1,7 +1,10 @@
-//! The moderation queue: what staff review, in the order they review it,
-//! and what a decision changes in it.
+//! The moderation queue and residents' proposals: what staff review, in
+//! the order they review it, and what a decision changes in it.
 
-use plaza_contract::{ContentModeration, ContentStatus, FlaggedContent, ModerationReason};
+use plaza_contract::{
+    ContentModeration, ContentStatus, DeclineReason, FlaggedContent, ModerationReason,
+    ProposalDecision, ProposalDecisionChange,
+};
 
 /// Content held until reviewed comes first (residents cannot read it until
 /// someone decides), then the most flagged; otherwise the server's order
@@ -47,6 +50,22 @@ pub fn apply(item: &mut FlaggedContent, done: &ContentModeration) {
             item.flags = 0;
         }
     }
+}
+
+/// The request for deciding a proposal; `None` when declining without a
+/// reason (residents read why theirs was declined).
+pub fn proposal_decision(
+    next: ProposalDecision,
+    reason: Option<DeclineReason>,
+) -> Option<ProposalDecisionChange> {
+    let reason = match next {
+        ProposalDecision::Declined => Some(reason?),
+        _ => None,
+    };
+    Some(ProposalDecisionChange {
+        decision: next,
+        reason,
+    })
 }
 
 #[cfg(test)]
@@ -153,6 +172,19 @@ mod tests {
         assert_eq!(
             (items[0].status, items[0].flags),
             (ContentStatus::Visible, 0)
+        );
+    }
+
+    #[test]
+    fn a_proposal_is_declined_with_a_reason_and_accepted_without() {
+        let why = Some(DeclineReason::ALL[0]);
+        assert_eq!(proposal_decision(ProposalDecision::Declined, None), None);
+        let declined = proposal_decision(ProposalDecision::Declined, why).unwrap();
+        assert_eq!(declined.reason, why);
+        let accepted = proposal_decision(ProposalDecision::Accepted, why).unwrap();
+        assert_eq!(
+            (accepted.decision, accepted.reason),
+            (ProposalDecision::Accepted, None)
         );
     }
 }

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use plaza_contract::seed::{Seed, SeedDeliberation};
 use plaza_contract::{
-    ChallengeArea, Coordinates, CountingRules, Decision, Deliberation, Eligibility, FollowUp,
-    Image, Invalid, InvalidKind, LocalizedText, Phase, PhaseKind, Place, Poll, PollOption,
-    PollStatus, ResultsVisibility, SocialFunction, Timestamp, VotingMethod,
+    ChallengeArea, Coordinates, Decision, Deliberation, Eligibility, FollowUp, Image, Invalid,
+    InvalidKind, LocalizedText, Phase, PhaseKind, Place, Poll, PollOption, PollStatus,
+    ResultsVisibility, SocialFunction, Timestamp, VotingMethod,
 };
 
 /// A text in each of the deliberation's languages (tag → text).
@@ -671,7 +671,6 @@ impl PollDraft {
         let mut when = |value: &str, at: &str, stored: Option<&Timestamp>| {
             let parsed = minute_timestamp(value.trim(), offset_minutes, stored);
             if parsed.is_none() {
-                ok = false;
                 problem(
                     at.into(),
                     if value.trim().is_empty() {
@@ -686,9 +685,9 @@ impl PollDraft {
         let stored = self.base.as_ref();
         let opens_at = when(&self.opens, "poll.opens", stored.map(|b| &b.opens_at));
         let closes_at = when(&self.closes, "poll.closes", stored.map(|b| &b.closes_at));
-        if !ok {
+        let (true, Some(opens_at), Some(closes_at)) = (ok, opens_at, closes_at) else {
             return None;
-        }
+        };
         let base = self.base.clone();
         Some(Poll {
             id: if self.id.is_empty() {
@@ -701,12 +700,9 @@ impl PollDraft {
             options,
             method: self.method,
             seats,
-            rules: base
-                .as_ref()
-                .map(|b| b.rules.clone())
-                .unwrap_or_else(CountingRules::default),
-            opens_at: opens_at?,
-            closes_at: closes_at?,
+            rules: base.as_ref().map(|b| b.rules.clone()).unwrap_or_default(),
+            opens_at,
+            closes_at,
             status: base.as_ref().map_or(PollStatus::Upcoming, |b| b.status),
             results_visibility: self.visibility,
             max_rankings,

@@ -450,30 +450,12 @@ pub fn language_name(tag: &str) -> &str {
     }
 }
 
-/// `template` with each `{name}` replaced by its value.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
-/// The `{placeholders}` of a message, sorted.
-#[cfg(test)]
-fn placeholders(message: &str) -> Vec<&str> {
-    let mut found: Vec<&str> = message
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .collect();
-    found.sort_unstable();
-    found
-}
+pub use plaza_ui::fill;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plaza_ui::text::placeholders;
 
     #[test]
     fn every_language_says_every_message_with_the_same_placeholders() {
@@ -505,14 +487,5 @@ mod tests {
         assert_eq!(Strings::negotiate(&prefs(&["nl", "de-CH"])).tag, "de");
         assert_eq!(Strings::negotiate(&prefs(&["nl"])).tag, "en");
         assert_eq!(Strings::negotiate(&[]).tag, "en");
-    }
-
-    #[test]
-    fn placeholders_are_filled_by_name() {
-        assert_eq!(
-            fill("Move to {phase} ({phase})", &[("phase", "voting")]),
-            "Move to voting (voting)"
-        );
-        assert_eq!(placeholders("{b} and {a}"), vec!["a", "b"]);
     }
 }

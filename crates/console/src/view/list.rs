@@ -37,7 +37,7 @@ pub fn Deliberations(screen: RwSignal<Screen>) -> impl IntoView {
                 Some(Ok(pages)) => {
                     view! {
                         <ul class="console-deliberations">
-                            {pages.items.iter().cloned().map(|d| {
+                            {pages.items.iter().map(|d| {
                                 let title = ctx.pick(&d.title);
                                 let place = ctx.pick(&d.place_name);
                                 let label = with_value(t.run_deliberation, "title", title.text.clone());

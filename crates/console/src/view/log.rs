@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use plaza_contract::{ModerationLogEntry, Operation};
 
 use super::task::{more, page_loader, Loaded, Pages, Tasks};
-use super::{Ctx, Failed};
+use super::{Ctx, Failed, ScrollTable};
 use crate::run::{describe, who};
 
 #[component]
@@ -40,7 +40,7 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                             view! { <p>{t.log_empty}</p> }.into_any()
                         } else {
                             view! {
-                                <div class="console-table-wrap" tabindex="0" role="group" aria-labelledby="console-log-heading">
+                                <ScrollTable labelledby="console-log-heading">
                                     <table class="console-log">
                                         <thead>
                                             <tr>
@@ -61,7 +61,7 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                                             }).collect_view()}
                                         </tbody>
                                     </table>
-                                </div>
+                                </ScrollTable>
                             }.into_any()
                         }}
                         {more(&pages, load)}

@@ -1,6 +1,7 @@
 //! The console's components (thin: the rules are in `run`, `queue` and
 //! `staff`) and its mounting in the page.
 
+mod action;
 mod list;
 mod log;
 mod poll;
@@ -262,6 +263,17 @@ fn Failed(error: crate::error::ConsoleError, retry: Callback<()>) -> impl IntoVi
         <div class="console-error" role="alert">
             <p>{error.message(t)}</p>
             <button type="button" on:click=move |_| retry.run(())>{t.retry}</button>
+        </div>
+    }
+}
+
+/// A wide table that scrolls sideways on a narrow screen: focusable and
+/// named, so that keyboard users can scroll it with the arrow keys.
+#[component]
+fn ScrollTable(labelledby: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="console-table-wrap" tabindex="0" role="group" aria-labelledby=labelledby>
+            {children()}
         </div>
     }
 }

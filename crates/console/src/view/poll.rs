@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use plaza_contract::{Operation, Poll as PollDoc, PollStatus, PollStatusChange};
 
-use super::run::Outcome;
+use super::action::{Action, Outcome, Said};
 use super::task::{document_loader, Loaded, Tasks};
 use super::{Ctx, Failed};
 use crate::i18n::fill;
@@ -26,8 +26,8 @@ pub fn Poll(id: String, changed: RwSignal<u32>) -> impl IntoView {
     });
     // The change waiting for its confirmation.
     let confirming = RwSignal::new(None::<PollStatus>);
-    let outcome = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let said = Said::new(None);
+    let action = Action::new(said, changed);
     let ask = NodeRef::<leptos::html::Button>::new();
     let question = NodeRef::<leptos::html::P>::new();
     let status_line = NodeRef::<leptos::html::P>::new();
@@ -64,35 +64,30 @@ pub fn Poll(id: String, changed: RwSignal<u32>) -> impl IntoView {
         let Some(next) = confirming.get_untracked() else {
             return;
         };
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
         let client = ctx.client();
         let id = id.get_value();
-        tasks.spawn(async move {
-            let answer: Result<serde_json::Value, _> = client
-                .write(
-                    Operation::SetPollStatus,
-                    &[&id],
-                    &PollStatusChange { status: next },
-                )
-                .await;
-            busy.try_set(false);
-            match &answer {
-                Ok(_) => to_status.try_set(true),
-                Err(_) => back_to_button.try_set(true),
-            };
-            confirming.try_set(None);
-            outcome.try_set(Some(match answer {
-                Ok(_) => {
-                    status.try_set(Some(next));
-                    changed.try_update(|c| *c += 1);
-                    Ok(fill(t.poll_now, &[("status", t.poll_status(next))]))
-                }
-                Err(e) => Err(e.message(t)),
-            }));
-        });
+        action.run(
+            &tasks,
+            async move {
+                client
+                    .write::<_, serde_json::Value>(
+                        Operation::SetPollStatus,
+                        &[&id],
+                        &PollStatusChange { status: next },
+                    )
+                    .await
+            },
+            move |_| {
+                to_status.try_set(true);
+                confirming.try_set(None);
+                status.try_set(Some(next));
+                fill(t.poll_now, &[("status", t.poll_status(next))])
+            },
+            move || {
+                back_to_button.try_set(true);
+                confirming.try_set(None);
+            },
+        );
     };
     view! {
         <section class="console-panel" aria-labelledby="console-poll-heading">
@@ -134,14 +129,14 @@ pub fn Poll(id: String, changed: RwSignal<u32>) -> impl IntoView {
                             <div class="console-confirm" role="group" aria-labelledby="console-confirm-text">
                                 <p id="console-confirm-text" tabindex="-1" node_ref=question>{what}</p>
                                 <button type="button" class="console-primary" on:click=confirm
-                                    aria-disabled=move || busy.get().to_string()>{yes}</button>
+                                    aria-disabled=action.disabled()>{yes}</button>
                                 <button type="button" on:click=cancel>{t.cancel}</button>
                             </div>
                         }.into_any()
                     }
                 })
             }}
-            <Outcome outcome/>
+            <Outcome said/>
         </section>
     }
 }

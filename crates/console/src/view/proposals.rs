@@ -3,15 +3,14 @@
 //! decline it with a reason from the list, which residents read.
 
 use leptos::prelude::*;
-use plaza_contract::{
-    DeclineReason, Operation, Proposal, ProposalDecision, ProposalDecisionChange,
-};
+use plaza_contract::{DeclineReason, Operation, Proposal, ProposalDecision};
 
-use super::reason::reason_select;
-use super::run::Outcome;
+use super::action::{focus, Action, Outcome, Said};
+use super::reason::{item_key, Reason};
 use super::task::{more, page_loader, Loaded, Pages, Tasks};
 use super::{Ctx, Failed};
 use crate::i18n::fill;
+use crate::queue::proposal_decision;
 
 #[component]
 pub fn Proposals(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
@@ -27,19 +26,19 @@ pub fn Proposals(deliberation: String, changed: RwSignal<u32>) -> impl IntoView 
         Vec::new(),
     );
     load.run(None);
-    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let said = Said::new(None);
     view! {
         <section class="console-panel" aria-labelledby="console-proposals-heading">
             <h2 id="console-proposals-heading">{t.proposals_heading}</h2>
             <p>{t.proposals_intro}</p>
-            <Outcome outcome/>
+            <Outcome said/>
             {move || match list.get() {
                 None => view! { <p role="status">{t.loading}</p> }.into_any(),
                 Some(Err(error)) => view! { <Failed error retry=Callback::new(move |()| load.run(None))/> }.into_any(),
                 Some(Ok(pages)) if pages.items.is_empty() => view! { <p>{t.proposals_empty}</p> }.into_any(),
                 Some(Ok(pages)) => view! {
                     <ul class="console-proposals">
-                        {pages.items.iter().cloned().map(|proposal| view! { <Item proposal outcome changed/> }).collect_view()}
+                        {pages.items.iter().cloned().map(|proposal| view! { <Item proposal said changed/> }).collect_view()}
                     </ul>
                     {more(&pages, load)}
                 }.into_any(),
@@ -49,68 +48,38 @@ pub fn Proposals(deliberation: String, changed: RwSignal<u32>) -> impl IntoView 
 }
 
 #[component]
-fn Item(
-    proposal: Proposal,
-    outcome: RwSignal<Option<Result<String, String>>>,
-    changed: RwSignal<u32>,
-) -> impl IntoView {
+fn Item(proposal: Proposal, said: Said, changed: RwSignal<u32>) -> impl IntoView {
     let ctx = Ctx::get();
     let t = ctx.t;
     let tasks = Tasks::of_current();
-    let id = proposal.id.clone();
-    let key: String = id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    let select_id = format!("console-decline-{key}");
+    let select_id = item_key("console-decline", &proposal.id);
     let decision = RwSignal::new(proposal.decision);
-    let reason = RwSignal::new(None::<DeclineReason>);
-    let missing = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let select = NodeRef::<leptos::html::Select>::new();
+    let reason = Reason::<DeclineReason>::new();
+    let action = Action::new(said, changed);
     let meta = NodeRef::<leptos::html::P>::new();
-    let id = StoredValue::new(id);
+    let id = StoredValue::new(proposal.id.clone());
     let decide = move |next: ProposalDecision| {
-        if busy.get_untracked() {
+        let Some(change) = reason.or_ask(proposal_decision(next, reason.chosen.get_untracked()))
+        else {
             return;
-        }
-        let why = reason.get_untracked();
-        if next == ProposalDecision::Declined && why.is_none() {
-            missing.set(true);
-            if let Some(s) = select.get_untracked() {
-                let _ = s.focus();
-            }
-            return;
-        }
-        missing.set(false);
-        busy.set(true);
-        let client = ctx.client();
-        let change = ProposalDecisionChange {
-            decision: next,
-            reason: why.filter(|_| next == ProposalDecision::Declined),
         };
+        let client = ctx.client();
         let id = id.get_value();
-        tasks.spawn(async move {
-            let answer: Result<Proposal, _> = client
-                .write(Operation::DecideProposal, &[&id], &change)
-                .await;
-            busy.try_set(false);
-            outcome.try_set(Some(match answer {
-                Ok(p) => {
-                    decision.try_set(p.decision);
-                    changed.try_update(|c| *c += 1);
-                    // The button pressed may be gone: the reader lands on the decision.
-                    if let Some(m) = meta.get_untracked() {
-                        let _ = m.focus();
-                    }
-                    Ok(fill(
-                        t.proposal_now,
-                        &[("decision", t.decision(p.decision))],
-                    ))
-                }
-                Err(e) => Err(e.message(t)),
-            }));
-        });
+        action.run(
+            &tasks,
+            async move {
+                client
+                    .write::<_, Proposal>(Operation::DecideProposal, &[&id], &change)
+                    .await
+            },
+            move |p| {
+                decision.try_set(p.decision);
+                // The button pressed may be gone: the reader lands on the decision.
+                focus(meta);
+                fill(t.proposal_now, &[("decision", t.decision(p.decision))])
+            },
+            || (),
+        );
     };
     let lang = proposal.lang.clone();
     view! {
@@ -124,14 +93,14 @@ fn Item(
                 let select_id = select_id.clone();
                 view! {
                     {(decision.get() == ProposalDecision::UnderReview).then(|| {
-                        reason_select(select_id, &DeclineReason::ALL, |r| t.decline_reason(r), reason, missing, select)
+                        reason.select(select_id, &DeclineReason::ALL, |r| t.decline_reason(r))
                     })}
                     <div class="console-actions">
                         <button type="button" class="console-primary" on:click=move |_| decide(ProposalDecision::Accepted)
-                            aria-disabled=move || busy.get().to_string()>{t.accept_proposal}</button>
+                            aria-disabled=action.disabled()>{t.accept_proposal}</button>
                         {(decision.get() == ProposalDecision::UnderReview).then(|| view! {
                             <button type="button" on:click=move |_| decide_too(ProposalDecision::Declined)
-                                aria-disabled=move || busy.get().to_string()>{t.decline_proposal}</button>
+                                aria-disabled=action.disabled()>{t.decline_proposal}</button>
                         })}
                     </div>
                 }

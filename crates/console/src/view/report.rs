@@ -9,8 +9,8 @@ use plaza_contract::{
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use super::task::{focus_when_drawn, Loaded, Tasks};
-use super::{with_value, Ctx, Failed, Picked, Screen};
+use super::task::{focus_when_drawn, load, Loaded, Tasks};
+use super::{with_value, Ctx, Failed, Picked, Screen, ScrollTable};
 use crate::client::Client;
 use crate::error::ConsoleError;
 use crate::i18n::fill;
@@ -66,7 +66,7 @@ pub fn Report(id: String, screen: RwSignal<Screen>) -> impl IntoView {
     let load = {
         let id = id.clone();
         Callback::new(move |()| {
-            tasks.load(data, read_report(ctx.client(), id.clone()));
+            load(&tasks, data, read_report(ctx.client(), id.clone()));
         })
     };
     load.run(());
@@ -180,7 +180,7 @@ fn Participation(report: ReportData) -> impl IntoView {
                 view! { <p>{t.report_no_arguments}</p> }.into_any()
             } else {
                 view! {
-                    <div class="console-table-wrap" tabindex="0" role="group" aria-labelledby="report-participation">
+                    <ScrollTable labelledby="report-participation">
                         <table class="console-log">
                             <thead><tr>
                                 <th scope="col">{t.report_day}</th>
@@ -199,7 +199,7 @@ fn Participation(report: ReportData) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </ScrollTable>
                 }.into_any()
             }}
         </section>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use plaza_contract::{Deliberation, Operation, PhaseChange};
 
+use super::action::{focus, Action, Outcome, Said};
 use super::log::Log;
 use super::poll::Poll;
 use super::proposals::Proposals;
@@ -73,8 +74,8 @@ fn Phase(deliberation: Deliberation, changed: RwSignal<u32>) -> impl IntoView {
     let ctx = Ctx::get();
     let t = ctx.t;
     let tasks = Tasks::of_current();
-    let outcome = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let said = Said::new(None);
+    let action = Action::new(said, changed);
     let current = RwSignal::new(deliberation.current_phase);
     let id = StoredValue::new(deliberation.id.clone());
     let deliberation = StoredValue::new(deliberation);
@@ -82,29 +83,26 @@ fn Phase(deliberation: Deliberation, changed: RwSignal<u32>) -> impl IntoView {
     // reader is taken to the phase the deliberation is now in.
     let now = NodeRef::<leptos::html::P>::new();
     let move_to = move |phase| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
         let client = ctx.client();
         let id = id.get_value();
-        tasks.spawn(async move {
-            let answer: Result<serde_json::Value, _> = client
-                .write(Operation::SetPhase, &[&id], &PhaseChange { phase })
-                .await;
-            busy.try_set(false);
-            outcome.try_set(Some(match answer {
-                Ok(_) => {
-                    current.try_set(phase);
-                    if let Some(p) = now.get_untracked() {
-                        let _ = p.focus();
-                    }
-                    changed.try_update(|c| *c += 1);
-                    Ok(fill(t.phase_moved, &[("phase", t.phase(phase))]))
-                }
-                Err(e) => Err(e.message(t)),
-            }));
-        });
+        action.run(
+            &tasks,
+            async move {
+                client
+                    .write::<_, serde_json::Value>(
+                        Operation::SetPhase,
+                        &[&id],
+                        &PhaseChange { phase },
+                    )
+                    .await
+            },
+            move |_| {
+                current.try_set(phase);
+                focus(now);
+                fill(t.phase_moved, &[("phase", t.phase(phase))])
+            },
+            || (),
+        );
     };
     view! {
         <section class="console-panel" aria-labelledby="console-phase-heading">
@@ -119,7 +117,7 @@ fn Phase(deliberation: Deliberation, changed: RwSignal<u32>) -> impl IntoView {
                         view! {
                             <li>
                                 <button type="button" on:click=move |_| move_to(phase)
-                                    aria-disabled=move || busy.get().to_string()>
+                                    aria-disabled=action.disabled()>
                                     {fill(t.move_to_phase, &[("phase", t.phase(phase))])}
                                 </button>
                             </li>
@@ -127,21 +125,7 @@ fn Phase(deliberation: Deliberation, changed: RwSignal<u32>) -> impl IntoView {
                     }).collect_view()
                 }}
             </ul>
-            <Outcome outcome/>
+            <Outcome said/>
         </section>
-    }
-}
-
-/// What the last action did, said to screen readers as it appears.
-#[component]
-pub fn Outcome(outcome: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
-    view! {
-        <p class="console-outcome" role="status" aria-live="polite">
-            {move || match outcome.get() {
-                Some(Ok(done)) => view! { <span class="console-done">{done}</span> }.into_any(),
-                Some(Err(failed)) => view! { <span class="console-error">{failed}</span> }.into_any(),
-                None => ().into_any(),
-            }}
-        </p>
     }
 }

@@ -13,7 +13,7 @@ use plaza_contract::{
 };
 use wasm_bindgen::JsCast;
 
-use super::task::{focus_when_drawn, Loaded, Tasks};
+use super::task::{self, focus_when_drawn, Loaded, Tasks};
 use super::{with_value, Ctx, Failed, Screen};
 use crate::error::ConsoleError;
 use crate::i18n::{fill, language_name};
@@ -97,7 +97,7 @@ pub fn Setup(id: Option<String>, screen: RwSignal<Screen>) -> impl IntoView {
     let reload = {
         let id = id.clone();
         let tasks = tasks.clone();
-        Callback::new(move |()| tasks.load(loaded, load(ctx, id.clone())))
+        Callback::new(move |()| task::load(&tasks, loaded, load(ctx, id.clone())))
     };
     reload.run(());
     // Once saved, a new deliberation is one to run.
@@ -661,7 +661,7 @@ fn PollFields(form: Form) -> impl IntoView {
 fn in_poll(
     get: impl Fn(&crate::setup::PollDraft) -> String + Send + Sync + Clone + 'static,
 ) -> impl Fn(&Draft) -> String + Send + Sync + Clone + 'static {
-    move |d| d.poll.as_ref().map(|p| get(p)).unwrap_or_default()
+    move |d| d.poll.as_ref().map(&get).unwrap_or_default()
 }
 
 fn set_in_poll(

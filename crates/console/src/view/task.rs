@@ -4,41 +4,24 @@
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 use crate::error::ConsoleError;
 
 pub type Loaded<T> = Option<Result<T, ConsoleError>>;
 
-/// The calling component's owner, so that work started from a click still
-/// ends with it (event handlers run without one).
-#[derive(Clone)]
-pub struct Tasks(Option<Owner>);
+pub use plaza_ui::Tasks;
 
-impl Tasks {
-    pub fn of_current() -> Self {
-        Tasks(Owner::current())
-    }
-
-    pub fn spawn(&self, task: impl Future<Output = ()> + 'static) {
-        match &self.0 {
-            Some(owner) => owner.with(|| spawn_local_scoped_with_cancellation(task)),
-            None => spawn_local_scoped_with_cancellation(task),
-        }
-    }
-
-    /// Runs `request` and puts its answer into `into` (cleared meanwhile).
-    pub fn load<T: Send + Sync + 'static>(
-        &self,
-        into: RwSignal<Loaded<T>>,
-        request: impl Future<Output = Result<T, ConsoleError>> + 'static,
-    ) {
-        into.set(None);
-        self.spawn(async move {
-            let answer = request.await;
-            into.try_set(Some(answer));
-        });
-    }
+/// Runs `request` and puts its answer into `into` (cleared meanwhile).
+pub fn load<T: Send + Sync + 'static>(
+    tasks: &Tasks,
+    into: RwSignal<Loaded<T>>,
+    request: impl Future<Output = Result<T, ConsoleError>> + 'static,
+) {
+    into.set(None);
+    tasks.spawn(async move {
+        let answer = request.await;
+        into.try_set(Some(answer));
+    });
 }
 
 /// A list read page by page ("Show more").
@@ -50,38 +33,36 @@ pub struct Pages<T> {
     pub more_failed: Option<ConsoleError>,
 }
 
-impl Tasks {
-    /// Reads the first page into `into` (`cursor` is `None`) or the next
-    /// one after the items it has.
-    pub fn load_page<T: Send + Sync + 'static>(
-        &self,
-        into: RwSignal<Loaded<Pages<T>>>,
-        cursor: Option<String>,
-        request: impl Future<Output = Result<plaza_contract::Page<T>, ConsoleError>> + 'static,
-    ) {
-        let first = cursor.is_none();
-        if first {
-            into.set(None);
-        }
-        self.spawn(async move {
-            let answer = request.await;
-            into.try_update(|list| match (answer, list) {
-                (Ok(page), Some(Ok(pages))) if !first => {
-                    pages.items.extend(page.items);
-                    pages.next = page.next_cursor;
-                    pages.more_failed = None;
-                }
-                (Err(e), Some(Ok(pages))) if !first => pages.more_failed = Some(e),
-                (answer, list) => {
-                    *list = Some(answer.map(|page| Pages {
-                        items: page.items,
-                        next: page.next_cursor,
-                        more_failed: None,
-                    }))
-                }
-            });
-        });
+/// Reads the first page into `into` (`cursor` is `None`) or the next one
+/// after the items it has.
+fn load_page<T: Send + Sync + 'static>(
+    tasks: &Tasks,
+    into: RwSignal<Loaded<Pages<T>>>,
+    cursor: Option<String>,
+    request: impl Future<Output = Result<plaza_contract::Page<T>, ConsoleError>> + 'static,
+) {
+    let first = cursor.is_none();
+    if first {
+        into.set(None);
     }
+    tasks.spawn(async move {
+        let answer = request.await;
+        into.try_update(|list| match (answer, list) {
+            (Ok(page), Some(Ok(pages))) if !first => {
+                pages.items.extend(page.items);
+                pages.next = page.next_cursor;
+                pages.more_failed = None;
+            }
+            (Err(e), Some(Ok(pages))) if !first => pages.more_failed = Some(e),
+            (answer, list) => {
+                *list = Some(answer.map(|page| Pages {
+                    items: page.items,
+                    next: page.next_cursor,
+                    more_failed: None,
+                }))
+            }
+        });
+    });
 }
 
 /// The loader of a list `op` (with its path `params` and query `filter`)
@@ -103,7 +84,7 @@ where
         let after = cursor.clone();
         let params = params.clone();
         let filter = filter.clone();
-        tasks.load_page(list, cursor, async move {
+        load_page(&tasks, list, cursor, async move {
             let params: Vec<&str> = params.iter().map(String::as_str).collect();
             let mut query: Vec<(&str, Option<&str>)> =
                 filter.iter().map(|(k, v)| (*k, Some(v.as_str()))).collect();
@@ -128,7 +109,11 @@ where
     let load = Callback::new(move |()| {
         let client = ctx.client();
         let id = id.clone();
-        tasks.load(into, async move { client.read(op, &[&id], &[]).await });
+        load(
+            &tasks,
+            into,
+            async move { client.read(op, &[&id], &[]).await },
+        );
     });
     load.run(());
     load
@@ -155,10 +140,8 @@ where
     E::Output: wasm_bindgen::JsCast + Clone + 'static,
 {
     Effect::new(move |_| {
-        if let Some(element) = node.get() {
-            if let Some(element) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&element) {
-                let _ = element.focus();
-            }
+        if node.get().is_some() {
+            super::action::focus(node);
         }
     });
 }
