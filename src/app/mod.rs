@@ -351,7 +351,11 @@ fn Loaded(
     let s = ui.s();
     let backend = expect_context::<BackendHandle>();
     let part = expect_context::<Participation>();
-    let persistent = backend.0.with_value(Backend::is_persistent) && part.is_persistent();
+    // Said when the browser refuses storage; a preview keeps nothing on purpose.
+    let persistent = backend
+        .0
+        .with_value(|b| b.is_persistent() || b.is_preview())
+        && part.is_persistent();
     Effect::new(move |_| {
         screen.with(|r| {
             if let Some(Ok(first)) = r {

@@ -33,6 +33,9 @@ pub struct LocalTransport {
     seed_url: String,
     media_base: String,
     persistent: Rc<Cell<bool>>,
+    /// Where its state is kept; `None` for a preview, whose state lives in
+    /// page memory only (under a key of its seed).
+    storage: Option<&'static str>,
 }
 
 fn demo_unavailable(detail: impl std::fmt::Debug) -> BackendError {
@@ -59,6 +62,27 @@ impl LocalTransport {
             seed_url,
             media_base,
             persistent,
+            storage: Some(STATE_KEY),
+        }
+    }
+
+    /// A store that starts from `seed_url` and keeps nothing once the page
+    /// goes: a preview of data that is not published (or not yet).
+    pub fn preview(load_module: Function, seed_url: String, media_base: String) -> Self {
+        Self {
+            load_module,
+            seed_url,
+            media_base,
+            persistent: Rc::new(Cell::new(false)),
+            storage: None,
+        }
+    }
+
+    /// The storage of its state, and the key the state has there.
+    fn state_storage(&self) -> (KeyValue, String) {
+        match self.storage {
+            Some(key) => (KeyValue::open(), key.to_owned()),
+            None => (KeyValue::Memory, format!("{STATE_KEY}:{}", self.seed_url)),
         }
     }
 
@@ -68,6 +92,10 @@ impl LocalTransport {
 
     pub fn is_persistent(&self) -> bool {
         self.persistent.get()
+    }
+
+    pub fn is_preview(&self) -> bool {
+        self.storage.is_none()
     }
 
     async fn module(&self) -> ApiResult<JsValue> {
@@ -141,9 +169,9 @@ impl Transport for LocalTransport {
         let mut seed: Option<String> = None;
         loop {
             // From reading the state to saving it: no await.
-            let storage = KeyValue::open();
+            let (storage, key) = self.state_storage();
             let args = Array::of5(
-                &storage.get(STATE_KEY).map_or(JsValue::NULL, JsValue::from),
+                &storage.get(&key).map_or(JsValue::NULL, JsValue::from),
                 &seed.clone().map_or(JsValue::NULL, JsValue::from),
                 &random_id().into(),
                 &js_sys::Date::now().into(),
@@ -168,7 +196,7 @@ impl Transport for LocalTransport {
             }
             if let Some(old) = out.discarded {
                 // Never destroy what a resident wrote: keep it aside.
-                let backup = format!("{STATE_KEY}:unreadable:{}", js_sys::Date::now() as i64);
+                let backup = format!("{key}:unreadable:{}", js_sys::Date::now() as i64);
                 storage.set(&backup, &old);
                 web_sys::console::warn_1(
                     &format!("Plaza: the local demo data could not be read; it was kept as {backup} and the demo restarted.")
@@ -176,7 +204,7 @@ impl Transport for LocalTransport {
                 );
             }
             if let Some(state) = out.state {
-                self.persistent.set(storage.set(STATE_KEY, &state));
+                self.persistent.set(storage.set(&key, &state));
             }
             return outcome(out.status, out.body);
         }

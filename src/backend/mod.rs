@@ -200,6 +200,11 @@ impl Backend {
         }
     }
 
+    /// A preview of a seed the page gave (`seed`): nothing is meant to last.
+    pub fn is_preview(&self) -> bool {
+        matches!(&self.channel, Channel::Local(l) if l.is_preview())
+    }
+
     /// Whether what the resident adds survives a reload.
     pub fn is_persistent(&self) -> bool {
         match &self.channel {

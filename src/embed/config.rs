@@ -7,8 +7,10 @@ use crate::i18n::{fill, Strings};
 pub const SELECTOR: &str = "plaza-deliberation, [data-plaza-deliberation]";
 pub const TAG: &str = "plaza-deliberation";
 /// Attributes whose change remounts the instance.
-pub const WATCHED_ATTRIBUTES: [&str; 13] = [
+pub const WATCHED_ATTRIBUTES: [&str; 15] = [
     "api",
+    "seed",
+    "data-seed",
     "deliberation",
     "lang",
     "participant-token",
@@ -28,8 +30,10 @@ pub const DEFAULT_HEADING_LEVEL: u8 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiTarget {
-    /// The in-browser store with demonstration data.
-    Local,
+    /// The in-browser store, with the demonstration data or, when the page
+    /// names one (`seed`), a seed document of its own — a preview: kept in
+    /// page memory only, forgotten when the page goes.
+    Local { seed: Option<String> },
     /// A backend URL as written in the page (resolved against the page later).
     Http(String),
 }
@@ -96,6 +100,9 @@ impl InstanceConfig {
             true => value(name),
             false => value(&format!("data-{name}")),
         };
+        // Data, never a script: an address of the page's site, or one the
+        // page made (the staff console's preview of an unsaved draft).
+        let seed = attribute("seed").filter(|u| is_link(u) || is_blob(u));
         let (api, lang, token, heading) = (
             attribute("api"),
             attribute("lang"),
@@ -117,7 +124,7 @@ impl InstanceConfig {
             let api = api.ok_or(ConfigError::MissingApi)?;
             let deliberation = deliberation.ok_or(ConfigError::MissingDeliberation)?;
             Ok(InstanceConfig {
-                api: classify_api(&api)?,
+                api: classify_api(&api, seed)?,
                 deliberation,
                 lang: lang.clone(),
                 participant_token: token,
@@ -130,9 +137,9 @@ impl InstanceConfig {
 }
 
 /// `local`, an absolute `http(s)` URL, or a path on the page's own origin.
-fn classify_api(api: &str) -> Result<ApiTarget, ConfigError> {
+fn classify_api(api: &str, seed: Option<String>) -> Result<ApiTarget, ConfigError> {
     if api.eq_ignore_ascii_case("local") {
-        Ok(ApiTarget::Local)
+        Ok(ApiTarget::Local { seed })
     } else if is_link(api) {
         Ok(ApiTarget::Http(api.to_owned()))
     } else {
@@ -149,6 +156,13 @@ fn is_link(url: &str) -> bool {
         || url.starts_with("./")
         || url.starts_with("../");
     shape && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A `blob:` address, which only a script of the page's own origin can make.
+fn is_blob(url: &str) -> bool {
+    url.starts_with("blob:")
+        && url.len() > 5
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -237,6 +251,53 @@ mod tests {
     }
 
     #[test]
+    fn a_local_widget_may_start_from_a_seed_of_the_page() {
+        let seed = |api: &str, value: &str| {
+            read(
+                true,
+                &[("api", api), ("deliberation", "d"), ("seed", value)],
+            )
+            .1
+            .map(|c| c.api)
+        };
+        let local = |seed: Option<&str>| {
+            Ok(ApiTarget::Local {
+                seed: seed.map(str::to_owned),
+            })
+        };
+        assert_eq!(
+            seed("local", "/city/plan.json"),
+            local(Some("/city/plan.json"))
+        );
+        assert_eq!(
+            seed("local", "blob:https://city.example/1f0c"),
+            local(Some("blob:https://city.example/1f0c"))
+        );
+        for refused in [
+            "javascript:alert(1)",
+            "data:application/json,{}",
+            "blob:",
+            "blob:a b",
+        ] {
+            assert_eq!(seed("local", refused), local(None), "{refused}");
+        }
+        // A backend has its own data.
+        assert_eq!(
+            seed("/v1", "/city/plan.json"),
+            Ok(ApiTarget::Http("/v1".into()))
+        );
+        let (_, data) = read(
+            false,
+            &[
+                ("data-plaza-deliberation", "d"),
+                ("data-api", "local"),
+                ("data-seed", "/plan.json"),
+            ],
+        );
+        assert_eq!(data.map(|c| c.api), local(Some("/plan.json")));
+    }
+
+    #[test]
     fn the_data_attribute_form() -> Result<(), ConfigError> {
         let (_, config) = read(
             false,
@@ -247,7 +308,7 @@ mod tests {
             ],
         );
         let config = config?;
-        assert_eq!(config.api, ApiTarget::Local);
+        assert_eq!(config.api, ApiTarget::Local { seed: None });
         assert_eq!(config.participant_token.as_deref(), Some("abc"));
         assert_eq!(config.lang, None);
         Ok(())

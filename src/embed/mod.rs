@@ -231,7 +231,7 @@ fn backend(
     load_module: &js_sys::Function,
 ) -> Result<Backend, ConfigError> {
     match &config.api {
-        ApiTarget::Local => {
+        ApiTarget::Local { seed: None } => {
             let seed = web_sys::Url::new_with_base("plaza-demo.json", stylesheet)
                 .map_err(|_| ConfigError::InvalidApi("local".into()))?;
             Ok(Backend::local(LocalTransport::new(
@@ -240,16 +240,36 @@ fn backend(
                 stylesheet.to_owned(),
             )))
         }
+        ApiTarget::Local { seed: Some(seed) } => {
+            let url = web_sys::Url::new_with_base(seed, &page_base())
+                .map_err(|_| ConfigError::InvalidApi("local".into()))?
+                .href();
+            // Relative images of a seed are relative to it (a blob: has no "next to").
+            let media = if url.starts_with("blob:") {
+                stylesheet.to_owned()
+            } else {
+                url.clone()
+            };
+            Ok(Backend::local(LocalTransport::preview(
+                load_module.clone(),
+                url,
+                media,
+            )))
+        }
         ApiTarget::Http(api) => {
-            let base = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.base_uri().ok().flatten())
-                .unwrap_or_default();
-            let url = web_sys::Url::new_with_base(api, &base)
+            let url = web_sys::Url::new_with_base(api, &page_base())
                 .map_err(|_| ConfigError::InvalidApi(api.clone()))?;
             Ok(Backend::http(url.href(), config.participant_token.clone()))
         }
     }
+}
+
+/// What the page's relative addresses are relative to.
+fn page_base() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default()
 }
 
 /// The shadow root the instance renders in. Elements that cannot host one

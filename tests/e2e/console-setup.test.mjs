@@ -1,7 +1,8 @@
 // City staff set up a deliberation from the staff console, keyboard only,
 // on the reference server: every problem is said next to its field and
 // listed above the form; a deliberation with a poll in two languages is
-// created, shown by the widget itself as residents will see it, a
+// previewed by the widget before it is published, created, shown by the
+// widget itself as residents will see it, a
 // resident's proposal accepted onto its ballot, and its poll opened; once residents voted, the options cannot change, and the
 // console says why. axe finds nothing, in English and in Arabic at 320 px.
 
@@ -123,12 +124,30 @@ describe('setting up a deliberation in the staff console', () => {
     await typeDateTime(tab, 'setup-poll-closes', ['2027', '04', '19'], ['08', '00', 'P']);
     assert.equal(await inConsole(tab, '#setup-poll-closes').inputValue(), '2027-04-19T20:00');
 
+    // Before anything is published, the widget shows the draft from this page alone.
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Preview without publishing');
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.id === 'setup-preview-heading');
+    assert.equal(await inConsole(tab, '#setup-preview-heading').textContent(),
+      'Preview, not published: residents do not see this version');
+    await tab.waitForFunction(() => {
+      const widget = document.querySelector('plaza-deliberation[slot="preview"]');
+      return widget?.getAttribute('api') === 'local' && widget.getAttribute('seed')?.startsWith('blob:')
+        && widget.shadowRoot?.textContent.includes('Tilleuls park: a new playground?');
+    }, null, { timeout: 20_000 });
+    assert.deepEqual(await axeViolations(tab), [], 'the draft, previewed');
+    await assert.rejects(call(server.origin, 'GET', '/deliberations/tilleuls-park-a-new-playground'), /404/,
+      'a preview publishes nothing');
+
     await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Save and publish');
     await tab.keyboard.press('Enter');
     await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.id === 'setup-saved');
-    // The widget itself shows what residents now see.
-    await tab.waitForFunction(() => document.querySelector('plaza-deliberation[slot="preview"]')?.shadowRoot
-      ?.textContent.includes('Tilleuls park: a new playground?'), null, { timeout: 20_000 });
+    // The widget itself shows what residents now see, from the server (the draft's preview is gone).
+    await tab.waitForFunction(() => {
+      const previews = document.querySelectorAll('plaza-deliberation[slot="preview"]');
+      return previews.length === 1 && previews[0].getAttribute('api') !== 'local'
+        && previews[0].shadowRoot?.textContent.includes('Tilleuls park: a new playground?');
+    }, null, { timeout: 20_000 });
     assert.deepEqual(await axeViolations(tab), [], 'saved, with the preview');
 
     const d = await call(server.origin, 'GET', '/deliberations/tilleuls-park-a-new-playground');

@@ -57,6 +57,13 @@ pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-e
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+/// The staff console's page: the same, and the console's preview of an
+/// unsaved draft, which the widget reads from a `blob:` address the page
+/// made (only a script of the page's own origin can make one).
+fn console_csp() -> String {
+    DEMO_CSP.replace("connect-src 'self';", "connect-src 'self' blob:;")
+}
+
 /// CORS for the allow-listed origins only, without credentials (identity
 /// travels in the Authorization header, never in cookies).
 fn cors(origins: &[String]) -> Option<CorsLayer> {
@@ -172,8 +179,8 @@ async fn console_page(
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             // A signed-in page: never kept by a cache or shared.
             (header::CACHE_CONTROL, "no-store"),
-            (header::CONTENT_SECURITY_POLICY, DEMO_CSP),
         ],
+        [(header::CONTENT_SECURITY_POLICY, console_csp())],
         page,
     )
         .into_response()
@@ -256,6 +263,13 @@ fn image_type(file: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_console_page_may_also_read_blobs_it_made() {
+        let csp = console_csp();
+        assert!(csp.contains("connect-src 'self' blob:;"), "{csp}");
+        assert_eq!(csp.replace(" blob:", ""), DEMO_CSP);
+    }
 
     #[test]
     fn the_demo_console_is_signed_in_once() {

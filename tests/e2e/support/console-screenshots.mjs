@@ -1,6 +1,7 @@
 // The staff console's screenshots in README (not a test): a deliberation
 // being run, with a held argument in the queue and a log, and the poll's
-// closing confirmation, the set-up form with its problems, and the report
+// closing confirmation, the set-up form with its problems, an edit
+// previewed before it is published, and the report
 // for the council (on screen and on paper), in English on a desktop and in
 // Arabic at 320 px.
 //
@@ -79,6 +80,27 @@ try {
     await tab.locator('plaza-console button[type=submit]').click();
     await tab.locator('plaza-console #setup-problems').waitFor();
     await tab.waitForTimeout(300);
+    await tab.screenshot({ path: path.join(OUT, `${name}.png`) });
+    if (tab.errors.length) throw new Error(tab.errors.join('\n'));
+    console.log(`${name}.png`);
+    await tab.close();
+  }
+
+  // An edit previewed before it is published: the widget, run in the page on the draft.
+  for (const [page, name, width, height] of [['console/', 'console-en-1280-draft', 1280, 900], ['console-ar.html', 'console-ar-320-draft', 320, 720]]) {
+    const tab = await open(browser.context, `${server.origin}/${page}`, { viewport: { width, height } });
+    await tab.locator('plaza-console .console-card button').first().waitFor();
+    await tabTo(tab, (f) => f.tag === 'button' && f.className === 'console-primary');
+    await tab.keyboard.press('Enter');
+    await tab.locator('plaza-console .console-log').waitFor();
+    await tab.locator('plaza-console .console-screen > p:first-of-type > button').first().click();
+    await tab.locator('plaza-console #setup-title-en').waitFor();
+    await tab.locator('plaza-console #setup-title-en').fill('Rue des Lilas: a street for people (draft 2)');
+    await tab.locator('plaza-console form p:last-child button[type=button]').click();
+    await tab.waitForFunction(() => document.querySelector('plaza-deliberation[slot="preview"]')?.shadowRoot
+      ?.textContent.includes('(draft 2)'), null, { timeout: 20_000 });
+    await tab.locator('plaza-console #setup-preview-heading').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await tab.waitForTimeout(500);
     await tab.screenshot({ path: path.join(OUT, `${name}.png`) });
     if (tab.errors.length) throw new Error(tab.errors.join('\n'));
     console.log(`${name}.png`);

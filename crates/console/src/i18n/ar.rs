@@ -200,6 +200,8 @@ pub const STRINGS: Strings = Strings {
     setup_saved: "تم الحفظ. يرى السكان النسخة الجديدة الآن.",
     setup_problems: "صحّح ما يلي قبل الحفظ:",
     setup_preview: "معاينة: الأداة كما يراها السكان",
+    setup_try: "معاينة دون نشر",
+    setup_draft_preview: "معاينة غير منشورة: لا يرى السكان هذه النسخة",
     problem_missing: "مطلوب.",
     problem_missing_in: "مطلوب باللغة: {language}.",
     problem_bad_id: "أحرف لاتينية صغيرة وأرقام وشرطات، من 3 إلى 64 حرفًا.",

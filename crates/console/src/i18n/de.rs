@@ -200,6 +200,8 @@ pub const STRINGS: Strings = Strings {
     setup_saved: "Gespeichert. Einwohner sehen die neue Fassung ab jetzt.",
     setup_problems: "Bitte vor dem Speichern korrigieren:",
     setup_preview: "Vorschau: das Widget, wie Einwohner es sehen",
+    setup_try: "Vorschau ohne Veröffentlichung",
+    setup_draft_preview: "Vorschau, nicht veröffentlicht: Einwohner sehen diese Fassung nicht",
     problem_missing: "Pflichtfeld.",
     problem_missing_in: "Pflichtfeld auf {language}.",
     problem_bad_id: "Kleinbuchstaben, Ziffern und Bindestriche, 3 bis 64 Zeichen.",

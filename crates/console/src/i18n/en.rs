@@ -200,6 +200,8 @@ pub const STRINGS: Strings = Strings {
     setup_saved: "Saved. Residents see the new version now.",
     setup_problems: "Fix these before saving:",
     setup_preview: "Preview: the widget as residents see it",
+    setup_try: "Preview without publishing",
+    setup_draft_preview: "Preview, not published: residents do not see this version",
     problem_missing: "Required.",
     problem_missing_in: "Required in {language}.",
     problem_bad_id: "Use lowercase letters, digits and hyphens, 3 to 64 characters.",

@@ -200,6 +200,8 @@ pub const STRINGS: Strings = Strings {
     setup_saved: "Guardado. Los vecinos ven la nueva versión desde ahora.",
     setup_problems: "Corrija esto antes de guardar:",
     setup_preview: "Vista previa: el widget como lo ven los vecinos",
+    setup_try: "Vista previa sin publicar",
+    setup_draft_preview: "Vista previa, sin publicar: los vecinos no ven esta versión",
     problem_missing: "Obligatorio.",
     problem_missing_in: "Obligatorio en {language}.",
     problem_bad_id: "Minúsculas, cifras y guiones, de 3 a 64 caracteres.",

@@ -200,6 +200,8 @@ pub const STRINGS: Strings = Strings {
     setup_saved: "Enregistré. Les habitants voient la nouvelle version dès maintenant.",
     setup_problems: "Corrigez ceci avant d'enregistrer :",
     setup_preview: "Aperçu : le widget tel que le voient les habitants",
+    setup_try: "Prévisualiser sans publier",
+    setup_draft_preview: "Aperçu, non publié : les habitants ne voient pas cette version",
     problem_missing: "Obligatoire.",
     problem_missing_in: "Obligatoire en {language}.",
     problem_bad_id: "Minuscules, chiffres et tirets, de 3 à 64 caractères.",

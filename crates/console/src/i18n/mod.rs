@@ -240,6 +240,8 @@ messages!(
     setup_saved,
     setup_problems,
     setup_preview,
+    setup_try,
+    setup_draft_preview,
     problem_missing,
     problem_missing_in,
     problem_bad_id,

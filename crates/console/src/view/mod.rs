@@ -72,17 +72,19 @@ impl Ctx {
             .unwrap_or_else(|| Client::new("/v1", ""))
     }
 
-    /// Shows deliberation `id` as residents see it, in the host's
-    /// `preview` slot: a `<plaza-deliberation>` the widget mounts.
-    pub fn show_preview(&self, id: &str) {
-        self.hide_preview();
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-            return;
+    /// Shows `what` as residents see it, in the host's `preview` slot: a
+    /// `<plaza-deliberation>` the widget mounts.
+    pub fn show_preview(&self, what: &Previewed) -> Option<Element> {
+        let document = web_sys::window().and_then(|w| w.document())?;
+        let widget = document.create_element("plaza-deliberation").ok()?;
+        let (api, seed, id) = match what {
+            Previewed::Saved(id) => (self.client().base().to_owned(), None, id),
+            // The widget's own in-page store, started from the draft: the
+            // backend never sees it.
+            Previewed::Draft { id, seed } => {
+                ("local".to_owned(), object_url(seed, "application/json"), id)
+            }
         };
-        let Ok(widget) = document.create_element("plaza-deliberation") else {
-            return;
-        };
-        let api = self.client().base().to_owned();
         for (name, value) in [
             ("slot", "preview"),
             ("api", &api),
@@ -91,25 +93,27 @@ impl Ctx {
         ] {
             let _ = widget.set_attribute(name, value);
         }
+        if let Some(seed) = seed {
+            let _ = widget.set_attribute("seed", &seed);
+        }
         let _ = self.host.with_value(|host| host.append_child(&widget));
         let load = self.load_widget.get_value();
         if let Err(e) = load.call0(&wasm_bindgen::JsValue::NULL) {
             web_sys::console::error_2(&"Plaza console: the widget could not load".into(), &e);
         }
+        Some(widget)
     }
+}
 
-    pub fn hide_preview(&self) {
-        self.host.with_value(|host| {
-            if let Ok(previews) = host.query_selector_all(":scope > [slot=preview]") {
-                for i in 0..previews.length() {
-                    if let Some(node) = previews.item(i) {
-                        let _ = host.remove_child(&node);
-                    }
-                }
-            }
-        });
+/// Takes a preview's widget away, and the draft it was reading.
+pub fn remove_preview(widget: &Element) {
+    if let Some(seed) = widget.get_attribute("seed") {
+        web_sys::Url::revoke_object_url(&seed).ok();
     }
+    widget.remove();
+}
 
+impl Ctx {
     /// A text the city wrote, in the reader's language if it has it, with
     /// the language it is in (for its `lang` attribute: a French title in
     /// the Arabic console is read and laid out as French).
@@ -123,6 +127,24 @@ impl Ctx {
                 .unwrap_or_default()
         })
     }
+}
+
+/// What the set-up preview shows: a saved deliberation as the backend
+/// serves it, or a draft no one else sees (`seed`: its seed document).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Previewed {
+    Saved(String),
+    Draft { id: String, seed: String },
+}
+
+/// An address for `text` that only this page can read (a download, a
+/// draft's preview); `None` where the browser cannot make one.
+pub fn object_url(text: &str, mime: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 #[derive(Debug, Clone, Default)]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use super::task::{focus_when_drawn, load, Loaded, Tasks};
-use super::{with_value, Ctx, Failed, Picked, Screen, ScrollTable};
+use super::{object_url, with_value, Ctx, Failed, Picked, Screen, ScrollTable};
 use crate::client::Client;
 use crate::error::ConsoleError;
 use crate::i18n::fill;
@@ -364,15 +364,6 @@ fn Moderation(entries: Vec<ModerationLogEntry>) -> impl IntoView {
             </ul>
         </section>
     }
-}
-
-/// A download of `text`; `None` where the browser cannot make one.
-fn object_url(text: &str, mime: &str) -> Option<String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 fn print() {

@@ -14,10 +14,11 @@ use plaza_contract::{
 use wasm_bindgen::JsCast;
 
 use super::task::{self, focus_when_drawn, Loaded, Tasks};
-use super::{with_value, Ctx, Failed, Screen};
+use super::{remove_preview, with_value, Ctx, Failed, Previewed, Screen};
 use crate::error::ConsoleError;
 use crate::i18n::{fill, language_name};
 use crate::setup::{field, languages_of, phase_key, seed, Draft, Problem, Texts};
+use send_wrapper::SendWrapper;
 
 const SOCIAL_FUNCTIONS: [SocialFunction; 6] = [
     SocialFunction::Living,
@@ -148,23 +149,44 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
         form.focus.set(None);
     });
     let saving = RwSignal::new(false);
-    let saved = RwSignal::new(None::<String>);
+    let preview = RwSignal::new(None::<Previewed>);
     let failed = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if saving.get_untracked() {
-            return;
-        }
+    // The documents of the draft, or its problems listed and focused.
+    let build = move || {
         failed.set(None);
-        saved.set(None);
         let offset = -(js_sys::Date::new_0().get_timezone_offset() as i32);
         match form.draft.with_untracked(|d| d.build(offset)) {
             Err(problems) => {
                 form.problems.set(problems);
                 form.focus.set(Some("setup-problems".into()));
+                None
             }
-            Ok((deliberation, poll)) => {
+            Ok(documents) => {
                 form.problems.set(Vec::new());
+                Some(documents)
+            }
+        }
+    };
+    let try_out = move |_| {
+        let Some((deliberation, poll)) = build() else {
+            return;
+        };
+        let id = deliberation.id.clone();
+        let Ok(seed) = serde_json::to_string(&seed(deliberation, poll)) else {
+            return;
+        };
+        preview.set(Some(Previewed::Draft { id, seed }));
+        form.focus.set(Some("setup-preview-heading".into()));
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        preview.set(None);
+        match build() {
+            None => {}
+            Some((deliberation, poll)) => {
                 saving.set(true);
                 let id = deliberation.id.clone();
                 let client = ctx.client();
@@ -180,7 +202,7 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
                                 d.id = id.clone();
                             });
                             on_saved.run(id.clone());
-                            saved.try_set(Some(id));
+                            preview.try_set(Some(Previewed::Saved(id)));
                             form.focus.try_set(Some("setup-saved".into()));
                         }
                         Err(e) => {
@@ -240,9 +262,11 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
                 <button type="submit" class="console-primary" aria-disabled=move || saving.get().to_string()>
                     {move || if saving.get() { t.setup_saving } else { t.setup_save }}
                 </button>
+                " "
+                <button type="button" on:click=try_out>{t.setup_try}</button>
             </p>
         </form>
-        {move || saved.get().map(|id| view! { <Preview id/> })}
+        {move || preview.get().map(|what| view! { <Preview what/> })}
     }
 }
 
@@ -821,19 +845,28 @@ fn first_language(form: Form) -> String {
         .unwrap_or_default()
 }
 
-/// What was saved, shown by the widget itself as residents see it: a
-/// `<plaza-deliberation>` in the console's light DOM, slotted here, with
-/// the widget's module loaded on demand (only when staff save).
+/// What was saved, or the draft, shown by the widget itself as residents
+/// see it: a `<plaza-deliberation>` in the console's light DOM, slotted
+/// here, with the widget's module loaded on demand (only when staff ask).
 #[component]
-fn Preview(id: String) -> impl IntoView {
+fn Preview(what: Previewed) -> impl IntoView {
     let ctx = Ctx::get();
     let t = ctx.t;
-    ctx.show_preview(&id);
-    on_cleanup(move || ctx.hide_preview());
+    let widget = ctx.show_preview(&what).map(SendWrapper::new);
+    on_cleanup(move || {
+        if let Some(widget) = widget {
+            remove_preview(&widget);
+        }
+    });
+    let saved = matches!(what, Previewed::Saved(_));
     view! {
         <section class="console-panel console-preview" aria-labelledby="setup-preview-heading">
-            <p id="setup-saved" class="console-done" tabindex="-1" role="status">{t.setup_saved}</p>
-            <h2 id="setup-preview-heading">{t.setup_preview}</h2>
+            {saved.then(|| view! {
+                <p id="setup-saved" class="console-done" tabindex="-1" role="status">{t.setup_saved}</p>
+            })}
+            <h2 id="setup-preview-heading" tabindex="-1">
+                {if saved { t.setup_preview } else { t.setup_draft_preview }}
+            </h2>
             <slot name="preview"></slot>
         </section>
     }
