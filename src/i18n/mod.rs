@@ -15,8 +15,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use plaza_contract::{
-    negotiate, ChallengeArea, ContentStatus, DeclineReason, FlagTarget, ModerationChange,
-    ModerationReason, PhaseKind, PollStatus, ProposalDecision, SocialFunction,
+    negotiate, ChallengeArea, ContentStatus, DeclineReason, EditedPart, FlagTarget,
+    ModerationChange, ModerationReason, PhaseKind, PollStatus, ProposalDecision, SocialFunction,
 };
 
 pub use load::{load, LoadError};
@@ -196,6 +196,13 @@ impl Strings {
             }
             .to_owned(),
             ModerationChange::Import => self.moderation_import.to_owned(),
+            ModerationChange::Edit { parts } => {
+                let names: Vec<&str> = parts.iter().map(|p| self.edited_part(*p)).collect();
+                fill(
+                    self.moderation_edit,
+                    &[("parts", &names.join(self.list_separator))],
+                )
+            }
             ModerationChange::Proposal {
                 decision, reason, ..
             } => match (decision, reason) {
@@ -208,6 +215,20 @@ impl Strings {
                     self.moderation_proposal_accepted.to_owned()
                 }
             },
+        }
+    }
+
+    fn edited_part(&self, part: EditedPart) -> &'static str {
+        match part {
+            EditedPart::Texts => self.edited_texts,
+            EditedPart::Place => self.edited_place,
+            EditedPart::Decision => self.edited_decision,
+            EditedPart::Phases => self.edited_phases,
+            EditedPart::Themes => self.edited_themes,
+            EditedPart::FollowUp => self.edited_follow_up,
+            EditedPart::Poll => self.edited_poll,
+            EditedPart::PollOptions => self.edited_poll_options,
+            EditedPart::PollDates => self.edited_poll_dates,
         }
     }
 

@@ -165,7 +165,12 @@ fn every_moderation_action_and_reason_reads_as_a_sentence_in_every_language() {
         ContentStatus, DeclineReason, FlagTarget, ModerationChange, ModerationReason, PollStatus,
         ProposalDecision,
     };
-    let mut changes = vec![ModerationChange::Import];
+    let mut changes = vec![
+        ModerationChange::Import,
+        ModerationChange::Edit {
+            parts: plaza_contract::EditedPart::ALL.to_vec(),
+        },
+    ];
     for target_type in [
         FlagTarget::Argument,
         FlagTarget::Comment,

@@ -62,7 +62,9 @@ pub fn moderation_summary(entries: &[ModerationLogEntry]) -> ModerationSummary {
             },
             ModerationChange::Phase { .. } => summary.phase_changes += 1,
             ModerationChange::PollStatus { .. } => summary.poll_changes += 1,
-            ModerationChange::Import | ModerationChange::Proposal { .. } => {}
+            ModerationChange::Import
+            | ModerationChange::Edit { .. }
+            | ModerationChange::Proposal { .. } => {}
         }
     }
     summary.hidden = hidden.into_values().collect();

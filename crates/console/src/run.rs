@@ -54,6 +54,10 @@ pub fn describe(t: &Strings, entry: &ModerationLogEntry) -> String {
             fill(t.log_poll, &[("status", t.poll_status(*status))])
         }
         ModerationChange::Import => t.log_import.to_owned(),
+        ModerationChange::Edit { parts } => {
+            let names: Vec<&str> = parts.iter().map(|p| t.edited_part(*p)).collect();
+            fill(t.log_edit, &[("parts", &names.join(t.list_separator))])
+        }
         ModerationChange::Proposal {
             proposal_id,
             decision,
@@ -88,7 +92,7 @@ pub fn who(t: &Strings, staff: Option<&str>) -> String {
 mod tests {
     use super::*;
     use crate::i18n::LANGUAGES;
-    use plaza_contract::{ContentStatus, FlagTarget, ModerationReason, Timestamp};
+    use plaza_contract::{ContentStatus, EditedPart, FlagTarget, ModerationReason, Timestamp};
 
     #[test]
     fn a_poll_moves_forward_and_a_closed_poll_stays_closed() {
@@ -148,6 +152,15 @@ mod tests {
                 })
             ),
             "Poll closed"
+        );
+        assert_eq!(
+            describe(
+                t,
+                &entry(ModerationChange::Edit {
+                    parts: vec![EditedPart::Texts, EditedPart::PollDates]
+                })
+            ),
+            "Edited: texts, voting dates"
         );
         assert_eq!(who(t, Some("staff:ana")), "ana");
         assert_eq!(

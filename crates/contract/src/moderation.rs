@@ -4,11 +4,13 @@
 //! `moderation` feature. The widget never calls it; residents read what
 //! moderators did in a deliberation's public moderation log.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use crate::deliberation::{PhaseKind, Timestamp};
+use crate::deliberation::{Deliberation, PhaseKind, Timestamp};
 use crate::discussion::{ContentStatus, FlagTarget};
-use crate::poll::PollStatus;
+use crate::poll::{Poll, PollStatus};
 use crate::proposal::{DeclineReason, ProposalDecision};
 
 /// `PUT /v1/moderation/deliberations/{id}/phase`: move a deliberation to a phase.
@@ -69,7 +71,7 @@ impl ModerationReason {
 }
 
 /// What a moderation action changed: `{"content": {…}}`, `{"phase": {…}}`,
-/// `{"poll_status": {…}}`, `{"proposal": {…}}` or `"import"`. (Tagged from outside, which a
+/// `{"poll_status": {…}}`, `{"proposal": {…}}`, `{"edit": {…}}` or `"import"`. (Tagged from outside, which a
 /// client decodes without buffering: the widget reads it.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -85,8 +87,11 @@ pub enum ModerationChange {
     Phase { phase: PhaseKind },
     /// Its poll opened or closed.
     PollStatus { poll_id: String, status: PollStatus },
-    /// Its documents (texts, phases, poll) were created or replaced by an import.
+    /// Its documents (texts, phases, poll) were created by an import (or,
+    /// in entries written before `edit` existed, replaced).
     Import,
+    /// Its documents were edited: the parts that changed.
+    Edit { parts: Vec<EditedPart> },
     /// A resident's proposal accepted onto the ballot, or declined (and why).
     Proposal {
         proposal_id: String,
@@ -145,6 +150,100 @@ pub struct FlaggedContent {
     pub text: String,
 }
 
+/// A part of a deliberation (and its poll) that an edit may change, as the
+/// moderation log names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EditedPart {
+    /// Title, summary or full text.
+    Texts,
+    /// The place: its name, address, coordinates or image.
+    Place,
+    /// Who decides, and when.
+    Decision,
+    /// The phases, their dates, or the current phase.
+    Phases,
+    /// What the place is for, and the challenges addressed.
+    Themes,
+    FollowUp,
+    /// The poll's question or settings (method, winners, counting rules,
+    /// ranking limit, who may vote, when results show), or a poll added.
+    Poll,
+    PollOptions,
+    /// When voting opens or closes.
+    PollDates,
+}
+
+impl EditedPart {
+    pub const ALL: [EditedPart; 9] = [
+        EditedPart::Texts,
+        EditedPart::Place,
+        EditedPart::Decision,
+        EditedPart::Phases,
+        EditedPart::Themes,
+        EditedPart::FollowUp,
+        EditedPart::Poll,
+        EditedPart::PollOptions,
+        EditedPart::PollDates,
+    ];
+
+    /// The parts in which `after` differs from `before` (a deliberation with
+    /// its poll, if it has one), in this enum's order. A poll the edit does
+    /// not carry is left as it was, as an import leaves it.
+    pub fn between(
+        before: (&Deliberation, Option<&Poll>),
+        after: (&Deliberation, Option<&Poll>),
+    ) -> Vec<EditedPart> {
+        let ((d0, p0), (d1, p1)) = (before, after);
+        let mut parts = Vec::new();
+        let mut note = |changed: bool, part| {
+            if changed {
+                parts.push(part);
+            }
+        };
+        note(
+            d0.title != d1.title || d0.summary != d1.summary || d0.body != d1.body,
+            EditedPart::Texts,
+        );
+        note(d0.place != d1.place, EditedPart::Place);
+        note(d0.decision != d1.decision, EditedPart::Decision);
+        note(
+            d0.phases != d1.phases || d0.current_phase != d1.current_phase,
+            EditedPart::Phases,
+        );
+        note(
+            d0.social_functions != d1.social_functions || d0.challenge_areas != d1.challenge_areas,
+            EditedPart::Themes,
+        );
+        note(d0.follow_up != d1.follow_up, EditedPart::FollowUp);
+        match (p0, p1) {
+            (_, None) => {}
+            (None, Some(_)) => note(true, EditedPart::Poll),
+            (Some(a), Some(b)) => {
+                note(
+                    a.id != b.id
+                        || a.question != b.question
+                        || a.method != b.method
+                        || a.seats != b.seats
+                        || a.rules != b.rules
+                        || a.results_visibility != b.results_visibility
+                        || a.max_rankings != b.max_rankings
+                        || a.eligibility != b.eligibility
+                        || a.shuffle_options != b.shuffle_options,
+                    EditedPart::Poll,
+                );
+                note(a.options != b.options, EditedPart::PollOptions);
+                note(
+                    a.opens_at != b.opens_at || a.closes_at != b.closes_at,
+                    EditedPart::PollDates,
+                );
+            }
+        }
+        parts
+    }
+}
+
 /// The answer to `POST /v1/moderation/import` (body: a [`crate::seed::Seed`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -155,4 +254,31 @@ pub struct ImportReport {
     pub updated: Vec<String>,
     /// Arguments, comments and proposals added (existing ids are kept as they are).
     pub contributions_added: u32,
+    /// For each deliberation of `updated`, the parts that changed (none:
+    /// saved as it was).
+    #[serde(default)]
+    pub edited: BTreeMap<String, Vec<EditedPart>>,
+}
+
+impl ImportReport {
+    /// The log entry for deliberation `id` of this import: created, edited
+    /// (and where), or `None` when it was saved as it was.
+    pub fn change_of(&self, id: &str) -> Option<ModerationChange> {
+        if self.created.iter().any(|c| c == id) {
+            return Some(ModerationChange::Import);
+        }
+        let parts = self.edited.get(id)?;
+        (!parts.is_empty()).then(|| ModerationChange::Edit {
+            parts: parts.clone(),
+        })
+    }
+
+    /// The deliberations this import created or changed, each once, with its log entry.
+    pub fn changes(&self) -> Vec<(String, ModerationChange)> {
+        self.created
+            .iter()
+            .chain(&self.updated)
+            .filter_map(|id| Some((id.clone(), self.change_of(id)?)))
+            .collect()
+    }
 }

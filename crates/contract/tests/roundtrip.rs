@@ -110,3 +110,61 @@ fn hostile_values_are_refused_at_decoding() {
         "timestamps that are not RFC 3339"
     );
 }
+
+#[test]
+fn an_edit_names_the_parts_it_changed_and_a_creation_is_an_import() {
+    let seed: Seed = serde_json::from_str(DEMO).unwrap();
+    let entry = &seed.deliberations[0];
+    let (d, poll) = (&entry.deliberation, entry.poll.as_ref().unwrap());
+    let before = (d, Some(poll));
+    assert_eq!(EditedPart::between(before, before), vec![]);
+    // A poll the edit does not carry is left as it was.
+    assert_eq!(EditedPart::between(before, (d, None)), vec![]);
+    assert_eq!(
+        EditedPart::between((d, None), before),
+        vec![EditedPart::Poll]
+    );
+
+    let (mut d2, mut poll2) = (d.clone(), poll.clone());
+    d2.body = LocalizedText::new([("en", "Shorter.")]);
+    d2.current_phase = PhaseKind::Voting;
+    d2.counts.arguments_for += 5;
+    poll2.options.swap(0, 1);
+    poll2.closes_at = Timestamp::from_unix_millis(poll.closes_at.unix_millis() + 3_600_000);
+    poll2.status = PollStatus::Closed;
+    assert_eq!(
+        EditedPart::between(before, (&d2, Some(&poll2))),
+        vec![
+            EditedPart::Texts,
+            EditedPart::Phases,
+            EditedPart::PollOptions,
+            EditedPart::PollDates
+        ],
+        "counts and the poll's live status are not the organisers' edits"
+    );
+
+    let report: ImportReport = serde_json::from_value(json!({
+        "created": ["new"],
+        "updated": ["same", "edited"],
+        "contributions_added": 0,
+        "edited": {"same": [], "edited": ["place", "poll"]},
+    }))
+    .unwrap();
+    assert_eq!(
+        report.changes(),
+        vec![
+            ("new".to_owned(), ModerationChange::Import),
+            (
+                "edited".to_owned(),
+                ModerationChange::Edit {
+                    parts: vec![EditedPart::Place, EditedPart::Poll]
+                }
+            ),
+        ]
+    );
+    // A report from before `edited` existed still reads.
+    let old: ImportReport =
+        serde_json::from_value(json!({"created": [], "updated": ["x"], "contributions_added": 1}))
+            .unwrap();
+    assert!(old.edited.is_empty() && old.changes().is_empty());
+}

@@ -86,8 +86,16 @@ impl LocalState {
             .collect();
         match self.entry_mut(&id) {
             Ok(existing) => {
+                let parts = EditedPart::between(
+                    (&existing.deliberation, existing.poll.as_ref()),
+                    (&deliberation, poll.as_ref()),
+                );
+                report.edited.insert(id.clone(), parts);
                 existing.deliberation = deliberation;
-                existing.poll = poll;
+                // A poll the seed does not carry stays, as on the server.
+                if poll.is_some() {
+                    existing.poll = poll;
+                }
                 report.updated.push(id.clone());
             }
             Err(_) => {

@@ -211,8 +211,8 @@ fn moderation(
         Operation::ImportSeed => {
             let report = state.import(body(r)?);
             if let Ok(report) = &report {
-                for d in report.created.iter().chain(&report.updated) {
-                    state.record_moderation(d, ModerationChange::Import, None, at.clone());
+                for (d, change) in report.changes() {
+                    state.record_moderation(&d, change, None, at.clone());
                 }
             }
             ok(report, 200)

@@ -9,7 +9,9 @@
 use std::collections::BTreeSet;
 
 use plaza_contract::seed::{Seed, SeedDeliberation};
-use plaza_contract::{blank_to_none, ContentStatus, ImportReport, Poll, PollStatus};
+use plaza_contract::{
+    blank_to_none, ContentStatus, Deliberation, EditedPart, ImportReport, Poll, PollStatus,
+};
 use sqlx::Row;
 
 use crate::db::codec::to_text;
@@ -53,11 +55,17 @@ async fn import_one(
     document.counts = Default::default();
     let document =
         serde_json::to_string(&document).map_err(|e| ImportError::Invalid(vec![e.to_string()]))?;
-    let exists = sqlx::query("SELECT id FROM deliberations WHERE id = $1")
+    let stored = sqlx::query("SELECT document FROM deliberations WHERE id = $1")
         .bind(&d.id)
         .fetch_optional(&mut **tx)
-        .await?
-        .is_some();
+        .await?;
+    let exists = stored.is_some();
+    // What it was, to say what an edit changed (unreadable: as if new).
+    let before: Option<Deliberation> = match &stored {
+        Some(row) => serde_json::from_str(&row.try_get::<String, _>("document")?).ok(),
+        None => None,
+    };
+    let mut poll_before: Option<Poll> = None;
     if !exists {
         sqlx::query(
             "INSERT INTO deliberations (id, document, current_phase, poll_id, created_at, updated_at) \
@@ -131,6 +139,7 @@ async fn import_one(
                     })?;
                 old.check_replacement(poll, ballots > 0)
                     .map_err(ImportError::Conflict)?;
+                poll_before = Some(old);
                 // The rules may have changed: cached results are stale.
                 sqlx::query(
                     "UPDATE polls SET document = $2, status = $3, ballots_version = ballots_version + 1 WHERE id = $1",
@@ -143,6 +152,15 @@ async fn import_one(
             }
             Some(_) => {}
         }
+    }
+    if exists && replace {
+        let parts = match &before {
+            Some(before) => {
+                EditedPart::between((before, poll_before.as_ref()), (d, entry.poll.as_ref()))
+            }
+            None => EditedPart::ALL.to_vec(),
+        };
+        report.edited.insert(d.id.clone(), parts);
     }
     report.contributions_added += add_contributions(tx, entry).await?;
     Ok(())

@@ -2,8 +2,9 @@
 //! restored by a moderator, phases opened and closed.
 
 use plaza_contract::{
-    ContentModeration, ContentStatus, FlagReceipt, FlagTarget, FlaggedContent, ModerationChange,
-    ModerationLogEntry, ModerationReason, Operation, Page, PhaseKind, ProblemCode, Stance,
+    ContentModeration, ContentStatus, EditedPart, FlagReceipt, FlagTarget, FlaggedContent,
+    ImportReport, ModerationChange, ModerationLogEntry, ModerationReason, Operation, Page,
+    PhaseKind, ProblemCode, Stance,
 };
 
 use super::discussion::all_arguments;
@@ -21,6 +22,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("moderation.restore_and_remove", "A moderator restores hidden content (text back) and removes it (no longer listed)", restore_and_remove),
         rule!("moderation.log", "Each moderation action is in the staff log, newest first, with who did it and why; the deliberation's public log says what and why, never who nor the text; an unknown deliberation's log is 404", log),
         rule!("moderation.by_deliberation", "Flagged content and the staff log narrowed to one deliberation (?deliberation=) hold that deliberation's only; an unknown deliberation is 404", by_deliberation),
+        rule!("moderation.edit_logged", "An import that edits a deliberation says which parts changed (report and staff log: texts, poll options…); one that changes nothing says none and logs nothing; a creation is logged as an import", edit_logged),
         rule!("moderation.participants_cannot", "A participant token cannot use the moderation API (403)", not_a_moderator),
         rule!("flag.removed", "Flagging removed content is 404 not_found: it no longer exists for residents", flag_removed),
         rule!("phase.closed", "Outside the discussion phase a new argument, reply or proposal is 409 phase_closed", phase_closed),
@@ -250,6 +252,74 @@ async fn by_deliberation(ctx: &Ctx) -> Check {
             .problem(404, ProblemCode::NotFound)?;
     }
     Ok(())
+}
+
+async fn edit_logged(ctx: &Ctx) -> Check {
+    let name = unique("edited");
+    let (answer, _) = ctx.import_own(&name, |_| {}).await?;
+    let created: ImportReport = answer.expect(200)?;
+    let id = created
+        .created
+        .first()
+        .cloned()
+        .ok_or("the import created nothing")?;
+    let newest = |id: String| async move {
+        let log: Page<ModerationLogEntry> = ctx
+            .api
+            .op_query(
+                Operation::ListModerationLog,
+                &[],
+                &[("deliberation", Some(&id))],
+            )
+            .token(&ctx.moderator)
+            .send()
+            .await?
+            .expect(200)?;
+        Check::Ok(log.items)
+    };
+    let log = newest(id.clone()).await?;
+    ensure(
+        matches!(
+            log.first().map(|e| &e.change),
+            Some(ModerationChange::Import)
+        ),
+        || format!("the creation is not logged as an import: {log:?}"),
+    )?;
+    // The same again: nothing changed, nothing logged.
+    let (answer, _) = ctx.import_own(&name, |_| {}).await?;
+    let same: ImportReport = answer.expect(200)?;
+    ensure(
+        same.updated == [id.clone()] && same.edited.get(&id).is_some_and(Vec::is_empty),
+        || format!("an import without changes reports {same:?}"),
+    )?;
+    let after_same = newest(id.clone()).await?;
+    ensure(after_same.len() == log.len(), || {
+        format!("an import without changes was logged: {after_same:?}")
+    })?;
+    // A new title and one option relabelled (no one has voted).
+    let (answer, _) = ctx
+        .import_own(&name, |seed| {
+            let entry = &mut seed["deliberations"][0];
+            entry["deliberation"]["title"]["en"] = "Edited title".into();
+            entry["poll"]["options"][0]["label"]["en"] = "Option A, relabelled".into();
+        })
+        .await?;
+    let edited: ImportReport = answer.expect(200)?;
+    let parts = vec![EditedPart::Texts, EditedPart::PollOptions];
+    ensure(edited.edited.get(&id) == Some(&parts), || {
+        format!("the edit reports {edited:?}, not texts and poll options")
+    })?;
+    let log = newest(id).await?;
+    match log.first() {
+        Some(ModerationLogEntry {
+            change: ModerationChange::Edit { parts: logged },
+            staff: Some(_),
+            ..
+        }) if *logged == parts => Ok(()),
+        other => Err(format!(
+            "the staff log's newest entry is not the edit: {other:?}"
+        )),
+    }
 }
 
 async fn restore_and_remove(ctx: &Ctx) -> Check {

@@ -13,7 +13,7 @@ mod es;
 mod fr;
 
 use plaza_contract::{
-    negotiate, ChallengeArea, ContentStatus, DeclineReason, Eligibility, FlagTarget,
+    negotiate, ChallengeArea, ContentStatus, DeclineReason, EditedPart, Eligibility, FlagTarget,
     ModerationReason, PhaseKind, PollStatus, ProposalDecision, ResultsVisibility, SocialFunction,
     VotingMethod,
 };
@@ -116,6 +116,17 @@ messages!(
     log_phase,
     log_poll,
     log_import,
+    log_edit,
+    list_separator,
+    edited_texts,
+    edited_place,
+    edited_decision,
+    edited_phases,
+    edited_themes,
+    edited_follow_up,
+    edited_poll,
+    edited_poll_options,
+    edited_poll_dates,
     log_no_reason,
     report_open,
     report_heading,
@@ -349,6 +360,20 @@ impl Strings {
 }
 
 impl Strings {
+    pub fn edited_part(&self, part: EditedPart) -> &'static str {
+        match part {
+            EditedPart::Texts => self.edited_texts,
+            EditedPart::Place => self.edited_place,
+            EditedPart::Decision => self.edited_decision,
+            EditedPart::Phases => self.edited_phases,
+            EditedPart::Themes => self.edited_themes,
+            EditedPart::FollowUp => self.edited_follow_up,
+            EditedPart::Poll => self.edited_poll,
+            EditedPart::PollOptions => self.edited_poll_options,
+            EditedPart::PollDates => self.edited_poll_dates,
+        }
+    }
+
     pub fn decline_reason(&self, r: DeclineReason) -> &'static str {
         match r {
             DeclineReason::NotFeasible => self.decline_not_feasible,

@@ -321,11 +321,10 @@ pub async fn import(
 ) -> ApiResult<Json<ImportReport>> {
     match import::import(&state.db, &body.value, true).await {
         Ok(report) => {
-            for deliberation in report.created.iter().chain(&report.updated) {
-                let change = ModerationChange::Import;
+            for (deliberation, change) in report.changes() {
                 record(
                     &state.db.write,
-                    deliberation,
+                    &deliberation,
                     &change,
                     None,
                     &moderator.staff,
