@@ -136,6 +136,13 @@ describe('setting up a deliberation in the staff console', () => {
         && widget.shadowRoot?.textContent.includes('Tilleuls park: a new playground?');
     }, null, { timeout: 20_000 });
     assert.deepEqual(await axeViolations(tab), [], 'the draft, previewed');
+    // The preview follows the form when typing pauses; the focus stays in the field.
+    await tabTo(tab, (f) => f.id === 'setup-summary-en', { back: true });
+    await tab.keyboard.press('End');
+    await tab.keyboard.type(' Have your say.');
+    await tab.waitForFunction(() => document.querySelector('plaza-deliberation[slot="preview"]')
+      ?.shadowRoot?.textContent.includes('lime trees. Have your say.'), null, { timeout: 20_000 });
+    assert.equal(await activeId(tab), 'setup-summary-en');
     await assert.rejects(call(server.origin, 'GET', '/deliberations/tilleuls-park-a-new-playground'), /404/,
       'a preview publishes nothing');
 

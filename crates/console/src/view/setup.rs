@@ -154,8 +154,7 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
     // The documents of the draft, or its problems listed and focused.
     let build = move || {
         failed.set(None);
-        let offset = -(js_sys::Date::new_0().get_timezone_offset() as i32);
-        match form.draft.with_untracked(|d| d.build(offset)) {
+        match form.draft.with_untracked(|d| d.build(utc_offset_minutes())) {
             Err(problems) => {
                 form.problems.set(problems);
                 form.focus.set(Some("setup-problems".into()));
@@ -168,16 +167,39 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
         }
     };
     let try_out = move |_| {
-        let Some((deliberation, poll)) = build() else {
+        let Some(draft) = build().and_then(as_preview) else {
             return;
         };
-        let id = deliberation.id.clone();
-        let Ok(seed) = serde_json::to_string(&seed(deliberation, poll)) else {
-            return;
-        };
-        preview.set(Some(Previewed::Draft { id, seed }));
+        preview.set(Some(draft));
         form.focus.set(Some("setup-preview-heading".into()));
     };
+    // Once shown, the draft's preview follows the form: redrawn when typing
+    // pauses, if the draft has no problem (they are listed on request only).
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |first: Option<()>| {
+        form.draft.track();
+        let previewing = matches!(preview.get_untracked(), Some(Previewed::Draft { .. }));
+        if first.is_none() || !previewing {
+            return;
+        }
+        if let Some(waiting) = pending.get_value() {
+            waiting.clear();
+        }
+        let redraw = move || {
+            let built = form
+                .draft
+                .try_with_untracked(|d| d.build(utc_offset_minutes()));
+            if let Some(draft) = built.and_then(Result::ok).and_then(as_preview) {
+                preview.try_set(Some(draft));
+            }
+        };
+        pending.set_value(set_timeout_with_handle(redraw, REDRAW_AFTER).ok());
+    });
+    on_cleanup(move || {
+        if let Some(waiting) = pending.try_get_value().flatten() {
+            waiting.clear();
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if saving.get_untracked() {
@@ -268,6 +290,21 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
         </form>
         {move || preview.get().map(|what| view! { <Preview what/> })}
     }
+}
+
+/// How long typing pauses before the draft's preview is redrawn.
+const REDRAW_AFTER: std::time::Duration = std::time::Duration::from_millis(800);
+
+/// The reader's offset from UTC, for the dates they type.
+fn utc_offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+/// A draft without problems, as the preview's seed document.
+fn as_preview((deliberation, poll): (Deliberation, Option<Poll>)) -> Option<Previewed> {
+    let id = deliberation.id.clone();
+    let seed = serde_json::to_string(&seed(deliberation, poll)).ok()?;
+    Some(Previewed::Draft { id, seed })
 }
 
 /// Focuses the element with `id` in the console's shadow root.
