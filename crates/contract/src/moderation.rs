@@ -4,7 +4,7 @@
 //! `moderation` feature. The widget never calls it; residents read what
 //! moderators did in a deliberation's public moderation log.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -167,8 +167,9 @@ pub enum EditedPart {
     /// What the place is for, and the challenges addressed.
     Themes,
     FollowUp,
-    /// The poll's question or settings (method, winners, counting rules,
-    /// ranking limit, who may vote, when results show), or a poll added.
+    /// The poll's question, status or settings (method, winners, counting
+    /// rules, ranking limit, who may vote, when results show), or another
+    /// poll added, put instead or unlinked.
     Poll,
     PollOptions,
     /// When voting opens or closes.
@@ -212,18 +213,26 @@ impl EditedPart {
             d0.phases != d1.phases || d0.current_phase != d1.current_phase,
             EditedPart::Phases,
         );
+        // Sets, in whatever order a client lists them.
+        fn same<T: Ord>(a: &[T], b: &[T]) -> bool {
+            a.iter().collect::<BTreeSet<_>>() == b.iter().collect::<BTreeSet<_>>()
+        }
         note(
-            d0.social_functions != d1.social_functions || d0.challenge_areas != d1.challenge_areas,
+            !same(&d0.social_functions, &d1.social_functions)
+                || !same(&d0.challenge_areas, &d1.challenge_areas),
             EditedPart::Themes,
         );
         note(d0.follow_up != d1.follow_up, EditedPart::FollowUp);
         match (p0, p1) {
-            (_, None) => {}
+            // A poll left out stays; unlinking it is a change to the poll.
+            (_, None) => note(d0.poll_id != d1.poll_id, EditedPart::Poll),
             (None, Some(_)) => note(true, EditedPart::Poll),
+            // Another poll instead: the poll changed, whatever its options.
+            (Some(a), Some(b)) if a.id != b.id => note(true, EditedPart::Poll),
             (Some(a), Some(b)) => {
                 note(
-                    a.id != b.id
-                        || a.question != b.question
+                    a.question != b.question
+                        || a.status != b.status
                         || a.method != b.method
                         || a.seats != b.seats
                         || a.rules != b.rules

@@ -131,7 +131,7 @@ fn an_edit_names_the_parts_it_changed_and_a_creation_is_an_import() {
     d2.counts.arguments_for += 5;
     poll2.options.swap(0, 1);
     poll2.closes_at = Timestamp::from_unix_millis(poll.closes_at.unix_millis() + 3_600_000);
-    poll2.status = PollStatus::Closed;
+    d2.social_functions.reverse();
     assert_eq!(
         EditedPart::between(before, (&d2, Some(&poll2))),
         vec![
@@ -140,7 +140,29 @@ fn an_edit_names_the_parts_it_changed_and_a_creation_is_an_import() {
             EditedPart::PollOptions,
             EditedPart::PollDates
         ],
-        "counts and the poll's live status are not the organisers' edits"
+        "counts, and the order themes are listed in, are not the organisers' edits"
+    );
+    let mut closed = poll.clone();
+    closed.status = PollStatus::Closed;
+    assert_eq!(
+        EditedPart::between(before, (d, Some(&closed))),
+        vec![EditedPart::Poll]
+    );
+    // Another poll in its place is the poll changed, whatever its options.
+    let mut other = poll.clone();
+    other.id = "another-poll".into();
+    other.options.swap(0, 1);
+    let mut d3 = d.clone();
+    d3.poll_id = Some(other.id.clone());
+    assert_eq!(
+        EditedPart::between(before, (&d3, Some(&other))),
+        vec![EditedPart::Poll]
+    );
+    // Unlinked, without a poll in the seed.
+    d3.poll_id = None;
+    assert_eq!(
+        EditedPart::between(before, (&d3, None)),
+        vec![EditedPart::Poll]
     );
 
     let report: ImportReport = serde_json::from_value(json!({

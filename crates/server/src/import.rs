@@ -14,7 +14,7 @@ use plaza_contract::{
 };
 use sqlx::Row;
 
-use crate::db::codec::to_text;
+use crate::db::codec::{from_text, to_text};
 use crate::db::{now_millis, Db, Tx};
 
 #[derive(Debug, thiserror::Error)]
@@ -55,14 +55,23 @@ async fn import_one(
     document.counts = Default::default();
     let document =
         serde_json::to_string(&document).map_err(|e| ImportError::Invalid(vec![e.to_string()]))?;
-    let stored = sqlx::query("SELECT document FROM deliberations WHERE id = $1")
+    let stored = sqlx::query("SELECT document, current_phase FROM deliberations WHERE id = $1")
         .bind(&d.id)
         .fetch_optional(&mut **tx)
         .await?;
     let exists = stored.is_some();
-    // What it was, to say what an edit changed (unreadable: as if new).
+    // What it was, to say what an edit changed (unreadable: as if new),
+    // with the live phase (moderators move it) over the document's copy.
     let before: Option<Deliberation> = match &stored {
-        Some(row) => serde_json::from_str(&row.try_get::<String, _>("document")?).ok(),
+        Some(row) => {
+            let document: Option<Deliberation> =
+                serde_json::from_str(&row.try_get::<String, _>("document")?).ok();
+            let phase = from_text(&row.try_get::<String, _>("current_phase")?).ok();
+            document.map(|mut before| {
+                before.current_phase = phase.unwrap_or(before.current_phase);
+                before
+            })
+        }
         None => None,
     };
     let mut poll_before: Option<Poll> = None;

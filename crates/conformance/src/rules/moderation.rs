@@ -22,7 +22,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("moderation.restore_and_remove", "A moderator restores hidden content (text back) and removes it (no longer listed)", restore_and_remove),
         rule!("moderation.log", "Each moderation action is in the staff log, newest first, with who did it and why; the deliberation's public log says what and why, never who nor the text; an unknown deliberation's log is 404", log),
         rule!("moderation.by_deliberation", "Flagged content and the staff log narrowed to one deliberation (?deliberation=) hold that deliberation's only; an unknown deliberation is 404", by_deliberation),
-        rule!("moderation.edit_logged", "An import that edits a deliberation says which parts changed (report and staff log: texts, poll options…); one that changes nothing says none and logs nothing; a creation is logged as an import", edit_logged),
+        rule!("moderation.edit_logged", "An import that edits a deliberation says which parts changed (report and staff log: texts, poll options…); one that changes nothing (the phase a moderator moved included) says none and logs nothing; a creation is logged as an import", edit_logged),
         rule!("moderation.participants_cannot", "A participant token cannot use the moderation API (403)", not_a_moderator),
         rule!("flag.removed", "Flagging removed content is 404 not_found: it no longer exists for residents", flag_removed),
         rule!("phase.closed", "Outside the discussion phase a new argument, reply or proposal is 409 phase_closed", phase_closed),
@@ -296,10 +296,22 @@ async fn edit_logged(ctx: &Ctx) -> Check {
     ensure(after_same.len() == log.len(), || {
         format!("an import without changes was logged: {after_same:?}")
     })?;
+    // A phase a moderator moved is the live one: saving it back is no edit.
+    ctx.set_phase(&id, PhaseKind::Voting).await?;
+    let (answer, _) = ctx
+        .import_own(&name, |seed| {
+            seed["deliberations"][0]["deliberation"]["current_phase"] = "voting".into();
+        })
+        .await?;
+    let moved: ImportReport = answer.expect(200)?;
+    ensure(moved.edited.get(&id).is_some_and(Vec::is_empty), || {
+        format!("saving the live phase back reports {moved:?}")
+    })?;
     // A new title and one option relabelled (no one has voted).
     let (answer, _) = ctx
         .import_own(&name, |seed| {
             let entry = &mut seed["deliberations"][0];
+            entry["deliberation"]["current_phase"] = "voting".into();
             entry["deliberation"]["title"]["en"] = "Edited title".into();
             entry["poll"]["options"][0]["label"]["en"] = "Option A, relabelled".into();
         })
