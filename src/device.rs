@@ -36,13 +36,13 @@ impl Device {
     /// The draft of `field` (a name unique on the page for the form and
     /// its target: `argument:<deliberation>`, `reply:<argument>:<parent>`…).
     pub fn draft(&self, field: &str) -> String {
-        KeyValue::open()
+        KeyValue::of(&self.name)
             .get(&self.draft_key(field))
             .unwrap_or_default()
     }
 
     pub fn save_draft(&self, field: &str, text: &str) {
-        let storage = KeyValue::open();
+        let storage = KeyValue::of(&self.name);
         if text.is_empty() {
             storage.remove(&self.draft_key(field));
         } else {
@@ -51,7 +51,7 @@ impl Device {
     }
 
     fn mine(&self) -> BTreeMap<String, String> {
-        KeyValue::open()
+        KeyValue::of(&self.name)
             .get(&self.mine_key())
             .and_then(|t| json::from_text(&t).ok())
             .unwrap_or_default()
@@ -71,7 +71,7 @@ impl Device {
         }
         mine.insert(id.to_owned(), text.to_owned());
         if let Ok(text) = json::to_text(&mine) {
-            KeyValue::open().set(&self.mine_key(), &text);
+            KeyValue::of(&self.name).set(&self.mine_key(), &text);
         }
     }
 
@@ -82,7 +82,7 @@ impl Device {
 
     /// Forgets every draft and contribution of this backend.
     pub fn forget(&self) {
-        let storage = KeyValue::open();
+        let storage = KeyValue::of(&self.name);
         for key in storage.keys(&format!("plaza:draft:v1:{}:", self.name)) {
             storage.remove(&key);
         }

@@ -36,6 +36,22 @@ pub struct LocalTransport {
     /// Where its state is kept; `None` for a preview, whose state lives in
     /// page memory only (under a key of its seed).
     storage: Option<&'static str>,
+    /// A preview's state, forgotten with the preview's last handle.
+    _preview: Option<Rc<ForgetOnDrop>>,
+}
+
+/// Removes a preview's state from page memory once nothing uses it: each
+/// redraw of a console's preview has a seed (and a state) of its own.
+struct ForgetOnDrop(String);
+
+impl Drop for ForgetOnDrop {
+    fn drop(&mut self) {
+        KeyValue::Memory.remove(&self.0);
+    }
+}
+
+fn preview_key(seed_url: &str) -> String {
+    format!("{STATE_KEY}:preview:{seed_url}")
 }
 
 fn demo_unavailable(detail: impl std::fmt::Debug) -> BackendError {
@@ -63,18 +79,21 @@ impl LocalTransport {
             media_base,
             persistent,
             storage: Some(STATE_KEY),
+            _preview: None,
         }
     }
 
     /// A store that starts from `seed_url` and keeps nothing once the page
     /// goes: a preview of data that is not published (or not yet).
     pub fn preview(load_module: Function, seed_url: String, media_base: String) -> Self {
+        let forget = Rc::new(ForgetOnDrop(preview_key(&seed_url)));
         Self {
             load_module,
             seed_url,
             media_base,
             persistent: Rc::new(Cell::new(false)),
             storage: None,
+            _preview: Some(forget),
         }
     }
 
@@ -82,7 +101,7 @@ impl LocalTransport {
     fn state_storage(&self) -> (KeyValue, String) {
         match self.storage {
             Some(key) => (KeyValue::open(), key.to_owned()),
-            None => (KeyValue::Memory, format!("{STATE_KEY}:{}", self.seed_url)),
+            None => (KeyValue::Memory, preview_key(&self.seed_url)),
         }
     }
 

@@ -126,9 +126,11 @@ impl Backend {
     }
 
     /// What names this backend in the browser's storage (its outbox, drafts):
-    /// the API base, or `local`.
+    /// the API base, `local`, or for a preview [`storage::PREVIEW`] (kept
+    /// in page memory only).
     pub fn name(&self) -> String {
         match &self.channel {
+            Channel::Local(l) if l.is_preview() => storage::PREVIEW.to_owned(),
             Channel::Local(_) => "local".to_owned(),
             Channel::Http(h) => h.base().to_owned(),
         }

@@ -17,7 +17,21 @@ pub enum KeyValue {
     Memory,
 }
 
+/// The backend name of a preview (`seed`): what it keeps stays in page
+/// memory, apart from what a real backend of the page keeps.
+pub const PREVIEW: &str = "local-preview";
+
 impl KeyValue {
+    /// Where backend `name`'s outbox, drafts and contributions are kept:
+    /// page memory only for a preview.
+    pub fn of(name: &str) -> Self {
+        if name == PREVIEW {
+            KeyValue::Memory
+        } else {
+            KeyValue::open()
+        }
+    }
+
     /// `localStorage` if reading and writing it works here, else memory.
     pub fn open() -> Self {
         let storage = web_sys::window()

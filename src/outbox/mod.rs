@@ -136,12 +136,12 @@ impl Outbox {
 
     /// Whether items survive a reload here (storage allowed).
     pub fn is_persistent(&self) -> bool {
-        KeyValue::open().is_persistent()
+        KeyValue::of(&self.name).is_persistent()
     }
 
     /// Every item, oldest first. Unreadable entries (another version) are left alone.
     pub fn items(&self) -> Vec<Item> {
-        let storage = KeyValue::open();
+        let storage = KeyValue::of(&self.name);
         let mut items: Vec<Item> = storage
             .keys(&self.prefix())
             .iter()
@@ -154,12 +154,12 @@ impl Outbox {
 
     fn save(&self, item: &Item) {
         if let Ok(text) = json::to_text(item) {
-            KeyValue::open().set(&format!("{}{}", self.prefix(), item.key), &text);
+            KeyValue::of(&self.name).set(&format!("{}{}", self.prefix(), item.key), &text);
         }
     }
 
     fn remove(&self, key: &str) {
-        KeyValue::open().remove(&format!("{}{key}", self.prefix()));
+        KeyValue::of(&self.name).remove(&format!("{}{key}", self.prefix()));
     }
 
     /// Tells this page's instances and the other tabs that items changed.
@@ -260,7 +260,7 @@ impl Outbox {
 
     /// Forgets every item of this backend (the resident's "forget me").
     pub fn forget(&self) {
-        let storage = KeyValue::open();
+        let storage = KeyValue::of(&self.name);
         for key in storage.keys(&self.prefix()) {
             storage.remove(&key);
         }

@@ -81,9 +81,12 @@ impl Ctx {
             Previewed::Saved(id) => (self.client().base().to_owned(), None, id),
             // The widget's own in-page store, started from the draft: the
             // backend never sees it.
-            Previewed::Draft { id, seed } => {
-                ("local".to_owned(), object_url(seed, "application/json"), id)
-            }
+            // Without its address the widget would show its demo instead.
+            Previewed::Draft { id, seed } => (
+                "local".to_owned(),
+                Some(object_url(seed, "application/json")?),
+                id,
+            ),
         };
         for (name, value) in [
             ("slot", "preview"),

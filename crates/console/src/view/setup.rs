@@ -186,6 +186,11 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
             waiting.clear();
         }
         let redraw = move || {
+            // Saved (or closed) meanwhile: the draft is no longer shown.
+            let still = preview.try_with_untracked(|p| matches!(p, Some(Previewed::Draft { .. })));
+            if still != Some(true) {
+                return;
+            }
             let built = form
                 .draft
                 .try_with_untracked(|d| d.build(utc_offset_minutes()));
@@ -204,6 +209,9 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
         ev.prevent_default();
         if saving.get_untracked() {
             return;
+        }
+        if let Some(waiting) = pending.get_value() {
+            waiting.clear();
         }
         preview.set(None);
         match build() {
@@ -889,15 +897,29 @@ fn first_language(form: Form) -> String {
 fn Preview(what: Previewed) -> impl IntoView {
     let ctx = Ctx::get();
     let t = ctx.t;
-    let widget = ctx.show_preview(&what).map(SendWrapper::new);
+    let widget = ctx.show_preview(&what);
+    // Busy until the widget has drawn its first screen, so that a screen
+    // reader does not read out its loading while staff type in the form.
+    let loading = RwSignal::new(widget.is_some());
+    let drawn = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+        loading.try_set(false);
+    });
+    if let Some(widget) = &widget {
+        for event in ["plaza:ready", "plaza:error"] {
+            let _ = widget.add_event_listener_with_callback(event, drawn.as_ref().unchecked_ref());
+        }
+    }
+    let kept = SendWrapper::new((widget, drawn));
     on_cleanup(move || {
+        let (widget, _drawn) = kept.take();
         if let Some(widget) = widget {
             remove_preview(&widget);
         }
     });
     let saved = matches!(what, Previewed::Saved(_));
     view! {
-        <section class="console-panel console-preview" aria-labelledby="setup-preview-heading">
+        <section class="console-panel console-preview" aria-labelledby="setup-preview-heading"
+            aria-busy=move || loading.get().to_string()>
             {saved.then(|| view! {
                 <p id="setup-saved" class="console-done" tabindex="-1" role="status">{t.setup_saved}</p>
             })}
