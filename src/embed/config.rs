@@ -61,6 +61,8 @@ pub enum ConfigError {
     MissingApi,
     MissingDeliberation,
     InvalidApi(String),
+    /// A `seed` (with `api="local"`) that is not an address of data.
+    InvalidSeed(String),
 }
 
 impl ConfigError {
@@ -70,6 +72,7 @@ impl ConfigError {
             ConfigError::MissingApi => "missing_api",
             ConfigError::MissingDeliberation => "missing_deliberation",
             ConfigError::InvalidApi(_) => "invalid_api",
+            ConfigError::InvalidSeed(_) => "invalid_seed",
         }
     }
 
@@ -79,6 +82,7 @@ impl ConfigError {
             ConfigError::MissingApi => s.error_setup_missing_api.to_owned(),
             ConfigError::MissingDeliberation => s.error_setup_missing_deliberation.to_owned(),
             ConfigError::InvalidApi(api) => fill(s.error_setup_invalid_api, &[("api", api)]),
+            ConfigError::InvalidSeed(seed) => fill(s.error_setup_invalid_seed, &[("seed", seed)]),
         }
     }
 }
@@ -100,9 +104,7 @@ impl InstanceConfig {
             true => value(name),
             false => value(&format!("data-{name}")),
         };
-        // Data, never a script: an address of the page's site, or one the
-        // page made (the staff console's preview of an unsaved draft).
-        let seed = attribute("seed").filter(|u| is_link(u) || is_blob(u));
+        let seed = attribute("seed");
         let (api, lang, token, heading) = (
             attribute("api"),
             attribute("lang"),
@@ -137,9 +139,15 @@ impl InstanceConfig {
 }
 
 /// `local`, an absolute `http(s)` URL, or a path on the page's own origin.
+/// A `seed` only means something to `local`: there it is data, never a
+/// script — a link, or a `blob:` the page made (the staff console's
+/// preview of an unsaved draft).
 fn classify_api(api: &str, seed: Option<String>) -> Result<ApiTarget, ConfigError> {
     if api.eq_ignore_ascii_case("local") {
-        Ok(ApiTarget::Local { seed })
+        match seed {
+            Some(seed) if !is_link(&seed) && !is_blob(&seed) => Err(ConfigError::InvalidSeed(seed)),
+            seed => Ok(ApiTarget::Local { seed }),
+        }
     } else if is_link(api) {
         Ok(ApiTarget::Http(api.to_owned()))
     } else {
@@ -279,8 +287,14 @@ mod tests {
             "blob:",
             "blob:a b",
         ] {
-            assert_eq!(seed("local", refused), local(None), "{refused}");
+            assert_eq!(
+                seed("local", refused),
+                Err(ConfigError::InvalidSeed(refused.into())),
+                "{refused}"
+            );
         }
+        // An empty one is none.
+        assert_eq!(seed("local", " "), local(None));
         // A backend has its own data.
         assert_eq!(
             seed("/v1", "/city/plan.json"),
