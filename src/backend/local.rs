@@ -33,25 +33,19 @@ pub struct LocalTransport {
     seed_url: String,
     media_base: String,
     persistent: Rc<Cell<bool>>,
-    /// Where its state is kept; `None` for a preview, whose state lives in
-    /// page memory only (under a key of its seed).
-    storage: Option<&'static str>,
-    /// A preview's state, forgotten with the preview's last handle.
-    _preview: Option<Rc<ForgetOnDrop>>,
+    /// For a preview, where its state lives: in page memory only, forgotten
+    /// with the preview's last handle. Otherwise the state is in `localStorage`.
+    preview: Option<Rc<PreviewState>>,
 }
 
-/// Removes a preview's state from page memory once nothing uses it: each
-/// redraw of a console's preview has a seed (and a state) of its own.
-struct ForgetOnDrop(String);
+/// The page-memory key of a preview's state, removed once nothing uses it:
+/// each redraw of a console's preview has a seed (and a state) of its own.
+struct PreviewState(String);
 
-impl Drop for ForgetOnDrop {
+impl Drop for PreviewState {
     fn drop(&mut self) {
         KeyValue::Memory.remove(&self.0);
     }
-}
-
-fn preview_key(seed_url: &str) -> String {
-    format!("{STATE_KEY}:preview:{seed_url}")
 }
 
 fn demo_unavailable(detail: impl std::fmt::Debug) -> BackendError {
@@ -78,30 +72,28 @@ impl LocalTransport {
             seed_url,
             media_base,
             persistent,
-            storage: Some(STATE_KEY),
-            _preview: None,
+            preview: None,
         }
     }
 
     /// A store that starts from `seed_url` and keeps nothing once the page
     /// goes: a preview of data that is not published (or not yet).
     pub fn preview(load_module: Function, seed_url: String, media_base: String) -> Self {
-        let forget = Rc::new(ForgetOnDrop(preview_key(&seed_url)));
+        let state = PreviewState(format!("{STATE_KEY}:preview:{seed_url}"));
         Self {
             load_module,
             seed_url,
             media_base,
             persistent: Rc::new(Cell::new(false)),
-            storage: None,
-            _preview: Some(forget),
+            preview: Some(Rc::new(state)),
         }
     }
 
     /// The storage of its state, and the key the state has there.
     fn state_storage(&self) -> (KeyValue, String) {
-        match self.storage {
-            Some(key) => (KeyValue::open(), key.to_owned()),
-            None => (KeyValue::Memory, preview_key(&self.seed_url)),
+        match &self.preview {
+            None => (KeyValue::open(), STATE_KEY.to_owned()),
+            Some(state) => (KeyValue::Memory, state.0.clone()),
         }
     }
 
@@ -114,7 +106,7 @@ impl LocalTransport {
     }
 
     pub fn is_preview(&self) -> bool {
-        self.storage.is_none()
+        self.preview.is_some()
     }
 
     async fn module(&self) -> ApiResult<JsValue> {
