@@ -10,7 +10,8 @@
 //! thread does. On top of that it does an HTTP server's part, which the
 //! browser has no equivalent for, with the reference server's own code
 //! (`plaza_server::middleware`): bodies read within the server's limits
-//! (413 past them), ETags and 304; and problem documents as
+//! (413 past them), ETags and 304; `Cache-Control` and `Location` as the
+//! contract's route table gives them; and problem documents as
 //! `application/problem+json`, 415 for a body that is not JSON.
 //!
 //! Moderation: `plaza-local` takes no tokens (anything compiled into its
@@ -24,17 +25,18 @@
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use plaza_contract::routes::{route, Route};
 use plaza_contract::{
     is_json_media_type, Operation, Problem, ProblemCode, Timestamp, PROBLEM_CONTENT_TYPE,
 };
 use plaza_local::{handle, Handled, Role};
 use plaza_server::api::IMPORT_BODY_LIMIT;
 use plaza_server::config::DEFAULT_MAX_BODY_BYTES;
-use plaza_server::middleware::{etag, read_limited, Limited};
+use plaza_server::middleware::{etag, read_limited, Limited, Streamed};
 
 use crate::fixture::unique;
 
@@ -52,18 +54,23 @@ struct Browser {
 
 type Shared = Arc<Mutex<Browser>>;
 
-/// Starts the adapter on a free port; answers its origin (`http://127.0.0.1:PORT`).
-pub async fn serve() -> std::io::Result<String> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let origin = format!("http://{}", listener.local_addr()?);
+/// The adapter as a router: one browser, with an empty storage.
+pub fn router() -> Router {
     let browser: Shared = Arc::new(Mutex::new(Browser {
         state: None,
         participant_id: unique("browser"),
     }));
-    let app = Router::new()
+    Router::new()
         .fallback(answer)
         .layer(middleware::from_fn(etag))
-        .with_state(browser);
+        .with_state(browser)
+}
+
+/// Starts the adapter on a free port; answers its origin (`http://127.0.0.1:PORT`).
+pub async fn serve() -> std::io::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let origin = format!("http://{}", listener.local_addr()?);
+    let app = router();
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             eprintln!("plaza-conformance: the local adapter stopped: {e}");
@@ -176,7 +183,34 @@ async fn answer(State(browser): State<Shared>, request: Request) -> Response {
         let mut browser = browser.lock().unwrap_or_else(|e| e.into_inner());
         browser.call(&request)
     };
-    reply(out.status, out.body)
+    let op = match route(parts.method.as_str(), path.split('?').next().unwrap_or("")) {
+        Route::Found(op, _) => Some(op),
+        _ => None,
+    };
+    // The headers the contract gives the answer, as the server sends them.
+    let location = op.filter(|_| out.status == 201).and_then(|op| {
+        let created: serde_json::Value = serde_json::from_str(&out.body).ok()?;
+        op.location(created.get("id")?.as_str()?)
+    });
+    let policy = op
+        .filter(|_| out.status == 200)
+        .map(Operation::cache_control);
+    let mut response = reply(out.status, out.body);
+    let headers = response.headers_mut();
+    if let Some(value) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(header::LOCATION, value);
+    }
+    match policy {
+        Some(Some(policy)) => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        }
+        // No validator for this answer, as for the server's streamed export.
+        Some(None) => {
+            response.extensions_mut().insert(Streamed);
+        }
+        None => {}
+    }
+    response
 }
 
 impl Browser {

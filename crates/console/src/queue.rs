@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn restoring_clears_the_flags_hiding_keeps_them() {
-        let mut items = vec![
+        let mut items = [
             item("a", ContentStatus::HiddenPendingReview, 3),
             item("b", ContentStatus::Visible, 1),
         ];

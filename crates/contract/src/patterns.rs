@@ -151,7 +151,7 @@ mod tests {
         for s in cases {
             assert_eq!(
                 pattern.is_match(&s),
-                crate::idempotency_key(&s).is_some(),
+                crate::idempotency_key(&s).is_ok(),
                 "{s:?}"
             );
         }

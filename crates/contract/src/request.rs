@@ -74,14 +74,19 @@ fn shape<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Problem> {
 /// contains one, and databases refuse it. 400 `bad_request`.
 /// The key of an `Idempotency-Key` header: 1 to 255 visible ASCII
 /// characters other than `"`, bare or as a structured-field string (in
-/// quotes, which are not part of the key). `None`: not a key (422).
-pub fn idempotency_key(raw: &str) -> Option<&str> {
+/// quotes, which are not part of the key); anything else is 422
+/// `validation_failed` on the header.
+pub fn idempotency_key(raw: &str) -> Result<&str, Problem> {
     let key = raw
         .strip_prefix('"')
         .and_then(|r| r.strip_suffix('"'))
         .unwrap_or(raw);
     let visible = key.bytes().all(|b| b.is_ascii_graphic() && b != b'"');
-    (!key.is_empty() && key.len() <= 255 && visible).then_some(key)
+    if !key.is_empty() && key.len() <= 255 && visible {
+        Ok(key)
+    } else {
+        Err(Problem::invalid_field("Idempotency-Key", "invalid"))
+    }
 }
 
 pub fn check_target(path_and_query: &str) -> Result<(), Problem> {

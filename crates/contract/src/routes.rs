@@ -325,6 +325,34 @@ impl Operation {
     pub fn mounted_template(self) -> String {
         format!("{BASE_PATH}{}", self.template())
     }
+
+    /// The `Cache-Control` of a successful read, which comes with an ETag;
+    /// `None`: the answer has neither (a write, or the export, written as
+    /// it is read). A resident's own ballot is never kept by a cache, not
+    /// even the browser's, so that a shared device does not show it.
+    pub fn cache_control(self) -> Option<&'static str> {
+        match self {
+            Operation::ExportBallots => None,
+            Operation::GetMyBallot => Some("private, no-store"),
+            _ if self.method() == HttpMethod::Get => Some("no-cache"),
+            _ => None,
+        }
+    }
+
+    /// The operation that reads what this one creates, for the `Location`
+    /// of its 201; `None` when what it creates has no address of its own.
+    pub fn created_at(self) -> Option<Operation> {
+        match self {
+            Operation::CreateArgument => Some(Operation::GetArgument),
+            _ => None,
+        }
+    }
+
+    /// The `Location` of a 201 of this operation that created `id`.
+    pub fn location(self, id: &str) -> Option<String> {
+        self.created_at()
+            .map(|read| format!("{BASE_PATH}{}", read.path(&[id])))
+    }
 }
 
 /// How a request's method and path (relative to the base URL, without the
@@ -499,5 +527,30 @@ mod tests {
         assert_eq!(query_value("q=a+b", "q").as_deref(), Some("a b"));
         assert_eq!(query_value("flag", "flag").as_deref(), Some(""));
         assert_eq!(query_value("", "x"), None);
+    }
+
+    #[test]
+    fn a_created_argument_is_found_where_its_location_says() {
+        let location = Operation::CreateArgument.location("arg 1/2");
+        assert_eq!(location.as_deref(), Some("/v1/arguments/arg%201%2F2"));
+        let path = location.as_deref().and_then(|l| l.strip_prefix(BASE_PATH));
+        assert_eq!(
+            path.map(|p| route("GET", p)),
+            Some(Route::Found(Operation::GetArgument, vec!["arg 1/2".into()]))
+        );
+        assert_eq!(Operation::CreateComment.location("c"), None);
+    }
+
+    #[test]
+    fn only_reads_have_a_cache_policy_and_a_ballot_is_never_kept() {
+        for op in Operation::ALL {
+            let policy = op.cache_control();
+            match op {
+                Operation::GetMyBallot => assert_eq!(policy, Some("private, no-store")),
+                Operation::ExportBallots => assert_eq!(policy, None),
+                _ if op.method() == HttpMethod::Get => assert_eq!(policy, Some("no-cache")),
+                _ => assert_eq!(policy, None, "{op:?}"),
+            }
+        }
     }
 }

@@ -433,17 +433,24 @@ fn always(description: &str) -> Value {
 /// The headers of a success answer of `op`.
 fn success_headers(op: Operation) -> Map<String, Value> {
     let mut headers = Map::new();
-    if op == Operation::CreateArgument {
+    if let Some(read) = op.created_at() {
         headers.insert(
             "Location".into(),
-            always("Where the argument can be read (getArgument)"),
+            always(&format!(
+                "Where what was created can be read ({})",
+                describe(read).0
+            )),
         );
     }
-    // The export is streamed as it is read: no validator, no policy.
-    if op.method() == HttpMethod::Get && op != Operation::ExportBallots {
+    if let Some(policy) = op.cache_control() {
+        let why = if policy == "no-cache" {
+            "revalidate with the ETag"
+        } else {
+            "a resident's own ballot, kept by no cache"
+        };
         headers.insert(
             "Cache-Control".into(),
-            always("`no-cache` (revalidate with the ETag), or `private, no-store` for a resident's own ballot"),
+            always(&format!("`{policy}`: {why}")),
         );
         headers.insert(
             "ETag".into(),

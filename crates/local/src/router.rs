@@ -94,7 +94,16 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
         request.path,
         request.body.unwrap_or("")
     );
-    if let (true, Some(key)) = (writes, request.idempotency_key) {
+    // The same header rule as every backend's (the widget always sends a
+    // well-formed key; another caller may not).
+    let key = match request.idempotency_key.filter(|_| writes) {
+        Some(raw) => match idempotency_key(raw) {
+            Ok(key) => Some(key),
+            Err(p) => return problem(&p),
+        },
+        None => None,
+    };
+    if let Some(key) = key {
         match state.replay(key, &fingerprint) {
             Ok(Some(r)) => {
                 return Response {
@@ -111,10 +120,7 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
     let mut response = dispatch(state, request).unwrap_or_else(|p| problem(&p));
     if let Some(before) = before {
         response.changed = *state != before;
-        if let (true, Some(key)) = (
-            (200..300).contains(&response.status),
-            request.idempotency_key,
-        ) {
+        if let (true, Some(key)) = ((200..300).contains(&response.status), key) {
             state.remember(key, &fingerprint, response.status, response.body.clone());
             response.changed = true;
         }
@@ -482,6 +488,21 @@ mod tests {
         );
         let d = value(&get(&mut s, "/deliberations/rue-des-lilas"));
         assert_eq!(d["counts"]["arguments_for"], 9, "created once");
+        for bad in ["", "two words", &"k".repeat(256)] {
+            let refused = call(
+                &mut s,
+                "POST",
+                "/deliberations/rue-des-lilas/arguments",
+                Some(body),
+                Some(bad),
+            );
+            assert_eq!(
+                (refused.status, refused.changed),
+                (422, false),
+                "key {bad:?}"
+            );
+            assert_eq!(value(&refused)["errors"][0]["field"], "Idempotency-Key");
+        }
     }
 
     #[test]

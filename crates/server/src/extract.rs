@@ -249,11 +249,8 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
         let Some(value) = parts.headers.get("idempotency-key") else {
             return Ok(IdempotencyKey(None));
         };
-        let key = value
-            .to_str()
-            .ok()
-            .and_then(plaza_contract::idempotency_key)
-            .ok_or_else(|| ApiError::invalid_field("Idempotency-Key", "invalid"))?;
+        // A value that is not text is no key either.
+        let key = plaza_contract::idempotency_key(value.to_str().unwrap_or(""))?;
         Ok(IdempotencyKey(Some(key.to_owned())))
     }
 }

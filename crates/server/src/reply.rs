@@ -28,9 +28,9 @@ impl Reply {
         Self::json(StatusCode::OK, value)
     }
 
-    pub fn created<T: Serialize>(value: &T, location: String) -> ApiResult<Reply> {
+    pub fn created<T: Serialize>(value: &T, location: Option<String>) -> ApiResult<Reply> {
         let mut reply = Self::json(StatusCode::CREATED, value)?;
-        reply.location = Some(location);
+        reply.location = location;
         Ok(reply)
     }
 

@@ -4,8 +4,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
 use plaza_contract::{
-    Argument, ArgumentSort, ArgumentsQuery, Author, ContentStatus, Contribution, NewArgument, Page,
-    PhaseKind, Problem, ReactionCounts, ReactionKind, Timestamp,
+    Argument, ArgumentSort, ArgumentsQuery, Author, ContentStatus, Contribution, NewArgument,
+    Operation, Page, PhaseKind, Problem, ReactionCounts, ReactionKind, Timestamp,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -220,7 +220,8 @@ pub async fn create(
             .execute(&mut *tx)
             .await?;
             contributed(tx, &deliberation_id, &participant).await?;
-            Reply::created(&argument, format!("/v1/arguments/{}", argument.id))
+            let location = Operation::CreateArgument.location(&argument.id);
+            Reply::created(&argument, location)
         })
     })
     .await

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::Response;
 use axum::Json;
-use plaza_contract::{BallotReceipt, BallotSubmission, MyBallot, Timestamp};
+use plaza_contract::{BallotReceipt, BallotSubmission, MyBallot, Operation, Timestamp};
 use sqlx::Row;
 
 use super::{contributed, polls};
@@ -114,5 +114,6 @@ pub async fn mine(
             recorded_at: Timestamp::from_unix_millis(row.try_get("recorded_at")?),
         },
     };
-    Ok(([(header::CACHE_CONTROL, "private, no-store")], Json(ballot)))
+    let policy = Operation::GetMyBallot.cache_control().unwrap_or("no-store");
+    Ok(([(header::CACHE_CONTROL, policy)], Json(ballot)))
 }
