@@ -13,22 +13,16 @@
 //! that cannot apply to a backend with one participant in one page say
 //! `skip` and why.
 
-mod client;
-mod fixture;
-mod jwt;
-mod local;
-mod recount;
-mod rules;
-
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
 use plaza_contract::{ImportReport, Operation};
 
-use crate::client::Client;
-use crate::fixture::{unique, Ctx};
-use crate::rules::Verdict;
+use plaza_conformance::client::Client;
+use plaza_conformance::fixture::{unique, Ctx};
+use plaza_conformance::local;
+use plaza_conformance::rules::{self, Verdict};
 
 #[derive(Parser)]
 #[command(

@@ -1,10 +1,12 @@
-//! The published OpenAPI document holds the server to its word. Requests
-//! are generated from the document — every operation, with valid and
-//! invalid path, query, header and body values, with no token, a
-//! resident's, a moderator's and a forged one — and sent to the server in
-//! process; every answer is checked against the document: no 5xx, a status
-//! the operation documents, a body its schema accepts, no header it does
-//! not document, and no success for a request the document calls invalid.
+//! The published OpenAPI document holds both backends to its word.
+//! Requests are generated from the document — every operation, with valid
+//! and invalid path, query, header and body values, with no token, a
+//! resident's, a moderator's and a forged one — and sent in process to the
+//! server and to `plaza-local` (behind the conformance kit's adapter, which
+//! adds what a server's HTTP layer does); every answer is checked against
+//! the document: no 5xx, a status the operation documents, a body its
+//! schema accepts, no header it does not document, and no success for a
+//! request the document calls invalid.
 //!
 //! The generator draws from a seeded random source: `cargo xtask test`
 //! fixes the seed (`PROPTEST_RNG_SEED`), so CI replays the same requests;
@@ -17,7 +19,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::body::Body;
 use axum::http::Request;
-use in_process::{call, seeded_app, Answer, MODERATOR};
+use axum::Router;
+use in_process::{call, json_body, seed, seeded_app, send, Answer, MODERATOR};
 use jsonschema::Validator;
 use serde_json::{json, Map, Value};
 
@@ -462,7 +465,7 @@ fn generate_request(
     op: &Op,
     pools: &Pools,
     schemas: &mut Schemas,
-    resident: &str,
+    target: &Target,
     keys: &mut Vec<String>,
     rng: &mut Rng,
 ) -> Generated {
@@ -552,13 +555,22 @@ fn generate_request(
     };
     match who {
         Who::Nobody => {}
-        Who::Resident => headers.push(("authorization".into(), format!("Bearer {resident}"))),
+        Who::Resident => headers.push((
+            "authorization".into(),
+            format!("Bearer {}", target.resident),
+        )),
         Who::Forged => headers.push(("authorization".into(), "Bearer forged.token.value".into())),
-        Who::Moderator => headers.push(("authorization".into(), format!("Bearer {MODERATOR}"))),
+        Who::Moderator => headers.push((
+            "authorization".into(),
+            format!("Bearer {}", target.moderator),
+        )),
     }
 
-    // An operation open to anyone alone ignores bearer tokens.
-    let anyone = schemes.iter().all(String::is_empty);
+    // An operation open to anyone alone ignores bearer tokens; in a page,
+    // every caller but the moderator is the page's one participant.
+    let anyone = schemes.iter().all(String::is_empty)
+        || (!target.checks_participants
+            && schemes.iter().any(|s| s.is_empty() || s == "participant"));
     let authorised = anyone
         || match who {
             Who::Nobody => schemes.iter().any(String::is_empty),
@@ -716,8 +728,66 @@ fn operations(doc: &Value) -> Vec<Op> {
     ops
 }
 
+/// A backend behind the HTTP layer, with who may call it.
+struct Target {
+    name: &'static str,
+    app: Router,
+    /// A participant's token.
+    resident: String,
+    moderator: String,
+    /// Whether participants' tokens are checked: `plaza-local` has one
+    /// participant, the page, whatever a request carries.
+    checks_participants: bool,
+}
+
 #[tokio::test]
 async fn the_server_answers_as_its_openapi_document_says() {
+    // Forged tokens would soon bring 429 for every request from the one
+    // address; the limit has tests of its own.
+    let (app, resident) = seeded_app(&["--auth-failures-per-minute", "0"]).await;
+    fuzz(Target {
+        name: "plaza-server",
+        app,
+        resident,
+        moderator: MODERATOR.to_owned(),
+        checks_participants: true,
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn plaza_local_answers_as_the_openapi_document_says() {
+    // The conformance kit's adapter: plaza-local with the HTTP layer a
+    // server would add, its state kept as the widget keeps it.
+    let app = plaza_conformance::local::router();
+    let moderator = plaza_conformance::local::MODERATOR_TOKEN.to_owned();
+    let imported = send(
+        &app,
+        "POST",
+        "/v1/moderation/import",
+        Some(&moderator),
+        json_body(serde_json::to_value(seed()).expect("the seed as JSON")),
+    )
+    .await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    let resident = send(&app, "POST", "/v1/participants", None, None)
+        .await
+        .body["token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    fuzz(Target {
+        name: "plaza-local",
+        app,
+        resident,
+        moderator,
+        checks_participants: false,
+    })
+    .await;
+}
+
+/// Sends the generated requests to `target` and checks every answer.
+async fn fuzz(target: Target) {
     let doc: Value = serde_json::from_str(DOCUMENT).expect("openapi.json");
     let seed: u64 = std::env::var("PROPTEST_RNG_SEED")
         .ok()
@@ -728,9 +798,7 @@ async fn the_server_answers_as_its_openapi_document_says() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(3000);
     let ops = operations(&doc);
-    // Forged tokens would soon bring 429 for every request from the one
-    // address; the limit has tests of its own.
-    let (app, resident) = seeded_app(&["--auth-failures-per-minute", "0"]).await;
+    let app = &target.app;
     let mut schemas = Schemas {
         components: doc["components"].clone(),
         compiled: HashMap::new(),
@@ -743,15 +811,8 @@ async fn the_server_answers_as_its_openapi_document_says() {
     let mut failures = Vec::new();
     for i in 0..requests {
         let op = &ops[i % ops.len()];
-        let generated = generate_request(
-            &doc,
-            op,
-            &pools,
-            &mut schemas,
-            &resident,
-            &mut keys,
-            &mut rng,
-        );
+        let generated =
+            generate_request(&doc, op, &pools, &mut schemas, &target, &mut keys, &mut rng);
         let Generated {
             request,
             described,
@@ -762,7 +823,7 @@ async fn the_server_answers_as_its_openapi_document_says() {
             .uri()
             .query()
             .is_some_and(|q| q.contains("format=cdf"));
-        let answer = call(&app, request).await;
+        let answer = call(app, request).await;
         let mut wrong = check(&doc, op, (valid, &why_invalid), &answer, &mut schemas);
         // The export's document allows either format: the one asked for comes.
         if op.spec["operationId"] == "exportBallots" && answer.status == 200 {
@@ -787,8 +848,13 @@ async fn the_server_answers_as_its_openapi_document_says() {
             ));
         }
     }
-    println!("seed {seed}, {requests} requests; statuses {statuses:?}");
-    assert!(failures.is_empty(), "seed {seed}:\n{}", failures.join("\n"));
+    let name = target.name;
+    println!("{name}: seed {seed}, {requests} requests; statuses {statuses:?}");
+    assert!(
+        failures.is_empty(),
+        "{name}, seed {seed}:\n{}",
+        failures.join("\n")
+    );
     let missing: Vec<String> = ops
         .iter()
         .map(|op| format!("{} {}", op.method, op.template))
@@ -796,6 +862,6 @@ async fn the_server_answers_as_its_openapi_document_says() {
         .collect();
     assert!(
         missing.is_empty(),
-        "no request succeeded for {missing:?} (seed {seed}): the generator does not reach them"
+        "{name}: no request succeeded for {missing:?} (seed {seed}): the generator does not reach them"
     );
 }
