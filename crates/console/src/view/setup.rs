@@ -176,15 +176,18 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
     // Once shown, the draft's preview follows the form: redrawn when typing
     // pauses, if the draft has no problem (they are listed on request only).
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    let cancel_redraw = move || {
+        if let Some(waiting) = pending.try_get_value().flatten() {
+            waiting.clear();
+        }
+    };
     Effect::new(move |first: Option<()>| {
         form.draft.track();
         let previewing = matches!(preview.get_untracked(), Some(Previewed::Draft { .. }));
         if first.is_none() || !previewing {
             return;
         }
-        if let Some(waiting) = pending.get_value() {
-            waiting.clear();
-        }
+        cancel_redraw();
         let redraw = move || {
             // Saved (or closed) meanwhile: the draft is no longer shown.
             let still = preview.try_with_untracked(|p| matches!(p, Some(Previewed::Draft { .. })));
@@ -200,19 +203,13 @@ fn SetupForm(draft: Draft, on_saved: Callback<String>) -> impl IntoView {
         };
         pending.set_value(set_timeout_with_handle(redraw, REDRAW_AFTER).ok());
     });
-    on_cleanup(move || {
-        if let Some(waiting) = pending.try_get_value().flatten() {
-            waiting.clear();
-        }
-    });
+    on_cleanup(cancel_redraw);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if saving.get_untracked() {
             return;
         }
-        if let Some(waiting) = pending.get_value() {
-            waiting.clear();
-        }
+        cancel_redraw();
         preview.set(None);
         match build() {
             None => {}
