@@ -94,7 +94,7 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                 let export = backend
                     .0
                     .get_value()
-                    .export_text(&poll_id, ExportFormat::Plaza)
+                    .export_text(&poll_id, ExportFormat::Plaza, None)
                     .await;
                 let done: Result<Check, String> = match export {
                     Ok(text) => match recount(&text).await {
@@ -141,10 +141,12 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
             search.set(Some(Search::Running));
             tasks.spawn(async move {
                 let poll_id = results.with_value(|r| r.poll_id.clone());
+                // Only this ballot's record, not the whole set.
+                let tracker = Some(ballot.receipt.tracker.as_str());
                 let cdf = backend
                     .0
                     .get_value()
-                    .export_text(&poll_id, ExportFormat::Cdf)
+                    .export_text(&poll_id, ExportFormat::Cdf, tracker)
                     .await;
                 let found = match cdf {
                     Ok(text) => {

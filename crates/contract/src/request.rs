@@ -209,11 +209,30 @@ impl ExportFormat {
     }
 }
 
-/// `GET /v1/polls/{id}/ballots?format=…`.
+/// The longest `?tracker=` a backend looks up (trackers are far shorter).
+pub const MAX_TRACKER_CHARS: usize = 64;
+
+/// `GET /v1/polls/{id}/ballots?format=…&tracker=…`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportQuery {
     #[serde(default)]
     pub format: ExportFormat,
+    /// Only the ballot with this tracker: a resident finds their own
+    /// without downloading every ballot of a city-wide poll.
+    pub tracker: Option<String>,
+}
+
+impl ExportQuery {
+    /// The tracker looked for, unless absent or empty; longer than
+    /// [`MAX_TRACKER_CHARS`] it is 422 on `tracker`.
+    pub fn tracker(&self) -> Result<Option<&str>, Problem> {
+        match self.tracker.as_deref().filter(|t| !t.is_empty()) {
+            Some(t) if t.chars().count() > MAX_TRACKER_CHARS => {
+                Err(Problem::invalid_field("tracker", "too_long"))
+            }
+            found => Ok(found),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -273,6 +292,11 @@ mod tests {
         assert!(check_target("/v1/polls/a%2500b/results").is_ok());
         let e: ExportQuery = decode_query("format=cdf")?;
         assert_eq!(e.format, ExportFormat::Cdf);
+        let q: ExportQuery = decode_query("tracker=ABCD-EFGH-JKMN")?;
+        assert_eq!(q.tracker()?, Some("ABCD-EFGH-JKMN"));
+        assert_eq!(decode_query::<ExportQuery>("tracker=")?.tracker()?, None);
+        let long = format!("tracker={}", "t".repeat(MAX_TRACKER_CHARS + 1));
+        assert!(decode_query::<ExportQuery>(&long)?.tracker().is_err());
         for format in [ExportFormat::Plaza, ExportFormat::Cdf] {
             let q: ExportQuery = decode_query(&format!("format={}", format.as_str()))?;
             assert_eq!(q.format, format);

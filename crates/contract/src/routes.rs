@@ -230,9 +230,13 @@ impl Operation {
                 false,
                 &[],
             ),
-            Operation::ExportBallots => {
-                (Get, "/polls/{poll_id}/ballots", Public, false, &["format"])
-            }
+            Operation::ExportBallots => (
+                Get,
+                "/polls/{poll_id}/ballots",
+                Public,
+                false,
+                &["format", "tracker"],
+            ),
             Operation::SetPhase => (
                 Put,
                 "/moderation/deliberations/{deliberation_id}/phase",

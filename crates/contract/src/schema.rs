@@ -297,6 +297,10 @@ fn query_param(name: &str, g: &mut SchemaGenerator) -> (Value, &'static str) {
             json!({"type": "string", "enum": ["plaza", "cdf"], "default": "plaza"}),
             "`cdf`: NIST SP 1500-103 CDF JSON, readable by RCTab.",
         ),
+        "tracker" => (
+            json!({"type": "string", "maxLength": crate::MAX_TRACKER_CHARS, "pattern": crate::patterns::NO_NUL}),
+            "Only the ballot with this tracker (none when no ballot has it): a resident finds their own without downloading them all.",
+        ),
         _ => (json!({"type": "string"}), ""),
     }
 }

@@ -42,24 +42,38 @@ impl LocalState {
         })
     }
 
-    /// `GET /polls/{id}/ballots[?format=cdf]`: only once the poll is closed.
+    /// `GET /polls/{id}/ballots[?format=cdf][&tracker=…]`: only once the
+    /// poll is closed.
     pub fn published_ballots(
         &self,
         poll_id: &str,
-        format: ExportFormat,
+        query: &ExportQuery,
         now: Timestamp,
     ) -> StoreResult<Published> {
+        let tracker = query.tracker()?;
         let poll = self.poll(poll_id)?;
         poll.ballots_published()?;
-        match format {
-            ExportFormat::Plaza => Ok(Published::Groups(ballot_export(
-                &poll,
-                self.ballot_groups(poll_id),
-            ))),
+        // The browser's own ballot: the only one with a tracker here.
+        let mine = self
+            .my_ballots
+            .get(poll_id)
+            .filter(|b| tracker.is_none_or(|t| t == b.receipt.tracker));
+        match query.format {
+            ExportFormat::Plaza => {
+                let groups = match tracker {
+                    None => self.ballot_groups(poll_id),
+                    Some(_) => mine
+                        .map(|b| BallotGroup {
+                            ranking: b.ranking.clone(),
+                            count: 1,
+                        })
+                        .into_iter()
+                        .collect(),
+                };
+                Ok(Published::Groups(ballot_export(&poll, groups)))
+            }
             ExportFormat::Cdf => {
-                let ballots: Vec<(String, Vec<String>)> = self
-                    .my_ballots
-                    .get(poll_id)
+                let ballots: Vec<(String, Vec<String>)> = mine
                     .map(|b| (b.receipt.tracker.clone(), b.ranking.clone()))
                     .into_iter()
                     .collect();
@@ -176,11 +190,12 @@ mod tests {
         s.set_poll_status(POLL, PollStatus::Open)?;
         let receipt = vote(&mut s, &["full-plaza", "seasonal"])?;
         assert_eq!(
-            code(s.published_ballots(POLL, ExportFormat::Plaza, now())),
+            code(s.published_ballots(POLL, &query(ExportFormat::Plaza, None), now())),
             Some(ProblemCode::ResultsNotAvailable)
         );
         s.set_poll_status(POLL, PollStatus::Closed)?;
-        let Published::Groups(export) = s.published_ballots(POLL, ExportFormat::Plaza, now())?
+        let Published::Groups(export) =
+            s.published_ballots(POLL, &query(ExportFormat::Plaza, None), now())?
         else {
             panic!("groups by default")
         };
@@ -195,10 +210,33 @@ mod tests {
             export.rules.random_seed.is_some(),
             "the seed the count used"
         );
-        let Published::Cdf(doc) = s.published_ballots(POLL, ExportFormat::Cdf, now())? else {
+        let Published::Cdf(doc) =
+            s.published_ballots(POLL, &query(ExportFormat::Cdf, None), now())?
+        else {
             panic!("a CDF report")
         };
         assert_eq!(doc["CVR"][0]["UniqueId"], receipt.tracker.as_str());
+        for format in [ExportFormat::Plaza, ExportFormat::Cdf] {
+            let found = s.published_ballots(POLL, &query(format, Some(&receipt.tracker)), now())?;
+            let other = s.published_ballots(POLL, &query(format, Some("ZZZZ-ZZZZ-ZZZZ")), now())?;
+            let counted = |p: &Published| match p {
+                Published::Groups(e) => e.ballots.iter().map(|g| g.count).sum::<u64>(),
+                Published::Cdf(doc) => doc["CVR"].as_array().map_or(0, Vec::len) as u64,
+            };
+            assert_eq!((counted(&found), counted(&other)), (1, 0), "{format:?}");
+        }
+        let long = "t".repeat(MAX_TRACKER_CHARS + 1);
+        assert_eq!(
+            code(s.published_ballots(POLL, &query(ExportFormat::Cdf, Some(&long)), now())),
+            Some(ProblemCode::ValidationFailed)
+        );
         Ok(())
+    }
+
+    fn query(format: ExportFormat, tracker: Option<&str>) -> ExportQuery {
+        ExportQuery {
+            format,
+            tracker: tracker.map(str::to_owned),
+        }
     }
 }

@@ -178,7 +178,7 @@ fn dispatch(state: &mut LocalState, r: &Request) -> Result<Response, Problem> {
         },
         Operation::GetResults => ok(state.results(id, now()), 200),
         Operation::ExportBallots => ok(
-            state.published_ballots(id, decode_query::<ExportQuery>(query)?.format, now()),
+            state.published_ballots(id, &decode_query::<ExportQuery>(query)?, now()),
             200,
         ),
         Operation::ListPublicModerationLog => {

@@ -40,6 +40,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("poll.closed_for_good", "A closed poll stays closed: setting it to open or upcoming is 409 conflict; closing it again is harmless", closed_for_good),
         rule!("export.groups", "After close, GET …/ballots gives {ranking, count} groups that add up to total_ballots", export_groups),
         rule!("export.cdf", "?format=cdf gives a NIST SP 1500-103 report with one CVR per ballot", export_cdf),
+        rule!("export.by_tracker", "&tracker= gives only the ballot with that tracker, in either format (none for an unknown one; over 64 characters is 422)", export_by_tracker),
         rule!("results.recount", "Final results (IRV and STV) equal a re-count of the published ballots with plaza-tally", results_recount),
     ]
 }
@@ -702,6 +703,77 @@ async fn export_cdf(ctx: &Ctx) -> Check {
     let cvrs = doc["CVR"].as_array().map_or(0, Vec::len) as u64;
     let cast: u64 = stv_expected(ctx)?.values().sum();
     ensure(cvrs == cast, || format!("{cvrs} CVRs for {cast} ballots"))
+}
+
+async fn export_by_tracker(ctx: &Ctx) -> Check {
+    let poll = ctx.stv_poll();
+    let cdf = |tracker: String| {
+        let poll = poll.clone();
+        async move {
+            ctx.api
+                .op_query(
+                    Operation::ExportBallots,
+                    &[&poll],
+                    &[("format", Some("cdf")), ("tracker", Some(&tracker))],
+                )
+                .send()
+                .await?
+                .expect::<serde_json::Value>(200)
+        }
+    };
+    let all: serde_json::Value = ctx
+        .api
+        .op_query(
+            Operation::ExportBallots,
+            &[&poll],
+            &[("format", Some("cdf"))],
+        )
+        .send()
+        .await?
+        .expect(200)?;
+    let cvrs = |doc: &serde_json::Value| doc["CVR"].as_array().cloned().unwrap_or_default();
+    let Some(first) = cvrs(&all).first().cloned() else {
+        return Err("the STV poll published no CVR".into());
+    };
+    let tracker = first["UniqueId"].as_str().unwrap_or_default().to_owned();
+    let one = cdf(tracker.clone()).await?;
+    ensure(one["@type"] == "CVR.CastVoteRecordReport", || {
+        format!("@type is {}", one["@type"])
+    })?;
+    ensure(cvrs(&one) == [first.clone()], || {
+        format!("tracker {tracker}: {:?}, expected only {first}", cvrs(&one))
+    })?;
+    let none = cdf(unique("no-such-tracker")).await?;
+    ensure(cvrs(&none).is_empty(), || {
+        format!("an unknown tracker found {:?}", cvrs(&none))
+    })?;
+    let grouped: BallotExport = ctx
+        .api
+        .op_query(
+            Operation::ExportBallots,
+            &[&poll],
+            &[("format", Some("plaza")), ("tracker", Some(&tracker))],
+        )
+        .send()
+        .await?
+        .expect(200)?;
+    let counts: Vec<u64> = grouped.ballots.iter().map(|g| g.count).collect();
+    ensure(counts == [1], || {
+        format!("tracker {tracker}, grouped: counts {counts:?}, expected [1]")
+    })?;
+    let p = ctx
+        .api
+        .op_query(
+            Operation::ExportBallots,
+            &[&poll],
+            &[("tracker", Some(&"t".repeat(65)))],
+        )
+        .send()
+        .await?
+        .problem(422, ProblemCode::ValidationFailed)?;
+    ensure(p.errors.iter().any(|e| e.field == "tracker"), || {
+        format!("a 65-character tracker: errors {:?}", p.errors)
+    })
 }
 
 async fn results_recount(ctx: &Ctx) -> Check {

@@ -70,15 +70,26 @@ pub async fn export(
     Path(poll_id): Path<String>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
+    let tracker = q.tracker()?.map(str::to_owned);
     let StoredPoll { poll, .. } = polls::load(&state.db.read, &poll_id).await?;
     poll.ballots_published()?;
     let pool = state.db.read.clone();
+    // One resident's ballot, found by its tracker (unique: an index).
+    let (only, binds) = match tracker {
+        Some(t) => (true, vec![poll_id, t]),
+        None => (false, vec![poll_id]),
+    };
     match q.format {
         ExportFormat::Plaza => {
             let (prefix, suffix) = export_frame(&poll)?;
-            let groups = "SELECT ranking, COUNT(*) AS n FROM ballots WHERE poll_id = $1 \
-                          GROUP BY ranking ORDER BY n DESC, ranking";
-            Ok(streamed(pool, groups, poll_id, (prefix, suffix), |row| {
+            let groups = if only {
+                "SELECT ranking, COUNT(*) AS n FROM ballots WHERE poll_id = $1 AND tracker = $2 \
+                 GROUP BY ranking"
+            } else {
+                "SELECT ranking, COUNT(*) AS n FROM ballots WHERE poll_id = $1 \
+                 GROUP BY ranking ORDER BY n DESC, ranking"
+            };
+            Ok(streamed(pool, groups, binds, (prefix, suffix), |row| {
                 let group = BallotGroup {
                     ranking: serde_json::from_str(&row.try_get::<String, _>("ranking")?)?,
                     count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
@@ -91,9 +102,12 @@ pub async fn export(
             let frame = cdf::frame(&poll, &now, "plaza-server");
             // Ordered by tracker, which is random: the file says nothing
             // about who voted when.
-            let ballots =
-                "SELECT tracker, ranking FROM ballots WHERE poll_id = $1 ORDER BY tracker";
-            Ok(streamed(pool, ballots, poll_id, frame, |row| {
+            let ballots = if only {
+                "SELECT tracker, ranking FROM ballots WHERE poll_id = $1 AND tracker = $2"
+            } else {
+                "SELECT tracker, ranking FROM ballots WHERE poll_id = $1 ORDER BY tracker"
+            };
+            Ok(streamed(pool, ballots, binds, frame, |row| {
                 let tracker: String = row.try_get("tracker")?;
                 let ranking: Vec<String> =
                     serde_json::from_str(&row.try_get::<String, _>("ranking")?)?;
@@ -106,7 +120,7 @@ pub async fn export(
 /// Bytes gathered before they are sent.
 const CHUNK_BYTES: usize = 64 * 1024;
 
-/// A JSON answer written as the rows of `sql` (for `poll_id`) are read:
+/// A JSON answer written as the rows of `sql` (with `binds`) are read:
 /// `prefix`, each row as `item` writes it, separated by commas, `suffix`.
 /// Memory stays a chunk whatever the number of ballots. A failure midway
 /// ends the transfer (the status is sent already): the client sees an
@@ -114,13 +128,16 @@ const CHUNK_BYTES: usize = 64 * 1024;
 fn streamed(
     pool: sqlx::AnyPool,
     sql: &'static str,
-    poll_id: String,
+    binds: Vec<String>,
     (prefix, suffix): (String, String),
     item: fn(&sqlx::any::AnyRow) -> ApiResult<String>,
 ) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
-        let mut rows = sqlx::query(sql).bind(poll_id).fetch(&pool);
+        let query = binds
+            .into_iter()
+            .fold(sqlx::query(sql), |query, value| query.bind(value));
+        let mut rows = query.fetch(&pool);
         let mut chunk = prefix;
         let mut first = true;
         while let Some(row) = rows.next().await {
