@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+mod activity;
 mod api;
 mod deliberation;
 mod discussion;
@@ -28,6 +29,7 @@ mod validated;
 #[cfg(feature = "schema")]
 pub mod schema;
 
+pub use activity::*;
 pub use api::*;
 pub use deliberation::*;
 pub use discussion::*;

@@ -91,6 +91,7 @@ pub enum Operation {
     ListModerationLog,
     ListPublicModerationLog,
     DecideProposal,
+    GetActivity,
 }
 
 /// What the table says about an operation.
@@ -110,7 +111,7 @@ const PAGE: &[&str] = &["cursor", "limit"];
 const STAFF_PAGE: &[&str] = &["deliberation", "cursor", "limit"];
 
 impl Operation {
-    pub const ALL: [Operation; 27] = [
+    pub const ALL: [Operation; 28] = [
         Operation::GetCapabilities,
         Operation::CreateParticipant,
         Operation::ListDeliberations,
@@ -138,6 +139,7 @@ impl Operation {
         Operation::ListModerationLog,
         Operation::ListPublicModerationLog,
         Operation::DecideProposal,
+        Operation::GetActivity,
     ];
 
     pub const fn spec(self) -> Spec {
@@ -268,6 +270,13 @@ impl Operation {
                 Public,
                 false,
                 PAGE,
+            ),
+            Operation::GetActivity => (
+                Get,
+                "/moderation/deliberations/{deliberation_id}/activity",
+                Moderator,
+                false,
+                &[],
             ),
         };
         Spec {

@@ -125,6 +125,7 @@ fn register_all(generator: &mut SchemaGenerator) {
         Page<FlaggedContent>,
         ImportReport,
         Page<ModerationLogEntry>,
+        Activity,
     );
 }
 
@@ -196,6 +197,7 @@ fn bodies(op: Operation, g: &mut SchemaGenerator) -> Bodies {
         Operation::ListModerationLog | Operation::ListPublicModerationLog => {
             (None, 200, s::<Page<ModerationLogEntry>>(g))
         }
+        Operation::GetActivity => (None, 200, s::<Activity>(g)),
     };
     Bodies {
         request,
@@ -266,6 +268,10 @@ fn describe(op: Operation) -> (&'static str, &'static str) {
         Operation::ListPublicModerationLog => (
             "listPublicModerationLog",
             "What moderators did in a deliberation and why, newest first (never who, never hidden text)",
+        ),
+        Operation::GetActivity => (
+            "getActivity",
+            "Moderation: what residents did in a deliberation, by day (participation over time)",
         ),
     }
 }

@@ -317,6 +317,38 @@ impl LocalState {
     }
 }
 
+impl LocalState {
+    /// `GET /moderation/deliberations/{id}/activity`: what was posted there,
+    /// by day, and this browser's ballot (the seed's ballots carry no time).
+    pub fn activity(&self, deliberation_id: &str) -> StoreResult<Activity> {
+        let entry = self.entry(deliberation_id)?;
+        let arguments = entry.arguments.iter().map(|a| {
+            let kind = match a.stance {
+                Stance::For => ActivityKind::ArgumentFor,
+                Stance::Against => ActivityKind::ArgumentAgainst,
+            };
+            (kind, a.created_at.unix_millis(), 1)
+        });
+        let replies = entry
+            .comments
+            .iter()
+            .map(|c| (ActivityKind::Reply, c.created_at.unix_millis(), 1));
+        let proposals = entry
+            .proposals
+            .iter()
+            .map(|p| (ActivityKind::Proposal, p.created_at.unix_millis(), 1));
+        let ballot = entry
+            .poll
+            .as_ref()
+            .and_then(|poll| self.my_ballots.get(&poll.id))
+            .map(|b| (ActivityKind::Ballot, b.receipt.recorded_at.unix_millis(), 1));
+        Ok(Activity::of(
+            deliberation_id,
+            arguments.chain(replies).chain(proposals).chain(ballot),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

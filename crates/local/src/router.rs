@@ -190,7 +190,8 @@ fn dispatch(state: &mut LocalState, r: &Request) -> Result<Response, Problem> {
         | Operation::ListFlagged
         | Operation::ImportSeed
         | Operation::DecideProposal
-        | Operation::ListModerationLog => return Err(Problem::not_found("resource")),
+        | Operation::ListModerationLog
+        | Operation::GetActivity => return Err(Problem::not_found("resource")),
     })
 }
 
@@ -277,6 +278,7 @@ fn moderation(
         }
         Operation::ListFlagged => ok(state.flagged(&decode_query(query)?), 200),
         Operation::ListModerationLog => ok(state.moderation_log(&decode_query(query)?), 200),
+        Operation::GetActivity => ok(state.activity(id), 200),
         _ => problem(&Problem::not_found("resource")),
     })
 }

@@ -486,6 +486,20 @@ async fn every_route_refuses_bad_requests_with_its_problem() {
             ),
             json_body(json!({"decision": "declined"})),
         ),
+        case(
+            "GET",
+            "/v1/moderation/deliberations/rue-des-lilas/activity",
+            Resident,
+            403,
+            "forbidden",
+        ),
+        case(
+            "GET",
+            "/v1/moderation/deliberations/nothing/activity",
+            Moderator,
+            404,
+            "not_found",
+        ),
         case("GET", "/v1/moderation/log", Nobody, 401, "unauthorized"),
         case("GET", "/v1/moderation/log", Resident, 403, "forbidden"),
         case(

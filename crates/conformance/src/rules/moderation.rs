@@ -2,9 +2,10 @@
 //! restored by a moderator, phases opened and closed.
 
 use plaza_contract::{
-    ContentModeration, ContentStatus, EditedPart, FlagReceipt, FlagTarget, FlaggedContent,
-    ImportReport, ModerationChange, ModerationLogEntry, ModerationReason, Operation, Page,
-    PhaseKind, ProblemCode, Stance,
+    Activity, Argument, BallotSubmission, ContentModeration, ContentStatus, EditedPart,
+    FlagReceipt, FlagTarget, FlaggedContent, ImportReport, ModerationChange, ModerationLogEntry,
+    ModerationReason, NewArgument, NewComment, NewProposal, Operation, Page, PhaseKind,
+    ProblemCode, Stance,
 };
 
 use super::discussion::all_arguments;
@@ -23,6 +24,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("moderation.log", "Each moderation action is in the staff log, newest first, with who did it and why; the deliberation's public log says what and why, never who nor the text; an unknown deliberation's log is 404", log),
         rule!("moderation.by_deliberation", "Flagged content and the staff log narrowed to one deliberation (?deliberation=) hold that deliberation's only; an unknown deliberation is 404", by_deliberation),
         rule!("moderation.edit_logged", "An import that edits a deliberation says which parts changed (report and staff log: texts, poll options…); one that changes nothing (the phase a moderator moved included) says none and logs nothing; a creation is logged as an import", edit_logged),
+        rule!("moderation.activity", "Staff read what residents did in a deliberation by UTC day — arguments for and against, replies, proposals, ballots — all of it, whatever moderation did since; a participant cannot (403), an unknown deliberation is 404", activity),
         rule!("moderation.participants_cannot", "A participant token cannot use the moderation API (403)", not_a_moderator),
         rule!("flag.removed", "Flagging removed content is 404 not_found: it no longer exists for residents", flag_removed),
         rule!("phase.closed", "Outside the discussion phase a new argument, reply or proposal is 409 phase_closed", phase_closed),
@@ -425,5 +427,123 @@ async fn phase_closed(ctx: &Ctx) -> Check {
     for answer in answers {
         answer?.problem(409, ProblemCode::PhaseClosed)?;
     }
+    Ok(())
+}
+
+async fn activity(ctx: &Ctx) -> Check {
+    let (answer, poll) = ctx.import_own(&unique("activity"), |_| {}).await?;
+    let created: ImportReport = answer.expect(200)?;
+    let id = created
+        .created
+        .first()
+        .cloned()
+        .ok_or("the import created nothing")?;
+    let token = ctx.participant().await?;
+    let mut posted = Vec::new();
+    for stance in [Stance::For, Stance::Against, Stance::For] {
+        let argument: Argument = ctx
+            .api
+            .op(Operation::CreateArgument, &[&id])
+            .token(&token)
+            .key(&unique("arg"))
+            .json(&NewArgument {
+                stance,
+                text: format!("Counted by day {}", unique("a")),
+                lang: Some("en".into()),
+                display_name: None,
+            })
+            .send()
+            .await?
+            .expect(201)?;
+        posted.push(argument);
+    }
+    ctx.api
+        .op(Operation::CreateComment, &[&posted[0].id])
+        .token(&token)
+        .key(&unique("reply"))
+        .json(&NewComment {
+            text: "A reply, counted too".into(),
+            lang: Some("en".into()),
+            display_name: None,
+            parent_id: None,
+        })
+        .send()
+        .await?
+        .expect::<serde_json::Value>(201)?;
+    ctx.api
+        .op(Operation::CreateProposal, &[&id])
+        .token(&token)
+        .key(&unique("proposal"))
+        .json(&NewProposal {
+            title: "A proposal, counted too".into(),
+            description: "By day.".into(),
+            lang: Some("en".into()),
+            display_name: None,
+        })
+        .send()
+        .await?
+        .expect::<serde_json::Value>(201)?;
+    ctx.api
+        .op(Operation::CastBallot, &[&poll])
+        .token(&token)
+        .key(&unique("ballot"))
+        .json(&BallotSubmission {
+            ranking: vec!["a".into()],
+        })
+        .send()
+        .await?
+        .expect::<serde_json::Value>(200)?;
+    // Removed since: still part of what residents did.
+    ctx.api
+        .op(Operation::ModerateContent, &[])
+        .token(&ctx.moderator)
+        .json(&ContentModeration {
+            target_type: FlagTarget::Argument,
+            target_id: posted[2].id.clone(),
+            status: ContentStatus::Removed,
+            reason: Some(ModerationReason::Spam),
+        })
+        .send()
+        .await?
+        .expect::<serde_json::Value>(200)?;
+    let read: Activity = ctx
+        .api
+        .op(Operation::GetActivity, &[&id])
+        .token(&ctx.moderator)
+        .send()
+        .await?
+        .expect(200)?;
+    let total = |f: fn(&plaza_contract::ActivityDay) -> u64| read.days.iter().map(f).sum::<u64>();
+    let totals = [
+        total(|d| d.arguments_for),
+        total(|d| d.arguments_against),
+        total(|d| d.replies),
+        total(|d| d.proposals),
+        total(|d| d.ballots),
+    ];
+    ensure(
+        read.deliberation_id == id && totals == [2, 1, 1, 1, 1],
+        || {
+            format!("for, against, replies, proposals, ballots: {totals:?}, expected [2, 1, 1, 1, 1] ({read:?})")
+        },
+    )?;
+    ensure(
+        read.days.windows(2).all(|w| w[0].day < w[1].day)
+            && read.days.iter().all(|d| d.day.len() == 10),
+        || format!("days are not YYYY-MM-DD, oldest first: {read:?}"),
+    )?;
+    ctx.api
+        .op(Operation::GetActivity, &[&id])
+        .token(&token)
+        .send()
+        .await?
+        .problem(403, ProblemCode::Forbidden)
+        .map_err(|e| format!("a participant reading the activity: {e}"))?;
+    ctx.api
+        .op(Operation::GetActivity, &[&unique("conformance-nothing")])
+        .token(&ctx.moderator)
+        .send()
+        .await?
+        .problem(404, ProblemCode::NotFound)?;
     Ok(())
 }

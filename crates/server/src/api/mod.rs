@@ -1,6 +1,7 @@
 //! The contract's HTTP surface: one module per resource, each holding its
 //! handlers and queries.
 
+pub mod activity;
 pub mod arguments;
 pub mod ballots;
 pub mod comments;
@@ -89,6 +90,7 @@ fn handler(op: Operation, m: MethodFilter) -> MethodRouter<AppState> {
         Operation::ListModerationLog => on(m, moderation_log::staff_log),
         Operation::ListPublicModerationLog => on(m, moderation_log::public_log),
         Operation::DecideProposal => on(m, moderation::decide_proposal),
+        Operation::GetActivity => on(m, activity::activity),
     }
 }
 

@@ -1,0 +1,65 @@
+//! Participation over time, for staff: the database counts each kind of
+//! record by UTC day of a deliberation, the contract makes the days.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use plaza_contract::{activity_day_start, Activity, ActivityKind, Stance};
+use sqlx::Row;
+
+use super::moderation_log::must_exist;
+use crate::db::codec::from_text;
+use crate::error::ApiResult;
+use crate::extract::Moderator;
+use crate::state::AppState;
+
+/// Each count: its kind (`None`: by the row's stance) and its query, which
+/// answers `d` (the day number) and `n` for the deliberation `$1`.
+const COUNTS: [(Option<ActivityKind>, &str); 4] = [
+    (
+        None,
+        "SELECT stance, created_at / 86400000 AS d, COUNT(*) AS n FROM arguments \
+         WHERE deliberation_id = $1 GROUP BY stance, created_at / 86400000",
+    ),
+    (
+        Some(ActivityKind::Reply),
+        "SELECT created_at / 86400000 AS d, COUNT(*) AS n FROM comments \
+         WHERE deliberation_id = $1 GROUP BY created_at / 86400000",
+    ),
+    (
+        Some(ActivityKind::Proposal),
+        "SELECT created_at / 86400000 AS d, COUNT(*) AS n FROM proposals \
+         WHERE deliberation_id = $1 GROUP BY created_at / 86400000",
+    ),
+    (
+        Some(ActivityKind::Ballot),
+        "SELECT b.recorded_at / 86400000 AS d, COUNT(*) AS n FROM ballots b \
+         JOIN polls p ON p.id = b.poll_id WHERE p.deliberation_id = $1 \
+         GROUP BY b.recorded_at / 86400000",
+    ),
+];
+
+/// `GET /v1/moderation/deliberations/{id}/activity`.
+pub async fn activity(
+    State(state): State<AppState>,
+    _: Moderator,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Activity>> {
+    must_exist(&state, &id).await?;
+    let mut records = Vec::new();
+    for (kind, sql) in COUNTS {
+        let rows = sqlx::query(sql).bind(&id).fetch_all(&state.db.read).await?;
+        for row in rows {
+            let kind = match kind {
+                Some(kind) => kind,
+                None => match from_text::<Stance>(&row.try_get::<String, _>("stance")?)? {
+                    Stance::For => ActivityKind::ArgumentFor,
+                    Stance::Against => ActivityKind::ArgumentAgainst,
+                },
+            };
+            let day = activity_day_start(row.try_get::<i64, _>("d")?);
+            let n = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+            records.push((kind, day, n));
+        }
+    }
+    Ok(Json(Activity::of(&id, records)))
+}
