@@ -179,6 +179,14 @@ describe('the staff console', () => {
     assert.match(report, /Phase changes: 1 · Poll changes: 1/);
     assert.match(report, /Plaza with a delivery lane along the shops.*Declined/s);
     assert.ok(!report.includes(ABUSE), 'the report does not quote hidden text');
+    // Participation by day as the backend counts it, replies and ballots
+    // included (the seven ballots of this test, the abusive argument too).
+    const activity = await call(server.origin, 'GET', `/moderation/deliberations/${DELIBERATION}/activity`, { token: token('demo-planner') });
+    const byDay = await inConsole(tab, '.console-panel:has(#report-participation) tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));
+    assert.deepEqual(byDay, activity.days.map((d) => [d.arguments_for, d.arguments_against, d.replies, d.proposals, d.ballots]));
+    assert.ok(activity.days.reduce((n, d) => n + d.ballots, 0) >= 7);
+    assert.ok(activity.days.reduce((n, d) => n + d.arguments_against, 0) >= 1);
     assert.deepEqual(await axeViolations(tab), [], 'report');
     // The CSV, downloaded with the keyboard: every public argument, none hidden.
     await tabTo(tab, (f) => f.tag === 'a' && f.text === 'Arguments and proposals (CSV)');

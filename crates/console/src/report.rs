@@ -1,6 +1,7 @@
-//! The report for the council, as data: participation by day, the
-//! moderation summary, each round of the count in words, and the CSV
-//! download. Pure, so that every figure in the printed report is tested.
+//! The report for the council, as data: the moderation summary, each round
+//! of the count in words, and the CSV download (participation by day comes
+//! counted from the backend). Pure, so that every figure in the printed
+//! report is tested.
 
 use std::collections::BTreeMap;
 
@@ -10,33 +11,6 @@ use plaza_contract::{
 };
 
 use crate::i18n::{fill, Strings};
-
-/// What was posted on one day (the day as the server wrote it, UTC).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Day {
-    pub date: (i32, u32, u32),
-    pub arguments_for: u32,
-    pub arguments_against: u32,
-    pub proposals: u32,
-}
-
-/// Contributions per day, oldest first; days with none are left out.
-pub fn by_day(arguments: &[Argument], proposals: &[Proposal]) -> Vec<Day> {
-    let mut days: BTreeMap<(i32, u32, u32), Day> = BTreeMap::new();
-    for a in arguments {
-        let entry = days.entry(a.created_at.local_date()).or_default();
-        match a.stance {
-            Stance::For => entry.arguments_for += 1,
-            Stance::Against => entry.arguments_against += 1,
-        }
-    }
-    for p in proposals {
-        days.entry(p.created_at.local_date()).or_default().proposals += 1;
-    }
-    days.into_iter()
-        .map(|(date, counts)| Day { date, ..counts })
-        .collect()
-}
 
 /// What moderation did in a deliberation, in numbers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -242,44 +216,6 @@ mod tests {
             decision,
             status: ContentStatus::Visible,
         }
-    }
-
-    #[test]
-    fn contributions_are_counted_per_day_oldest_first() {
-        let arguments = [
-            argument("a", Stance::For, "2026-11-02T09:00:00Z"),
-            argument("b", Stance::Against, "2026-11-01T23:30:00Z"),
-            argument("c", Stance::For, "2026-11-02T18:00:00Z"),
-        ];
-        let proposals = [proposal(
-            "p",
-            "2026-11-05T10:00:00Z",
-            ProposalDecision::Accepted,
-        )];
-        assert_eq!(
-            by_day(&arguments, &proposals),
-            vec![
-                Day {
-                    date: (2026, 11, 1),
-                    arguments_for: 0,
-                    arguments_against: 1,
-                    proposals: 0
-                },
-                Day {
-                    date: (2026, 11, 2),
-                    arguments_for: 2,
-                    arguments_against: 0,
-                    proposals: 0
-                },
-                Day {
-                    date: (2026, 11, 5),
-                    arguments_for: 0,
-                    arguments_against: 0,
-                    proposals: 1
-                },
-            ]
-        );
-        assert_eq!(by_day(&[], &[]), vec![]);
     }
 
     fn entry(change: ModerationChange, reason: Option<ModerationReason>) -> ModerationLogEntry {

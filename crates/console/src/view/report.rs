@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use plaza_contract::{
-    Argument, Deliberation, ModerationLogEntry, Operation, Poll, PollResults, Proposal, Stance,
+    Activity, Argument, Deliberation, ModerationLogEntry, Operation, Poll, PollResults, Proposal,
+    Stance, Timestamp,
 };
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -14,7 +15,7 @@ use super::{object_url, with_value, Ctx, Failed, Picked, Screen, ScrollTable};
 use crate::client::Client;
 use crate::error::ConsoleError;
 use crate::i18n::fill;
-use crate::report::{by_day, contributions_csv, moderation_summary, round_account};
+use crate::report::{contributions_csv, moderation_summary, round_account};
 
 /// Everything the report shows, as read from the backend (and downloaded as JSON).
 #[derive(Debug, Clone, Serialize)]
@@ -26,6 +27,8 @@ pub struct ReportData {
     /// `None` while the poll's results are not published.
     pub results: Option<PollResults>,
     pub moderation: Vec<ModerationLogEntry>,
+    /// What residents did, by day (replies and ballots included).
+    pub activity: Activity,
 }
 
 async fn read_report(client: Client, id: String) -> Result<ReportData, ConsoleError> {
@@ -35,6 +38,7 @@ async fn read_report(client: Client, id: String) -> Result<ReportData, ConsoleEr
     let moderation = client
         .read_all(Operation::ListPublicModerationLog, &[&id])
         .await?;
+    let activity: Activity = client.read(Operation::GetActivity, &[&id], &[]).await?;
     let (poll, results) = match &deliberation.poll_id {
         Some(poll_id) => {
             let poll: Poll = client.read(Operation::GetPoll, &[poll_id], &[]).await?;
@@ -54,6 +58,7 @@ async fn read_report(client: Client, id: String) -> Result<ReportData, ConsoleEr
         poll,
         results,
         moderation,
+        activity,
     })
 }
 
@@ -172,29 +177,39 @@ fn Summary(report: ReportData) -> impl IntoView {
 #[component]
 fn Participation(report: ReportData) -> impl IntoView {
     let t = Ctx::get().t;
-    let days = by_day(&report.arguments, &report.proposals);
+    let days = report.activity.days;
+    // A day as the backend wrote it, in the reader's language.
+    let day_name = move |day: &str| {
+        Timestamp::try_from(format!("{day}T00:00:00Z"))
+            .map_or_else(|_| day.to_owned(), |at| format_day(at.local_date(), t.tag))
+    };
     view! {
         <section class="console-panel" aria-labelledby="report-participation">
             <h2 id="report-participation">{t.report_participation}</h2>
             {if days.is_empty() {
-                view! { <p>{t.report_no_arguments}</p> }.into_any()
+                view! { <p>{t.report_no_activity}</p> }.into_any()
             } else {
                 view! {
+                    <p class="console-meta">{t.report_days_utc}</p>
                     <ScrollTable labelledby="report-participation">
                         <table class="console-log">
                             <thead><tr>
                                 <th scope="col">{t.report_day}</th>
                                 <th scope="col">{t.stance_for}</th>
                                 <th scope="col">{t.stance_against}</th>
+                                <th scope="col">{t.report_replies_column}</th>
                                 <th scope="col">{t.report_proposals_column}</th>
+                                <th scope="col">{t.report_ballots_column}</th>
                             </tr></thead>
                             <tbody>
                                 {days.into_iter().map(|day| view! {
                                     <tr>
-                                        <th scope="row">{format_day(day.date, t.tag)}</th>
+                                        <th scope="row">{day_name(&day.day)}</th>
                                         <td>{day.arguments_for}</td>
                                         <td>{day.arguments_against}</td>
+                                        <td>{day.replies}</td>
                                         <td>{day.proposals}</td>
+                                        <td>{day.ballots}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
