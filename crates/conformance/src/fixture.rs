@@ -171,6 +171,19 @@ impl Ctx {
         Ok((answer, poll))
     }
 
+    /// Creates a deliberation of the rule's own as [`Ctx::import_own`]
+    /// does, unchanged: its id and its poll's.
+    pub async fn create_own(&self, name: &str) -> Check<(String, String)> {
+        let (answer, poll) = self.import_own(name, |_| {}).await?;
+        let report: plaza_contract::ImportReport = answer.expect(200)?;
+        let id = report
+            .created
+            .first()
+            .cloned()
+            .ok_or("the import created nothing")?;
+        Ok((id, poll))
+    }
+
     pub async fn set_poll_status(&self, poll: &str, status: PollStatus) -> Check {
         self.api
             .op(Operation::SetPollStatus, &[poll])

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
-use in_process::{call, json_body, seed, seeded_app, send, Answer, MODERATOR};
+use in_process::{call, seed_into, seeded_app, Answer, MODERATOR};
 use jsonschema::Validator;
 use serde_json::{json, Map, Value};
 
@@ -761,21 +761,7 @@ async fn plaza_local_answers_as_the_openapi_document_says() {
     // server would add, its state kept as the widget keeps it.
     let app = plaza_conformance::local::router();
     let moderator = plaza_conformance::local::MODERATOR_TOKEN.to_owned();
-    let imported = send(
-        &app,
-        "POST",
-        "/v1/moderation/import",
-        Some(&moderator),
-        json_body(serde_json::to_value(seed()).expect("the seed as JSON")),
-    )
-    .await;
-    assert_eq!(imported.status, 200, "{}", imported.body);
-    let resident = send(&app, "POST", "/v1/participants", None, None)
-        .await
-        .body["token"]
-        .as_str()
-        .expect("a token")
-        .to_owned();
+    let resident = seed_into(&app, &moderator).await;
     fuzz(Target {
         name: "plaza-local",
         app,

@@ -2,11 +2,11 @@
 //! restored by a moderator, phases opened and closed.
 
 use plaza_contract::{
-    Activity, Argument, BallotSubmission, ContentModeration, ContentStatus, EditedPart,
-    FlagReceipt, FlagTarget, FlaggedContent, ImportReport, ModerationChange, ModerationLogEntry,
-    ModerationReason, NewArgument, NewComment, NewProposal, Operation, Page, PhaseKind,
-    ProblemCode, Stance,
+    Activity, ContentModeration, ContentStatus, EditedPart, FlagReceipt, FlagTarget,
+    FlaggedContent, ImportReport, ModerationChange, ModerationLogEntry, ModerationReason,
+    Operation, Page, PhaseKind, ProblemCode, Stance,
 };
+use serde_json::json;
 
 use super::discussion::all_arguments;
 use super::{rule, Rule, Verdict};
@@ -258,13 +258,7 @@ async fn by_deliberation(ctx: &Ctx) -> Check {
 
 async fn edit_logged(ctx: &Ctx) -> Check {
     let name = unique("edited");
-    let (answer, _) = ctx.import_own(&name, |_| {}).await?;
-    let created: ImportReport = answer.expect(200)?;
-    let id = created
-        .created
-        .first()
-        .cloned()
-        .ok_or("the import created nothing")?;
+    let (id, _) = ctx.create_own(&name).await?;
     let newest = |id: String| async move {
         let log: Page<ModerationLogEntry> = ctx
             .api
@@ -431,75 +425,42 @@ async fn phase_closed(ctx: &Ctx) -> Check {
 }
 
 async fn activity(ctx: &Ctx) -> Check {
-    let (answer, poll) = ctx.import_own(&unique("activity"), |_| {}).await?;
-    let created: ImportReport = answer.expect(200)?;
-    let id = created
-        .created
-        .first()
-        .cloned()
-        .ok_or("the import created nothing")?;
+    let (id, poll) = ctx.create_own(&unique("activity")).await?;
     let token = ctx.participant().await?;
+    // Each as a resident sends it.
+    let send = |op: Operation, at: &str, body: serde_json::Value, status: u16| {
+        let (token, at) = (token.clone(), at.to_owned());
+        async move {
+            ctx.api
+                .op(op, &[&at])
+                .token(&token)
+                .key(&unique("activity"))
+                .json(&body)
+                .send()
+                .await?
+                .expect::<serde_json::Value>(status)
+        }
+    };
     let mut posted = Vec::new();
-    for stance in [Stance::For, Stance::Against, Stance::For] {
-        let argument: Argument = ctx
-            .api
-            .op(Operation::CreateArgument, &[&id])
-            .token(&token)
-            .key(&unique("arg"))
-            .json(&NewArgument {
-                stance,
-                text: format!("Counted by day {}", unique("a")),
-                lang: Some("en".into()),
-                display_name: None,
-            })
-            .send()
-            .await?
-            .expect(201)?;
-        posted.push(argument);
+    for stance in ["for", "against", "for"] {
+        let text = format!("Counted by day {}", unique("a"));
+        let argument = json!({"stance": stance, "text": text, "lang": "en"});
+        let created = send(Operation::CreateArgument, &id, argument, 201).await?;
+        posted.push(created["id"].as_str().unwrap_or_default().to_owned());
     }
-    ctx.api
-        .op(Operation::CreateComment, &[&posted[0].id])
-        .token(&token)
-        .key(&unique("reply"))
-        .json(&NewComment {
-            text: "A reply, counted too".into(),
-            lang: Some("en".into()),
-            display_name: None,
-            parent_id: None,
-        })
-        .send()
-        .await?
-        .expect::<serde_json::Value>(201)?;
-    ctx.api
-        .op(Operation::CreateProposal, &[&id])
-        .token(&token)
-        .key(&unique("proposal"))
-        .json(&NewProposal {
-            title: "A proposal, counted too".into(),
-            description: "By day.".into(),
-            lang: Some("en".into()),
-            display_name: None,
-        })
-        .send()
-        .await?
-        .expect::<serde_json::Value>(201)?;
-    ctx.api
-        .op(Operation::CastBallot, &[&poll])
-        .token(&token)
-        .key(&unique("ballot"))
-        .json(&BallotSubmission {
-            ranking: vec!["a".into()],
-        })
-        .send()
-        .await?
-        .expect::<serde_json::Value>(200)?;
+    let reply = json!({"text": "A reply, counted too", "lang": "en"});
+    send(Operation::CreateComment, &posted[0], reply, 201).await?;
+    let proposal =
+        json!({"title": "A proposal, counted too", "description": "By day.", "lang": "en"});
+    send(Operation::CreateProposal, &id, proposal, 201).await?;
+    send(Operation::CastBallot, &poll, json!({"ranking": ["a"]}), 200).await?;
     // Removed since: still part of what residents did.
     ctx.api
         .op(Operation::ModerateContent, &[])
         .token(&ctx.moderator)
         .json(&ContentModeration {
             target_type: FlagTarget::Argument,
-            target_id: posted[2].id.clone(),
+            target_id: posted[2].clone(),
             status: ContentStatus::Removed,
             reason: Some(ModerationReason::Spam),
         })

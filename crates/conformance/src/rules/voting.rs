@@ -707,56 +707,40 @@ async fn export_cdf(ctx: &Ctx) -> Check {
 
 async fn export_by_tracker(ctx: &Ctx) -> Check {
     let poll = ctx.stv_poll();
-    let cdf = |tracker: String| {
+    // An empty tracker is no tracker: every ballot.
+    let exported = |format: &'static str, tracker: String| {
         let poll = poll.clone();
         async move {
             ctx.api
                 .op_query(
                     Operation::ExportBallots,
                     &[&poll],
-                    &[("format", Some("cdf")), ("tracker", Some(&tracker))],
+                    &[("format", Some(format)), ("tracker", Some(&tracker))],
                 )
                 .send()
                 .await?
                 .expect::<serde_json::Value>(200)
         }
     };
-    let all: serde_json::Value = ctx
-        .api
-        .op_query(
-            Operation::ExportBallots,
-            &[&poll],
-            &[("format", Some("cdf"))],
-        )
-        .send()
-        .await?
-        .expect(200)?;
     let cvrs = |doc: &serde_json::Value| doc["CVR"].as_array().cloned().unwrap_or_default();
+    let all = exported("cdf", String::new()).await?;
     let Some(first) = cvrs(&all).first().cloned() else {
         return Err("the STV poll published no CVR".into());
     };
     let tracker = first["UniqueId"].as_str().unwrap_or_default().to_owned();
-    let one = cdf(tracker.clone()).await?;
+    let one = exported("cdf", tracker.clone()).await?;
     ensure(one["@type"] == "CVR.CastVoteRecordReport", || {
         format!("@type is {}", one["@type"])
     })?;
     ensure(cvrs(&one) == [first.clone()], || {
         format!("tracker {tracker}: {:?}, expected only {first}", cvrs(&one))
     })?;
-    let none = cdf(unique("no-such-tracker")).await?;
+    let none = exported("cdf", unique("no-such-tracker")).await?;
     ensure(cvrs(&none).is_empty(), || {
         format!("an unknown tracker found {:?}", cvrs(&none))
     })?;
-    let grouped: BallotExport = ctx
-        .api
-        .op_query(
-            Operation::ExportBallots,
-            &[&poll],
-            &[("format", Some("plaza")), ("tracker", Some(&tracker))],
-        )
-        .send()
-        .await?
-        .expect(200)?;
+    let grouped: BallotExport = serde_json::from_value(exported("plaza", tracker.clone()).await?)
+        .map_err(|e| format!("the grouped export of one tracker: {e}"))?;
     let counts: Vec<u64> = grouped.ballots.iter().map(|g| g.count).collect();
     ensure(counts == [1], || {
         format!("tracker {tracker}, grouped: counts {counts:?}, expected [1]")

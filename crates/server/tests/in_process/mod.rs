@@ -155,20 +155,24 @@ pub fn seed() -> Seed {
 /// An application with [`seed`] imported, and a participant's token.
 pub async fn seeded_app(extra: &[&str]) -> (Router, String) {
     let app = app(extra).await;
+    let token = seed_into(&app, MODERATOR).await;
+    (app, token)
+}
+
+/// Imports [`seed`] into a backend with its `moderator` token; a new
+/// participant's token.
+pub async fn seed_into(app: &Router, moderator: &str) -> String {
     let imported = send(
-        &app,
+        app,
         "POST",
         "/v1/moderation/import",
-        Some(MODERATOR),
+        Some(moderator),
         json_body(serde_json::to_value(seed()).expect("the seed as JSON")),
     )
     .await;
     assert_eq!(imported.status, 200, "{}", imported.body);
-    let token = send(&app, "POST", "/v1/participants", None, None)
-        .await
-        .body["token"]
+    send(app, "POST", "/v1/participants", None, None).await.body["token"]
         .as_str()
         .expect("a token")
-        .to_owned();
-    (app, token)
+        .to_owned()
 }
