@@ -161,11 +161,11 @@ async fn answer(State(browser): State<Shared>, request: Request) -> Response {
             }
         }
     };
+    // A value that is not text is no key either (as the server reads it).
     let key = parts
         .headers
         .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        .map(|v| v.to_str().unwrap_or("").to_owned());
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));

@@ -76,10 +76,8 @@ impl Activity {
     }
 }
 
-/// The day number (days since 1970-01-01, UTC) of a time in Unix
-/// milliseconds, as a database groups by it: `created_at / 86400000` is
-/// the same for times after 1970; this is the time to hand back to
-/// [`Activity::of`] for day `n`.
+/// The time to hand [`Activity::of`] for day `n` (days since 1970-01-01,
+/// UTC, rounded down) as a database counted it.
 pub fn activity_day_start(n: i64) -> i64 {
     n * DAY_MILLIS
 }
@@ -100,6 +98,7 @@ mod tests {
                 (ActivityKind::Reply, t("2026-11-02T12:00:00Z"), 3),
                 (ActivityKind::ArgumentAgainst, t("2026-11-03T10:00:00Z"), 1),
                 (ActivityKind::Proposal, activity_day_start(20_395), 1),
+                (ActivityKind::Reply, t("1969-12-31T12:00:00Z"), 1),
             ],
         );
         let days: Vec<(&str, [u64; 5])> = a
@@ -121,6 +120,7 @@ mod tests {
         assert_eq!(
             days,
             [
+                ("1969-12-31", [0, 0, 1, 0, 0]),
                 ("2025-11-03", [0, 0, 0, 1, 0]),
                 ("2026-11-02", [2, 0, 3, 0, 0]),
                 ("2026-11-03", [0, 1, 0, 0, 2]),

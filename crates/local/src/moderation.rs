@@ -319,7 +319,7 @@ impl LocalState {
 
 impl LocalState {
     /// `GET /moderation/deliberations/{id}/activity`: what was posted there,
-    /// by day, and this browser's ballot (the seed's ballots carry no time).
+    /// by day, and this browser's ballot (the only one a page holds).
     pub fn activity(&self, deliberation_id: &str) -> StoreResult<Activity> {
         let entry = self.entry(deliberation_id)?;
         let arguments = entry.arguments.iter().map(|a| {

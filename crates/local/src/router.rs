@@ -95,11 +95,17 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
         request.body.unwrap_or("")
     );
     // The same header rule as every backend's (the widget always sends a
-    // well-formed key; another caller may not).
+    // well-formed key; another caller may not): refused where the contract
+    // takes a key, ignored elsewhere.
+    let takes_key = matches!(
+        routes::route(request.method, request.path.split('?').next().unwrap_or("")),
+        Route::Found(op, _) if op.spec().idempotency_key
+    );
     let key = match request.idempotency_key.filter(|_| writes) {
         Some(raw) => match idempotency_key(raw) {
             Ok(key) => Some(key),
-            Err(p) => return problem(&p),
+            Err(p) if takes_key => return problem(&p),
+            Err(_) => None,
         },
         None => None,
     };

@@ -12,29 +12,59 @@ use crate::error::ApiResult;
 use crate::extract::Moderator;
 use crate::state::AppState;
 
+/// The day number of a time column: days since 1970-01-01, rounded down
+/// also before 1970, which an imported document may date (SQL's division
+/// rounds toward zero).
+macro_rules! day {
+    ($column:literal) => {
+        concat!(
+            "((",
+            $column,
+            " - ((",
+            $column,
+            " % 86400000) + 86400000) % 86400000) / 86400000)"
+        )
+    };
+}
+
 /// Each count: its kind (`None`: by the row's stance) and its query, which
 /// answers `d` (the day number) and `n` for the deliberation `$1`.
 const COUNTS: [(Option<ActivityKind>, &str); 4] = [
     (
         None,
-        "SELECT stance, created_at / 86400000 AS d, COUNT(*) AS n FROM arguments \
-         WHERE deliberation_id = $1 GROUP BY stance, created_at / 86400000",
+        concat!(
+            "SELECT stance, ",
+            day!("created_at"),
+            " AS d, COUNT(*) AS n FROM arguments ",
+            "WHERE deliberation_id = $1 GROUP BY stance, d"
+        ),
     ),
     (
         Some(ActivityKind::Reply),
-        "SELECT created_at / 86400000 AS d, COUNT(*) AS n FROM comments \
-         WHERE deliberation_id = $1 GROUP BY created_at / 86400000",
+        concat!(
+            "SELECT ",
+            day!("created_at"),
+            " AS d, COUNT(*) AS n FROM comments ",
+            "WHERE deliberation_id = $1 GROUP BY d"
+        ),
     ),
     (
         Some(ActivityKind::Proposal),
-        "SELECT created_at / 86400000 AS d, COUNT(*) AS n FROM proposals \
-         WHERE deliberation_id = $1 GROUP BY created_at / 86400000",
+        concat!(
+            "SELECT ",
+            day!("created_at"),
+            " AS d, COUNT(*) AS n FROM proposals ",
+            "WHERE deliberation_id = $1 GROUP BY d"
+        ),
     ),
     (
         Some(ActivityKind::Ballot),
-        "SELECT b.recorded_at / 86400000 AS d, COUNT(*) AS n FROM ballots b \
-         JOIN polls p ON p.id = b.poll_id WHERE p.deliberation_id = $1 \
-         GROUP BY b.recorded_at / 86400000",
+        concat!(
+            "SELECT ",
+            day!("b.recorded_at"),
+            " AS d, COUNT(*) AS n FROM ballots b ",
+            "JOIN polls p ON p.id = b.poll_id WHERE p.deliberation_id = $1 GROUP BY d"
+        ),
     ),
 ];
 
