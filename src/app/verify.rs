@@ -14,6 +14,7 @@ use super::results::Labels;
 use super::{BackendHandle, Tasks, Ui};
 use crate::backend::json;
 use crate::i18n::fill;
+use crate::state::find::search_prefix;
 use crate::state::results::{check, Check};
 
 /// How the re-count went.
@@ -141,12 +142,16 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
             search.set(Some(Search::Running));
             tasks.spawn(async move {
                 let poll_id = results.with_value(|r| r.poll_id.clone());
-                // Only this ballot's record, not the whole set.
-                let tracker = Some(ballot.receipt.tracker.as_str());
+                // Ballots that start like it, not the whole set, nor only it.
+                let published = results.with_value(|r| {
+                    let whole = r.total_ballots.as_str().split('.').next().unwrap_or("");
+                    whole.parse::<u64>().unwrap_or(0)
+                });
+                let prefix = search_prefix(&ballot.receipt.tracker, published);
                 let cdf = backend
                     .0
                     .get_value()
-                    .export_text(&poll_id, ExportFormat::Cdf, tracker)
+                    .export_text(&poll_id, ExportFormat::Cdf, prefix.as_deref())
                     .await;
                 let found = match cdf {
                     Ok(text) => {

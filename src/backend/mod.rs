@@ -160,19 +160,22 @@ impl Backend {
 
     /// The published ballots of a closed poll as the backend sends them
     /// (JSON text, handed as it is to the re-count module: the widget
-    /// never decodes a poll's every ballot); only the one with `tracker`
-    /// when it is given.
+    /// never decodes a poll's every ballot); only those whose tracker
+    /// starts with `tracker_prefix` when it is given.
     pub async fn export_text(
         &self,
         poll_id: &str,
         format: ExportFormat,
-        tracker: Option<&str>,
+        tracker_prefix: Option<&str>,
     ) -> ApiResult<String> {
         let call = Call {
             method: Operation::ExportBallots.method(),
             path: Operation::ExportBallots.path_with_query(
                 &[poll_id],
-                &[("format", Some(format.as_str())), ("tracker", tracker)],
+                &[
+                    ("format", Some(format.as_str())),
+                    ("tracker_prefix", tracker_prefix),
+                ],
             ),
             body: None,
             idempotency_key: None,

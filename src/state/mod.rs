@@ -3,6 +3,7 @@
 
 pub mod ballot;
 pub mod budget;
+pub mod find;
 pub mod outbox;
 pub mod paged;
 pub mod reactions;

@@ -209,26 +209,33 @@ impl ExportFormat {
     }
 }
 
-/// The longest `?tracker=` a backend looks up (trackers are far shorter).
-pub const MAX_TRACKER_CHARS: usize = 64;
+/// The longest `?tracker_prefix=` a backend takes: far less than a
+/// tracker, so that an answer holds many ballots.
+pub const MAX_TRACKER_PREFIX_CHARS: usize = 8;
 
-/// `GET /v1/polls/{id}/ballots?format=…&tracker=…`.
+/// `GET /v1/polls/{id}/ballots?format=…&tracker_prefix=…`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportQuery {
     #[serde(default)]
     pub format: ExportFormat,
-    /// Only the ballot with this tracker: a resident finds their own
-    /// without downloading every ballot of a city-wide poll.
-    pub tracker: Option<String>,
+    /// Only the ballots whose tracker starts with this: a resident finds
+    /// their own among a few hundred of a city-wide poll's ballots, and
+    /// neither the backend nor a log of the request learns which is theirs.
+    pub tracker_prefix: Option<String>,
 }
 
 impl ExportQuery {
-    /// The tracker looked for, unless absent or empty; longer than
-    /// [`MAX_TRACKER_CHARS`] it is 422 on `tracker`.
-    pub fn tracker(&self) -> Result<Option<&str>, Problem> {
-        match self.tracker.as_deref().filter(|t| !t.is_empty()) {
-            Some(t) if t.chars().count() > MAX_TRACKER_CHARS => {
-                Err(Problem::invalid_field("tracker", "too_long"))
+    /// The start of the trackers asked for, unless absent or empty: up to
+    /// [`MAX_TRACKER_PREFIX_CHARS`] ASCII letters, digits or `-` (422 on
+    /// `tracker_prefix` otherwise); it is compared case for case.
+    pub fn tracker_prefix(&self) -> Result<Option<&str>, Problem> {
+        let field = "tracker_prefix";
+        match self.tracker_prefix.as_deref().filter(|t| !t.is_empty()) {
+            Some(t) if t.len() > MAX_TRACKER_PREFIX_CHARS => {
+                Err(Problem::invalid_field(field, "too_long"))
+            }
+            Some(t) if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
+                Err(Problem::invalid_field(field, "invalid"))
             }
             found => Ok(found),
         }
@@ -292,11 +299,21 @@ mod tests {
         assert!(check_target("/v1/polls/a%2500b/results").is_ok());
         let e: ExportQuery = decode_query("format=cdf")?;
         assert_eq!(e.format, ExportFormat::Cdf);
-        let q: ExportQuery = decode_query("tracker=ABCD-EFGH-JKMN")?;
-        assert_eq!(q.tracker()?, Some("ABCD-EFGH-JKMN"));
-        assert_eq!(decode_query::<ExportQuery>("tracker=")?.tracker()?, None);
-        let long = format!("tracker={}", "t".repeat(MAX_TRACKER_CHARS + 1));
-        assert!(decode_query::<ExportQuery>(&long)?.tracker().is_err());
+        let prefix = |q: &str| {
+            decode_query::<ExportQuery>(q)
+                .and_then(|q| q.tracker_prefix().map(|p| p.map(str::to_owned)))
+        };
+        assert_eq!(prefix("tracker_prefix=AB")?.as_deref(), Some("AB"));
+        assert_eq!(
+            prefix("tracker_prefix=ABCD-EFG")?.as_deref(),
+            Some("ABCD-EFG")
+        );
+        assert_eq!(prefix("tracker_prefix=")?, None);
+        assert!(prefix("tracker_prefix=ABCD-EFGH").is_err(), "too long");
+        assert!(
+            prefix("tracker_prefix=A%25").is_err(),
+            "not a tracker's character"
+        );
         for format in [ExportFormat::Plaza, ExportFormat::Cdf] {
             let q: ExportQuery = decode_query(&format!("format={}", format.as_str()))?;
             assert_eq!(q.format, format);

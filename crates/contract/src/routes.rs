@@ -237,7 +237,7 @@ impl Operation {
                 "/polls/{poll_id}/ballots",
                 Public,
                 false,
-                &["format", "tracker"],
+                &["format", "tracker_prefix"],
             ),
             Operation::SetPhase => (
                 Put,

@@ -303,9 +303,9 @@ fn query_param(name: &str, g: &mut SchemaGenerator) -> (Value, &'static str) {
             json!({"type": "string", "enum": ["plaza", "cdf"], "default": "plaza"}),
             "`cdf`: NIST SP 1500-103 CDF JSON, readable by RCTab.",
         ),
-        "tracker" => (
-            json!({"type": "string", "maxLength": crate::MAX_TRACKER_CHARS, "pattern": crate::patterns::NO_NUL}),
-            "Only the ballot with this tracker (none when no ballot has it): a resident finds their own without downloading them all.",
+        "tracker_prefix" => (
+            json!({"type": "string", "pattern": format!("^[A-Za-z0-9-]{{0,{}}}$", crate::MAX_TRACKER_PREFIX_CHARS)}),
+            "Only the ballots whose tracker starts with this: a resident finds their own among a few without downloading them all, and without saying which one it is.",
         ),
         _ => (json!({"type": "string"}), ""),
     }

@@ -40,7 +40,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("poll.closed_for_good", "A closed poll stays closed: setting it to open or upcoming is 409 conflict; closing it again is harmless", closed_for_good),
         rule!("export.groups", "After close, GET …/ballots gives {ranking, count} groups that add up to total_ballots", export_groups),
         rule!("export.cdf", "?format=cdf gives a NIST SP 1500-103 report with one CVR per ballot", export_cdf),
-        rule!("export.by_tracker", "&tracker= gives only the ballot with that tracker, in either format (none for an unknown one; over 64 characters is 422)", export_by_tracker),
+        rule!("export.by_tracker", "&tracker_prefix= gives exactly the ballots whose tracker starts with it, in either format (none when no tracker does; over 8 characters or other than letters, digits and - is 422)", export_by_tracker),
         rule!("results.recount", "Final results (IRV and STV) equal a re-count of the published ballots with plaza-tally", results_recount),
     ]
 }
@@ -707,15 +707,15 @@ async fn export_cdf(ctx: &Ctx) -> Check {
 
 async fn export_by_tracker(ctx: &Ctx) -> Check {
     let poll = ctx.stv_poll();
-    // An empty tracker is no tracker: every ballot.
-    let exported = |format: &'static str, tracker: String| {
+    // An empty prefix is no prefix: every ballot.
+    let exported = |format: &'static str, prefix: String| {
         let poll = poll.clone();
         async move {
             ctx.api
                 .op_query(
                     Operation::ExportBallots,
                     &[&poll],
-                    &[("format", Some(format)), ("tracker", Some(&tracker))],
+                    &[("format", Some(format)), ("tracker_prefix", Some(&prefix))],
                 )
                 .send()
                 .await?
@@ -727,37 +727,57 @@ async fn export_by_tracker(ctx: &Ctx) -> Check {
     let Some(first) = cvrs(&all).first().cloned() else {
         return Err("the STV poll published no CVR".into());
     };
-    let tracker = first["UniqueId"].as_str().unwrap_or_default().to_owned();
-    let one = exported("cdf", tracker.clone()).await?;
-    ensure(one["@type"] == "CVR.CastVoteRecordReport", || {
-        format!("@type is {}", one["@type"])
+    let tracker = first["UniqueId"].as_str().unwrap_or_default();
+    let prefix: String = tracker.chars().take(2).collect();
+    let expected: Vec<serde_json::Value> = cvrs(&all)
+        .into_iter()
+        .filter(|c| {
+            c["UniqueId"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(&prefix))
+        })
+        .collect();
+    let some = exported("cdf", prefix.clone()).await?;
+    ensure(some["@type"] == "CVR.CastVoteRecordReport", || {
+        format!("@type is {}", some["@type"])
     })?;
-    ensure(cvrs(&one) == [first.clone()], || {
-        format!("tracker {tracker}: {:?}, expected only {first}", cvrs(&one))
-    })?;
-    let none = exported("cdf", unique("no-such-tracker")).await?;
-    ensure(cvrs(&none).is_empty(), || {
-        format!("an unknown tracker found {:?}", cvrs(&none))
-    })?;
-    let grouped: BallotExport = serde_json::from_value(exported("plaza", tracker.clone()).await?)
-        .map_err(|e| format!("the grouped export of one tracker: {e}"))?;
-    let counts: Vec<u64> = grouped.ballots.iter().map(|g| g.count).collect();
-    ensure(counts == [1], || {
-        format!("tracker {tracker}, grouped: counts {counts:?}, expected [1]")
-    })?;
-    let p = ctx
-        .api
-        .op_query(
-            Operation::ExportBallots,
-            &[&poll],
-            &[("tracker", Some(&"t".repeat(65)))],
+    ensure(cvrs(&some) == expected, || {
+        format!(
+            "prefix {prefix}: {} CVRs, expected the {} whose tracker starts with it",
+            cvrs(&some).len(),
+            expected.len()
         )
-        .send()
-        .await?
-        .problem(422, ProblemCode::ValidationFailed)?;
-    ensure(p.errors.iter().any(|e| e.field == "tracker"), || {
-        format!("a 65-character tracker: errors {:?}", p.errors)
-    })
+    })?;
+    // No tracker starts with a dash.
+    let none = exported("cdf", "-".into()).await?;
+    ensure(cvrs(&none).is_empty(), || {
+        format!("prefix -: found {:?}", cvrs(&none))
+    })?;
+    let grouped: BallotExport = serde_json::from_value(exported("plaza", prefix.clone()).await?)
+        .map_err(|e| format!("the grouped export of a prefix: {e}"))?;
+    let counted: u64 = grouped.ballots.iter().map(|g| g.count).sum();
+    ensure(counted == expected.len() as u64, || {
+        format!(
+            "prefix {prefix}, grouped: {counted} ballots, expected {}",
+            expected.len()
+        )
+    })?;
+    for bad in ["ABCD-EFGH", "A%"] {
+        let p = ctx
+            .api
+            .op_query(
+                Operation::ExportBallots,
+                &[&poll],
+                &[("tracker_prefix", Some(bad))],
+            )
+            .send()
+            .await?
+            .problem(422, ProblemCode::ValidationFailed)?;
+        ensure(p.errors.iter().any(|e| e.field == "tracker_prefix"), || {
+            format!("prefix {bad:?}: errors {:?}", p.errors)
+        })?;
+    }
+    Ok(())
 }
 
 async fn results_recount(ctx: &Ctx) -> Check {

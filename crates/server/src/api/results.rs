@@ -70,21 +70,23 @@ pub async fn export(
     Path(poll_id): Path<String>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    let tracker = q.tracker()?.map(str::to_owned);
+    let prefix = q.tracker_prefix()?.map(str::to_owned);
     let StoredPoll { poll, .. } = polls::load(&state.db.read, &poll_id).await?;
     poll.ballots_published()?;
     let pool = state.db.read.clone();
-    // One resident's ballot, found by its tracker (unique: an index).
-    let (only, binds) = match tracker {
-        Some(t) => (true, vec![poll_id, t]),
+    // The ballots whose tracker starts with the prefix (compared case for
+    // case on both databases, unlike LIKE on SQLite).
+    let (only, binds) = match prefix {
+        Some(p) => (true, vec![poll_id, p]),
         None => (false, vec![poll_id]),
     };
     match q.format {
         ExportFormat::Plaza => {
             let (prefix, suffix) = export_frame(&poll)?;
             let groups = if only {
-                "SELECT ranking, COUNT(*) AS n FROM ballots WHERE poll_id = $1 AND tracker = $2 \
-                 GROUP BY ranking"
+                "SELECT ranking, COUNT(*) AS n FROM ballots \
+                 WHERE poll_id = $1 AND substr(tracker, 1, length($2)) = $2 \
+                 GROUP BY ranking ORDER BY n DESC, ranking"
             } else {
                 "SELECT ranking, COUNT(*) AS n FROM ballots WHERE poll_id = $1 \
                  GROUP BY ranking ORDER BY n DESC, ranking"
@@ -103,7 +105,8 @@ pub async fn export(
             // Ordered by tracker, which is random: the file says nothing
             // about who voted when.
             let ballots = if only {
-                "SELECT tracker, ranking FROM ballots WHERE poll_id = $1 AND tracker = $2"
+                "SELECT tracker, ranking FROM ballots \
+                 WHERE poll_id = $1 AND substr(tracker, 1, length($2)) = $2 ORDER BY tracker"
             } else {
                 "SELECT tracker, ranking FROM ballots WHERE poll_id = $1 ORDER BY tracker"
             };
