@@ -23,10 +23,7 @@ impl LocalState {
     fn ballot_groups(&self, poll_id: &str) -> Vec<BallotGroup> {
         self.my_ballots
             .get(poll_id)
-            .map(|b| BallotGroup {
-                ranking: b.ranking.clone(),
-                count: 1,
-            })
+            .map(group_of)
             .into_iter()
             .collect()
     }
@@ -60,16 +57,7 @@ impl LocalState {
             .filter(|b| prefix.is_none_or(|p| b.receipt.tracker.starts_with(p)));
         match query.format {
             ExportFormat::Plaza => {
-                let groups = match prefix {
-                    None => self.ballot_groups(poll_id),
-                    Some(_) => mine
-                        .map(|b| BallotGroup {
-                            ranking: b.ranking.clone(),
-                            count: 1,
-                        })
-                        .into_iter()
-                        .collect(),
-                };
+                let groups = mine.map(group_of).into_iter().collect();
                 Ok(Published::Groups(ballot_export(&poll, groups)))
             }
             ExportFormat::Cdf => {
@@ -85,6 +73,14 @@ impl LocalState {
                 )))
             }
         }
+    }
+}
+
+/// A ballot as the one ballot of its group.
+fn group_of(ballot: &MyBallot) -> BallotGroup {
+    BallotGroup {
+        ranking: ballot.ranking.clone(),
+        count: 1,
     }
 }
 

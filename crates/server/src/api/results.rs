@@ -70,27 +70,20 @@ pub async fn export(
     Path(poll_id): Path<String>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    let prefix = q.tracker_prefix()?.map(str::to_owned);
+    // The ballots whose tracker starts with the prefix, every ballot for
+    // none (the empty prefix); compared case for case on both databases,
+    // unlike LIKE on SQLite.
+    let prefix = q.tracker_prefix()?.unwrap_or("").to_owned();
     let StoredPoll { poll, .. } = polls::load(&state.db.read, &poll_id).await?;
     poll.ballots_published()?;
     let pool = state.db.read.clone();
-    // The ballots whose tracker starts with the prefix (compared case for
-    // case on both databases, unlike LIKE on SQLite).
-    let (only, binds) = match prefix {
-        Some(p) => (true, vec![poll_id, p]),
-        None => (false, vec![poll_id]),
-    };
+    let binds = vec![poll_id, prefix];
     match q.format {
         ExportFormat::Plaza => {
             let (prefix, suffix) = export_frame(&poll)?;
-            let groups = if only {
-                "SELECT ranking, COUNT(*) AS n FROM ballots \
-                 WHERE poll_id = $1 AND substr(tracker, 1, length($2)) = $2 \
-                 GROUP BY ranking ORDER BY n DESC, ranking"
-            } else {
-                "SELECT ranking, COUNT(*) AS n FROM ballots WHERE poll_id = $1 \
-                 GROUP BY ranking ORDER BY n DESC, ranking"
-            };
+            let groups = "SELECT ranking, COUNT(*) AS n FROM ballots \
+                          WHERE poll_id = $1 AND substr(tracker, 1, length($2)) = $2 \
+                          GROUP BY ranking ORDER BY n DESC, ranking";
             Ok(streamed(pool, groups, binds, (prefix, suffix), |row| {
                 let group = BallotGroup {
                     ranking: serde_json::from_str(&row.try_get::<String, _>("ranking")?)?,
@@ -104,12 +97,9 @@ pub async fn export(
             let frame = cdf::frame(&poll, &now, "plaza-server");
             // Ordered by tracker, which is random: the file says nothing
             // about who voted when.
-            let ballots = if only {
-                "SELECT tracker, ranking FROM ballots \
-                 WHERE poll_id = $1 AND substr(tracker, 1, length($2)) = $2 ORDER BY tracker"
-            } else {
-                "SELECT tracker, ranking FROM ballots WHERE poll_id = $1 ORDER BY tracker"
-            };
+            let ballots = "SELECT tracker, ranking FROM ballots \
+                           WHERE poll_id = $1 AND substr(tracker, 1, length($2)) = $2 \
+                           ORDER BY tracker";
             Ok(streamed(pool, ballots, binds, frame, |row| {
                 let tracker: String = row.try_get("tracker")?;
                 let ranking: Vec<String> =
