@@ -97,10 +97,9 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
     // The same header rule as every backend's (the widget always sends a
     // well-formed key; another caller may not): refused where the contract
     // takes a key, ignored elsewhere.
-    let takes_key = matches!(
-        routes::route(request.method, request.path.split('?').next().unwrap_or("")),
-        Route::Found(op, _) if op.spec().idempotency_key
-    );
+    let (path, query) = request.path.split_once('?').unwrap_or((request.path, ""));
+    let found = routes::route(request.method, path);
+    let takes_key = matches!(&found, Route::Found(op, _) if op.spec().idempotency_key);
     let key = match request.idempotency_key.filter(|_| writes) {
         Some(raw) => match idempotency_key(raw) {
             Ok(key) => Some(key),
@@ -123,7 +122,7 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
         }
     }
     let before = writes.then(|| state.clone());
-    let mut response = dispatch(state, request).unwrap_or_else(|p| problem(&p));
+    let mut response = dispatch(state, request, found, query).unwrap_or_else(|p| problem(&p));
     if let Some(before) = before {
         response.changed = *state != before;
         if let (true, Some(key)) = ((200..300).contains(&response.status), key) {
@@ -134,11 +133,16 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
     response
 }
 
-/// The answer to a request, or the problem that is the answer.
-fn dispatch(state: &mut LocalState, r: &Request) -> Result<Response, Problem> {
+/// The answer to a request for what the route table `found`, or the
+/// problem that is the answer.
+fn dispatch(
+    state: &mut LocalState,
+    r: &Request,
+    found: Route,
+    query: &str,
+) -> Result<Response, Problem> {
     plaza_contract::check_target(r.path)?;
-    let (path, query) = r.path.split_once('?').unwrap_or((r.path, ""));
-    let (op, params) = match routes::route(r.method, path) {
+    let (op, params) = match found {
         Route::Found(op, params) => (op, params),
         Route::WrongMethod => return Err(Problem::method_not_allowed()),
         Route::NotFound => return Err(Problem::not_found("resource")),
