@@ -2,23 +2,68 @@
 //! the browser's `Intl` (CLDR data the browser already has, at no cost in
 //! the download).
 
-use js_sys::{Array, Date, Object, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Date, Function, Object, Reflect};
 use plaza_contract::Timestamp;
 use wasm_bindgen::JsValue;
 
 use crate::i18n::{Language, PluralCategory};
 
-fn options(pairs: &[(&str, &str)]) -> JsValue {
+/// One language's `Intl` formatters, made once: building them is what
+/// costs (each `toLocaleDateString` call builds a formatter of its own,
+/// which made dates the most expensive part of drawing the first screen).
+struct Formatters {
+    tag: &'static str,
+    date: Function,
+    number: Function,
+    plural: js_sys::Intl::PluralRules,
+}
+
+thread_local! {
+    static FORMATTERS: RefCell<Vec<Rc<Formatters>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn options(pairs: &[(&str, &str)]) -> Object {
     let o = Object::new();
     for (k, v) in pairs {
         // Setting a property on a fresh plain object cannot fail.
         let _ = Reflect::set(&o, &(*k).into(), &(*v).into());
     }
-    o.into()
+    o
 }
 
-fn locales(language: Language) -> Array {
-    Array::of1(&language.tag.into())
+fn formatters(language: Language) -> Rc<Formatters> {
+    FORMATTERS.with(|all| {
+        if let Some(found) = all.borrow().iter().find(|f| f.tag == language.tag) {
+            return found.clone();
+        }
+        let locales = Array::of1(&language.tag.into());
+        let date_options = options(&[
+            ("day", "numeric"),
+            ("month", "long"),
+            ("year", "numeric"),
+            ("timeZone", "UTC"),
+        ]);
+        let made = Rc::new(Formatters {
+            tag: language.tag,
+            date: js_sys::Intl::DateTimeFormat::new(&locales, &date_options).format(),
+            number: js_sys::Intl::NumberFormat::new(&locales, &Object::new()).format(),
+            plural: js_sys::Intl::PluralRules::new(&locales, &Object::new()),
+        });
+        all.borrow_mut().push(made.clone());
+        made
+    })
+}
+
+/// Calls one of the formatters' bound `format` functions.
+fn format_with(format: &Function, value: &JsValue) -> String {
+    format
+        .call1(&JsValue::NULL, value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
 }
 
 /// "November 26, 2026" / "26 novembre 2026": the calendar date as the
@@ -30,13 +75,7 @@ pub fn date(ts: &Timestamp, language: Language) -> String {
         + (f64::from(day) - 1.0) * 86_400_000.0
         + 43_200_000.0;
     let d = Date::new(&JsValue::from_f64(noon_utc));
-    let opts = options(&[
-        ("day", "numeric"),
-        ("month", "long"),
-        ("year", "numeric"),
-        ("timeZone", "UTC"),
-    ]);
-    let text: String = d.to_locale_date_string(language.tag, &opts).into();
+    let text = format_with(&formatters(language).date, &d);
     first_of_month(&text, day, language)
 }
 
@@ -51,15 +90,12 @@ fn first_of_month(text: &str, day: u32, language: Language) -> String {
 
 /// A whole number with the language's digits and grouping: "1,204" / "1 204".
 pub fn number(n: u64, language: Language) -> String {
-    js_sys::Number::from(n as f64)
-        .to_locale_string(language.tag)
-        .into()
+    format_with(&formatters(language).number, &JsValue::from_f64(n as f64))
 }
 
 /// The CLDR plural category of `n` in `language` (`Intl.PluralRules`).
 pub fn plural_category(n: u64, language: Language) -> PluralCategory {
-    let rules = js_sys::Intl::PluralRules::new(&locales(language), &Object::new());
-    let category: String = rules.select(n as f64).into();
+    let category: String = formatters(language).plural.select(n as f64).into();
     PluralCategory::parse(&category)
 }
 

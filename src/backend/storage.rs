@@ -2,12 +2,16 @@
 //! allows it, page memory otherwise (blocked storage, private modes, full
 //! quota). What could not be persisted is still kept for the page's life.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 thread_local! {
     /// Values that could not go to `localStorage`, shared by every instance on the page.
     static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    /// `localStorage` if it worked when first tried on this page. Tried once:
+    /// the probe writes, and a write costs (other tabs hear of each one);
+    /// a write refused later still lands in `MEMORY`.
+    static BROWSER: OnceCell<Option<web_sys::Storage>> = const { OnceCell::new() };
 }
 
 const PROBE_KEY: &str = "plaza:probe";
@@ -34,9 +38,16 @@ impl KeyValue {
 
     /// `localStorage` if reading and writing it works here, else memory.
     pub fn open() -> Self {
-        let storage = web_sys::window()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .filter(|s| s.set_item(PROBE_KEY, "1").is_ok() && s.remove_item(PROBE_KEY).is_ok());
+        let storage = BROWSER.with(|b| {
+            b.get_or_init(|| {
+                web_sys::window()
+                    .and_then(|w| w.local_storage().ok().flatten())
+                    .filter(|s| {
+                        s.set_item(PROBE_KEY, "1").is_ok() && s.remove_item(PROBE_KEY).is_ok()
+                    })
+            })
+            .clone()
+        });
         match storage {
             Some(s) => KeyValue::Browser(s),
             None => KeyValue::Memory,
