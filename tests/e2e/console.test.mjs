@@ -229,6 +229,28 @@ describe('the staff console', () => {
     await tab.close();
   });
 
+  it('reports from a backend that does not count participation by day', async () => {
+    const tab = await open(browser.context, `${server.origin}/console/`);
+    // A backend written before getActivity answers its route with 404.
+    await tab.route('**/activity', (route) => route.fulfill({
+      status: 404, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Not found","status":404,"code":"not_found"}',
+    }));
+    await tabTo(tab, (f) => f.tag === 'button' && f.text.startsWith('Run “'));
+    await tab.keyboard.press('Enter');
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Report for the council');
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.id === 'console-report-heading');
+    const report = await inConsole(tab, '.console-report').textContent();
+    assert.match(report, /Report: Rue des Lilas/);
+    assert.match(report, /This server does not count participation by day\./);
+    assert.match(report, /Arguments for and against/);
+    assert.equal(await inConsole(tab, '.console-panel:has(#report-participation) table').count(), 0);
+    assert.deepEqual(await axeViolations(tab), [], 'report without activity');
+    // Only the browser's own line for the refused request.
+    assert.deepEqual(tab.errors, ['Failed to load resource: the server responded with a status of 404 (Not Found)']);
+    await tab.close();
+  });
+
   it('tells a page without a staff sign-in what to do, and does not take a resident for staff', async () => {
     const none = await open(browser.context, `${server.origin}/console-none.html`);
     const alert = inConsole(none, '[role="alert"]');

@@ -108,6 +108,7 @@ pub const STRINGS: Strings = Strings {
     report_replies_column: "الردود",
     report_ballots_column: "بطاقات الاقتراع",
     report_no_activity: "لم يشارك أحد بعد.",
+    report_activity_unavailable: "لا يحصي هذا الخادم المشاركة يومًا بيوم.",
     report_days_utc: "الأيام بالتوقيت العالمي المنسق (UTC). تُحتسب بطاقة الاقتراع المعدّلة في يوم آخر تعديل لها.",
     report_arguments: "الحجج المؤيدة والمعارضة",
     report_reactions: "مفيدة: {helpful} · غيّرت رأيي: {changed} · الردود: {replies}",

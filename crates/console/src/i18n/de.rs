@@ -108,6 +108,7 @@ pub const STRINGS: Strings = Strings {
     report_replies_column: "Antworten",
     report_ballots_column: "Stimmzettel",
     report_no_activity: "Bisher hat sich niemand beteiligt.",
+    report_activity_unavailable: "Dieser Server zählt die Beteiligung nicht nach Tagen.",
     report_days_utc: "Tage in koordinierter Weltzeit (UTC). Ein geänderter Stimmzettel zählt am Tag seiner letzten Änderung.",
     report_arguments: "Argumente dafür und dagegen",
     report_reactions: "Hilfreich: {helpful} · Meinung geändert: {changed} · Antworten: {replies}",

@@ -108,6 +108,7 @@ pub const STRINGS: Strings = Strings {
     report_replies_column: "Replies",
     report_ballots_column: "Ballots",
     report_no_activity: "No one has taken part yet.",
+    report_activity_unavailable: "This server does not count participation by day.",
     report_days_utc: "Days in Coordinated Universal Time (UTC). A ballot that was changed counts on the day of its last change.",
     report_arguments: "Arguments for and against",
     report_reactions: "Helpful: {helpful} · Changed my mind: {changed} · Replies: {replies}",

@@ -108,6 +108,7 @@ pub const STRINGS: Strings = Strings {
     report_replies_column: "Respuestas",
     report_ballots_column: "Papeletas",
     report_no_activity: "Nadie ha participado todavía.",
+    report_activity_unavailable: "Este servidor no cuenta la participación por día.",
     report_days_utc: "Días en tiempo universal coordinado (UTC). Una papeleta modificada cuenta el día de su último cambio.",
     report_arguments: "Argumentos a favor y en contra",
     report_reactions: "Útil: {helpful} · Me hizo cambiar de opinión: {changed} · Respuestas: {replies}",

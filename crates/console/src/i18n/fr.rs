@@ -108,6 +108,7 @@ pub const STRINGS: Strings = Strings {
     report_replies_column: "Réponses",
     report_ballots_column: "Bulletins",
     report_no_activity: "Personne n'a encore participé.",
+    report_activity_unavailable: "Ce serveur ne compte pas la participation jour par jour.",
     report_days_utc: "Jours en temps universel coordonné (UTC). Un bulletin modifié compte le jour de sa dernière modification.",
     report_arguments: "Arguments pour et contre",
     report_reactions: "Utile : {helpful} · M'a fait changer d'avis : {changed} · Réponses : {replies}",

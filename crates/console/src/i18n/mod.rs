@@ -148,6 +148,7 @@ messages!(
     report_replies_column,
     report_ballots_column,
     report_no_activity,
+    report_activity_unavailable,
     report_days_utc,
     report_arguments,
     report_reactions,

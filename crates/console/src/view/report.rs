@@ -27,37 +27,60 @@ pub struct ReportData {
     /// `None` while the poll's results are not published.
     pub results: Option<PollResults>,
     pub moderation: Vec<ModerationLogEntry>,
-    /// What residents did, by day (replies and ballots included).
-    pub activity: Activity,
+    /// What residents did, by day (replies and ballots included); `None`
+    /// from a backend that does not count it (one written before
+    /// `getActivity`): the rest of the report does not need it.
+    pub activity: Option<Activity>,
 }
 
+/// The poll and its results, `None` where there are none (yet).
+async fn read_vote(
+    client: &Client,
+    poll_id: Option<&str>,
+) -> Result<(Option<Poll>, Option<PollResults>), ConsoleError> {
+    let Some(poll_id) = poll_id else {
+        return Ok((None, None));
+    };
+    let params = [poll_id];
+    let (poll, results) = futures::join!(
+        client.read::<Poll>(Operation::GetPoll, &params, &[]),
+        client.read::<PollResults>(Operation::GetResults, &params, &[]),
+    );
+    let results = match results {
+        Ok(results) => Some(results),
+        Err(ConsoleError::NotAvailable) => None,
+        Err(e) => return Err(e),
+    };
+    Ok((Some(poll?), results))
+}
+
+/// Reads side by side (a report of a long deliberation is several pages of
+/// each list): the deliberation first, for its poll, then the rest at once.
 async fn read_report(client: Client, id: String) -> Result<ReportData, ConsoleError> {
-    let deliberation: Deliberation = client.read(Operation::GetDeliberation, &[&id], &[]).await?;
-    let arguments = client.read_all(Operation::ListArguments, &[&id]).await?;
-    let proposals = client.read_all(Operation::ListProposals, &[&id]).await?;
-    let moderation = client
-        .read_all(Operation::ListPublicModerationLog, &[&id])
-        .await?;
-    let activity: Activity = client.read(Operation::GetActivity, &[&id], &[]).await?;
-    let (poll, results) = match &deliberation.poll_id {
-        Some(poll_id) => {
-            let poll: Poll = client.read(Operation::GetPoll, &[poll_id], &[]).await?;
-            let results = match client.read(Operation::GetResults, &[poll_id], &[]).await {
-                Ok(results) => Some(results),
-                Err(ConsoleError::NotAvailable) => None,
-                Err(e) => return Err(e),
-            };
-            (Some(poll), results)
-        }
-        None => (None, None),
+    let params = [id.as_str()];
+    let (deliberation, arguments, proposals, moderation, activity) = futures::join!(
+        client.read::<Deliberation>(Operation::GetDeliberation, &params, &[]),
+        client.read_all::<Argument>(Operation::ListArguments, &params),
+        client.read_all::<Proposal>(Operation::ListProposals, &params),
+        client.read_all::<ModerationLogEntry>(Operation::ListPublicModerationLog, &params),
+        client.read::<Activity>(Operation::GetActivity, &params, &[]),
+    );
+    let deliberation = deliberation?;
+    let (poll, results) = read_vote(&client, deliberation.poll_id.as_deref()).await?;
+    let activity = match activity {
+        Ok(activity) => Some(activity),
+        // The route is unknown to the backend, or refused by it: the
+        // deliberation itself was read, so the report stands without it.
+        Err(ConsoleError::NotFound | ConsoleError::Refused(_)) => None,
+        Err(e) => return Err(e),
     };
     Ok(ReportData {
         deliberation,
-        arguments,
-        proposals,
+        arguments: arguments?,
+        proposals: proposals?,
         poll,
         results,
-        moderation,
+        moderation: moderation?,
         activity,
     })
 }
@@ -177,7 +200,16 @@ fn Summary(report: ReportData) -> impl IntoView {
 #[component]
 fn Participation(report: ReportData) -> impl IntoView {
     let t = Ctx::get().t;
-    let days = report.activity.days;
+    let Some(activity) = report.activity else {
+        return view! {
+            <section class="console-panel" aria-labelledby="report-participation">
+                <h2 id="report-participation">{t.report_participation}</h2>
+                <p>{t.report_activity_unavailable}</p>
+            </section>
+        }
+        .into_any();
+    };
+    let days = activity.days;
     // A day as the backend wrote it, in the reader's language.
     let day_name = move |day: &str| {
         Timestamp::try_from(format!("{day}T00:00:00Z"))
@@ -219,6 +251,7 @@ fn Participation(report: ReportData) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
