@@ -27,7 +27,7 @@ pub fn Report(
     let toggle_id = format!("{base}-toggle");
     let done_id = format!("{toggle_id}-done");
     let panel_id = format!("{base}-panel");
-    let controls = panel_id.clone();
+    let controls = StoredValue::new(panel_id.clone());
     let send = {
         let toggle_id = toggle_id.clone();
         move |e: leptos::ev::SubmitEvent| {
@@ -60,23 +60,56 @@ pub fn Report(
         (FlagReason::Other, "other", s.flag_other),
     ];
     let group = format!("{base}-reason");
-    let options = reasons
-        .into_iter()
-        .map(|(value, name, label)| {
-            let option_id = format!("{base}-{name}");
+    // Drawn only while open: a card carries one button, not a hidden form
+    // of sixteen elements (four in ten of what a discussion's first screen drew).
+    let panel = {
+        let toggle_id = toggle_id.clone();
+        move || {
+            let options = reasons
+                .into_iter()
+                .map(|(value, name, label)| {
+                    let option_id = format!("{base}-{name}");
+                    view! {
+                        <label class="plaza-choice" for=option_id.clone()>
+                            <input
+                                type="radio"
+                                id=option_id.clone()
+                                name=group.clone()
+                                on:change=move |_| reason.set(Some(value))
+                            />
+                            {label}
+                        </label>
+                    }
+                })
+                .collect_view();
+            let toggle_id = toggle_id.clone();
+            let cancel = move |_| {
+                expanded.set(false);
+                focus_later(root, toggle_id.clone());
+            };
             view! {
-                <label class="plaza-choice" for=option_id.clone()>
-                    <input
-                        type="radio"
-                        id=option_id.clone()
-                        name=group.clone()
-                        on:change=move |_| reason.set(Some(value))
-                    />
-                    {label}
-                </label>
+                <form id=panel_id.clone() class="plaza-report-panel" on:submit=send.clone()>
+                    <fieldset>
+                        <legend>{s.report_legend}</legend>
+                        {options}
+                    </fieldset>
+                    <div class="plaza-actions">
+                        <button type="submit" class="plaza-button plaza-small" aria-disabled=move || reason.get().is_none().to_string()>
+                            {s.submit_report}
+                        </button>
+                        <button type="button" class="plaza-button plaza-small plaza-quiet" on:click=cancel>
+                            {s.cancel}
+                        </button>
+                    </div>
+                </form>
             }
-        })
-        .collect_view();
+        }
+    };
+    let toggle = move |_| {
+        // A panel drawn again starts with nothing chosen.
+        reason.set(None);
+        expanded.update(|e| *e = !*e);
+    };
     view! {
         <div class="plaza-report" node_ref=root>
             <Show
@@ -90,27 +123,14 @@ pub fn Report(
                     id=toggle_id.clone()
                     class="plaza-link-button"
                     aria-expanded=move || expanded.get().to_string()
-                    aria-controls=controls.clone()
+                    aria-controls=move || expanded.get().then(|| controls.get_value())
                     aria-label=format!("{} — {}", s.report, about)
-                    on:click=move |_| expanded.update(|e| *e = !*e)
+                    on:click=toggle
                 >
                     {s.report}
                 </button>
             </Show>
-            <form id=panel_id class="plaza-report-panel" hidden=move || !expanded.get() on:submit=send>
-                <fieldset>
-                    <legend>{s.report_legend}</legend>
-                    {options}
-                </fieldset>
-                <div class="plaza-actions">
-                    <button type="submit" class="plaza-button plaza-small" aria-disabled=move || reason.get().is_none().to_string()>
-                        {s.submit_report}
-                    </button>
-                    <button type="button" class="plaza-button plaza-small plaza-quiet" on:click=move |_| expanded.set(false)>
-                        {s.cancel}
-                    </button>
-                </div>
-            </form>
+            <Show when=move || expanded.get()>{panel.clone()}</Show>
         </div>
     }
 }

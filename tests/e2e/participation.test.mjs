@@ -101,8 +101,19 @@ describe('residents take part', () => {
       assert.equal(helpful.pressed, 'false');
       await tab.keyboard.press('Enter');
       assert.equal((await focused(tab)).pressed, 'true', 'pressed at once, focus kept');
-      // A report, with a reason chosen by arrow keys.
-      await tabTo(tab, (f) => f.tag === 'button' && labels.report.test(f.label || f.text));
+      // A report, with a reason chosen by arrow keys; cancelled once first,
+      // which puts focus back on the button that opened it.
+      const report = await tabTo(tab, (f) => f.tag === 'button' && labels.report.test(f.label || f.text));
+      await tab.keyboard.press('Enter');
+      await tabTo(tab, (f) => f.tag === 'button' && f.type === 'button' && f.id !== report.id);
+      await tab.keyboard.press('Enter');
+      await tab.waitForFunction((id) => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.id === id;
+      }, report.id);
+      assert.equal((await focused(tab)).expanded, 'false');
+      assert.equal(await tab.locator('.plaza-report-panel').count(), 0, 'the panel is gone');
       await tab.keyboard.press('Enter');
       await tabTo(tab, (f) => f.type === 'radio');
       await tab.keyboard.press('Space');
