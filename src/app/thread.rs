@@ -12,7 +12,7 @@ use super::flag::Report;
 use super::form::{SendProblem, TextField};
 use super::participation::{keep_sent, Participation};
 use super::status::ErrorPanel;
-use super::{BackendHandle, Tasks, Ui};
+use super::{focus_later, BackendHandle, Tasks, Ui};
 use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Delivery, Item, Progress, Submission};
@@ -72,6 +72,15 @@ struct Thread {
     open: bool,
     /// The reply form is open under this entry (`""`: the argument itself).
     replying_to: RwSignal<Option<String>>,
+}
+
+impl Thread {
+    /// The id of the reply form's text field under `parent` (the argument
+    /// itself when none); `…-open` is the button that opens that form.
+    fn reply_field_id(&self, parent: Option<&str>) -> String {
+        let argument = self.argument_id.get_value();
+        format!("plaza-reply-{argument}-{}", parent.unwrap_or_default())
+    }
 }
 
 #[component]
@@ -198,6 +207,7 @@ pub fn Replies(
                 {open.then(|| view! {
                     <button
                         type="button"
+                        id=format!("{}-open", thread.reply_field_id(None))
                         class="plaza-link-button"
                         aria-label=fill(s.reply_to, &[("name", &author.get_value())])
                         on:click=move |_| {
@@ -366,8 +376,9 @@ fn PostedComment(comment: Comment) -> impl IntoView {
             <div class="plaza-actions">
                 {answerable.then(|| {
                     let comment_id = comment_id.clone();
+                    let opener = format!("{}-open", thread.reply_field_id(Some(&comment_id)));
                     view! {
-                        <button type="button" class="plaza-link-button" aria-label=reply_label
+                        <button type="button" id=opener class="plaza-link-button" aria-label=reply_label
                             on:click=move |_| thread.replying_to.set(Some(comment_id.clone()))>
                             {s.reply}
                         </button>
@@ -399,10 +410,11 @@ fn ReplyForm(parent: Option<String>) -> impl IntoView {
         thread.argument_id.get_value(),
         parent.clone().unwrap_or_default()
     );
-    let field_id = format!("plaza-reply-{}", target.replace(':', "-"));
+    let field_id = thread.reply_field_id(parent.as_deref());
     let draft = format!("reply:{target}");
     let draft_key = StoredValue::new(draft.clone());
     let problem_id = format!("{field_id}-problem");
+    let opener = StoredValue::new(format!("{field_id}-open"));
     let parent = StoredValue::new(parent);
     let lang = ui.lang.tag;
     // The form opens for the resident to write: focus goes to it.
@@ -447,7 +459,12 @@ fn ReplyForm(parent: Option<String>) -> impl IntoView {
             <SendProblem id=format!("{field_id}-problem") shown=problem/>
             <div class="plaza-actions">
                 <button type="submit" class="plaza-button plaza-small">{s.submit_reply}</button>
-                <button type="button" class="plaza-button plaza-small plaza-quiet" on:click=move |_| thread.replying_to.set(None)>
+                <button type="button" class="plaza-button plaza-small plaza-quiet" on:click=move |_| {
+                    // Back to the Reply button that opened the form (found
+                    // while the form is still in the page).
+                    focus_later(form_ref, opener.get_value());
+                    thread.replying_to.set(None);
+                }>
                     {s.cancel}
                 </button>
             </div>

@@ -126,8 +126,18 @@ describe('residents take part', () => {
         return el?.classList.contains('plaza-reported');
       });
       assert.match((await focused(tab)).text, labels.reported);
-      // A reply to it.
-      await tabTo(tab, (f) => f.tag === 'button' && labels.reply.test(f.text));
+      // A reply to it (the form cancelled once first: focus goes back to
+      // the Reply button).
+      const reply = await tabTo(tab, (f) => f.tag === 'button' && labels.reply.test(f.text));
+      await tab.keyboard.press('Enter');
+      await tabTo(tab, (f) => f.tag === 'button' && f.type === 'button' && f.className.includes('plaza-quiet'));
+      await tab.keyboard.press('Enter');
+      await tab.waitForFunction((id) => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.id === id;
+      }, reply.id);
+      assert.ok(reply.id.endsWith('-open'), reply.id);
       await tab.keyboard.press('Enter');
       await tab.waitForFunction(() => {
         let el = document.activeElement;
@@ -302,8 +312,20 @@ describe('residents take part', () => {
       for (const kind of ['token', 'outbox', 'draft', 'mine']) {
         assert.ok(before.here.some((k) => k.startsWith(`plaza:${kind}:`)), `${kind} before forgetting: ${before.here}`);
       }
+      // Focus follows each step: the question, back to the button after
+      // Cancel, the outcome after Yes.
+      const focusOn = (id) => tab.waitForFunction((id) => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.id === id;
+      }, id);
+      await w('.plaza-forget button').click();
+      await focusOn('plaza-forget-confirm');
+      await w('.plaza-forget button.plaza-quiet').click();
+      await focusOn('plaza-forget-me');
       await w('.plaza-forget button').click();
       await w('.plaza-forget button.plaza-button').first().click();
+      await focusOn('plaza-forget-done');
       const after = await stored();
       assert.deepEqual(after.here, [], 'nothing of the resident is left');
       assert.deepEqual(after.local, before.local, 'another backend\'s resident is not this one');
