@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startBrowser, open, waitForReady, cityPage } from './support/browser.mjs';
 import { startServer, SERVER, all } from './support/server.mjs';
-import { focused, tabTo, axeViolations } from './support/keyboard.mjs';
+import { focused, focusReaches, tabTo, axeViolations } from './support/keyboard.mjs';
 
 const MODERATOR = 'e2e-moderator-token-of-enough-length-0123456789';
 const SECRET = 'e2e-host-secret-of-enough-length-0123456789';
@@ -107,11 +107,7 @@ describe('residents take part', () => {
       await tab.keyboard.press('Enter');
       await tabTo(tab, (f) => f.tag === 'button' && f.type === 'button' && f.id !== report.id);
       await tab.keyboard.press('Enter');
-      await tab.waitForFunction((id) => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.id === id;
-      }, report.id);
+      await focusReaches(tab, report.id);
       assert.equal((await focused(tab)).expanded, 'false');
       assert.equal(await tab.locator('.plaza-report-panel').count(), 0, 'the panel is gone');
       await tab.keyboard.press('Enter');
@@ -132,11 +128,7 @@ describe('residents take part', () => {
       await tab.keyboard.press('Enter');
       await tabTo(tab, (f) => f.tag === 'button' && f.type === 'button' && f.className.includes('plaza-quiet'));
       await tab.keyboard.press('Enter');
-      await tab.waitForFunction((id) => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.id === id;
-      }, reply.id);
+      await focusReaches(tab, reply.id);
       assert.ok(reply.id.endsWith('-open'), reply.id);
       await tab.keyboard.press('Enter');
       await tab.waitForFunction(() => {
@@ -314,18 +306,13 @@ describe('residents take part', () => {
       }
       // Focus follows each step: the question, back to the button after
       // Cancel, the outcome after Yes.
-      const focusOn = (id) => tab.waitForFunction((id) => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.id === id;
-      }, id);
       await w('.plaza-forget button').click();
-      await focusOn('plaza-forget-confirm');
+      await focusReaches(tab, 'plaza-forget-confirm');
       await w('.plaza-forget button.plaza-quiet').click();
-      await focusOn('plaza-forget-me');
+      await focusReaches(tab, 'plaza-forget-me');
       await w('.plaza-forget button').click();
       await w('.plaza-forget button.plaza-button').first().click();
-      await focusOn('plaza-forget-done');
+      await focusReaches(tab, 'plaza-forget-done');
       const after = await stored();
       assert.deepEqual(after.here, [], 'nothing of the resident is left');
       assert.deepEqual(after.local, before.local, 'another backend\'s resident is not this one');

@@ -41,6 +41,15 @@ export async function tabTo(tab, wanted, { max = 200, back = false } = {}) {
   throw new Error(`focus never reached the target; went through: ${seen.slice(-15).join(' | ')}`);
 }
 
+/** Waits until focus (inside shadow roots too) is on the element with `id`. */
+export function focusReaches(tab, id) {
+  return tab.waitForFunction((id) => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return el?.id === id;
+  }, id);
+}
+
 /** axe-core's violations on the page (WCAG 2.x A and AA, and best practices). */
 export async function axeViolations(tab) {
   // Evaluated rather than added as a <script>: pages with a strict
