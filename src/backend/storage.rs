@@ -8,10 +8,11 @@ use std::collections::HashMap;
 thread_local! {
     /// Values that could not go to `localStorage`, shared by every instance on the page.
     static MEMORY: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
-    /// `localStorage` if it worked when first tried on this page. Tried once:
-    /// the probe writes, and a write costs (other tabs hear of each one);
-    /// a write refused later still lands in `MEMORY`.
-    static BROWSER: OnceCell<Option<web_sys::Storage>> = const { OnceCell::new() };
+    /// `localStorage` once it has worked on this page. Kept: the probe
+    /// writes, and a write costs (other tabs hear of each one); a write
+    /// refused later still lands in `MEMORY`. A failed probe is tried again
+    /// next time (storage freed, or refused only for a moment).
+    static BROWSER: OnceCell<web_sys::Storage> = const { OnceCell::new() };
 }
 
 const PROBE_KEY: &str = "plaza:probe";
@@ -38,18 +39,19 @@ impl KeyValue {
 
     /// `localStorage` if reading and writing it works here, else memory.
     pub fn open() -> Self {
-        let storage = BROWSER.with(|b| {
-            b.get_or_init(|| {
-                web_sys::window()
-                    .and_then(|w| w.local_storage().ok().flatten())
-                    .filter(|s| {
-                        s.set_item(PROBE_KEY, "1").is_ok() && s.remove_item(PROBE_KEY).is_ok()
-                    })
-            })
-            .clone()
-        });
+        if let Some(s) = BROWSER.with(|b| b.get().cloned()) {
+            return KeyValue::Browser(s);
+        }
+        let storage = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .filter(|s| s.set_item(PROBE_KEY, "1").is_ok() && s.remove_item(PROBE_KEY).is_ok());
         match storage {
-            Some(s) => KeyValue::Browser(s),
+            Some(s) => {
+                BROWSER.with(|b| {
+                    let _ = b.set(s.clone());
+                });
+                KeyValue::Browser(s)
+            }
             None => KeyValue::Memory,
         }
     }

@@ -27,9 +27,10 @@ __wbg_init()
     (name) => import(new URL(`./${name}.js`, import.meta.url).href).then(async (m) => { await m.default(); return m; }),
   ))
   .catch((error) => console.error('Plaza could not start:', error));
-// The browser's Intl reads its locale data on first use: tens of
-// milliseconds on a phone, in the middle of drawing the first screen's
-// dates. Woken here instead, while the wasm is still on its way.
+// The browser's Intl starts up on first use: tens of milliseconds on a
+// phone, in the middle of drawing the first screen's dates (later
+// formatters, in any language, cost well under one). Started here instead,
+// while the wasm is still on its way.
 setTimeout(() => {
   try {
     new Intl.DateTimeFormat(undefined, { month: 'long', timeZone: 'UTC' }).format(0);

@@ -55,23 +55,29 @@ async fn read_vote(
 }
 
 /// Reads side by side (a report of a long deliberation is several pages of
-/// each list): the deliberation first, for its poll, then the rest at once.
+/// each list); the poll, once the deliberation has named it.
 async fn read_report(client: Client, id: String) -> Result<ReportData, ConsoleError> {
     let params = [id.as_str()];
-    let (deliberation, arguments, proposals, moderation, activity) = futures::join!(
-        client.read::<Deliberation>(Operation::GetDeliberation, &params, &[]),
+    let documents = async {
+        let deliberation: Deliberation = client
+            .read(Operation::GetDeliberation, &params, &[])
+            .await?;
+        let vote = read_vote(&client, deliberation.poll_id.as_deref()).await?;
+        Ok::<_, ConsoleError>((deliberation, vote))
+    };
+    let (documents, arguments, proposals, moderation, activity) = futures::join!(
+        documents,
         client.read_all::<Argument>(Operation::ListArguments, &params),
         client.read_all::<Proposal>(Operation::ListProposals, &params),
         client.read_all::<ModerationLogEntry>(Operation::ListPublicModerationLog, &params),
         client.read::<Activity>(Operation::GetActivity, &params, &[]),
     );
-    let deliberation = deliberation?;
-    let (poll, results) = read_vote(&client, deliberation.poll_id.as_deref()).await?;
+    let (deliberation, (poll, results)) = documents?;
     let activity = match activity {
         Ok(activity) => Some(activity),
-        // The route is unknown to the backend, or refused by it: the
-        // deliberation itself was read, so the report stands without it.
-        Err(ConsoleError::NotFound | ConsoleError::Refused(_)) => None,
+        // A backend written before the route: the deliberation itself was
+        // found, so the report stands without it.
+        Err(ConsoleError::NotFound) => None,
         Err(e) => return Err(e),
     };
     Ok(ReportData {
@@ -200,16 +206,7 @@ fn Summary(report: ReportData) -> impl IntoView {
 #[component]
 fn Participation(report: ReportData) -> impl IntoView {
     let t = Ctx::get().t;
-    let Some(activity) = report.activity else {
-        return view! {
-            <section class="console-panel" aria-labelledby="report-participation">
-                <h2 id="report-participation">{t.report_participation}</h2>
-                <p>{t.report_activity_unavailable}</p>
-            </section>
-        }
-        .into_any();
-    };
-    let days = activity.days;
+    let days = report.activity.map(|a| a.days);
     // A day as the backend wrote it, in the reader's language.
     let day_name = move |day: &str| {
         Timestamp::try_from(format!("{day}T00:00:00Z"))
@@ -218,10 +215,10 @@ fn Participation(report: ReportData) -> impl IntoView {
     view! {
         <section class="console-panel" aria-labelledby="report-participation">
             <h2 id="report-participation">{t.report_participation}</h2>
-            {if days.is_empty() {
-                view! { <p>{t.report_no_activity}</p> }.into_any()
-            } else {
-                view! {
+            {match days {
+                None => view! { <p>{t.report_activity_unavailable}</p> }.into_any(),
+                Some(days) if days.is_empty() => view! { <p>{t.report_no_activity}</p> }.into_any(),
+                Some(days) => view! {
                     <p class="console-meta">{t.report_days_utc}</p>
                     <ScrollTable labelledby="report-participation">
                         <table class="console-log">
@@ -247,11 +244,10 @@ fn Participation(report: ReportData) -> impl IntoView {
                             </tbody>
                         </table>
                     </ScrollTable>
-                }.into_any()
+                }.into_any(),
             }}
         </section>
     }
-    .into_any()
 }
 
 #[component]
