@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::discussion::Stance;
 use crate::time::Timestamp;
 
 const DAY_MILLIS: i64 = 86_400_000;
@@ -42,6 +43,16 @@ pub enum ActivityKind {
     Reply,
     Proposal,
     Ballot,
+}
+
+impl ActivityKind {
+    /// An argument on its side.
+    pub fn argument(stance: Stance) -> Self {
+        match stance {
+            Stance::For => ActivityKind::ArgumentFor,
+            Stance::Against => ActivityKind::ArgumentAgainst,
+        }
+    }
 }
 
 impl Activity {

@@ -323,10 +323,7 @@ impl LocalState {
     pub fn activity(&self, deliberation_id: &str) -> StoreResult<Activity> {
         let entry = self.entry(deliberation_id)?;
         let arguments = entry.arguments.iter().map(|a| {
-            let kind = match a.stance {
-                Stance::For => ActivityKind::ArgumentFor,
-                Stance::Against => ActivityKind::ArgumentAgainst,
-            };
+            let kind = ActivityKind::argument(a.stance);
             (kind, a.created_at.unix_millis(), 1)
         });
         let replies = entry

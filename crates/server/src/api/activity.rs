@@ -81,10 +81,9 @@ pub async fn activity(
         for row in rows {
             let kind = match kind {
                 Some(kind) => kind,
-                None => match from_text::<Stance>(&row.try_get::<String, _>("stance")?)? {
-                    Stance::For => ActivityKind::ArgumentFor,
-                    Stance::Against => ActivityKind::ArgumentAgainst,
-                },
+                None => ActivityKind::argument(from_text::<Stance>(
+                    &row.try_get::<String, _>("stance")?,
+                )?),
             };
             let day = activity_day_start(row.try_get::<i64, _>("d")?);
             let n = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
