@@ -15,7 +15,7 @@ use super::{BackendHandle, Tasks, Ui};
 use crate::backend::json;
 use crate::i18n::fill;
 use crate::state::find::search_prefix;
-use crate::state::results::{check, Check};
+use crate::state::results::{check, whole, Check};
 
 /// How the re-count went.
 #[derive(Clone)]
@@ -143,10 +143,7 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
             tasks.spawn(async move {
                 let poll_id = results.with_value(|r| r.poll_id.clone());
                 // Ballots that start like it, not the whole set, nor only it.
-                let published = results.with_value(|r| {
-                    let whole = r.total_ballots.as_str().split('.').next().unwrap_or("");
-                    whole.parse::<u64>().unwrap_or(0)
-                });
+                let published = results.with_value(|r| whole(&r.total_ballots));
                 let prefix = search_prefix(&ballot.receipt.tracker, published);
                 let cdf = backend
                     .0

@@ -63,6 +63,11 @@ pub fn fixed(d: &Decimal) -> u128 {
     })
 }
 
+/// The whole votes of `d`, rounded down: a poll's number of ballots.
+pub fn whole(d: &Decimal) -> u64 {
+    u64::try_from(fixed(d) / 10u128.pow(FRACTION_DIGITS as u32)).unwrap_or(u64::MAX)
+}
+
 /// `part` of `whole` on a scale of `width` (rounded down; 0 when `whole` is 0).
 pub fn share(part: u128, whole: u128, width: u32) -> u32 {
     if whole == 0 {
@@ -295,6 +300,9 @@ mod tests {
         assert_eq!(fixed(&d("312")), 312 * 10u128.pow(20));
         assert!(fixed(&d("7.25")) > fixed(&d("7.2499999999")));
         assert_eq!(fixed(&d("0.0000")), 0);
+        assert_eq!(whole(&d("1041313")), 1_041_313);
+        assert_eq!(whole(&d("7.9999")), 7);
+        assert_eq!(whole(&d("0.5")), 0);
         assert_eq!(share(fixed(&d("50")), fixed(&d("200")), 1000), 250);
         assert_eq!(share(fixed(&d("300")), fixed(&d("200")), 1000), 1000);
         assert_eq!(share(5, 0, 1000), 0);
