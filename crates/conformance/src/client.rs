@@ -185,6 +185,18 @@ impl Answer {
         Ok(problem)
     }
 
+    /// The answer is a 422 `validation_failed` problem with an error on `field`.
+    pub fn invalid_field(&self, field: &str) -> Check<Problem> {
+        let problem = self.problem(422, ProblemCode::ValidationFailed)?;
+        ensure(problem.errors.iter().any(|e| e.field == field), || {
+            format!(
+                "{}: errors {:?} do not name {field}",
+                self.what, problem.errors
+            )
+        })?;
+        Ok(problem)
+    }
+
     /// The answer is a 4xx problem document (any code), consistent with its status.
     pub fn client_problem(&self) -> Check<Problem> {
         if !(400..500).contains(&self.status) {

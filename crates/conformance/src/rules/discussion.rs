@@ -509,18 +509,15 @@ async fn proposals(ctx: &Ctx) -> Check {
 
 async fn proposal_validation(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
-    let p = ctx
-        .api
+    ctx.api
         .op(Operation::CreateProposal, &[&ctx.deliberation()])
         .token(&token)
         .key(&unique("p"))
         .json(&serde_json::json!({"title": " ", "description": ""}))
         .send()
         .await?
-        .problem(422, ProblemCode::ValidationFailed)?;
-    ensure(p.errors.iter().any(|e| e.field == "title"), || {
-        format!("errors {:?}", p.errors)
-    })
+        .invalid_field("title")
+        .map(drop)
 }
 
 async fn blank_parent(ctx: &Ctx) -> Check {
@@ -564,18 +561,14 @@ async fn language_tag(ctx: &Ctx) -> Check {
             serde_json::json!({"title": "x", "lang": "en_US"}),
         ),
     ] {
-        let p = ctx
-            .api
+        ctx.api
             .op(op, &[&id])
             .token(&token)
             .key(&unique("lang"))
             .json(&body)
             .send()
             .await?
-            .problem(422, ProblemCode::ValidationFailed)?;
-        ensure(p.errors.iter().any(|e| e.field == "lang"), || {
-            format!("{op:?}: errors {:?} do not name lang", p.errors)
-        })?;
+            .invalid_field("lang")?;
     }
     // A real tag is kept.
     let kept = ctx
