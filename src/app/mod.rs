@@ -124,12 +124,19 @@ pub struct FirstScreen {
     pub against_page: Page<Argument>,
 }
 
-async fn load_first_screen(backend: &Backend, id: &str) -> Result<FirstScreen, BackendError> {
-    let side = |stance| ArgumentsQuery {
+/// The page of one side a first screen shows (`plaza.js` asks for it early).
+pub(crate) fn first_screen_side(stance: Stance) -> ArgumentsQuery {
+    ArgumentsQuery {
         stance: Some(stance),
         ..Default::default()
-    };
-    let (for_query, against_query) = (side(Stance::For), side(Stance::Against));
+    }
+}
+
+async fn load_first_screen(backend: &Backend, id: &str) -> Result<FirstScreen, BackendError> {
+    let (for_query, against_query) = (
+        first_screen_side(Stance::For),
+        first_screen_side(Stance::Against),
+    );
     let (deliberation, for_page, against_page) = futures::join!(
         backend.deliberation(id),
         backend.arguments(id, &for_query),

@@ -71,13 +71,19 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// What every request accepts.
+pub(crate) const ACCEPT: &str = "application/json, application/problem+json";
+/// Where an anonymous participant's token is kept, before the API's base URL.
+pub(crate) const TOKEN_KEY: &str = "plaza:token:v1:";
+/// Where a token the backend no longer takes waits to be renewed.
+pub(crate) const EXPIRED_KEY: &str = "plaza:token-expired:v1:";
+
 fn token_key(base: &str) -> String {
-    format!("plaza:token:v1:{base}")
+    format!("{TOKEN_KEY}{base}")
 }
 
-/// Where a token the backend no longer takes waits to be renewed.
 fn expired_key(base: &str) -> String {
-    format!("plaza:token-expired:v1:{base}")
+    format!("{EXPIRED_KEY}{base}")
 }
 
 impl HttpTransport {
@@ -296,7 +302,7 @@ impl HttpTransport {
             HttpMethod::Put => Request::put(url),
             HttpMethod::Delete => Request::delete(url),
         }
-        .header("Accept", "application/json, application/problem+json")
+        .header("Accept", ACCEPT)
         .abort_signal(Some(&signal));
         if let Some(token) = token {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
@@ -314,10 +320,19 @@ impl HttpTransport {
             Ok(r) => r,
             Err(e) => return fail(BackendError::Offline(e.to_string())),
         };
-        let response = match request.send().await {
-            Ok(r) => r,
-            Err(_) if timed_out.get() => return fail(BackendError::Timeout(self.timeout_ms)),
-            Err(e) => return fail(BackendError::Offline(e.to_string())),
+        // A read plaza.js made while the wasm downloaded, if this is one
+        // (never for a resident's own view: those carry their token).
+        let early = match (method, token) {
+            (HttpMethod::Get, None) => super::early::take(url).await,
+            _ => None,
+        };
+        let response = match early {
+            Some(r) => r,
+            None => match request.send().await {
+                Ok(r) => r,
+                Err(_) if timed_out.get() => return fail(BackendError::Timeout(self.timeout_ms)),
+                Err(e) => return fail(BackendError::Offline(e.to_string())),
+            },
         };
         let status = response.status();
         let retry_after_s = response

@@ -5,6 +5,7 @@
 //! with the same JSON. Views get contract values or a [`BackendError`];
 //! they never see JSON or URLs.
 
+pub mod early;
 mod error;
 pub mod http;
 pub(crate) mod json;
@@ -42,6 +43,21 @@ impl Auth {
             Access::Participant => Auth::Required,
         }
     }
+}
+
+/// The address of a page of arguments, relative to the base URL (also
+/// what `plaza.js` asks for early: [`early`]).
+pub(crate) fn arguments_path(deliberation_id: &str, query: &ArgumentsQuery) -> String {
+    let limit = query.limit.map(|l| l.to_string());
+    Operation::ListArguments.path_with_query(
+        &[deliberation_id],
+        &[
+            ("stance", query.stance.map(Stance::as_str)),
+            ("sort", Some(query.sort.as_str())),
+            ("cursor", query.cursor.as_deref()),
+            ("limit", limit.as_deref()),
+        ],
+    )
 }
 
 /// One request of the contract, relative to the base URL (`…/v1`).
@@ -237,9 +253,21 @@ impl Backend {
         body: Option<String>,
         idempotency_key: Option<&str>,
     ) -> ApiResult<T> {
+        self.send(op, op.path_with_query(params, query), body, idempotency_key)
+            .await
+    }
+
+    /// [`Backend::call`] with the path (and query) already made.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        op: Operation,
+        path: String,
+        body: Option<String>,
+        idempotency_key: Option<&str>,
+    ) -> ApiResult<T> {
         let call = Call {
             method: op.method(),
-            path: op.path_with_query(params, query),
+            path,
             body,
             idempotency_key,
             auth: Auth::of(op),
@@ -305,20 +333,8 @@ impl Backend {
         deliberation_id: &str,
         query: &ArgumentsQuery,
     ) -> ApiResult<Page<Argument>> {
-        let limit = query.limit.map(|l| l.to_string());
-        self.call(
-            Operation::ListArguments,
-            &[deliberation_id],
-            &[
-                ("stance", query.stance.map(Stance::as_str)),
-                ("sort", Some(query.sort.as_str())),
-                ("cursor", query.cursor.as_deref()),
-                ("limit", limit.as_deref()),
-            ],
-            None,
-            None,
-        )
-        .await
+        let path = arguments_path(deliberation_id, query);
+        self.send(Operation::ListArguments, path, None, None).await
     }
 
     pub async fn create_argument(

@@ -21,10 +21,65 @@ for (const host of document.querySelectorAll('plaza-deliberation, [data-plaza-de
     // An element that cannot have a shadow root gets a wrapper later.
   }
 }
+// While the wasm downloads, each widget's first screen is asked for (its
+// language file, its deliberation and the first page of each side), so the
+// answers are in when the wasm is; the widget takes each answer once
+// (src/backend/early.rs). These lines come from the widget's route table: a
+// test checks them.
+const FIRST_READS = ['/deliberations/{id}', '/deliberations/{id}/arguments?stance=for&sort=helpful', '/deliberations/{id}/arguments?stance=against&sort=helpful'];
+const TOKEN_KEYS = ['plaza:token:v1:', 'plaza:token-expired:v1:'];
+const ACCEPT = 'application/json, application/problem+json';
+// An answer older than this is asked for again (a widget added much later).
+const EARLY_FOR_MS = 10000;
+const early = new Map();
+function readEarly(host) {
+  const tag = host.localName === 'plaza-deliberation';
+  const value = (name) => (host.getAttribute(tag ? name : `data-${name}`) || '').trim();
+  const lang = value('lang').toLowerCase().split('-')[0];
+  if (/^[a-z]{2,3}$/.test(lang) && lang !== 'en') {
+    // A file the browser keeps: the widget's own request finds it there.
+    fetch(new URL(`languages/${lang}.json`, import.meta.url).href).catch(() => {});
+  }
+  const id = tag ? value('deliberation') : value('plaza-deliberation') || value('deliberation');
+  const api = value('api');
+  // Only for addresses the widget takes, and for residents without a token
+  // (their view of a page shows their own reactions: the widget asks itself).
+  if (!id || !/^(https?:\/\/|\/(?!\/)|\.\.?\/)/i.test(api) || value('participant-token')) return;
+  const base = new URL(api, document.baseURI).href.replace(/\/+$/, '');
+  try {
+    if (TOKEN_KEYS.some((key) => localStorage.getItem(key + base) !== null)) return;
+  } catch {
+    // No storage, so no stored token either.
+  }
+  const signal = AbortSignal.timeout ? AbortSignal.timeout(EARLY_FOR_MS) : undefined;
+  for (const path of FIRST_READS) {
+    const url = base + path.replace('{id}', encodeURIComponent(id));
+    if (early.has(url)) continue;
+    // Read whole here, so that the widget never waits on a body that stalls
+    // (the signal ends the request, body included, and the widget asks again).
+    const answer = fetch(url, { headers: { Accept: ACCEPT }, signal })
+      .then(async (r) => new Response(await r.text(), { status: r.status, headers: r.headers }));
+    answer.catch(() => {});
+    early.set(url, { at: performance.now(), answer });
+  }
+}
+for (const host of document.querySelectorAll('plaza-deliberation, [data-plaza-deliberation]')) {
+  try {
+    readEarly(host);
+  } catch {
+    // Only a head start: the widget asks for itself.
+  }
+}
+const takeEarly = (url) => {
+  const read = early.get(url);
+  early.delete(url);
+  return read && performance.now() - read.at < EARLY_FOR_MS ? read.answer : undefined;
+};
 __wbg_init()
   .then(() => start(
     plazaCss,
     (name) => import(new URL(`./${name}.js`, import.meta.url).href).then(async (m) => { await m.default(); return m; }),
+    takeEarly,
   ))
   .catch((error) => console.error('Plaza could not start:', error));
 // The browser's Intl starts up on first use: tens of milliseconds on a

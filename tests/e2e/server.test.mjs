@@ -44,6 +44,63 @@ describe('the demo on the reference server', () => {
     assert.deepEqual(tab.errors, []);
   });
 
+  it('asks for the first screen while the wasm downloads, each read once', async () => {
+    const firstScreen = [
+      '/v1/deliberations/rue-des-lilas',
+      '/v1/deliberations/rue-des-lilas/arguments?stance=for&sort=helpful',
+      '/v1/deliberations/rue-des-lilas/arguments?stance=against&sort=helpful',
+    ];
+    // A browser of its own: the returning participant's token stays in it.
+    const own = await startBrowser();
+    try {
+      // The wasm held back (a slow link): the reads must not wait for it.
+      const visit = async (init) => {
+        const tab = await open(own.context, 'about:blank', { init });
+        let wasmSent = null;
+        await tab.route('**/plaza_bg.wasm', async (route) => {
+          await new Promise((r) => setTimeout(r, 1500));
+          wasmSent = Date.now();
+          await route.continue();
+        });
+        const reads = [];
+        tab.on('request', (r) => {
+          const url = new URL(r.url());
+          if (url.pathname.startsWith('/v1/')) reads.push({ path: url.pathname + url.search, at: Date.now(), auth: r.headers().authorization ?? null });
+        });
+        await tab.goto(`${server.origin}/`);
+        const events = await waitForReady(tab, 2);
+        assert.deepEqual(events.filter((e) => e.type === 'plaza:ready').map((e) => e.detail.state), ['loaded', 'loaded']);
+        assert.deepEqual(tab.errors, []);
+        await tab.close();
+        return { reads, wasmSent };
+      };
+      const first = await visit();
+      for (const path of firstScreen) {
+        const made = first.reads.filter((r) => r.path === path);
+        assert.equal(made.length, 1, `${path} once for both widgets:\n${first.reads.map((r) => r.path).join('\n')}`);
+        assert.ok(made[0].at < first.wasmSent, `${path} asked for before the wasm came`);
+      }
+      // A returning participant's reads carry their token (their own reactions):
+      // nothing is asked for early, and each read is still made once.
+      const created = await fetch(`${server.origin}/v1/participants`, { method: 'POST' });
+      assert.equal(created.status, 201);
+      const { token } = await created.json();
+      const returning = await visit([
+        ([key, value]) => { if (location.protocol.startsWith('http')) localStorage.setItem(key, value); },
+        [`plaza:token:v1:${server.origin}/v1`, token],
+      ]);
+    } finally {
+      await own.close();
+    }
+    for (const path of firstScreen) {
+      const made = returning.reads.filter((r) => r.path === path);
+      assert.equal(made.length, 1, `${path} once:\n${returning.reads.map((r) => r.path).join('\n')}`);
+      assert.ok(made[0].at > returning.wasmSent, `${path} asked for by the widget itself`);
+    }
+    const sides = returning.reads.filter((r) => r.path.includes('/arguments?'));
+    assert.ok(sides.every((r) => r.auth === `Bearer ${token}`), JSON.stringify(sides));
+  });
+
   it('works under the strict Content-Security-Policy it advises, and every answer says nosniff', async () => {
     const page = await fetch(`${server.origin}/`);
     const csp = page.headers.get('content-security-policy');
