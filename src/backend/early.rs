@@ -26,8 +26,9 @@ pub fn accept(take: wasm_bindgen::JsValue) {
     }
 }
 
-/// The answer `plaza.js` already asked for at `url`, if it did and it
-/// arrived; `None` (ask again) for anything else, a failure included.
+/// The answer `plaza.js` already asked for at `url`, if it did and it was
+/// a success (read whole); `None` (ask again) for anything else, a failure
+/// or a request that took too long included (`plaza.js` ends it).
 pub async fn take(url: &str) -> Option<gloo_net::http::Response> {
     let take = TAKE.with(|t| t.borrow().clone())?;
     let promise: js_sys::Promise = take
@@ -39,7 +40,8 @@ pub async fn take(url: &str) -> Option<gloo_net::http::Response> {
     Some(response.into())
 }
 
-/// The first-screen paths, relative to the API's base URL, for `id`.
+/// The first-screen paths, relative to the API's base URL, for `id`
+/// (`plaza.js` encodes `id` as the contract does: a test below checks it).
 pub fn first_screen_paths(id: &str) -> [String; 3] {
     use plaza_contract::{Operation, Stance};
     let side = |stance| super::arguments_path(id, &crate::app::first_screen_side(stance));
@@ -51,22 +53,37 @@ pub fn first_screen_paths(id: &str) -> [String; 3] {
 }
 
 /// The lines of `src/embed/start.js` that say what to ask for early, how
-/// (the widget's `Accept`), and where a participant's token is kept (no
-/// early reads for them).
+/// (the widget's `Accept`), where a participant's token is kept (no early
+/// reads for them), and which language files there are.
 pub fn start_js_lines() -> String {
     const ID: &str = "DELIBERATION_ID";
     let paths = first_screen_paths(ID).map(|p| format!("'{}'", p.replace(ID, "{id}")));
+    let languages: Vec<String> = crate::i18n::LANGUAGES
+        .iter()
+        .map(|l| format!("'{}'", l.tag))
+        .collect();
     format!(
-        "const FIRST_READS = [{}];\nconst TOKEN_KEYS = ['{}', '{}'];\nconst ACCEPT = '{}';\n",
+        "const FIRST_READS = [{}];\nconst TOKEN_KEYS = ['{}', '{}'];\nconst ACCEPT = '{}';\nconst LANGUAGES = [{}];\n",
         paths.join(", "),
         super::http::TOKEN_KEY,
         super::http::EXPIRED_KEY,
         super::http::ACCEPT,
+        languages.join(", "),
     )
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_id_is_encoded_as_start_js_encodes_it() {
+        // encodeURIComponent, then !'()* (which it keeps) as %XX.
+        let paths = super::first_screen_paths("budget (2027)!*'é/x");
+        assert_eq!(
+            paths[0],
+            "/deliberations/budget%20%282027%29%21%2A%27%C3%A9%2Fx"
+        );
+    }
+
     #[test]
     fn start_js_asks_early_for_what_the_widget_reads_first() {
         let start_js = include_str!("../embed/start.js");

@@ -282,6 +282,21 @@ impl HttpTransport {
             result: Err(e),
             retry_after_s: None,
         };
+        // A read plaza.js made while the wasm downloaded, if this is one
+        // (never for a resident's own view: those carry their token). It
+        // comes read whole, so it needs no timer; the request's own timer
+        // starts after it, for a request made when there was none.
+        if method == HttpMethod::Get && token.is_none() {
+            if let Some(response) = super::early::take(url).await {
+                return match response.text().await {
+                    Ok(text) => Attempt {
+                        result: outcome(response.status(), text),
+                        retry_after_s: None,
+                    },
+                    Err(e) => fail(BackendError::Offline(e.to_string())),
+                };
+            }
+        }
         let controller = match web_sys::AbortController::new() {
             Ok(c) => c,
             Err(e) => return fail(BackendError::Offline(format!("{e:?}"))),
@@ -320,19 +335,10 @@ impl HttpTransport {
             Ok(r) => r,
             Err(e) => return fail(BackendError::Offline(e.to_string())),
         };
-        // A read plaza.js made while the wasm downloaded, if this is one
-        // (never for a resident's own view: those carry their token).
-        let early = match (method, token) {
-            (HttpMethod::Get, None) => super::early::take(url).await,
-            _ => None,
-        };
-        let response = match early {
-            Some(r) => r,
-            None => match request.send().await {
-                Ok(r) => r,
-                Err(_) if timed_out.get() => return fail(BackendError::Timeout(self.timeout_ms)),
-                Err(e) => return fail(BackendError::Offline(e.to_string())),
-            },
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(_) if timed_out.get() => return fail(BackendError::Timeout(self.timeout_ms)),
+            Err(e) => return fail(BackendError::Offline(e.to_string())),
         };
         let status = response.status();
         let retry_after_s = response

@@ -21,22 +21,37 @@ for (const host of document.querySelectorAll('plaza-deliberation, [data-plaza-de
     // An element that cannot have a shadow root gets a wrapper later.
   }
 }
+// The wasm is asked for first (when the page has not preloaded it), so
+// that the reads below never queue ahead of it.
+const init = __wbg_init();
 // While the wasm downloads, each widget's first screen is asked for (its
 // language file, its deliberation and the first page of each side), so the
 // answers are in when the wasm is; the widget takes each answer once
-// (src/backend/early.rs). These lines come from the widget's route table: a
-// test checks them.
+// (src/backend/early.rs). The next four lines are written from the widget's
+// route table and languages: a test checks them.
 const FIRST_READS = ['/deliberations/{id}', '/deliberations/{id}/arguments?stance=for&sort=helpful', '/deliberations/{id}/arguments?stance=against&sort=helpful'];
 const TOKEN_KEYS = ['plaza:token:v1:', 'plaza:token-expired:v1:'];
 const ACCEPT = 'application/json, application/problem+json';
+const LANGUAGES = ['ar', 'de', 'en', 'es', 'fr'];
 // An answer older than this is asked for again (a widget added much later).
 const EARLY_FOR_MS = 10000;
 const early = new Map();
+// As the contract encodes a path segment: encodeURIComponent, and !'()* too.
+const segment = (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+// The interface language the widget will pick: the element's `lang`, then
+// the browser's, by primary subtag (all the shipped files are one).
+function language(lang) {
+  for (const want of [lang, ...(navigator.languages || []), navigator.language]) {
+    const primary = (want || '').toLowerCase().split(/[-_]/)[0];
+    if (LANGUAGES.includes(primary)) return primary;
+  }
+  return 'en';
+}
 function readEarly(host) {
   const tag = host.localName === 'plaza-deliberation';
   const value = (name) => (host.getAttribute(tag ? name : `data-${name}`) || '').trim();
-  const lang = value('lang').toLowerCase().split('-')[0];
-  if (/^[a-z]{2,3}$/.test(lang) && lang !== 'en') {
+  const lang = language(value('lang'));
+  if (lang !== 'en') {
     // A file the browser keeps: the widget's own request finds it there.
     fetch(new URL(`languages/${lang}.json`, import.meta.url).href).catch(() => {});
   }
@@ -51,16 +66,23 @@ function readEarly(host) {
   } catch {
     // No storage, so no stored token either.
   }
-  const signal = AbortSignal.timeout ? AbortSignal.timeout(EARLY_FOR_MS) : undefined;
+  // The request ends after EARLY_FOR_MS, body included, so the widget never
+  // waits on one that stalls: it then asks itself.
+  const stop = new AbortController();
+  setTimeout(() => stop.abort(), EARLY_FOR_MS);
   for (const path of FIRST_READS) {
-    const url = base + path.replace('{id}', encodeURIComponent(id));
+    const url = base + path.replace('{id}', segment(id));
     if (early.has(url)) continue;
-    // Read whole here, so that the widget never waits on a body that stalls
-    // (the signal ends the request, body included, and the widget asks again).
-    const answer = fetch(url, { headers: { Accept: ACCEPT }, signal })
-      .then(async (r) => new Response(await r.text(), { status: r.status, headers: r.headers }));
+    // Only a success is handed over (read whole here); for anything else
+    // the widget asks itself, as it would have.
+    const answer = fetch(url, { headers: { Accept: ACCEPT }, signal: stop.signal })
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`${r.status}`);
+        return new Response(await r.text(), { status: r.status, headers: r.headers });
+      });
     answer.catch(() => {});
     early.set(url, { at: performance.now(), answer });
+    setTimeout(() => early.delete(url), EARLY_FOR_MS);
   }
 }
 for (const host of document.querySelectorAll('plaza-deliberation, [data-plaza-deliberation]')) {
@@ -75,7 +97,7 @@ const takeEarly = (url) => {
   early.delete(url);
   return read && performance.now() - read.at < EARLY_FOR_MS ? read.answer : undefined;
 };
-__wbg_init()
+init
   .then(() => start(
     plazaCss,
     (name) => import(new URL(`./${name}.js`, import.meta.url).href).then(async (m) => { await m.default(); return m; }),
