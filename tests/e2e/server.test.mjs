@@ -54,8 +54,17 @@ describe('the demo on the reference server', () => {
     const own = await startBrowser();
     // The wasm held back (a slow link) until the first screen's reads have
     // left, for at most 3 s: reads made early leave before it comes.
-    const visit = async (init) => {
+    const visit = async (init, { failFirst, allowErrors } = {}) => {
       const tab = await open(own.context, 'about:blank', { init });
+      if (failFirst) {
+        // The first request for `failFirst` (the early one) answered 503.
+        let failed = false;
+        await tab.route((url) => url.pathname + url.search === failFirst, (route) => {
+          if (failed) return route.continue();
+          failed = true;
+          return route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Unavailable","status":503}' });
+        });
+      }
       const reads = [];
       let allLeft;
       const left = new Promise((resolve) => { allLeft = resolve; });
@@ -74,7 +83,7 @@ describe('the demo on the reference server', () => {
       await tab.goto(`${server.origin}/`);
       const events = await waitForReady(tab, 2);
       assert.deepEqual(events.filter((e) => e.type === 'plaza:ready').map((e) => e.detail.state), ['loaded', 'loaded']);
-      assert.deepEqual(tab.errors, []);
+      assert.deepEqual(tab.errors.filter((e) => !allowErrors?.test(e)), []);
       await tab.close();
       return { reads, wasmSent };
     };
@@ -85,6 +94,11 @@ describe('the demo on the reference server', () => {
         assert.equal(made.length, 1, `${path} once for both widgets:\n${first.reads.map((r) => r.path).join('\n')}`);
         assert.ok(made[0].at <= first.wasmSent, `${path} asked for before the wasm came`);
       }
+      // An early read that fails is not handed over: the widget asks itself.
+      const failing = await visit(undefined, { failFirst: firstScreen[0], allowErrors: /status of 503/ });
+      const deliberation = failing.reads.filter((r) => r.path === firstScreen[0]);
+      assert.equal(deliberation.length, 2, failing.reads.map((r) => r.path).join('\n'));
+      assert.ok(deliberation[0].at <= failing.wasmSent && deliberation[1].at > failing.wasmSent);
       // A returning participant's reads carry their token (their own reactions):
       // nothing is asked for early, and each read is still made once.
       const created = await fetch(`${server.origin}/v1/participants`, { method: 'POST' });
