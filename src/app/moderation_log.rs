@@ -4,12 +4,11 @@
 //! text that was hidden).
 
 use leptos::prelude::*;
-use plaza_contract::ModerationLogEntry;
 
 use super::status::ErrorPanel;
 use super::task::page_loader;
 use super::Ui;
-use crate::backend::BackendError;
+use crate::backend::{BackendError, LogLine};
 use crate::state::paged::{Paged, PagedStatus};
 
 #[component]
@@ -18,7 +17,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
     let s = ui.s();
     let id = StoredValue::new(deliberation_id);
     let expanded = RwSignal::new(false);
-    let list: RwSignal<Option<Paged<ModerationLogEntry, BackendError>>> = RwSignal::new(None);
+    let list: RwSignal<Option<Paged<LogLine, BackendError>>> = RwSignal::new(None);
     let load = page_loader(
         list,
         move |backend, cursor| async move {
@@ -26,7 +25,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                 .moderation_log(&id.get_value(), cursor.as_deref())
                 .await
         },
-        |a, b| a.id == b.id,
+        |a, b| a.id() == b.id(),
     );
     let toggle = move |_| {
         expanded.update(|e| *e = !*e);
@@ -36,13 +35,22 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
     };
     let entries = move || list.with(|l| l.as_ref().map(|l| l.items.clone()).unwrap_or_default());
     let ui_entry = ui.clone();
-    let entry = move |e: ModerationLogEntry| {
-        let reason = e.reason.map(|r| format!(" {}", s.moderation_reason(r)));
+    let entry = move |line: LogLine| {
+        let (at, said) = match line {
+            LogLine::Known(e) => {
+                let reason = e.reason.map(|r| format!(" {}", s.moderation_reason(r)));
+                (
+                    e.at,
+                    format!("{}{}", s.moderation(&e.change), reason.unwrap_or_default()),
+                )
+            }
+            LogLine::Unknown { at, .. } => (at, s.moderation_unknown.to_owned()),
+        };
         view! {
             <li>
-                <time datetime=e.at.as_str().to_owned()>{ui_entry.date(&e.at)}</time>
+                <time datetime=at.as_str().to_owned()>{ui_entry.date(&at)}</time>
                 " "
-                <span>{s.moderation(&e.change)}{reason}</span>
+                <span>{said}</span>
             </li>
         }
     };
@@ -60,7 +68,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
             <div id="plaza-moderation-log" hidden=move || !expanded.get()>
                 <p>{s.moderation_log_intro}</p>
                 <ol class="plaza-moderation-entries">
-                    <For each=entries key=|e| e.id.clone() let:e>
+                    <For each=entries key=|e| e.id().to_owned() let:e>
                         {entry(e)}
                     </For>
                 </ol>

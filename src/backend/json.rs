@@ -26,6 +26,26 @@ pub fn to_text<T: Serialize>(value: &T) -> Result<String, String> {
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsCast;
 
+/// A JSON value kept as it came, to be read later ([`from_raw`]): one
+/// entry of a list, say, that may be of a kind newer than the widget.
+#[cfg(target_arch = "wasm32")]
+#[derive(serde::Deserialize)]
+pub struct Raw(#[serde(with = "serde_wasm_bindgen::preserve")] wasm_bindgen::JsValue);
+
+#[cfg(target_arch = "wasm32")]
+pub fn from_raw<T: DeserializeOwned>(raw: &Raw) -> Result<T, String> {
+    serde_wasm_bindgen::from_value(raw.0.clone()).map_err(|e| e.to_string())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(serde::Deserialize)]
+pub struct Raw(serde_json::Value);
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn from_raw<T: DeserializeOwned>(raw: &Raw) -> Result<T, String> {
+    T::deserialize(&raw.0).map_err(|e| e.to_string())
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 pub fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_json::from_str(text).map_err(|e| e.to_string())

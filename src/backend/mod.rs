@@ -60,6 +60,48 @@ pub(crate) fn arguments_path(deliberation_id: &str, query: &ArgumentsQuery) -> S
     )
 }
 
+/// An entry of the public moderation log, or the date of one this widget
+/// cannot read: a kind of change (or a reason) newer than the widget, from
+/// a backend that has moved on. The rest of the log is still shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogLine {
+    Known(ModerationLogEntry),
+    Unknown { id: String, at: Timestamp },
+}
+
+impl LogLine {
+    pub fn id(&self) -> &str {
+        match self {
+            LogLine::Known(e) => &e.id,
+            LogLine::Unknown { id, .. } => id,
+        }
+    }
+}
+
+/// Reads each entry of a log page on its own; an entry without even an id
+/// and a date makes the page unreadable.
+fn log_lines(page: Page<json::Raw>) -> ApiResult<Page<LogLine>> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        id: String,
+        at: Timestamp,
+    }
+    let items = page
+        .items
+        .iter()
+        .map(|raw| match json::from_raw::<ModerationLogEntry>(raw) {
+            Ok(entry) => Ok(LogLine::Known(entry)),
+            Err(why) => json::from_raw::<Head>(raw)
+                .map(|h| LogLine::Unknown { id: h.id, at: h.at })
+                .map_err(|_| BackendError::Unreadable(why)),
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
+}
+
 /// One request of the contract, relative to the base URL (`…/v1`).
 #[derive(Debug, Clone)]
 pub struct Call<'a> {
@@ -398,13 +440,15 @@ impl Backend {
         &self,
         deliberation_id: &str,
         cursor: Option<&str>,
-    ) -> ApiResult<Page<ModerationLogEntry>> {
-        self.page(
-            Operation::ListPublicModerationLog,
-            &[deliberation_id],
-            cursor,
-        )
-        .await
+    ) -> ApiResult<Page<LogLine>> {
+        let page: Page<json::Raw> = self
+            .page(
+                Operation::ListPublicModerationLog,
+                &[deliberation_id],
+                cursor,
+            )
+            .await?;
+        log_lines(page)
     }
 
     pub async fn create_proposal(
@@ -445,6 +489,28 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_entry_newer_than_the_widget_keeps_its_date_and_the_rest_of_the_page() {
+        let known =
+            r#"{"id":"m1","at":"2026-11-02T09:00:00Z","deliberation_id":"d","change":"import"}"#;
+        let newer = r#"{"id":"m2","at":"2026-11-03T10:00:00Z","deliberation_id":"d","change":{"merge":{"into":"x"}},"reason":"a_reason_from_later"}"#;
+        let body = format!(r#"{{"items":[{known},{newer}],"next_cursor":"c"}}"#);
+        let page = log_lines(parse(&body).expect("a page")).expect("lines");
+        assert!(
+            matches!(&page.items[0], LogLine::Known(e) if e.change == ModerationChange::Import)
+        );
+        assert!(matches!(
+            &page.items[1],
+            LogLine::Unknown { id, at } if id == "m2" && at.as_str() == "2026-11-03T10:00:00Z"
+        ));
+        assert_eq!(page.items[1].id(), "m2");
+        assert_eq!(page.next_cursor.as_deref(), Some("c"));
+        // Without even an id and a date, the page cannot be read.
+        let broken = format!(r#"{{"items":[{known},{{"change":"import"}}],"next_cursor":null}}"#);
+        let r = log_lines(parse(&broken).expect("a page"));
+        assert!(matches!(r, Err(BackendError::Unreadable(_))), "{r:?}");
+    }
 
     #[test]
     fn success_bodies_decode_to_contract_values() -> ApiResult<()> {

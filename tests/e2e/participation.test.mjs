@@ -252,6 +252,28 @@ describe('residents take part', () => {
       assert.deepEqual(await axeViolations(tab), []);
       await tab.close();
     }
+    // An entry of a kind newer than this widget (a backend that has moved
+    // on) keeps its date and a plain sentence; the rest of the log shows.
+    const tab = await open(browser.context, 'about:blank');
+    try {
+      await tab.route((url) => url.pathname === '/v1/deliberations/rue-des-lilas/moderation', async (route) => {
+        const answer = await route.fetch();
+        const page = await answer.json();
+        page.items.unshift({ id: 'm-future', at: '2026-11-30T10:00:00Z', deliberation_id: 'rue-des-lilas', change: { merge: { into: 'elsewhere' } } });
+        await route.fulfill({ response: answer, json: page });
+      });
+      await tab.goto(`${server.origin}/en.html`);
+      await waitForReady(tab, 1);
+      await tabTo(tab, (f) => /How this deliberation is moderated/.test(f.text));
+      await tab.keyboard.press('Enter');
+      const entries = inWidget(tab, 'plaza-deliberation', '.plaza-moderation-entries li');
+      await entries.first().waitFor();
+      assert.match(await entries.first().textContent(), /this version of the page cannot describe/);
+      assert.ok((await entries.allTextContents()).some((t) => /An argument was removed\. Reason: spam or advertising\./.test(t)));
+      assert.deepEqual(tab.errors.filter((e) => e.startsWith('uncaught')), []);
+    } finally {
+      await tab.close();
+    }
   });
 
   it('a rejected sign-in keeps the reading, tells the host page, and a new token sends what waited', async () => {
