@@ -491,12 +491,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_log_entry_newer_than_the_widget_keeps_its_date_and_the_rest_of_the_page() {
+    fn a_log_entry_newer_than_the_widget_keeps_its_date_and_the_rest_of_the_page() -> ApiResult<()>
+    {
         let known =
             r#"{"id":"m1","at":"2026-11-02T09:00:00Z","deliberation_id":"d","change":"import"}"#;
         let newer = r#"{"id":"m2","at":"2026-11-03T10:00:00Z","deliberation_id":"d","change":{"merge":{"into":"x"}},"reason":"a_reason_from_later"}"#;
         let body = format!(r#"{{"items":[{known},{newer}],"next_cursor":"c"}}"#);
-        let page = log_lines(parse(&body).expect("a page")).expect("lines");
+        let page = log_lines(parse(&body)?)?;
         assert!(
             matches!(&page.items[0], LogLine::Known(e) if e.change == ModerationChange::Import)
         );
@@ -508,8 +509,9 @@ mod tests {
         assert_eq!(page.next_cursor.as_deref(), Some("c"));
         // Without even an id and a date, the page cannot be read.
         let broken = format!(r#"{{"items":[{known},{{"change":"import"}}],"next_cursor":null}}"#);
-        let r = log_lines(parse(&broken).expect("a page"));
+        let r = log_lines(parse(&broken)?);
         assert!(matches!(r, Err(BackendError::Unreadable(_))), "{r:?}");
+        Ok(())
     }
 
     #[test]
