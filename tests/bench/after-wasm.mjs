@@ -1,0 +1,65 @@
+// Benchmark (not a test): where the demo page's last 0.8 s before both
+// widgets are ready go, under the conditions of delivery.mjs (CPU 4×
+// slower, 150 ms / 1.6 Mbit/s, first visit). A Chromium trace of the page's
+// main thread, summed by event name over that window (events nest, so the
+// sums overlap: `FunctionCall` includes the forced layouts inside it).
+// `wasm.CompileLazy` is V8 compiling each wasm function on its first call.
+//
+//   node tests/bench/after-wasm.mjs
+
+import { startBrowser } from '../e2e/support/browser.mjs';
+import { startServer } from '../e2e/support/server.mjs';
+
+const RUNS = 3;
+const WINDOW_MS = 800;
+const SHOWN = ['FunctionCall', 'wasm.CompileLazy', 'LocalFrameView::UpdateStyleAndLayout', 'Layout',
+  'Blink.ForcedStyleAndLayout.UpdateTime', 'Paint'];
+
+const server = await startServer([]);
+const browser = await startBrowser();
+const sums = new Map();
+try {
+  for (let run = 0; run < RUNS; run++) {
+    const tab = await browser.context.newPage();
+    await tab.setViewportSize({ width: 1280, height: 900 });
+    const cdp = await browser.context.newCDPSession(tab);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.clearBrowserCache');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 150,
+      downloadThroughput: (1.6 * 1024 * 1024) / 8,
+      uploadThroughput: (750 * 1024) / 8,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const events = [];
+    cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.start', {
+      categories: 'devtools.timeline,v8,v8.wasm,blink,blink.user_timing',
+      transferMode: 'ReportEvents',
+    });
+    await tab.addInitScript(() => {
+      window.__ready = 0;
+      document.addEventListener('plaza:ready', () => { window.__ready += 1; performance.mark('plaza-ready'); });
+    });
+    await tab.goto(`${server.origin}/`);
+    await tab.waitForFunction(() => window.__ready >= 2, null, { timeout: 60_000 });
+    await cdp.send('Tracing.end');
+    await complete;
+    const marks = events.filter((e) => e.name === 'plaza-ready');
+    const last = marks.reduce((a, b) => (a.ts > b.ts ? a : b));
+    const thread = (e) => `${e.pid}:${e.tid}`;
+    const from = last.ts - WINDOW_MS * 1000;
+    for (const e of events) {
+      if (thread(e) !== thread(last) || e.ph !== 'X' || !e.dur || e.ts < from || e.ts > last.ts) continue;
+      sums.set(e.name, (sums.get(e.name) ?? 0) + e.dur / 1000);
+    }
+    await tab.close();
+  }
+  console.log(`after-wasm: the demo page's main thread, last ${WINDOW_MS} ms before both widgets are ready (mean of ${RUNS}, ms)`);
+  for (const name of SHOWN) console.log(`  ${name.padEnd(40)} ${((sums.get(name) ?? 0) / RUNS).toFixed(0).padStart(5)}`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
