@@ -9,6 +9,7 @@
 
 import { startBrowser } from '../e2e/support/browser.mjs';
 import { startServer } from '../e2e/support/server.mjs';
+import { slowPhoneTab } from './slow-phone.mjs';
 
 const RUNS = 3;
 const WINDOW_MS = 800;
@@ -20,18 +21,7 @@ const browser = await startBrowser();
 const sums = new Map();
 try {
   for (let run = 0; run < RUNS; run++) {
-    const tab = await browser.context.newPage();
-    await tab.setViewportSize({ width: 1280, height: 900 });
-    const cdp = await browser.context.newCDPSession(tab);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.clearBrowserCache');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 150,
-      downloadThroughput: (1.6 * 1024 * 1024) / 8,
-      uploadThroughput: (750 * 1024) / 8,
-    });
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const { tab, cdp } = await slowPhoneTab(browser.context);
     const events = [];
     cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
     const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));

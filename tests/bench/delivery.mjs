@@ -10,6 +10,7 @@
 
 import { startBrowser } from '../e2e/support/browser.mjs';
 import { startServer } from '../e2e/support/server.mjs';
+import { slowPhoneTab } from './slow-phone.mjs';
 
 const RUNS = 5;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -40,19 +41,7 @@ try {
   const shifts = [];
   let wire = {};
   for (let i = 0; i < RUNS; i++) {
-    const tab = await browser.context.newPage();
-    await tab.setViewportSize({ width: 1280, height: 900 });
-    const cdp = await browser.context.newCDPSession(tab);
-    await cdp.send('Network.enable');
-    // A first visit: an empty cache, which the page's own requests then fill.
-    await cdp.send('Network.clearBrowserCache');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 150,
-      downloadThroughput: (1.6 * 1024 * 1024) / 8,
-      uploadThroughput: (750 * 1024) / 8,
-    });
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const { tab, cdp } = await slowPhoneTab(browser.context);
     const sizes = {};
     const urls = new Map();
     cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
