@@ -106,7 +106,9 @@ export const DEEP_ACTIVE_ELEMENT = `function deepActiveElement() {
  * - `canEmulateOffline` and `setOffline(bool)`: the browser's own network
  *   emulation (navigator.onLine false, an `offline` event, every request
  *   fails). Chromium and Firefox have it; WebKit's WebDriver has none, and
- *   there `setOffline` throws: use the static server's `setUnreachable`.
+ *   there `setOffline` throws: make the server unreachable (a proxy or
+ *   the static server's `setUnreachable`) and, for a browser that says it
+ *   is offline, tell the page (engines-participation.test.mjs).
  * - `screenshot(path)`: a PNG of the viewport.
  * - `close()`: ends the browser and every process it started.
  */
