@@ -4,11 +4,12 @@
 //! text that was hidden).
 
 use leptos::prelude::*;
+use plaza_contract::LogLine;
 
 use super::status::ErrorPanel;
 use super::task::page_loader;
 use super::Ui;
-use crate::backend::{BackendError, LogLine};
+use crate::backend::BackendError;
 use crate::state::paged::{Paged, PagedStatus};
 
 #[component]

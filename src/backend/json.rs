@@ -2,6 +2,7 @@
 //! `JSON.parse`/`JSON.stringify` do the text part (so the download carries
 //! no JSON parser); natively, for tests, serde_json does.
 
+use plaza_contract::KeptJson;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -26,15 +27,17 @@ pub fn to_text<T: Serialize>(value: &T) -> Result<String, String> {
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsCast;
 
-/// A JSON value kept as it came, to be read later ([`from_raw`]): one
+/// A JSON value kept as it came, to be read later ([`KeptJson`]): one
 /// entry of a list, say, that may be of a kind newer than the widget.
 #[cfg(target_arch = "wasm32")]
 #[derive(serde::Deserialize)]
 pub struct Raw(#[serde(with = "serde_wasm_bindgen::preserve")] wasm_bindgen::JsValue);
 
 #[cfg(target_arch = "wasm32")]
-pub fn from_raw<T: DeserializeOwned>(raw: &Raw) -> Result<T, String> {
-    serde_wasm_bindgen::from_value(raw.0.clone()).map_err(|e| e.to_string())
+impl KeptJson for Raw {
+    fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
+        serde_wasm_bindgen::from_value(self.0.clone()).map_err(|e| e.to_string())
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -42,8 +45,10 @@ pub fn from_raw<T: DeserializeOwned>(raw: &Raw) -> Result<T, String> {
 pub struct Raw(serde_json::Value);
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn from_raw<T: DeserializeOwned>(raw: &Raw) -> Result<T, String> {
-    T::deserialize(&raw.0).map_err(|e| e.to_string())
+impl KeptJson for Raw {
+    fn read<T: DeserializeOwned>(&self) -> Result<T, String> {
+        self.0.read()
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -60,41 +60,13 @@ pub(crate) fn arguments_path(deliberation_id: &str, query: &ArgumentsQuery) -> S
     )
 }
 
-/// An entry of the public moderation log, or the date of one this widget
-/// cannot read: a kind of change (or a reason) newer than the widget, from
-/// a backend that has moved on. The rest of the log is still shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogLine {
-    Known(ModerationLogEntry),
-    Unknown { id: String, at: Timestamp },
-}
-
-impl LogLine {
-    pub fn id(&self) -> &str {
-        match self {
-            LogLine::Known(e) => &e.id,
-            LogLine::Unknown { id, .. } => id,
-        }
-    }
-}
-
 /// Reads each entry of a log page on its own; an entry without even an id
 /// and a date makes the page unreadable.
 fn log_lines(page: Page<json::Raw>) -> ApiResult<Page<LogLine>> {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        id: String,
-        at: Timestamp,
-    }
     let items = page
         .items
         .iter()
-        .map(|raw| match json::from_raw::<ModerationLogEntry>(raw) {
-            Ok(entry) => Ok(LogLine::Known(entry)),
-            Err(why) => json::from_raw::<Head>(raw)
-                .map(|h| LogLine::Unknown { id: h.id, at: h.at })
-                .map_err(|_| BackendError::Unreadable(why)),
-        })
+        .map(|raw| LogLine::read(raw).map_err(BackendError::Unreadable))
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(Page {
         items,

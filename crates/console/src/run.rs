@@ -1,7 +1,11 @@
 //! What staff can do with a running deliberation's phase and poll, and what
 //! the log says they did.
 
-use plaza_contract::{Deliberation, ModerationChange, ModerationLogEntry, PhaseKind, PollStatus};
+use plaza_contract::{
+    Deliberation, LogLine, ModerationChange, ModerationLogEntry, PhaseKind, PollStatus,
+};
+
+use serde::{Deserialize, Deserializer};
 
 use crate::i18n::{fill, Strings};
 
@@ -78,6 +82,37 @@ pub fn describe(t: &Strings, entry: &ModerationLogEntry) -> String {
 }
 
 /// Who did it, as the log records it (`staff:<id>` or the moderator token).
+/// One entry of the log, read on its own ([`LogLine`]): an entry of a kind
+/// newer than the console shows its date instead of failing the list.
+#[derive(Debug, Clone)]
+pub struct Line(pub LogLine);
+
+impl<'de> Deserialize<'de> for Line {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Line, D::Error> {
+        let raw = serde_json::Value::deserialize(d)?;
+        LogLine::read(&raw)
+            .map(Line)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A line of the staff log as its table shows it: who, what and why. A
+/// change newer than the console says so, with its date (in the table).
+pub fn log_row(t: &Strings, line: &LogLine) -> [String; 3] {
+    match line {
+        LogLine::Known(e) => [
+            who(t, e.staff.as_deref()),
+            describe(t, e),
+            e.reason.map_or(t.log_no_reason, |r| t.reason(r)).to_owned(),
+        ],
+        LogLine::Unknown { .. } => [
+            t.log_no_reason.to_owned(),
+            t.log_unknown.to_owned(),
+            t.log_no_reason.to_owned(),
+        ],
+    }
+}
+
 pub fn who(t: &Strings, staff: Option<&str>) -> String {
     match staff {
         Some(name) => match name.strip_prefix("staff:") {
@@ -166,6 +201,47 @@ mod tests {
         assert_eq!(
             who(t, Some("moderator-token")),
             "Signed in with the moderator token"
+        );
+    }
+
+    #[test]
+    fn a_change_newer_than_the_console_is_a_row_that_says_so() {
+        let t = LANGUAGES[0];
+        let read = |json: &str| {
+            serde_json::from_str::<Line>(json)
+                .map(|line| line.0)
+                .map_err(|e| e.to_string())
+        };
+        let known = read(
+            r#"{"id":"m1","at":"2026-11-02T09:00:00Z","deliberation_id":"d","change":"import","staff":"staff:ana"}"#,
+        );
+        assert_eq!(
+            known.map(|l| log_row(t, &l)),
+            Ok([
+                "ana".to_owned(),
+                "Texts, phases or poll set up or edited".to_owned(),
+                "—".to_owned()
+            ])
+        );
+        let newer = read(
+            r#"{"id":"m2","at":"2026-11-03T10:00:00Z","deliberation_id":"d","change":{"merge":{"into":"x"}},"staff":"staff:ana"}"#,
+        );
+        let row = newer.map(|l| log_row(t, &l));
+        assert!(
+            matches!(&row, Ok([_, what, _]) if what == t.log_unknown),
+            "{row:?}"
+        );
+        // A page of such entries is read whole, the newer one among them.
+        let page = serde_json::from_str::<plaza_contract::Page<Line>>(
+            r#"{"items":[{"id":"m2","at":"2026-11-03T10:00:00Z","change":"merge"},{"id":"m1","at":"2026-11-02T09:00:00Z","deliberation_id":"d","change":"import"}],"next_cursor":null}"#,
+        );
+        assert_eq!(
+            page.map(|p| p.items.len()).map_err(|e| e.to_string()),
+            Ok(2)
+        );
+        assert!(
+            read(r#"{"change":"import"}"#).is_err(),
+            "no id, no date: unreadable"
         );
     }
 }

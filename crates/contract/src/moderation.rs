@@ -129,6 +129,62 @@ impl ModerationLogEntry {
     }
 }
 
+/// A moderation log entry as a client reads it, or the date of one it
+/// cannot: a kind of change (or a reason) newer than the client. Browsers
+/// run yesterday's cached widget or console against today's server; they
+/// show that a change was made, and when, and the rest of the log, rather
+/// than failing the whole list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogLine {
+    Known(ModerationLogEntry),
+    Unknown { id: String, at: Timestamp },
+}
+
+/// A JSON value a client has kept as it came, to read into a type later.
+/// The widget reads with the browser's `JSON`, the console with serde_json.
+pub trait KeptJson {
+    fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, String>;
+}
+
+impl KeptJson for serde_json::Value {
+    fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        T::deserialize(self).map_err(|e| e.to_string())
+    }
+}
+
+impl LogLine {
+    /// One entry of a log page, read on its own; one without even an id and
+    /// a date is unreadable (why it is not a known entry).
+    pub fn read(raw: &impl KeptJson) -> Result<LogLine, String> {
+        #[derive(Deserialize)]
+        struct Head {
+            id: String,
+            at: Timestamp,
+        }
+        match raw.read::<ModerationLogEntry>() {
+            Ok(entry) => Ok(LogLine::Known(entry)),
+            Err(why) => raw
+                .read::<Head>()
+                .map(|h| LogLine::Unknown { id: h.id, at: h.at })
+                .map_err(|_| why),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            LogLine::Known(e) => &e.id,
+            LogLine::Unknown { id, .. } => id,
+        }
+    }
+
+    pub fn at(&self) -> &Timestamp {
+        match self {
+            LogLine::Known(e) => &e.at,
+            LogLine::Unknown { at, .. } => at,
+        }
+    }
+}
+
 /// Who a moderation action is recorded as, for the configured moderator token.
 pub const MODERATOR_TOKEN_STAFF: &str = "moderator-token";
 
@@ -289,5 +345,48 @@ impl ImportReport {
             .chain(&self.updated)
             .filter_map(|id| Some((id.clone(), self.change_of(id)?)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(json: &str) -> Result<LogLine, String> {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        LogLine::read(&value)
+    }
+
+    #[test]
+    fn a_log_entry_newer_than_the_client_keeps_its_id_and_date() -> Result<(), String> {
+        let known = line(
+            r#"{"id":"m1","at":"2026-11-02T09:00:00Z","deliberation_id":"d","change":"import"}"#,
+        )?;
+        assert!(matches!(&known, LogLine::Known(e) if e.change == ModerationChange::Import));
+        assert_eq!(
+            (known.id(), known.at().as_str()),
+            ("m1", "2026-11-02T09:00:00Z")
+        );
+
+        let newer = line(
+            r#"{"id":"m2","at":"2026-11-03T10:00:00Z","deliberation_id":"d","change":{"merge":{"into":"x"}},"reason":"a_reason_from_later"}"#,
+        )?;
+        assert!(matches!(newer, LogLine::Unknown { .. }), "{newer:?}");
+        assert_eq!(
+            (newer.id(), newer.at().as_str()),
+            ("m2", "2026-11-03T10:00:00Z")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_log_entry_without_an_id_or_a_date_is_unreadable() {
+        for broken in [
+            r#"{"change":"import"}"#,
+            r#"{"id":"m3","change":"import"}"#,
+            r#"{"id":"m3","at":"yesterday","change":"import"}"#,
+        ] {
+            assert!(line(broken).is_err(), "{broken}");
+        }
     }
 }

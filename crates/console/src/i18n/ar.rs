@@ -77,6 +77,7 @@ pub const STRINGS: Strings = Strings {
     log_poll: "التصويت {status}",
     log_import: "إنشاء أو تعديل النصوص أو المراحل أو التصويت",
     log_edit: "تعديل: {parts}",
+    log_unknown: "تغيير لا تستطيع هذه النسخة من لوحة الموظفين وصفه (خادم أحدث)",
     list_separator: "، ",
     edited_texts: "النصوص",
     edited_place: "المكان",

@@ -77,6 +77,7 @@ pub const STRINGS: Strings = Strings {
     log_poll: "Abstimmung {status}",
     log_import: "Texte, Phasen oder Abstimmung angelegt oder bearbeitet",
     log_edit: "Bearbeitet: {parts}",
+    log_unknown: "Eine Änderung, die diese Version der Konsole nicht beschreiben kann (neuerer Server)",
     list_separator: ", ",
     edited_texts: "Texte",
     edited_place: "Ort",

@@ -77,6 +77,7 @@ pub const STRINGS: Strings = Strings {
     log_poll: "Poll {status}",
     log_import: "Texts, phases or poll set up or edited",
     log_edit: "Edited: {parts}",
+    log_unknown: "A change that this version of the console cannot describe (a newer server)",
     list_separator: ", ",
     edited_texts: "texts",
     edited_place: "place",

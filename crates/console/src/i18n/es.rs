@@ -77,6 +77,7 @@ pub const STRINGS: Strings = Strings {
     log_poll: "Votación {status}",
     log_import: "Textos, fases o votación creados o editados",
     log_edit: "Editado: {parts}",
+    log_unknown: "Un cambio que esta versión de la consola no sabe describir (un servidor más reciente)",
     list_separator: ", ",
     edited_texts: "textos",
     edited_place: "lugar",

@@ -77,6 +77,7 @@ pub const STRINGS: Strings = Strings {
     log_poll: "Scrutin {status}",
     log_import: "Textes, étapes ou scrutin créés ou modifiés",
     log_edit: "Modifié : {parts}",
+    log_unknown: "Une modification que cette version de la console ne sait pas décrire (serveur plus récent)",
     list_separator: ", ",
     edited_texts: "textes",
     edited_place: "lieu",

@@ -117,6 +117,7 @@ messages!(
     log_poll,
     log_import,
     log_edit,
+    log_unknown,
     list_separator,
     edited_texts,
     edited_place,

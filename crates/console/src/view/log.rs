@@ -2,18 +2,18 @@
 //! what and why.
 
 use leptos::prelude::*;
-use plaza_contract::{ModerationLogEntry, Operation};
+use plaza_contract::Operation;
 
 use super::task::{more, page_loader, Loaded, Pages, Tasks};
 use super::{Ctx, Failed, ScrollTable};
-use crate::run::{describe, who};
+use crate::run::{log_row, Line};
 
 #[component]
 pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
     let ctx = Ctx::get();
     let t = ctx.t;
     let tasks = Tasks::of_current();
-    let list = RwSignal::new(Loaded::<Pages<ModerationLogEntry>>::None);
+    let list = RwSignal::new(Loaded::<Pages<Line>>::None);
     let load = page_loader(
         tasks.clone(),
         list,
@@ -51,13 +51,17 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                                             </tr>
                                         </thead>
                                         <tbody>
-                                            {entries.into_iter().map(|e| view! {
-                                                <tr>
-                                                    <td><time datetime=e.at.to_string()>{local_time(&e.at, lang)}</time></td>
-                                                    <td><bdi>{who(t, e.staff.as_deref())}</bdi></td>
-                                                    <td>{describe(t, &e)}</td>
-                                                    <td>{e.reason.map_or(t.log_no_reason, |r| t.reason(r))}</td>
-                                                </tr>
+                                            {entries.into_iter().map(|Line(line)| {
+                                                let at = line.at().clone();
+                                                let [staff, what, why] = log_row(t, &line);
+                                                view! {
+                                                    <tr>
+                                                        <td><time datetime=at.to_string()>{local_time(&at, lang)}</time></td>
+                                                        <td><bdi>{staff}</bdi></td>
+                                                        <td>{what}</td>
+                                                        <td>{why}</td>
+                                                    </tr>
+                                                }
                                             }).collect_view()}
                                         </tbody>
                                     </table>
