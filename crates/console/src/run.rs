@@ -4,7 +4,6 @@
 use plaza_contract::{
     Deliberation, LogLine, ModerationChange, ModerationLogEntry, PhaseKind, PollStatus,
 };
-
 use serde::{Deserialize, Deserializer};
 
 use crate::i18n::{fill, Strings};
@@ -81,7 +80,6 @@ pub fn describe(t: &Strings, entry: &ModerationLogEntry) -> String {
     }
 }
 
-/// Who did it, as the log records it (`staff:<id>` or the moderator token).
 /// One entry of the log, read on its own ([`LogLine`]): an entry of a kind
 /// newer than the console shows its date instead of failing the list.
 #[derive(Debug, Clone)]
@@ -113,6 +111,7 @@ pub fn log_row(t: &Strings, line: &LogLine) -> [String; 3] {
     }
 }
 
+/// Who did it, as the log records it (`staff:<id>` or the moderator token).
 pub fn who(t: &Strings, staff: Option<&str>) -> String {
     match staff {
         Some(name) => match name.strip_prefix("staff:") {
