@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::inert::{el, Element};
+
 /// The level of the widget's top heading in this instance.
 #[derive(Clone, Copy)]
 pub struct Headings(pub u8);
@@ -22,22 +24,36 @@ pub fn Heading(
     children: Children,
 ) -> impl IntoView {
     let tabindex = focus_target.then_some("-1");
-    let top = use_context::<Headings>().map_or(2, |h| h.0);
+    let top = top_level();
     let class = format!("plaza-heading plaza-h{depth}");
     // Text in another language than the interface takes its own direction.
     let dir = lang.as_ref().map(|_| "auto");
+    leptos::html::custom(tag(top, depth))
+        .id(id)
+        .class(class)
+        .lang(lang)
+        .dir(dir)
+        .tabindex(tabindex)
+        .child(children())
+}
+
+/// The level of the widget's top heading in the current instance.
+fn top_level() -> u8 {
+    use_context::<Headings>().map_or(2, |h| h.0)
+}
+
+/// The same heading as [`Heading`] (without its options), for an inert view.
+pub fn heading(depth: u8) -> Element {
+    el(tag(top_level(), depth)).attr("class", format!("plaza-heading plaza-h{depth}"))
+}
+
+fn tag(top: u8, depth: u8) -> &'static str {
     match (top + depth).min(6) {
-        1 => view! { <h1 id=id class=class lang=lang dir=dir tabindex=tabindex>{children()}</h1> }
-            .into_any(),
-        2 => view! { <h2 id=id class=class lang=lang dir=dir tabindex=tabindex>{children()}</h2> }
-            .into_any(),
-        3 => view! { <h3 id=id class=class lang=lang dir=dir tabindex=tabindex>{children()}</h3> }
-            .into_any(),
-        4 => view! { <h4 id=id class=class lang=lang dir=dir tabindex=tabindex>{children()}</h4> }
-            .into_any(),
-        5 => view! { <h5 id=id class=class lang=lang dir=dir tabindex=tabindex>{children()}</h5> }
-            .into_any(),
-        _ => view! { <h6 id=id class=class lang=lang dir=dir tabindex=tabindex>{children()}</h6> }
-            .into_any(),
+        1 => "h1",
+        2 => "h2",
+        3 => "h3",
+        4 => "h4",
+        5 => "h5",
+        _ => "h6",
     }
 }

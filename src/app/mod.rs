@@ -12,6 +12,7 @@ pub mod format;
 mod header;
 mod heading;
 mod identity;
+mod inert;
 mod moderation_log;
 mod participation;
 mod proposals;

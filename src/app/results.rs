@@ -6,7 +6,8 @@
 use leptos::prelude::*;
 use plaza_contract::{Decimal, MyBallot, Poll, PollResults, VotingMethod};
 
-use super::heading::Heading;
+use super::heading::heading;
+use super::inert::{el, prepend_on_load, Element, Node};
 use super::verify::Verify;
 use super::Ui;
 use crate::i18n::fill;
@@ -49,8 +50,20 @@ pub fn ResultsView(
     mine: Option<MyBallot>,
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let s = ui.s();
     let labels = Labels::of(&ui, &poll);
+    let node = NodeRef::<leptos::html::Div>::new();
+    prepend_on_load(node, results_tree(&ui, &poll, &results, &labels));
+    view! {
+        <div class="plaza-results" node_ref=node>
+            {results.is_final.then(|| view! { <Verify results=results.clone() mine labels=labels.clone()/> })}
+        </div>
+    }
+}
+
+/// Everything of the results but the re-count: the winners, when and on
+/// how many ballots, the table and each round's chart and account.
+fn results_tree(ui: &Ui, poll: &Poll, results: &PollResults, labels: &Labels) -> Vec<Element> {
+    let s = ui.s();
     let list = |ids: &[String]| {
         ids.iter()
             .map(|id| labels.get(id))
@@ -76,7 +89,6 @@ pub fn ResultsView(
         Ok(n) => ui.count(&s.results_ballots, n),
         Err(_) => results.total_ballots.as_str().to_owned(),
     };
-    let rounds = account(&results);
     let scale = results
         .rounds
         .iter()
@@ -84,123 +96,135 @@ pub fn ResultsView(
         .map(fixed)
         .max()
         .unwrap_or(0);
-    let figures = rounds
+    let told = account(results);
+    let figures = told
         .iter()
         .zip(&results.rounds)
         .enumerate()
         .map(|(i, (told, round))| {
             let previous = i.checked_sub(1).and_then(|p| results.rounds.get(p));
             let caption_id = format!("plaza-round-{}-account", told.round);
-            view! {
-                <li class="plaza-round">
-                    <figure>
-                        <RoundChart
-                            round=round.clone()
-                            previous=previous.cloned()
-                            poll=poll.clone()
-                            labels=labels.clone()
-                            scale
-                            described_by=caption_id.clone()
-                        />
-                        <figcaption id=caption_id>
-                            <RoundStory told=told.clone() labels=labels.clone()/>
-                        </figcaption>
-                    </figure>
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="plaza-results">
-            <Heading depth=2 id="plaza-results-heading">{s.results_heading}</Heading>
-            {winners_line.map(|w| view! { <p class="plaza-winners"><strong>{w}</strong></p> })}
-            <p class="plaza-note">{counted} " " {total}</p>
-            <RoundsTable poll=poll.clone() results=results.clone() labels=labels.clone()/>
-            <Heading depth=3>{s.results_account_heading}</Heading>
-            <ol class="plaza-rounds">{figures}</ol>
-            {results.is_final.then(|| view! { <Verify results=results.clone() mine labels=labels.clone()/> })}
-        </div>
+            let chart = round_chart(ui, round, previous, poll, labels, scale, &caption_id);
+            let caption = el("figcaption")
+                .attr("id", caption_id)
+                .children(round_story(ui, told, labels));
+            el("li")
+                .attr("class", "plaza-round")
+                .child(el("figure").child(chart).child(caption))
+                .into()
+        });
+    let mut tree = vec![heading(2)
+        .attr("id", "plaza-results-heading")
+        .child(s.results_heading)];
+    if let Some(w) = winners_line {
+        tree.push(
+            el("p")
+                .attr("class", "plaza-winners")
+                .child(el("strong").child(w)),
+        );
     }
+    tree.push(
+        el("p")
+            .attr("class", "plaza-note")
+            .child(format!("{counted} {total}")),
+    );
+    tree.push(rounds_table(ui, poll, results, labels));
+    tree.push(heading(3).child(s.results_account_heading));
+    tree.push(el("ol").attr("class", "plaza-rounds").children(figures));
+    tree
 }
 
 /// Votes per option (rows) in each round (columns), with who was elected
 /// or eliminated, the ballots no longer counted and the threshold.
-#[component]
-fn RoundsTable(poll: Poll, results: PollResults, labels: Labels) -> impl IntoView {
-    let ui = expect_context::<Ui>();
+fn rounds_table(ui: &Ui, poll: &Poll, results: &PollResults, labels: &Labels) -> Element {
     let s = ui.s();
-    let heads = results
-        .rounds
-        .iter()
-        .map(|r| {
-            view! { <th scope="col">{fill(s.results_round, &[("n", &ui.number(u64::from(r.round)))])}</th> }
-        })
-        .collect_view();
-    let rows = poll
-        .options
-        .iter()
-        .map(|o| {
-            let cells = standings(&results, &o.id)
-                .into_iter()
-                .zip(&results.rounds)
-                .map(|(standing, round)| {
-                    let count = round.tally.get(&o.id).map(|v| votes(&ui, v));
-                    let (class, note) = match standing {
-                        Standing::Elected => {
-                            ("plaza-cell-elected", Some(s.results_standing_elected))
-                        }
-                        Standing::Eliminated => {
-                            ("plaza-cell-eliminated", Some(s.results_standing_eliminated))
-                        }
-                        Standing::Out => ("plaza-cell-out", None),
-                        Standing::ElectedBefore | Standing::Continuing => ("", None),
-                    };
-                    let shown = match standing {
-                        Standing::Out => "—".to_owned(),
-                        _ => count.unwrap_or_else(|| "—".to_owned()),
-                    };
-                    view! {
-                        <td class=class>
-                            {shown}
-                            {note.map(|n| view! { <span class="plaza-standing">{n}</span> })}
-                        </td>
+    let heads = results.rounds.iter().map(|r| {
+        el("th")
+            .attr("scope", "col")
+            .child(fill(
+                s.results_round,
+                &[("n", &ui.number(u64::from(r.round)))],
+            ))
+            .into()
+    });
+    let rows = poll.options.iter().map(|o| {
+        let cells = standings(results, &o.id)
+            .into_iter()
+            .zip(&results.rounds)
+            .map(|(standing, round)| {
+                let (class, note) = match standing {
+                    Standing::Elected => ("plaza-cell-elected", Some(s.results_standing_elected)),
+                    Standing::Eliminated => {
+                        ("plaza-cell-eliminated", Some(s.results_standing_eliminated))
                     }
-                })
-                .collect_view();
-            view! { <tr><th scope="row"><bdi>{labels.get(&o.id)}</bdi></th>{cells}</tr> }
-        })
-        .collect_view();
-    let exhausted = results
-        .rounds
-        .iter()
-        .map(|r| view! { <td>{votes(&ui, &r.inactive.exhausted_choices)}</td> })
-        .collect_view();
-    let threshold = results
-        .rounds
-        .iter()
-        .map(|r| view! { <td>{votes(&ui, &r.threshold)}</td> })
-        .collect_view();
-    view! {
-        // Scrolls sideways on a narrow screen; focusable so the keyboard can
-        // (a group, not a landmark: a page may show several polls).
-        <div class="plaza-table-scroll" role="group" aria-labelledby="plaza-rounds-caption" tabindex="0">
-            <table class="plaza-rounds-table">
-                <caption id="plaza-rounds-caption">{s.results_table_caption}</caption>
-                <thead><tr><th scope="col">{s.results_option}</th>{heads}</tr></thead>
-                <tbody>{rows}</tbody>
-                <tfoot>
-                    <tr><th scope="row">{s.results_exhausted}</th>{exhausted}</tr>
-                    <tr><th scope="row">{s.results_threshold}</th>{threshold}</tr>
-                </tfoot>
-            </table>
-        </div>
-    }
+                    Standing::Out => ("plaza-cell-out", None),
+                    Standing::ElectedBefore | Standing::Continuing => ("", None),
+                };
+                let shown = match standing {
+                    Standing::Out => None,
+                    _ => round.tally.get(&o.id).map(|v| votes(ui, v)),
+                };
+                let cell = el("td")
+                    .attr("class", class)
+                    .child(shown.unwrap_or_else(|| "—".to_owned()));
+                match note {
+                    Some(n) => cell.child(el("span").attr("class", "plaza-standing").child(n)),
+                    None => cell,
+                }
+                .into()
+            });
+        el("tr")
+            .child(
+                el("th")
+                    .attr("scope", "row")
+                    .child(el("bdi").child(labels.get(&o.id))),
+            )
+            .children(cells)
+            .into()
+    });
+    let footer = |label: &str, value: fn(&plaza_contract::ResultRound) -> &Decimal| {
+        el("tr")
+            .child(el("th").attr("scope", "row").child(label))
+            .children(
+                results
+                    .rounds
+                    .iter()
+                    .map(|r| el("td").child(votes(ui, value(r))).into()),
+            )
+            .into()
+    };
+    // Scrolls sideways on a narrow screen; focusable so the keyboard can
+    // (a group, not a landmark: a page may show several polls).
+    el("div")
+        .attr("class", "plaza-table-scroll")
+        .attr("role", "group")
+        .attr("aria-labelledby", "plaza-rounds-caption")
+        .attr("tabindex", "0")
+        .child(
+            el("table")
+                .attr("class", "plaza-rounds-table")
+                .child(
+                    el("caption")
+                        .attr("id", "plaza-rounds-caption")
+                        .child(s.results_table_caption),
+                )
+                .child(
+                    el("thead").child(
+                        el("tr")
+                            .child(el("th").attr("scope", "col").child(s.results_option))
+                            .children(heads),
+                    ),
+                )
+                .child(el("tbody").children(rows))
+                .child(el("tfoot").children([
+                    footer(s.results_exhausted, |r| &r.inactive.exhausted_choices),
+                    footer(s.results_threshold, |r| &r.threshold),
+                ])),
+        )
 }
 
 /// What happened in a round, in sentences.
-#[component]
-fn RoundStory(told: RoundAccount, labels: Labels) -> impl IntoView {
-    let ui = expect_context::<Ui>();
+fn round_story(ui: &Ui, told: &RoundAccount, labels: &Labels) -> [Node; 3] {
     let s = ui.s();
     let title = fill(s.results_round, &[("n", &ui.number(u64::from(told.round)))]);
     let mut elected_last = false;
@@ -218,8 +242,8 @@ fn RoundStory(told: RoundAccount, labels: Labels) -> impl IntoView {
                     s.account_elected,
                     &[
                         ("option", &labels.get(option)),
-                        ("votes", &votes(&ui, v)),
-                        ("threshold", &votes(&ui, threshold)),
+                        ("votes", &votes(ui, v)),
+                        ("threshold", &votes(ui, threshold)),
                     ],
                 )
             }
@@ -235,7 +259,7 @@ fn RoundStory(told: RoundAccount, labels: Labels) -> impl IntoView {
                 };
                 fill(
                     template,
-                    &[("option", &labels.get(option)), ("votes", &votes(&ui, v))],
+                    &[("option", &labels.get(option)), ("votes", &votes(ui, v))],
                 )
             }
             Event::Moved {
@@ -249,15 +273,15 @@ fn RoundStory(told: RoundAccount, labels: Labels) -> impl IntoView {
                     .map(|(id, v)| {
                         fill(
                             s.account_to,
-                            &[("votes", &votes(&ui, v)), ("option", &labels.get(id))],
+                            &[("votes", &votes(ui, v)), ("option", &labels.get(id))],
                         )
                     })
                     .collect();
                 if let Some(v) = exhausted {
-                    parts.push(fill(s.account_to_exhausted, &[("votes", &votes(&ui, v))]));
+                    parts.push(fill(s.account_to_exhausted, &[("votes", &votes(ui, v))]));
                 }
                 if let Some(v) = residual {
-                    parts.push(fill(s.account_to_residual, &[("votes", &votes(&ui, v))]));
+                    parts.push(fill(s.account_to_residual, &[("votes", &votes(ui, v))]));
                 }
                 let template = match elected_last {
                     true => s.account_surplus_moved,
@@ -271,25 +295,28 @@ fn RoundStory(told: RoundAccount, labels: Labels) -> impl IntoView {
         true => s.account_nothing.to_owned(),
         false => sentences.join(" "),
     };
-    view! { <strong>{title}</strong> ": " <span>{text}</span> }
+    [
+        el("strong").child(title).into(),
+        ": ".into(),
+        el("span").child(text).into(),
+    ]
 }
 
 /// One round as bars: each option still in the count, what it had before
 /// and what it gained from the ballots that moved to it, and the
 /// threshold. The words are in the caption: the chart is its picture.
-#[component]
-fn RoundChart(
-    round: plaza_contract::ResultRound,
-    previous: Option<plaza_contract::ResultRound>,
-    poll: Poll,
-    labels: Labels,
-    /// The largest count of all rounds: every round is drawn to one scale.
+fn round_chart(
+    ui: &Ui,
+    round: &plaza_contract::ResultRound,
+    previous: Option<&plaza_contract::ResultRound>,
+    poll: &Poll,
+    labels: &Labels,
+    // The largest count of all rounds: every round is drawn to one scale.
     scale: u128,
-    described_by: String,
-) -> impl IntoView {
+    described_by: &str,
+) -> Element {
     const WIDTH: u32 = 1000;
     const ROW: u32 = 80;
-    let ui = expect_context::<Ui>();
     let s = ui.s();
     let rtl = ui.lang.dir() == "rtl";
     let w = |v: u128| share(v, scale, WIDTH);
@@ -308,7 +335,6 @@ fn RoundChart(
             let count = round.tally.get(&o.id)?;
             let now = fixed(count);
             let before = previous
-                .as_ref()
                 .and_then(|p| p.tally.get(&o.id))
                 .map_or(now, fixed)
                 .min(now);
@@ -316,43 +342,56 @@ fn RoundChart(
         })
         .collect();
     let height = ROW * shown.len() as u32 + 10;
-    let bars = shown
-        .iter()
-        .enumerate()
-        .map(|(i, (id, before, now, count))| {
-            let y = ROW * i as u32;
-            let out = round.eliminated.iter().any(|e| e == id);
-            let won = round.elected.iter().any(|e| e == id);
-            let class = match (won, out) {
-                (true, _) => "plaza-bar plaza-bar-elected",
-                (_, true) => "plaza-bar plaza-bar-eliminated",
-                _ => "plaza-bar",
-            };
-            let (kept, gained) = (w(*before), w(*now).saturating_sub(w(*before)));
-            let text = format!("{} — {}", labels.get(id), votes(&ui, count));
-            view! {
-                <text x=if rtl { WIDTH } else { 0 } y=y + 30 text-anchor="start" class="plaza-bar-label">{text}</text>
-                <rect class=class x=x(0, kept) y=y + 40 width=kept height="28"/>
-                <rect class="plaza-bar plaza-bar-gained" x=x(kept, gained) y=y + 40 width=gained height="28"/>
-            }
-        })
-        .collect_view();
-    let tx = x(w(fixed(&round.threshold)), 0);
-    let label = fill(
-        s.results_chart_label,
-        &[("n", &ui.number(u64::from(round.round)))],
-    );
-    view! {
-        <svg
-            class="plaza-chart"
-            viewBox=format!("0 0 {WIDTH} {height}")
-            role="img"
-            aria-label=label
-            aria-describedby=described_by
-            direction=if rtl { "rtl" } else { "ltr" }
-        >
-            {bars}
-            <line class="plaza-threshold" x1=tx x2=tx y1="0" y2=height/>
-        </svg>
+    let mut chart = el("svg")
+        .attr("class", "plaza-chart")
+        .attr("viewBox", format!("0 0 {WIDTH} {height}"))
+        .attr("role", "img")
+        .attr(
+            "aria-label",
+            fill(
+                s.results_chart_label,
+                &[("n", &ui.number(u64::from(round.round)))],
+            ),
+        )
+        .attr("aria-describedby", described_by)
+        .attr("direction", if rtl { "rtl" } else { "ltr" });
+    for (i, (id, before, now, count)) in shown.iter().enumerate() {
+        let y = ROW * i as u32;
+        let out = round.eliminated.iter().any(|e| e == id);
+        let won = round.elected.iter().any(|e| e == id);
+        let class = match (won, out) {
+            (true, _) => "plaza-bar plaza-bar-elected",
+            (_, true) => "plaza-bar plaza-bar-eliminated",
+            _ => "plaza-bar",
+        };
+        let (kept, gained) = (w(*before), w(*now).saturating_sub(w(*before)));
+        let bar = |class: &str, from: u32, width: u32| {
+            el("rect")
+                .attr("class", class)
+                .attr("x", x(from, width).to_string())
+                .attr("y", (y + 40).to_string())
+                .attr("width", width.to_string())
+                .attr("height", "28")
+        };
+        chart = chart
+            .child(
+                el("text")
+                    .attr("x", if rtl { WIDTH } else { 0 }.to_string())
+                    .attr("y", (y + 30).to_string())
+                    .attr("text-anchor", "start")
+                    .attr("class", "plaza-bar-label")
+                    .child(format!("{} — {}", labels.get(id), votes(ui, count))),
+            )
+            .child(bar(class, 0, kept))
+            .child(bar("plaza-bar plaza-bar-gained", kept, gained));
     }
+    let tx = x(w(fixed(&round.threshold)), 0).to_string();
+    chart.child(
+        el("line")
+            .attr("class", "plaza-threshold")
+            .attr("x1", tx.clone())
+            .attr("x2", tx)
+            .attr("y1", "0")
+            .attr("y2", height.to_string()),
+    )
 }
