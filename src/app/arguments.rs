@@ -11,10 +11,12 @@ use plaza_contract::{
 };
 use wasm_bindgen::JsCast;
 
+use super::card::{byline, withheld, written};
 use super::delivery::DeliveryNote;
 use super::flag::Report;
 use super::form::{SendProblem, TextField};
 use super::heading::Heading;
+use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::reactions::Reactions;
 use super::status::ErrorPanel;
@@ -404,21 +406,20 @@ pub fn ArgumentCard(
     let a = argument;
     let text_id = format!("plaza-text-{}", a.id);
     let mine = part.device.with_value(|d| d.my_text(&a.id));
-    let text = match (a.status, a.text.clone(), mine) {
-        (ContentStatus::Visible, Some(text), _) => view! {
-            <p id=text_id.clone() class="plaza-argument-text" lang=ui.other_lang(a.lang.as_deref()) dir="auto">{shown(&text)}</p>
+    let text = match (a.status, a.text.as_deref(), mine) {
+        (ContentStatus::Visible, Some(text), _) => {
+            vec![written(&ui, "plaza-argument-text", text, a.lang.as_deref())
+                .attr("id", text_id.clone())]
         }
-        .into_any(),
         (ContentStatus::Removed, _, _) => {
-            view! { <p id=text_id.clone() class="plaza-moderated">{s.removed_by_moderator}</p> }.into_any()
+            vec![withheld(s.removed_by_moderator).attr("id", text_id.clone())]
         }
         // Hidden: its author still sees what they wrote, and why others do not.
-        (_, _, Some(own)) => view! {
-            <p id=text_id.clone() class="plaza-argument-text" dir="auto">{shown(&own)}</p>
-            <p class="plaza-moderated">{s.waiting_for_review}</p>
-        }
-        .into_any(),
-        _ => view! { <p id=text_id.clone() class="plaza-moderated">{s.hidden_pending_review}</p> }.into_any(),
+        (_, _, Some(own)) => vec![
+            written(&ui, "plaza-argument-text", &own, None).attr("id", text_id.clone()),
+            withheld(s.waiting_for_review),
+        ],
+        _ => vec![withheld(s.hidden_pending_review).attr("id", text_id.clone())],
     };
     let author = a
         .author
@@ -429,12 +430,7 @@ pub fn ArgumentCard(
     view! {
         <article class="plaza-argument" tabindex="-1" aria-describedby=text_id.clone()>
             {text}
-            <footer class="plaza-argument-meta">
-                // Isolated: a name in another script cannot reorder the date after it.
-                <bdi class="plaza-author">{author.clone()}</bdi>
-                " · "
-                <time datetime=a.created_at.to_string()>{ui.date(&a.created_at)}</time>
-            </footer>
+            {el("footer").attr("class", "plaza-argument-meta").children(byline(&ui, &author, &a.created_at))}
             {visible.then(|| view! {
                 <div class="plaza-argument-actions">
                     <Reactions argument=a.clone() described_by=text_id.clone()/>

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use plaza_contract::Deliberation;
 
-use super::heading::Heading;
-use super::status::Isolated;
+use super::heading::heading;
+use super::inert::{el, Element};
+use super::status::isolated;
 use super::{BackendHandle, Ui};
 use crate::i18n::fill;
 use crate::state::timeline::{timeline, StepState};
@@ -18,81 +19,142 @@ fn paragraphs(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// An element holding content in `lang` (not the interface's language),
+/// which then takes its own direction.
+fn in_lang(element: Element, lang: Option<String>) -> Element {
+    match lang {
+        Some(lang) => element.attr("lang", lang).attr("dir", "auto"),
+        None => element,
+    }
+}
+
+/// The header is drawn once and never changes: an inert tree.
 #[component]
 pub fn Header(deliberation: Deliberation) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let backend = expect_context::<BackendHandle>();
+    header(&ui, &backend, &deliberation)
+}
+
+fn header(ui: &Ui, backend: &BackendHandle, d: &Deliberation) -> Element {
     let s = ui.s();
-    let d = deliberation;
     let title = ui.pick(&d.title);
     let summary = ui.pick(&d.summary);
     let body = ui.pick(&d.body);
     let place_name = ui.pick(&d.place.name);
 
+    let mut top = el("header")
+        .attr("class", "plaza-header")
+        .child(in_lang(heading(0).attr("id", "plaza-title"), title.lang).child(title.text));
+    top = top
+        .child(in_lang(el("p").attr("class", "plaza-summary"), summary.lang).child(summary.text));
+
     let image = d.place.image.as_ref().and_then(|img| {
         let src = backend.0.with_value(|b| b.resolve(&img.url))?;
         let alt = ui.pick(&img.alt);
-        let credit = img.credit.clone();
-        Some(view! {
-            <figure class="plaza-figure">
-                <img src=src alt=alt.text lang=alt.lang fetchpriority="high"/>
-                {credit.map(|c| view! { <figcaption><Isolated template=s.image_credit name="credit" value=c/></figcaption> })}
-            </figure>
+        let picture = el("img").attr("src", src).attr("alt", alt.text);
+        let picture = match alt.lang {
+            Some(lang) => picture.attr("lang", lang),
+            None => picture,
+        };
+        let figure = el("figure")
+            .attr("class", "plaza-figure")
+            .child(picture.attr("fetchpriority", "high"));
+        Some(match &img.credit {
+            Some(c) => {
+                figure.child(el("figcaption").children(isolated(s.image_credit, "credit", c)))
+            }
+            None => figure,
         })
     });
+    if let Some(image) = image {
+        top = top.child(image);
+    }
 
-    let decision = d.decision.clone().map(|dec| {
+    let mut place = el("dd").child(in_lang(el("span"), place_name.lang).child(place_name.text));
+    if let Some(a) = &d.place.address {
+        place = place
+            .child(el("br"))
+            .child(el("span").attr("class", "plaza-address").child(a.as_str()));
+    }
+    let mut facts = el("dl")
+        .attr("class", "plaza-facts")
+        .child(el("dt").child(s.place_heading))
+        .child(place);
+    if let Some(dec) = &d.decision {
         let by = ui.pick(&dec.by);
-        let when = dec
-            .expected_at
-            .map(|t| fill(s.decision_expected, &[("date", &ui.date(&t))]));
-        view! {
-            <dt>{s.decision_label}</dt>
-            <dd>
-                <span lang=by.lang.clone() dir=by.lang.map(|_| "auto")>{by.text}</span>
-                {when.map(|w| view! { <br/><span>{w}</span> })}
-            </dd>
+        let mut who = el("dd").child(in_lang(el("span"), by.lang).child(by.text));
+        if let Some(t) = &dec.expected_at {
+            let when = fill(s.decision_expected, &[("date", &ui.date(t))]);
+            who = who.child(el("br")).child(el("span").child(when));
         }
+        facts = facts.child(el("dt").child(s.decision_label)).child(who);
+    }
+    top = top.child(facts);
+
+    top = top.child(
+        in_lang(el("div").attr("class", "plaza-body"), body.lang).children(
+            paragraphs(&body.text)
+                .into_iter()
+                .map(|p| el("p").child(p).into()),
+        ),
+    );
+
+    let steps = timeline(d).into_iter().map(|step| {
+        let dates = match (&step.starts_at, &step.ends_at) {
+            (Some(start), Some(end)) => Some(fill(
+                s.phase_dates,
+                &[("start", &ui.date(start)), ("end", &ui.date(end))],
+            )),
+            (Some(start), None) => Some(fill(s.phase_from, &[("start", &ui.date(start))])),
+            _ => None,
+        };
+        // The state in words, not only by colour.
+        let (class, state) = match step.state {
+            StepState::Done => ("plaza-step plaza-step-done", s.phase_state_done),
+            StepState::Current => ("plaza-step plaza-step-current", s.phase_state_current),
+            StepState::Upcoming => ("plaza-step", s.phase_state_upcoming),
+        };
+        let mut item = el("li").attr("class", class);
+        if step.state == StepState::Current {
+            item = item.attr("aria-current", "step");
+        }
+        item = item
+            .child(
+                el("span")
+                    .attr("class", "plaza-step-name")
+                    .child(s.phase(step.kind)),
+            )
+            .child(el("span").attr("class", "plaza-badge").child(state));
+        match dates {
+            Some(d) => item.child(el("span").attr("class", "plaza-step-dates").child(d)),
+            None => item,
+        }
+        .into()
     });
+    top = top.child(
+        el("section")
+            .attr("class", "plaza-phases")
+            .child(
+                heading(1)
+                    .attr("id", "plaza-phases-heading")
+                    .child(s.phases_heading),
+            )
+            .child(el("ol").attr("class", "plaza-timeline").children(steps)),
+    );
 
-    let steps = timeline(&d)
-        .into_iter()
-        .map(|step| {
-            let dates = match (&step.starts_at, &step.ends_at) {
-                (Some(start), Some(end)) => Some(fill(
-                    s.phase_dates,
-                    &[("start", &ui.date(start)), ("end", &ui.date(end))],
-                )),
-                (Some(start), None) => Some(fill(s.phase_from, &[("start", &ui.date(start))])),
-                _ => None,
-            };
-            let current = step.state == StepState::Current;
-            // The state in words, not only by colour.
-            let (class, state) = match step.state {
-                StepState::Done => ("plaza-step plaza-step-done", s.phase_state_done),
-                StepState::Current => ("plaza-step plaza-step-current", s.phase_state_current),
-                StepState::Upcoming => ("plaza-step", s.phase_state_upcoming),
-            };
-            view! {
-                <li class=class aria-current=current.then_some("step")>
-                    <span class="plaza-step-name">{s.phase(step.kind)}</span>
-                    <span class="plaza-badge">{state}</span>
-                    {dates.map(|d| view! { <span class="plaza-step-dates">{d}</span> })}
-                </li>
-            }
-        })
-        .collect_view();
-
-    let tags = |heading: &'static str, id: &'static str, names: Vec<&'static str>| {
+    let tags = |title: &'static str, id: &'static str, names: Vec<&'static str>| {
         (!names.is_empty()).then(|| {
-            view! {
-                <div class="plaza-tag-group">
-                    <Heading depth=2 id=id>{heading}</Heading>
-                    <ul class="plaza-tags" aria-labelledby=id>
-                        {names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
-                    </ul>
-                </div>
-            }
+            el("div")
+                .attr("class", "plaza-tag-group")
+                .child(heading(2).attr("id", id).child(title))
+                .child(
+                    el("ul")
+                        .attr("class", "plaza-tags")
+                        .attr("aria-labelledby", id)
+                        .children(names.into_iter().map(|n| el("li").child(n).into())),
+                )
+                .into()
         })
     };
     let functions = d
@@ -105,57 +167,50 @@ pub fn Header(deliberation: Deliberation) -> impl IntoView {
         .iter()
         .map(|a| s.challenge_area(*a))
         .collect();
+    top = top.child(
+        el("div").attr("class", "plaza-tag-groups").children(
+            [
+                tags(
+                    s.social_functions_heading,
+                    "plaza-functions-heading",
+                    functions,
+                ),
+                tags(
+                    s.challenge_areas_heading,
+                    "plaza-challenges-heading",
+                    challenges,
+                ),
+            ]
+            .into_iter()
+            .flatten(),
+        ),
+    );
 
-    let follow_up = (!d.follow_up.is_empty()).then(|| {
-        let entries = d
-            .follow_up
-            .iter()
-            .map(|f| {
-                let text = ui.pick(&f.text);
-                view! {
-                    <li>
-                        <time datetime=f.date.to_string()>{ui.date(&f.date)}</time>
-                        " "
-                        <span lang=text.lang.clone() dir=text.lang.map(|_| "auto")>{text.text}</span>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! {
-            <section class="plaza-follow-up">
-                <Heading depth=1 id="plaza-follow-up-heading">{s.follow_up_heading}</Heading>
-                <ul>{entries}</ul>
-            </section>
-        }
-    });
-
-    view! {
-        <header class="plaza-header">
-            <Heading depth=0 id="plaza-title" lang=title.lang>{title.text}</Heading>
-            <p class="plaza-summary" lang=summary.lang.clone() dir=summary.lang.map(|_| "auto")>{summary.text}</p>
-            {image}
-            <dl class="plaza-facts">
-                <dt>{s.place_heading}</dt>
-                <dd>
-                    <span lang=place_name.lang.clone() dir=place_name.lang.map(|_| "auto")>{place_name.text}</span>
-                    {d.place.address.clone().map(|a| view! { <br/><span class="plaza-address">{a}</span> })}
-                </dd>
-                {decision}
-            </dl>
-            <div class="plaza-body" lang=body.lang.clone() dir=body.lang.map(|_| "auto")>
-                {paragraphs(&body.text).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
-            </div>
-            <section class="plaza-phases">
-                <Heading depth=1 id="plaza-phases-heading">{s.phases_heading}</Heading>
-                <ol class="plaza-timeline">{steps}</ol>
-            </section>
-            <div class="plaza-tag-groups">
-                {tags(s.social_functions_heading, "plaza-functions-heading", functions)}
-                {tags(s.challenge_areas_heading, "plaza-challenges-heading", challenges)}
-            </div>
-            {follow_up}
-        </header>
+    if !d.follow_up.is_empty() {
+        let entries = d.follow_up.iter().map(|f| {
+            let text = ui.pick(&f.text);
+            el("li")
+                .child(
+                    el("time")
+                        .attr("datetime", f.date.to_string())
+                        .child(ui.date(&f.date)),
+                )
+                .child(" ")
+                .child(in_lang(el("span"), text.lang).child(text.text))
+                .into()
+        });
+        top = top.child(
+            el("section")
+                .attr("class", "plaza-follow-up")
+                .child(
+                    heading(1)
+                        .attr("id", "plaza-follow-up-heading")
+                        .child(s.follow_up_heading),
+                )
+                .child(el("ul").children(entries)),
+        );
     }
+    top
 }
 
 #[cfg(test)]

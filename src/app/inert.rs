@@ -1,5 +1,5 @@
 //! Views drawn once and never changed (a poll's results), as plain data: a
-//! tree of [`Node`]s that [`prepend_on_load`] makes into DOM nodes.
+//! tree of [`Node`]s, a Leptos view like any other.
 //!
 //! Leptos's typed views compile to code for every element type and every
 //! combination of attributes and children, which is most of the download;
@@ -7,9 +7,10 @@
 //! costs a few calls per element. Text is always set as text, never parsed
 //! as markup.
 
-use leptos::html::ElementType;
-use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
+use leptos::tachys::hydration::Cursor;
+use leptos::tachys::renderer::Rndr;
+use leptos::tachys::view::{Position, PositionState, Render, RenderHtml};
 
 const SVG: &str = "http://www.w3.org/2000/svg";
 
@@ -49,27 +50,22 @@ impl Element {
         self
     }
 
-    fn to_dom(&self, document: &web_sys::Document, svg: bool) -> Option<web_sys::Element> {
+    /// The DOM element, made by Leptos's own renderer (so it fails only
+    /// where any Leptos element would: a tag name that is not one).
+    fn to_dom(&self, svg: bool) -> web_sys::Element {
         let svg = svg || self.tag == "svg";
-        let element = match svg {
-            true => document.create_element_ns(Some(SVG), self.tag),
-            false => document.create_element(self.tag),
-        }
-        .ok()?;
+        let element = Rndr::create_element(self.tag, svg.then_some(SVG));
         for (name, value) in &self.attrs {
-            element.set_attribute(name, value).ok()?;
+            Rndr::set_attribute(&element, name, value);
         }
         for child in &self.children {
-            match child {
-                Node::Text(t) => element.append_with_str_1(t).ok()?,
-                Node::Element(e) => {
-                    element
-                        .append_child(&e.to_dom(document, svg)?.into())
-                        .ok()?;
-                }
-            }
+            let node: web_sys::Node = match child {
+                Node::Text(t) => Rndr::create_text_node(t).into(),
+                Node::Element(e) => e.to_dom(svg).into(),
+            };
+            Rndr::insert_node(&element, &node, None);
         }
-        Some(element)
+        element
     }
 }
 
@@ -91,21 +87,56 @@ impl From<&str> for Node {
     }
 }
 
-/// Puts `tree` at the start of the element of `parent` once it is drawn,
-/// before what Leptos draws in it.
-pub fn prepend_on_load<E>(parent: NodeRef<E>, tree: Vec<Element>)
-where
-    E: ElementType + 'static,
-    E::Output: JsCast + Clone + 'static,
-{
-    parent.on_load(move |parent| {
-        let parent: &web_sys::Element = parent.unchecked_ref();
-        let document = document();
-        let first = parent.first_child();
-        for element in &tree {
-            if let Some(built) = element.to_dom(&document, false) {
-                let _ = parent.insert_before(&built, first.as_ref());
-            }
-        }
-    });
+// An element tree is a Leptos view like any other (`{tree}` in `view!`),
+// drawn in the same pass as the view around it. The widget renders in the
+// browser only (Leptos's `csr`): nothing asks it for HTML or hydrates it.
+
+impl Render for Element {
+    type State = web_sys::Element;
+
+    fn build(self) -> web_sys::Element {
+        self.to_dom(false)
+    }
+
+    fn rebuild(self, state: &mut web_sys::Element) {
+        let new = self.to_dom(false);
+        let _ = state.replace_with_with_node_1(&new);
+        *state = new;
+    }
+}
+
+leptos::tachys::no_attrs!(Element);
+
+impl RenderHtml for Element {
+    type AsyncOutput = Self;
+    type Owned = Self;
+    const MIN_LENGTH: usize = 0;
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Self {
+        self
+    }
+
+    fn to_html_with_buf(
+        self,
+        _buf: &mut String,
+        _position: &mut Position,
+        _escape: bool,
+        _mark_branches: bool,
+        _extra_attrs: Vec<AnyAttribute>,
+    ) {
+    }
+
+    fn hydrate<const FROM_SERVER: bool>(
+        self,
+        _cursor: &Cursor,
+        _position: &PositionState,
+    ) -> web_sys::Element {
+        self.build()
+    }
+
+    fn into_owned(self) -> Self {
+        self
+    }
 }

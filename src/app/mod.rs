@@ -4,6 +4,7 @@
 
 mod arguments;
 mod ballot;
+mod card;
 mod delivery;
 pub mod events;
 mod flag;

@@ -8,10 +8,12 @@ use plaza_contract::{
 };
 
 use super::arguments::ContributionsNote;
+use super::card::{byline, withheld, written};
 use super::delivery::DeliveryNote;
 use super::flag::Report;
 use super::form::{SendProblem, TextField};
 use super::heading::Heading;
+use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::status::ErrorPanel;
 use super::task::page_loader;
@@ -136,26 +138,31 @@ fn ProposalCard(proposal: Proposal) -> impl IntoView {
         .display_name
         .as_deref()
         .map_or_else(|| s.anonymous.to_owned(), shown);
-    let body = match (p.status, p.title.clone()) {
-        (ContentStatus::Visible, Some(title)) => view! {
-            <p class="plaza-proposal-title" lang=ui.other_lang(p.lang.as_deref()) dir="auto">{shown(&title)}</p>
-            {p.description.as_deref().map(|d| view! { <p class="plaza-proposal-description" dir="auto">{shown(d)}</p> })}
+    let body = match (p.status, p.title.as_deref()) {
+        (ContentStatus::Visible, Some(title)) => {
+            let mut body = vec![written(
+                &ui,
+                "plaza-proposal-title",
+                title,
+                p.lang.as_deref(),
+            )];
+            if let Some(d) = p.description.as_deref() {
+                body.push(written(&ui, "plaza-proposal-description", d, None));
+            }
+            body
         }
-        .into_any(),
-        (ContentStatus::Removed, _) => view! { <p class="plaza-moderated">{s.removed_by_moderator}</p> }.into_any(),
-        _ => view! { <p class="plaza-moderated">{s.hidden_pending_review}</p> }.into_any(),
+        (ContentStatus::Removed, _) => vec![withheld(s.removed_by_moderator)],
+        _ => vec![withheld(s.hidden_pending_review)],
     };
     let visible = p.status == ContentStatus::Visible;
     view! {
         <article class="plaza-proposal">
             {body}
-            <footer class="plaza-argument-meta">
-                <span class="plaza-badge plaza-decision">{decision}</span>
-                " "
-                <bdi class="plaza-author">{author.clone()}</bdi>
-                " · "
-                <time datetime=p.created_at.to_string()>{ui.date(&p.created_at)}</time>
-            </footer>
+            {el("footer")
+                .attr("class", "plaza-argument-meta")
+                .child(el("span").attr("class", "plaza-badge plaza-decision").child(decision))
+                .child(" ")
+                .children(byline(&ui, &author, &p.created_at))}
             {visible.then(|| view! {
                 <Report target=FlagTarget::Proposal id=p.id.clone() about=fill(s.proposal_by, &[("name", &author)])/>
             })}

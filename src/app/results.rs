@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use plaza_contract::{Decimal, MyBallot, Poll, PollResults, VotingMethod};
 
 use super::heading::heading;
-use super::inert::{el, prepend_on_load, Element, Node};
+use super::inert::{el, Element, Node};
 use super::verify::Verify;
 use super::Ui;
 use crate::i18n::fill;
@@ -51,10 +51,10 @@ pub fn ResultsView(
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let labels = Labels::of(&ui, &poll);
-    let node = NodeRef::<leptos::html::Div>::new();
-    prepend_on_load(node, results_tree(&ui, &poll, &results, &labels));
+    let tree = results_tree(&ui, &poll, &results, &labels);
     view! {
-        <div class="plaza-results" node_ref=node>
+        <div class="plaza-results">
+            {tree}
             {results.is_final.then(|| view! { <Verify results=results.clone() mine labels=labels.clone()/> })}
         </div>
     }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::inert::{el, Node};
 use super::Ui;
 
 /// A polite live region, so a screen reader says what is loading.
@@ -43,11 +44,10 @@ pub fn Notice(text: &'static str) -> impl IntoView {
 /// A message with one placeholder whose value is content (a name, a
 /// credit): the value is isolated (`<bdi>`) so that, written in another
 /// script, it cannot reorder the message around it.
-#[component]
-pub fn Isolated(template: &'static str, name: &'static str, value: String) -> impl IntoView {
+pub fn isolated(template: &'static str, name: &'static str, value: &str) -> [Node; 3] {
     let placeholder = format!("{{{name}}}");
     let (before, after) = template
         .split_once(placeholder.as_str())
         .unwrap_or((template, ""));
-    view! { {before} <bdi>{value}</bdi> {after} }
+    [before.into(), el("bdi").child(value).into(), after.into()]
 }

@@ -7,9 +7,11 @@ use plaza_contract::{
     Comment, ContentStatus, FlagTarget, NewComment, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS,
 };
 
+use super::card::{byline, withheld, written};
 use super::delivery::DeliveryNote;
 use super::flag::Report;
 use super::form::{SendProblem, TextField};
+use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::status::ErrorPanel;
 use super::{focus_later, BackendHandle, Tasks, Ui};
@@ -353,13 +355,12 @@ fn PostedComment(comment: Comment) -> impl IntoView {
         .display_name
         .as_deref()
         .map_or_else(|| s.anonymous.to_owned(), shown);
-    let text = match (c.status, c.text.clone()) {
-        (ContentStatus::Visible, Some(text)) => view! {
-            <p class="plaza-comment-text" lang=ui.other_lang(c.lang.as_deref()) dir="auto">{shown(&text)}</p>
+    let text = match (c.status, c.text.as_deref()) {
+        (ContentStatus::Visible, Some(text)) => {
+            written(&ui, "plaza-comment-text", text, c.lang.as_deref())
         }
-        .into_any(),
-        (ContentStatus::Removed, _) => view! { <p class="plaza-moderated">{s.removed_by_moderator}</p> }.into_any(),
-        _ => view! { <p class="plaza-moderated">{s.hidden_pending_review}</p> }.into_any(),
+        (ContentStatus::Removed, _) => withheld(s.removed_by_moderator),
+        _ => withheld(s.hidden_pending_review),
     };
     let about = fill(s.comment_posted_by, &[("name", &author)]);
     let reply_label = fill(s.reply_to, &[("name", &author)]);
@@ -368,11 +369,7 @@ fn PostedComment(comment: Comment) -> impl IntoView {
     view! {
         <article class="plaza-comment">
             {text}
-            <footer class="plaza-argument-meta">
-                <bdi class="plaza-author">{author}</bdi>
-                " · "
-                <time datetime=c.created_at.to_string()>{ui.date(&c.created_at)}</time>
-            </footer>
+            {el("footer").attr("class", "plaza-argument-meta").children(byline(&ui, &author, &c.created_at))}
             <div class="plaza-actions">
                 {answerable.then(|| {
                     let comment_id = comment_id.clone();
