@@ -12,6 +12,7 @@ use plaza_contract::{Argument, BallotReceipt, MyBallot, Poll};
 
 use super::delivery::DeliveryNote;
 use super::heading::Heading;
+use super::inert::{el, Element};
 use super::participation::Participation;
 use super::{focus_later, format, BackendHandle, Ui};
 use crate::backend::KeyValue;
@@ -336,26 +337,42 @@ fn Arguments(top: TopArguments) -> impl IntoView {
     if top.for_side.is_empty() && top.against_side.is_empty() {
         return None;
     }
-    let side = move |title: &'static str, args: Vec<Argument>| {
+    let side = |title: &'static str, args: Vec<Argument>| {
         (!args.is_empty()).then(|| {
-            let items = args
-                .into_iter()
-                .filter_map(|a| {
-                    let text = crate::state::text::shown(a.text.as_deref()?);
-                    let lang = ui.other_lang(a.lang.as_deref());
-                    Some(view! { <li lang=lang.clone() dir=lang.map(|_| "auto")>{text}</li> })
-                })
-                .collect_view();
-            view! { <p class="plaza-side-title">{title}</p><ul>{items}</ul> }
+            let items = args.into_iter().filter_map(|a| {
+                let text = crate::state::text::shown(a.text.as_deref()?);
+                let item = match ui.other_lang(a.lang.as_deref()) {
+                    Some(lang) => el("li").attr("lang", lang).attr("dir", "auto"),
+                    None => el("li"),
+                };
+                Some(item.child(text).into())
+            });
+            [
+                el("p")
+                    .attr("class", "plaza-side-title")
+                    .child(title)
+                    .into(),
+                el("ul").children(items).into(),
+            ]
         })
     };
-    Some(view! {
-        <details class="plaza-before-voting">
-            <summary>{s.vote_read_arguments}</summary>
-            {side(s.arguments_for_heading, top.for_side)}
-            {side(s.arguments_against_heading, top.against_side)}
-        </details>
-    })
+    let sides = [
+        side(s.arguments_for_heading, top.for_side),
+        side(s.arguments_against_heading, top.against_side),
+    ];
+    Some(
+        el("details")
+            .attr("class", "plaza-before-voting")
+            .child(el("summary").child(s.vote_read_arguments))
+            .children(sides.into_iter().flatten().flatten()),
+    )
+}
+
+/// A list of options by their labels, in the order given (`ol` for a ranking).
+fn option_list(tag: &'static str, labels: impl Iterator<Item = String>) -> Element {
+    el(tag)
+        .attr("class", "plaza-review-list")
+        .children(labels.map(|l| el("li").child(el("bdi").child(l)).into()))
 }
 
 /// Review: the ranking in order and what is left unranked, then cast.
@@ -383,21 +400,20 @@ fn ReviewStep(
             }),
         )
     });
+    let mut review = vec![
+        el("p").child(s.vote_review_ranked),
+        option_list("ol", ranked.iter().map(|id| label(id))),
+    ];
+    match unranked.is_empty() {
+        true => review.push(el("p").child(s.vote_review_all_ranked)),
+        false => review.extend([
+            el("p").child(s.vote_review_unranked),
+            option_list("ul", unranked.iter().map(|id| label(id))),
+        ]),
+    }
     view! {
         <Heading depth=2 id="plaza-review-heading" focus_target=true>{s.vote_review_heading}</Heading>
-        <p>{s.vote_review_ranked}</p>
-        <ol class="plaza-review-list">
-            {ranked.iter().map(|id| view! { <li><bdi>{label(id)}</bdi></li> }).collect_view()}
-        </ol>
-        {match unranked.is_empty() {
-            true => view! { <p>{s.vote_review_all_ranked}</p> }.into_any(),
-            false => view! {
-                <p>{s.vote_review_unranked}</p>
-                <ul class="plaza-review-list">
-                    {unranked.iter().map(|id| view! { <li><bdi>{label(id)}</bdi></li> }).collect_view()}
-                </ul>
-            }.into_any(),
-        }}
+        {review}
         <div class="plaza-actions">
             <button type="button" class="plaza-button plaza-primary" on:click=move |_| on_cast.run(())>{s.vote_cast}</button>
             <button type="button" class="plaza-button plaza-quiet" on:click=move |_| on_edit.run(())>{s.vote_edit}</button>
@@ -416,6 +432,7 @@ fn ReceiptStep(
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let s = ui.s();
+    let ui_receipt = ui.clone();
     let label = move |id: &str| {
         poll.with_value(|p| p.option(id).map(|o| ui.pick(&o.label).text))
             .unwrap_or_default()
@@ -447,29 +464,36 @@ fn ReceiptStep(
     view! {
         <Heading depth=2 id="plaza-receipt-heading" focus_target=true>{s.vote_receipt_heading}</Heading>
         {move || latest.get().map(|(ranking, receipt, key)| view! {
-            <ol class="plaza-review-list">
-                {ranking.iter().map(|id| view! { <li><bdi>{label(id)}</bdi></li> }).collect_view()}
-            </ol>
+            {option_list("ol", ranking.iter().map(|id| label(id)))}
             {key.map(|key| view! { <DeliveryNote key/> })}
-            {receipt.map(|r| view! { <Receipt receipt=r/> })}
+            {receipt.map(|r| receipt_tree(&ui_receipt, r))}
         })}
         <p>{s.vote_change_until_close}</p>
         <button type="button" class="plaza-button" on:click=move |_| on_change.run(())>{s.vote_change}</button>
     }
 }
 
-#[component]
-fn Receipt(receipt: BallotReceipt) -> impl IntoView {
-    let ui = expect_context::<Ui>();
+/// When the ballot was recorded, and its tracker.
+fn receipt_tree(ui: &Ui, receipt: BallotReceipt) -> Element {
     let s = ui.s();
-    view! {
-        <div class="plaza-receipt">
-            <p>{fill(s.vote_recorded, &[("date", &ui.date(&receipt.recorded_at))])}</p>
-            <dl>
-                <dt>{s.vote_tracker}</dt>
-                <dd><code class="plaza-tracker">{receipt.tracker}</code></dd>
-            </dl>
-            <p class="plaza-note">{s.vote_tracker_help}</p>
-        </div>
-    }
+    el("div")
+        .attr("class", "plaza-receipt")
+        .child(el("p").child(fill(
+            s.vote_recorded,
+            &[("date", &ui.date(&receipt.recorded_at))],
+        )))
+        .child(
+            el("dl").child(el("dt").child(s.vote_tracker)).child(
+                el("dd").child(
+                    el("code")
+                        .attr("class", "plaza-tracker")
+                        .child(receipt.tracker),
+                ),
+            ),
+        )
+        .child(
+            el("p")
+                .attr("class", "plaza-note")
+                .child(s.vote_tracker_help),
+        )
 }

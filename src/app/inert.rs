@@ -1,4 +1,5 @@
-//! Views drawn once and never changed (a poll's results), as plain data: a
+//! Views drawn once and never changed (a poll's results, the header, a
+//! card's text, the ballot's review and receipt), as plain data: a
 //! tree of [`Node`]s, a Leptos view like any other.
 //!
 //! Leptos's typed views compile to code for every element type and every
