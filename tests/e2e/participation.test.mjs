@@ -126,16 +126,20 @@ describe('residents take part', () => {
       // the Reply button).
       const reply = await tabTo(tab, (f) => f.tag === 'button' && labels.reply.test(f.text));
       await tab.keyboard.press('Enter');
+      // The form opens with focus in its field (in the frame after it is
+      // drawn: tabbing on before then would have that focus land on top).
+      const inTextarea = () => tab.waitForFunction(() => {
+        let el = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.tagName === 'TEXTAREA';
+      });
+      await inTextarea();
       await tabTo(tab, (f) => f.tag === 'button' && f.type === 'button' && f.className.includes('plaza-quiet'));
       await tab.keyboard.press('Enter');
       await focusReaches(tab, reply.id);
       assert.ok(reply.id.endsWith('-open'), reply.id);
       await tab.keyboard.press('Enter');
-      await tab.waitForFunction(() => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.tagName === 'TEXTAREA';
-      });
+      await inTextarea();
       await tab.keyboard.type(`Keyboard reply ${run}`);
       await tabTo(tab, (f) => f.tag === 'button' && f.type === 'submit');
       await tab.keyboard.press('Enter');

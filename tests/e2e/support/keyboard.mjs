@@ -41,13 +41,18 @@ export async function tabTo(tab, wanted, { max = 200, back = false } = {}) {
   throw new Error(`focus never reached the target; went through: ${seen.slice(-15).join(' | ')}`);
 }
 
-/** Waits until focus (inside shadow roots too) is on the element with `id`. */
-export function focusReaches(tab, id) {
-  return tab.waitForFunction((id) => {
-    let el = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el?.id === id;
-  }, id);
+/** Waits until focus (inside shadow roots too) is on the element with `id`; fails saying where it is. */
+export async function focusReaches(tab, id, { timeout = 10_000 } = {}) {
+  try {
+    await tab.waitForFunction((id) => {
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.id === id;
+    }, id, { timeout });
+  } catch (e) {
+    const now = await focused(tab);
+    throw new Error(`focus never reached #${id}; it is on ${now ? `${now.tag}#${now.id}.${now.className}:${now.text.slice(0, 40)}` : 'nothing'}`, { cause: e });
+  }
 }
 
 /** axe-core's violations on the page (WCAG 2.x A and AA, and best practices). */
