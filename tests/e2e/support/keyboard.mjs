@@ -26,6 +26,11 @@ export function focused(tab) {
   });
 }
 
+/** A focused element as a failure message names it. */
+function describe(f) {
+  return f ? `${f.tag}#${f.id}.${f.className}:${f.text.slice(0, 30)}` : 'nothing';
+}
+
 /**
  * Presses Tab (or Shift+Tab with `back`) until `wanted(focused)` holds;
  * fails after `max` presses, saying where focus went.
@@ -36,22 +41,21 @@ export async function tabTo(tab, wanted, { max = 200, back = false } = {}) {
     await tab.keyboard.press(back ? 'Shift+Tab' : 'Tab');
     const now = await focused(tab);
     if (now && wanted(now)) return now;
-    seen.push(now ? `${now.tag}#${now.id}.${now.className}:${now.text.slice(0, 30)}` : 'nothing');
+    seen.push(describe(now));
   }
   throw new Error(`focus never reached the target; went through: ${seen.slice(-15).join(' | ')}`);
 }
 
 /** Waits until focus (inside shadow roots too) is on the element with `id`; fails saying where it is. */
-export async function focusReaches(tab, id, { timeout = 10_000 } = {}) {
+export async function focusReaches(tab, id) {
   try {
     await tab.waitForFunction((id) => {
       let el = document.activeElement;
       while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
       return el?.id === id;
-    }, id, { timeout });
+    }, id);
   } catch (e) {
-    const now = await focused(tab);
-    throw new Error(`focus never reached #${id}; it is on ${now ? `${now.tag}#${now.id}.${now.className}:${now.text.slice(0, 40)}` : 'nothing'}`, { cause: e });
+    throw new Error(`focus never reached #${id}; it is on ${describe(await focused(tab))}`, { cause: e });
   }
 }
 
