@@ -34,6 +34,9 @@ fn options(pairs: &[(&str, &str)]) -> Object {
     o
 }
 
+/// `plaza.js` makes the same three while the wasm downloads, for each
+/// language on the page (src/embed/start.js), so that the browser has read
+/// their data before the first screen is drawn: keep the two alike.
 fn formatters(language: Language) -> Rc<Formatters> {
     FORMATTERS.with(|all| {
         if let Some(found) = all.borrow().iter().find(|f| f.tag == language.tag) {

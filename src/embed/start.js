@@ -27,8 +27,9 @@ const init = __wbg_init();
 // While the wasm downloads, each widget's first screen is asked for (its
 // language file, its deliberation and the first page of each side), so the
 // answers are in when the wasm is; the widget takes each answer once
-// (src/backend/early.rs). The next four lines are written from the widget's
-// route table and languages: a test checks them.
+// (src/backend/early.rs; the language file in src/i18n/load.rs). The next
+// four lines are written from the widget's route table and languages: a
+// test checks them.
 const FIRST_READS = ['/deliberations/{id}', '/deliberations/{id}/arguments?stance=for&sort=helpful', '/deliberations/{id}/arguments?stance=against&sort=helpful'];
 const TOKEN_KEYS = ['plaza:token:v1:', 'plaza:token-expired:v1:'];
 const ACCEPT = 'application/json, application/problem+json';
@@ -36,6 +37,8 @@ const LANGUAGES = ['ar', 'de', 'en', 'es', 'fr'];
 // An answer older than this is asked for again (a widget added much later).
 const EARLY_FOR_MS = 10000;
 const early = new Map();
+// The interface languages of the page's widgets (their Intl is warmed up below).
+const shown = new Set();
 // As the contract encodes a path segment: encodeURIComponent, and !'()* too.
 const segment = (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 // The interface language the widget will pick: the element's `lang`, then
@@ -51,9 +54,12 @@ function readEarly(host) {
   const tag = host.localName === 'plaza-deliberation';
   const value = (name) => (host.getAttribute(tag ? name : `data-${name}`) || '').trim();
   const lang = language(value('lang'));
+  shown.add(lang);
   if (lang !== 'en') {
-    // A file the browser keeps: the widget's own request finds it there.
-    fetch(new URL(`languages/${lang}.json`, import.meta.url).href).catch(() => {});
+    // Handed over like the reads below (src/i18n/load.rs takes it): already
+    // read when the wasm starts, so this widget is drawn in the same pass as
+    // the others instead of one fetch later.
+    askEarly(new URL(`languages/${lang}.json`, import.meta.url).href, {});
   }
   const id = tag ? value('deliberation') : value('plaza-deliberation') || value('deliberation');
   const api = value('api');
@@ -66,24 +72,26 @@ function readEarly(host) {
   } catch {
     // No storage, so no stored token either.
   }
-  // The request ends after EARLY_FOR_MS, body included, so the widget never
-  // waits on one that stalls: it then asks itself.
+  for (const path of FIRST_READS) {
+    askEarly(base + path.replace('{id}', segment(id)), { headers: { Accept: ACCEPT } });
+  }
+}
+// Asks for `url` once, for the widget to take (takeEarly). The request ends
+// after EARLY_FOR_MS, body included, so the widget never waits on one that
+// stalls: it then asks itself. Only a success is handed over (read whole
+// here); for anything else the widget asks itself, as it would have.
+function askEarly(url, init) {
+  if (early.has(url)) return;
   const stop = new AbortController();
   setTimeout(() => stop.abort(), EARLY_FOR_MS);
-  for (const path of FIRST_READS) {
-    const url = base + path.replace('{id}', segment(id));
-    if (early.has(url)) continue;
-    // Only a success is handed over (read whole here); for anything else
-    // the widget asks itself, as it would have.
-    const answer = fetch(url, { headers: { Accept: ACCEPT }, signal: stop.signal })
-      .then(async (r) => {
-        if (!r.ok) throw new Error(`${r.status}`);
-        return new Response(await r.text(), { status: r.status, headers: r.headers });
-      });
-    answer.catch(() => {});
-    early.set(url, { at: performance.now(), answer });
-    setTimeout(() => early.delete(url), EARLY_FOR_MS);
-  }
+  const answer = fetch(url, { ...init, signal: stop.signal })
+    .then(async (r) => {
+      if (!r.ok) throw new Error(`${r.status}`);
+      return new Response(await r.text(), { status: r.status, headers: r.headers });
+    });
+  answer.catch(() => {});
+  early.set(url, { at: performance.now(), answer });
+  setTimeout(() => early.delete(url), EARLY_FOR_MS);
 }
 for (const host of document.querySelectorAll('plaza-deliberation, [data-plaza-deliberation]')) {
   try {
@@ -104,14 +112,19 @@ init
     takeEarly,
   ))
   .catch((error) => console.error('Plaza could not start:', error));
-// The browser's Intl starts up on first use: tens of milliseconds on a
-// phone, in the middle of drawing the first screen's dates (later
-// formatters, in any language, cost well under one). Started here instead,
-// while the wasm is still on its way.
+// The browser's Intl starts up on first use, and reads each language's
+// data for each kind of formatter on first use too: tens of milliseconds on
+// a phone, in the middle of drawing the first screen. Done here instead,
+// while the wasm is still on its way, for the formatters the widget makes
+// (src/app/format.rs) in each language the page's widgets show.
 setTimeout(() => {
-  try {
-    new Intl.DateTimeFormat(undefined, { month: 'long', timeZone: 'UTC' }).format(0);
-  } catch {
-    // Only a warm-up: nothing is lost if it fails.
+  for (const lang of shown.size ? shown : ['en']) {
+    try {
+      new Intl.DateTimeFormat([lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(0);
+      new Intl.NumberFormat([lang]).format(0);
+      new Intl.PluralRules([lang]).select(0);
+    } catch {
+      // Only a warm-up: nothing is lost if it fails.
+    }
   }
 });

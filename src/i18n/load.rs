@@ -1,7 +1,8 @@
 //! Reading a language file into [`Strings`]: in the browser through its own
 //! `JSON.parse` (no JSON parser in the download), natively (tests) through
 //! serde_json. Languages other than English are fetched on demand, once
-//! per page.
+//! per page (or taken from `plaza.js`, which asked for the file while the
+//! wasm downloaded).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -53,10 +54,14 @@ pub async fn load(language: Language, base: &str) -> Result<&'static Strings, Lo
 
 async fn fetch(tag: &'static str, url: String) -> Result<&'static Strings, LoadError> {
     let unavailable = |e: String| LoadError::Unavailable(format!("{url}: {e}"));
-    let response = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .map_err(|e| unavailable(e.to_string()))?;
+    // plaza.js asked for it while the wasm downloaded (a success, read whole).
+    let response = match crate::backend::early::take(&url).await {
+        Some(response) => response,
+        None => gloo_net::http::Request::get(&url)
+            .send()
+            .await
+            .map_err(|e| unavailable(e.to_string()))?,
+    };
     if !response.ok() {
         return Err(unavailable(format!("status {}", response.status())));
     }
@@ -76,8 +81,12 @@ fn leak(text: String) -> &'static str {
 /// Every message of a language file; the first one missing is an error.
 pub(crate) fn parse(text: &str) -> Result<Strings, LoadError> {
     let doc = Doc::parse(text)?;
+    // Each message is looked up from "strings" down, one step per key: it is
+    // on the first screen's path of every widget in another language.
+    let strings = doc.member("strings");
+    let entry = |key: &str| strings.as_ref()?.member(key);
     let missing = std::cell::Cell::new(None);
-    let mut text = |key: &'static str| match doc.text(&["strings", key]) {
+    let mut text = |key: &'static str| match entry(key).and_then(|e| e.text()) {
         Some(t) => leak(t),
         None => {
             missing.set(missing.get().or(Some(key)));
@@ -85,13 +94,15 @@ pub(crate) fn parse(text: &str) -> Result<Strings, LoadError> {
         }
     };
     let mut plural = |key: &'static str| {
-        let other = doc.text(&["strings", key, "other"]).map(leak);
+        let forms_of = entry(key);
+        let form = |name: &str| forms_of.as_ref()?.member(name)?.text().map(leak);
+        let other = form("other");
         if other.is_none() {
             missing.set(missing.get().or(Some(key)));
         }
         let mut forms = [None; 5];
-        for (form, category) in forms.iter_mut().zip(PluralCategory::ALL) {
-            *form = doc.text(&["strings", key, category.name()]).map(leak);
+        for (form_of, category) in forms.iter_mut().zip(PluralCategory::ALL) {
+            *form_of = form(category.name());
         }
         Plural {
             forms,
@@ -103,14 +114,6 @@ pub(crate) fn parse(text: &str) -> Result<Strings, LoadError> {
         None => Ok(strings),
         Some(key) => Err(LoadError::Missing(key.to_owned())),
     }
-}
-
-/// Every message empty: only if the embedded English were broken.
-pub(crate) fn empty() -> Strings {
-    Strings::build(&mut |_| "", &mut |_| Plural {
-        forms: [None; 5],
-        other: "{n}",
-    })
 }
 
 /// A parsed language file.
@@ -134,25 +137,31 @@ impl Doc {
             .map_err(|e| LoadError::Unreadable(e.to_string()))
     }
 
-    /// The string at `path` (object keys), if there is one.
+    /// The member `key` of an object; nothing for anything else.
     #[cfg(target_arch = "wasm32")]
-    fn text(&self, path: &[&str]) -> Option<String> {
-        let mut at = self.0.clone();
-        for key in path {
-            if !at.is_object() {
-                return None;
-            }
-            at = js_sys::Reflect::get(&at, &(*key).into()).ok()?;
+    fn member(&self, key: &str) -> Option<Doc> {
+        if !self.0.is_object() {
+            return None;
         }
-        at.as_string()
+        js_sys::Reflect::get(&self.0, &key.into())
+            .ok()
+            .filter(|v| !v.is_undefined())
+            .map(Doc)
     }
 
     #[cfg(not(target_arch = "wasm32"))]
-    fn text(&self, path: &[&str]) -> Option<String> {
-        let mut at = &self.0;
-        for key in path {
-            at = at.get(key)?;
-        }
-        at.as_str().map(str::to_owned)
+    fn member(&self, key: &str) -> Option<Doc> {
+        self.0.get(key).cloned().map(Doc)
+    }
+
+    /// This value if it is a string.
+    #[cfg(target_arch = "wasm32")]
+    fn text(&self) -> Option<String> {
+        self.0.as_string()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn text(&self) -> Option<String> {
+        self.0.as_str().map(str::to_owned)
     }
 }

@@ -132,26 +132,10 @@ thread_local! {
     static READ: RefCell<HashMap<&'static str, &'static Strings>> = RefCell::new(HashMap::new());
 }
 
-/// English, read once from the download.
+/// English: built into the download (`ENGLISH`, which build.rs writes
+/// from `languages/en.json`).
 pub fn english() -> &'static Strings {
-    if let Some(s) = READ.with(|r| r.borrow().get("en").copied()) {
-        return s;
-    }
-    let strings = match load::parse(ENGLISH_JSON) {
-        Ok(s) => s,
-        // The file is part of the build and checked by its tests; were it
-        // broken, a panic here would take every widget down: leave the
-        // messages empty instead, and say why.
-        Err(e) => {
-            web_sys::console::error_1(
-                &format!("Plaza: the English messages are unreadable: {e}").into(),
-            );
-            load::empty()
-        }
-    };
-    let strings: &'static Strings = Box::leak(Box::new(strings));
-    READ.with(|r| r.borrow_mut().insert("en", strings));
-    strings
+    &ENGLISH
 }
 
 impl Strings {

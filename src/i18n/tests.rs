@@ -45,6 +45,66 @@ fn every_language_has_every_message() {
     }
 }
 
+/// The English built into the download (written by build.rs) is what the
+/// language file reads as, plural forms in their categories included.
+#[test]
+fn built_in_english_is_the_english_file() {
+    let read = parse(ENGLISH_JSON).unwrap_or_else(|e| panic!("en.json: {e}"));
+    assert_eq!(english(), &read);
+}
+
+/// A file that lacks a message, has one that is not text, or a plural
+/// without "other" is refused, naming the message; one that is not JSON too.
+#[test]
+fn a_language_file_without_a_message_is_refused_naming_it() {
+    use super::load::LoadError;
+    let english: Value = serde_json::from_str(ENGLISH_JSON).unwrap_or_default();
+    let strings = english["strings"].as_object().cloned().unwrap_or_default();
+    let plain = strings
+        .iter()
+        .find(|(_, v)| v.is_string())
+        .map(|(k, _)| k.clone());
+    let plural = strings
+        .iter()
+        .find(|(_, v)| v.is_object())
+        .map(|(k, _)| k.clone());
+    let (Some(plain), Some(plural)) = (plain, plural) else {
+        panic!("English has plain and plural messages");
+    };
+    let without = |edit: &dyn Fn(&mut Value)| {
+        let mut doc = english.clone();
+        edit(&mut doc);
+        parse(&doc.to_string())
+    };
+    let missing = |key: &str| Err(LoadError::Missing(key.to_owned()));
+    assert_eq!(
+        without(&|d| {
+            d["strings"].as_object_mut().map(|o| o.remove(&plain));
+        })
+        .map(|_| ()),
+        missing(&plain)
+    );
+    assert_eq!(
+        without(&|d| d["strings"][&plain] = Value::from(3)).map(|_| ()),
+        missing(&plain)
+    );
+    assert_eq!(
+        without(&|d| {
+            d["strings"][&plural]
+                .as_object_mut()
+                .map(|o| o.remove("other"));
+        })
+        .map(|_| ()),
+        missing(&plural)
+    );
+    assert!(matches!(
+        without(&|d| d["strings"] = Value::from("x")),
+        Err(LoadError::Missing(_))
+    ));
+    assert!(matches!(parse("{"), Err(LoadError::Unreadable(_))));
+    assert!(without(&|_| ()).is_ok());
+}
+
 #[test]
 fn languages_have_no_message_english_lacks_and_keep_its_placeholders() {
     let english: Value = serde_json::from_str(ENGLISH_JSON).unwrap_or_default();

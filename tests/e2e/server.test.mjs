@@ -45,6 +45,8 @@ describe('the demo on the reference server', () => {
   });
 
   it('asks for the first screen while the wasm downloads, each read once', async () => {
+    // The French widget's language file is handed over the same way.
+    const language = '/languages/fr.json';
     const firstScreen = [
       '/v1/deliberations/rue-des-lilas',
       '/v1/deliberations/rue-des-lilas/arguments?stance=for&sort=helpful',
@@ -57,11 +59,12 @@ describe('the demo on the reference server', () => {
     const visit = async (init, { failFirst, allowErrors } = {}) => {
       const tab = await open(own.context, 'about:blank', { init });
       if (failFirst) {
-        // The first request for `failFirst` (the early one) answered 503.
-        let failed = false;
-        await tab.route((url) => url.pathname + url.search === failFirst, (route) => {
-          if (failed) return route.continue();
-          failed = true;
+        // The first request for each of `failFirst` (the early one) answered 503.
+        const failed = new Set();
+        await tab.route((url) => failFirst.includes(url.pathname + url.search), (route) => {
+          const path = new URL(route.request().url()).pathname;
+          if (failed.has(path)) return route.continue();
+          failed.add(path);
           return route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Unavailable","status":503}' });
         });
       }
@@ -70,9 +73,9 @@ describe('the demo on the reference server', () => {
       const left = new Promise((resolve) => { allLeft = resolve; });
       tab.on('request', (r) => {
         const url = new URL(r.url());
-        if (!url.pathname.startsWith('/v1/')) return;
+        if (!url.pathname.startsWith('/v1/') && url.pathname !== language) return;
         reads.push({ path: url.pathname + url.search, at: Date.now(), auth: r.headers().authorization ?? null });
-        if (firstScreen.every((p) => reads.some((read) => read.path === p))) allLeft();
+        if ([...firstScreen, language].every((p) => reads.some((read) => read.path === p))) allLeft();
       });
       let wasmSent = null;
       await tab.route('**/plaza_bg.wasm', async (route) => {
@@ -89,16 +92,18 @@ describe('the demo on the reference server', () => {
     };
     try {
       const first = await visit();
-      for (const path of firstScreen) {
+      for (const path of [...firstScreen, language]) {
         const made = first.reads.filter((r) => r.path === path);
         assert.equal(made.length, 1, `${path} once for both widgets:\n${first.reads.map((r) => r.path).join('\n')}`);
         assert.ok(made[0].at <= first.wasmSent, `${path} asked for before the wasm came`);
       }
       // An early read that fails is not handed over: the widget asks itself.
-      const failing = await visit(undefined, { failFirst: firstScreen[0], allowErrors: /status of 503/ });
-      const deliberation = failing.reads.filter((r) => r.path === firstScreen[0]);
-      assert.equal(deliberation.length, 2, failing.reads.map((r) => r.path).join('\n'));
-      assert.ok(deliberation[0].at <= failing.wasmSent && deliberation[1].at > failing.wasmSent);
+      const failing = await visit(undefined, { failFirst: [firstScreen[0], language], allowErrors: /status of 503/ });
+      for (const path of [firstScreen[0], language]) {
+        const made = failing.reads.filter((r) => r.path === path);
+        assert.equal(made.length, 2, failing.reads.map((r) => r.path).join('\n'));
+        assert.ok(made[0].at <= failing.wasmSent && made[1].at > failing.wasmSent, `${path}: ${JSON.stringify(made)}, wasm ${failing.wasmSent}`);
+      }
       // A returning participant's reads carry their token (their own reactions):
       // nothing is asked for early, and each read is still made once.
       const created = await fetch(`${server.origin}/v1/participants`, { method: 'POST' });
