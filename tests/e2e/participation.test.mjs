@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startBrowser, open, waitForReady, cityPage } from './support/browser.mjs';
 import { startServer, SERVER, all } from './support/server.mjs';
-import { focused, focusReaches, tabTo, axeViolations } from './support/keyboard.mjs';
+import { focused, focusOn, focusReaches, tabTo, axeViolations } from './support/keyboard.mjs';
 
 const MODERATOR = 'e2e-moderator-token-of-enough-length-0123456789';
 const SECRET = 'e2e-host-secret-of-enough-length-0123456789';
@@ -85,11 +85,7 @@ describe('residents take part', () => {
       await tabTo(tab, (f) => f.tag === 'button' && f.type === 'submit');
       await tab.keyboard.press('Enter');
       // Focus follows it into its column, where it is first.
-      await tab.waitForFunction(() => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.id?.startsWith('plaza-item-');
-      });
+      await focusOn(tab, (f) => f.id.startsWith('plaza-item-'), 'the new argument');
       const posted = inWidget(tab, 'plaza-deliberation', '.plaza-against .plaza-mine').first();
       // (Newest first: the English run's argument, on the same device, comes after.)
       await posted.locator('.plaza-argument:not(.plaza-pending)').waitFor();
@@ -116,11 +112,7 @@ describe('residents take part', () => {
       await tab.keyboard.press('ArrowDown');
       await tabTo(tab, (f) => f.tag === 'button' && f.type === 'submit');
       await tab.keyboard.press('Enter');
-      await tab.waitForFunction(() => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.classList.contains('plaza-reported');
-      });
+      await focusOn(tab, (f) => f.className.split(/\s+/).includes('plaza-reported'), 'the "reported" note');
       assert.match((await focused(tab)).text, labels.reported);
       // A reply to it (the form cancelled once first: focus goes back to
       // the Reply button).
@@ -128,11 +120,7 @@ describe('residents take part', () => {
       await tab.keyboard.press('Enter');
       // The form opens with focus in its field (in the frame after it is
       // drawn: tabbing on before then would have that focus land on top).
-      const inTextarea = () => tab.waitForFunction(() => {
-        let el = document.activeElement;
-        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-        return el?.tagName === 'TEXTAREA';
-      });
+      const inTextarea = () => focusOn(tab, (f) => f.tag === 'textarea', 'the reply\'s text box');
       await inTextarea();
       await tabTo(tab, (f) => f.tag === 'button' && f.type === 'button' && f.className.includes('plaza-quiet'));
       await tab.keyboard.press('Enter');

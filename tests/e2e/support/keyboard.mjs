@@ -46,17 +46,24 @@ export async function tabTo(tab, wanted, { max = 200, back = false } = {}) {
   throw new Error(`focus never reached the target; went through: ${seen.slice(-15).join(' | ')}`);
 }
 
-/** Waits until focus (inside shadow roots too) is on the element with `id`; fails saying where it is. */
-export async function focusReaches(tab, id) {
-  try {
-    await tab.waitForFunction((id) => {
-      let el = document.activeElement;
-      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-      return el?.id === id;
-    }, id);
-  } catch (e) {
-    throw new Error(`focus never reached #${id}; it is on ${describe(await focused(tab))}`, { cause: e });
+/**
+ * Waits until what has focus (inside shadow roots too, as `focused` reads
+ * it) satisfies `wanted`, for up to Playwright's default 30 s; fails naming
+ * `what` and saying where focus is. Returns what has focus.
+ */
+export async function focusOn(tab, wanted, what = 'the target', { timeout = 30_000 } = {}) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const now = await focused(tab);
+    if (now && wanted(now)) return now;
+    if (Date.now() > until) throw new Error(`focus never reached ${what}; it is on ${describe(now)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Waits until focus is on the element with `id`; fails saying where it is. */
+export function focusReaches(tab, id) {
+  return focusOn(tab, (f) => f.id === id, `#${id}`);
 }
 
 /** axe-core's violations on the page (WCAG 2.x A and AA, and best practices). */
