@@ -59,7 +59,7 @@ function readEarly(host) {
     // Handed over like the reads below (src/i18n/load.rs takes it): already
     // read when the wasm starts, so this widget is drawn in the same pass as
     // the others instead of one fetch later.
-    askEarly(new URL(`languages/${lang}.json`, import.meta.url).href, {});
+    askEarly(new URL(`languages/${lang}.json`, import.meta.url).href);
   }
   const id = tag ? value('deliberation') : value('plaza-deliberation') || value('deliberation');
   const api = value('api');
@@ -80,7 +80,7 @@ function readEarly(host) {
 // after EARLY_FOR_MS, body included, so the widget never waits on one that
 // stalls: it then asks itself. Only a success is handed over (read whole
 // here); for anything else the widget asks itself, as it would have.
-function askEarly(url, init) {
+function askEarly(url, init = {}) {
   if (early.has(url)) return;
   const stop = new AbortController();
   setTimeout(() => stop.abort(), EARLY_FOR_MS);
