@@ -95,3 +95,58 @@ async fn staff_moderate_under_their_own_name() {
     let as_staff = send(&app, "GET", "/v1/moderation/log", Some(&signed_in), None).await;
     assert_eq!(as_staff.status, 403, "{}", as_staff.body);
 }
+
+/// Actions done one after the other are read back newest first even
+/// within one millisecond (in process, a request takes less): the log's
+/// order is the order things happened, which its ids, being random, are not.
+#[tokio::test]
+async fn the_log_keeps_the_order_of_actions_done_within_a_millisecond() {
+    let (app, resident) = seeded_app(&["--host-secret", SECRET]).await;
+    let planner = token("planner-7", Some(STAFF_ROLE));
+    let argument = send(
+        &app,
+        "POST",
+        "/v1/deliberations/rue-des-lilas/arguments",
+        Some(&resident),
+        json_body(json!({"stance": "for", "text": "A bench by the fountain"})),
+    )
+    .await;
+    assert_eq!(argument.status, 201, "{}", argument.body);
+    let id = argument.body["id"].as_str().expect("an id").to_owned();
+
+    let statuses: Vec<&str> = ["removed", "visible"]
+        .into_iter()
+        .cycle()
+        .take(20)
+        .collect();
+    for status in &statuses {
+        let change = json!({"target_type": "argument", "target_id": id, "status": status});
+        let done = send(
+            &app,
+            "PUT",
+            "/v1/moderation/content",
+            Some(&planner),
+            json_body(change),
+        )
+        .await;
+        assert_eq!(done.status, 200, "{}", done.body);
+    }
+
+    let log = send(
+        &app,
+        "GET",
+        "/v1/moderation/log?limit=50",
+        Some(&planner),
+        None,
+    )
+    .await;
+    assert_eq!(log.status, 200, "{}", log.body);
+    let read: Vec<&str> = log.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|item| item["change"]["content"]["status"].as_str())
+        .collect();
+    let newest_first: Vec<&str> = statuses.iter().rev().copied().collect();
+    assert_eq!(read, newest_first);
+}

@@ -19,7 +19,10 @@ use crate::ids::new_id;
 use crate::state::AppState;
 
 /// Records one action, in the transaction (or on the connection) of the
-/// change it describes.
+/// change it describes. Its time is never before the newest action already
+/// recorded (one millisecond after it if the clock has not moved on), so
+/// two actions done one after the other within a millisecond are read back
+/// newest first: an id is random and cannot break the tie.
 pub async fn record<'e, E>(
     executor: E,
     deliberation_id: &str,
@@ -33,7 +36,8 @@ where
     let what = serde_json::to_string(change).map_err(|e| ApiError::internal().caused_by(e))?;
     sqlx::query(
         "INSERT INTO moderation_log (id, created_at, deliberation_id, what, reason, staff) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+         SELECT $1, CASE WHEN MAX(created_at) >= $2 THEN MAX(created_at) + 1 ELSE $2 END, \
+         $3, $4, $5, $6 FROM moderation_log",
     )
     .bind(new_id("m"))
     .bind(crate::db::now_millis())
