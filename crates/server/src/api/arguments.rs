@@ -14,7 +14,8 @@ use super::contributed;
 use super::deliberations::require_deliberation;
 use crate::cursor;
 use crate::db::codec::{from_text, to_text, Sql};
-use crate::db::{count, now_millis, Conn};
+use crate::db::posted::{posted_at, Posted};
+use crate::db::{count, Conn};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, ChangeRequest, MaybeParticipant, Participant};
 use crate::idempotency;
@@ -201,7 +202,7 @@ pub async fn create(
             let argument = new.to_argument(
                 new_id("arg"),
                 &deliberation_id,
-                Timestamp::from_unix_millis(now_millis()),
+                Timestamp::from_unix_millis(posted_at(tx, Posted::Arguments { deliberation: &deliberation_id }).await?),
             );
             sqlx::query(
                 "INSERT INTO arguments (id, deliberation_id, stance, text, lang, display_name, author_id, created_at, \

@@ -13,7 +13,7 @@ use super::arguments::{require_argument, require_phase_for};
 use super::{contributed, oldest_first};
 use crate::cursor;
 use crate::db::codec::{from_text, to_text};
-use crate::db::now_millis;
+use crate::db::posted::{posted_at, Posted};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, ChangeRequest};
 use crate::idempotency;
@@ -98,7 +98,7 @@ pub async fn create(
             let comment = new.to_comment(
                 new_id("com"),
                 &argument_id,
-                Timestamp::from_unix_millis(now_millis()),
+                Timestamp::from_unix_millis(posted_at(tx, Posted::Comments { argument: &argument_id }).await?),
             );
             sqlx::query(
                 "INSERT INTO comments (id, argument_id, deliberation_id, parent_id, text, lang, display_name, \

@@ -45,7 +45,7 @@ pub async fn phase(
         return Err(ApiError::not_found("deliberation"));
     }
     let change = ModerationChange::Phase { phase };
-    record(&mut *tx, &id, &change, None, &moderator.staff).await?;
+    record(&mut tx, &id, &change, None, &moderator.staff).await?;
     tx.commit().await?;
     Ok(Json(deliberations::load(&state.db.write, &id).await?))
 }
@@ -95,7 +95,7 @@ pub async fn poll_status(
         poll_id: id.clone(),
         status: next,
     };
-    record(&mut *tx, &deliberation, &change, None, &moderator.staff).await?;
+    record(&mut tx, &deliberation, &change, None, &moderator.staff).await?;
     tx.commit().await?;
     if body.value.status == PollStatus::Closed {
         // The final count is published before the close is confirmed.
@@ -178,7 +178,7 @@ pub async fn decide_proposal(
         reason: change.reason,
     };
     record(
-        &mut *tx,
+        &mut tx,
         &proposal.deliberation_id,
         &logged,
         None,
@@ -252,7 +252,7 @@ pub async fn content(
         target_id: m.target_id.clone(),
         status: m.status,
     };
-    record(&mut *tx, &deliberation, &change, m.reason, &moderator.staff).await?;
+    record(&mut tx, &deliberation, &change, m.reason, &moderator.staff).await?;
     tx.commit().await?;
     Ok(Json(m))
 }
@@ -321,15 +321,9 @@ pub async fn import(
 ) -> ApiResult<Json<ImportReport>> {
     match import::import(&state.db, &body.value, true).await {
         Ok(report) => {
+            let mut conn = state.db.write.acquire().await?;
             for (deliberation, change) in report.changes() {
-                record(
-                    &state.db.write,
-                    &deliberation,
-                    &change,
-                    None,
-                    &moderator.staff,
-                )
-                .await?;
+                record(&mut conn, &deliberation, &change, None, &moderator.staff).await?;
             }
             // Imported polls (closed ones too) are counted off this request.
             for entry in &body.value.deliberations {

@@ -9,43 +9,38 @@ use plaza_contract::{
     Timestamp,
 };
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::cursor;
 use crate::db::codec::{from_text, to_text, Sql};
+use crate::db::posted::{posted_at, Posted};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, Moderator};
 use crate::ids::new_id;
 use crate::state::AppState;
 
 /// Records one action, in the transaction (or on the connection) of the
-/// change it describes. Its time is never before the newest action already
-/// recorded (one millisecond after it if the clock has not moved on), so
-/// two actions done one after the other within a millisecond are read back
-/// newest first: an id is random and cannot break the tie.
-pub async fn record<'e, E>(
-    executor: E,
+/// change it describes.
+pub async fn record(
+    conn: &mut AnyConnection,
     deliberation_id: &str,
     change: &ModerationChange,
     reason: Option<ModerationReason>,
     staff: &str,
-) -> Result<(), ApiError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
+) -> Result<(), ApiError> {
     let what = serde_json::to_string(change).map_err(|e| ApiError::internal().caused_by(e))?;
+    let at = posted_at(&mut *conn, Posted::ModerationLog).await?;
     sqlx::query(
         "INSERT INTO moderation_log (id, created_at, deliberation_id, what, reason, staff) \
-         SELECT $1, CASE WHEN MAX(created_at) >= $2 THEN MAX(created_at) + 1 ELSE $2 END, \
-         $3, $4, $5, $6 FROM moderation_log",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(new_id("m"))
-    .bind(crate::db::now_millis())
+    .bind(at)
     .bind(deliberation_id)
     .bind(what)
     .bind(reason.map(|r| to_text(&r)))
     .bind(staff)
-    .execute(executor)
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -15,7 +15,7 @@ use super::deliberations::require_deliberation;
 use super::{contributed, oldest_first};
 use crate::cursor;
 use crate::db::codec::{from_text, to_text};
-use crate::db::now_millis;
+use crate::db::posted::{posted_at, Posted};
 use crate::error::ApiResult;
 use crate::extract::{ApiQuery, ChangeRequest};
 use crate::idempotency;
@@ -98,7 +98,7 @@ pub async fn create(
             let proposal = new.to_proposal(
                 new_id("prop"),
                 &deliberation_id,
-                Timestamp::from_unix_millis(now_millis()),
+                Timestamp::from_unix_millis(posted_at(tx, Posted::Proposals { deliberation: &deliberation_id }).await?),
             );
             sqlx::query(
                 "INSERT INTO proposals (id, deliberation_id, title, description, lang, display_name, author_id, \

@@ -1,10 +1,12 @@
 //! The database: SQLite (one file, the default) or PostgreSQL, behind one
 //! set of queries (sqlx's `Any` driver; the schema keeps to types both have).
 //! Storage only: connections and migrations here, SQLite's group commit in
-//! `group_commit`, contract values in and out of columns in `codec`.
+//! `group_commit`, contract values in and out of columns in `codec`, the
+//! time a new post is recorded at in `posted`.
 
 pub mod codec;
 pub mod group_commit;
+pub mod posted;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
