@@ -54,6 +54,20 @@ impl Timestamp {
         (num(0, 4) as i32, num(5, 7), num(8, 10))
     }
 
+    /// When a new post is recorded, in the lists read in the order things
+    /// were posted (a deliberation's arguments and proposals, the replies
+    /// under an argument, the moderation log): `now`, or one millisecond
+    /// after the newest post of its list if the clock has not moved past it
+    /// (all in Unix milliseconds). Posts made one after the other within a
+    /// millisecond then keep their order: ids cannot break the tie (the
+    /// reference server's are random).
+    pub fn posted(now: i64, newest: Option<i64>) -> Self {
+        Self::from_unix_millis(match newest {
+            Some(newest) if newest >= now => newest.saturating_add(1),
+            _ => now,
+        })
+    }
+
     /// The UTC timestamp of an instant, with millisecond precision, within
     /// the years 0000–9999 that RFC 3339 can write (a broken clock gives a
     /// wrong date, never an invalid timestamp).
@@ -101,6 +115,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_post_is_never_before_the_newest_of_its_list() {
+        let posted = |now, newest| Timestamp::posted(now, newest).unix_millis();
+        assert_eq!(posted(1_000, None), 1_000, "the first post: now");
+        assert_eq!(posted(1_000, Some(999)), 1_000, "the clock moved on: now");
+        assert_eq!(posted(1_000, Some(1_000)), 1_001, "the same millisecond");
+        assert_eq!(posted(1_000, Some(1_005)), 1_006, "the clock went back");
+    }
 
     fn t(s: &str) -> Timestamp {
         s.parse().unwrap()

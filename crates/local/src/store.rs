@@ -222,7 +222,8 @@ impl LocalState {
             .current_phase
             .accepting(Contribution::Argument)?;
         new.validate().map_err(Problem::invalid)?;
-        let argument = new.to_argument(self.fresh_id("arg"), deliberation_id, now);
+        let at = posted(now, entry.arguments.iter().map(|a| &a.created_at));
+        let argument = new.to_argument(self.fresh_id("arg"), deliberation_id, at);
         self.entry_mut(deliberation_id)?
             .arguments
             .push(argument.clone());
@@ -266,7 +267,12 @@ impl LocalState {
             }
         }
         let deliberation_id = entry.deliberation.id.clone();
-        let comment = new.to_comment(self.fresh_id("com"), argument_id, now);
+        let under = entry
+            .comments
+            .iter()
+            .filter(|c| c.argument_id == argument_id);
+        let at = posted(now, under.map(|c| &c.created_at));
+        let comment = new.to_comment(self.fresh_id("com"), argument_id, at);
         let entry = self.entry_mut(&deliberation_id)?;
         entry.comments.push(comment.clone());
         if let Some(a) = entry.arguments.iter_mut().find(|a| a.id == argument_id) {
@@ -370,12 +376,14 @@ impl LocalState {
         new: &NewProposal,
         now: Timestamp,
     ) -> StoreResult<Proposal> {
-        self.entry(deliberation_id)?
+        let entry = self.entry(deliberation_id)?;
+        entry
             .deliberation
             .current_phase
             .accepting(Contribution::Proposal)?;
         new.validate().map_err(Problem::invalid)?;
-        let proposal = new.to_proposal(self.fresh_id("prop"), deliberation_id, now);
+        let at = posted(now, entry.proposals.iter().map(|p| &p.created_at));
+        let proposal = new.to_proposal(self.fresh_id("prop"), deliberation_id, at);
         self.entry_mut(deliberation_id)?
             .proposals
             .push(proposal.clone());
@@ -488,6 +496,14 @@ pub(crate) fn with_counts(e: &SeedDeliberation) -> Deliberation {
         participants: people.len() as u32,
     };
     d
+}
+
+/// The contract's time for a new post in a list whose posts have times
+/// `list`: never before the newest, so posts made within one millisecond
+/// keep their order.
+fn posted<'a>(now: Timestamp, list: impl Iterator<Item = &'a Timestamp>) -> Timestamp {
+    let newest = list.map(Timestamp::unix_millis).max();
+    Timestamp::posted(now.unix_millis(), newest)
 }
 
 #[cfg(test)]
@@ -649,6 +665,68 @@ mod tests {
         let gone = s.set_reaction(id, ReactionKind::Helpful, false)?;
         assert_eq!(gone.reactions.helpful, before.reactions.helpful);
         assert!(gone.my_reactions.is_empty());
+        Ok(())
+    }
+
+    /// In a page, posts can come within one millisecond (no network): they
+    /// are read back in the order posted, past the ids' ninth (`-9` sorts
+    /// after `-10`).
+    #[test]
+    fn posts_within_a_millisecond_keep_their_order() -> Result<(), Problem> {
+        let mut s = state();
+        let all = PageQuery {
+            cursor: None,
+            limit: Some(50),
+        };
+        let mut arguments = Vec::new();
+        for i in 0..12 {
+            let text = format!("Argument {i}");
+            arguments.push(
+                s.create_argument("rue-des-lilas", &new_argument(&text), now())?
+                    .id,
+            );
+        }
+        let against = ArgumentsQuery {
+            limit: Some(50),
+            ..query(Some(Stance::Against), ArgumentSort::Recent, None)
+        };
+        let recent: Vec<String> = (s.arguments("rue-des-lilas", &against)?.items.into_iter())
+            .map(|a| a.id)
+            .take(12)
+            .collect();
+        arguments.reverse();
+        assert_eq!(recent, arguments, "newest first");
+
+        let mut replies = Vec::new();
+        for i in 0..12 {
+            let reply = NewComment {
+                text: format!("Reply {i}"),
+                parent_id: None,
+                lang: None,
+                display_name: None,
+            };
+            replies.push(s.create_comment("arg-10", &reply, now())?.id);
+        }
+        let thread = s.comments("arg-10", &all)?.items;
+        let listed: Vec<String> = thread.into_iter().map(|c| c.id).collect();
+        assert_eq!(listed[listed.len() - 12..], replies[..], "oldest first");
+
+        let mut proposals = Vec::new();
+        for i in 0..12 {
+            let proposal = NewProposal {
+                title: format!("Option {i}"),
+                description: "Trees and benches".into(),
+                lang: None,
+                display_name: None,
+            };
+            proposals.push(s.create_proposal("rue-des-lilas", &proposal, now())?.id);
+        }
+        let listed: Vec<String> = (s.proposals("rue-des-lilas", &all)?.items)
+            .into_iter()
+            .map(|p| p.id)
+            .filter(|id| proposals.contains(id))
+            .collect();
+        assert_eq!(listed, proposals, "oldest first");
         Ok(())
     }
 

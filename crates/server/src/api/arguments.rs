@@ -202,7 +202,7 @@ pub async fn create(
             let argument = new.to_argument(
                 new_id("arg"),
                 &deliberation_id,
-                Timestamp::from_unix_millis(posted_at(tx, Posted::Arguments { deliberation: &deliberation_id }).await?),
+                posted_at(tx, Posted::Arguments { deliberation: &deliberation_id }).await?,
             );
             sqlx::query(
                 "INSERT INTO arguments (id, deliberation_id, stance, text, lang, display_name, author_id, created_at, \

@@ -98,7 +98,7 @@ pub async fn create(
             let comment = new.to_comment(
                 new_id("com"),
                 &argument_id,
-                Timestamp::from_unix_millis(posted_at(tx, Posted::Comments { argument: &argument_id }).await?),
+                posted_at(tx, Posted::Comments { argument: &argument_id }).await?,
             );
             sqlx::query(
                 "INSERT INTO comments (id, argument_id, deliberation_id, parent_id, text, lang, display_name, \

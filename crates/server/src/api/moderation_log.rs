@@ -35,7 +35,7 @@ pub async fn record(
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(new_id("m"))
-    .bind(at)
+    .bind(at.unix_millis())
     .bind(deliberation_id)
     .bind(what)
     .bind(reason.map(|r| to_text(&r)))

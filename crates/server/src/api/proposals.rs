@@ -98,7 +98,7 @@ pub async fn create(
             let proposal = new.to_proposal(
                 new_id("prop"),
                 &deliberation_id,
-                Timestamp::from_unix_millis(posted_at(tx, Posted::Proposals { deliberation: &deliberation_id }).await?),
+                posted_at(tx, Posted::Proposals { deliberation: &deliberation_id }).await?,
             );
             sqlx::query(
                 "INSERT INTO proposals (id, deliberation_id, title, description, lang, display_name, author_id, \

@@ -1,11 +1,12 @@
 //! When a new row is recorded, for the lists read in the order things
 //! were posted (comments and proposals oldest first, arguments and the
-//! moderation log newest first): now, or one millisecond after the newest
-//! row of the same list if the clock has not moved past it. Two requests
-//! served one after the other within a millisecond then keep their order;
-//! a tie would fall to their ids, which are random.
+//! moderation log newest first): the contract's rule
+//! ([`Timestamp::posted`]), with the newest row of the list read from the
+//! database in the transaction that adds the new one.
 
 use sqlx::AnyConnection;
+
+use plaza_contract::Timestamp;
 
 use super::now_millis;
 
@@ -22,8 +23,11 @@ pub enum Posted<'a> {
     ModerationLog,
 }
 
-/// The time to record a new row of `list` at, in Unix milliseconds.
-pub async fn posted_at(conn: &mut AnyConnection, list: Posted<'_>) -> Result<i64, sqlx::Error> {
+/// The time to record a new row of `list` at.
+pub async fn posted_at(
+    conn: &mut AnyConnection,
+    list: Posted<'_>,
+) -> Result<Timestamp, sqlx::Error> {
     let query = match list {
         Posted::Arguments { deliberation } => {
             sqlx::query_scalar("SELECT MAX(created_at) FROM arguments WHERE deliberation_id = $1")
@@ -40,25 +44,5 @@ pub async fn posted_at(conn: &mut AnyConnection, list: Posted<'_>) -> Result<i64
         Posted::ModerationLog => sqlx::query_scalar("SELECT MAX(created_at) FROM moderation_log"),
     };
     let newest: Option<i64> = query.fetch_one(conn).await?;
-    Ok(after(now_millis(), newest))
-}
-
-fn after(now: i64, newest: Option<i64>) -> i64 {
-    match newest {
-        Some(newest) if newest >= now => newest.saturating_add(1),
-        _ => now,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::after;
-
-    #[test]
-    fn a_new_row_is_never_before_the_newest() {
-        assert_eq!(after(1_000, None), 1_000, "the first row: now");
-        assert_eq!(after(1_000, Some(999)), 1_000, "the clock moved on: now");
-        assert_eq!(after(1_000, Some(1_000)), 1_001, "the same millisecond");
-        assert_eq!(after(1_000, Some(1_005)), 1_006, "the clock went back");
-    }
+    Ok(Timestamp::posted(now_millis(), newest))
 }
