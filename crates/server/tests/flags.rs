@@ -103,9 +103,13 @@ async fn fresh_anonymous_participants_from_one_address_cannot_hide_an_argument()
         assert_eq!(status, 201);
         assert_eq!(flag(&server, &token, "203.0.113.7", &id).await, "visible");
     }
-    // Every flag still reaches the moderators.
+    // Every flag still reaches the moderators (this deliberation's queue:
+    // a PostgreSQL database keeps earlier runs' flagged arguments).
     let (status, queue) = server
-        .get("/v1/moderation/flagged", Some(support::MODERATOR))
+        .get(
+            &format!("/v1/moderation/flagged?deliberation={deliberation}"),
+            Some(support::MODERATOR),
+        )
         .await;
     assert_eq!(status, 200);
     let listed = queue["items"]

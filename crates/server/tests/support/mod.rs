@@ -40,14 +40,14 @@ impl Server {
                 MODERATOR,
             ])
             .args(extra)
-            // Tests create many participants from one address (on
-            // PostgreSQL, one database for all of them): no hourly limit
-            // unless a test sets one.
+            // Every test writes from 127.0.0.1, and on PostgreSQL into one
+            // database that keeps the windows of earlier tests and runs: no
+            // limit per address unless a test sets one.
             .args(
-                (!extra.contains(&"--network-participants-per-hour"))
-                    .then_some(["--network-participants-per-hour", "0"])
+                ["--network-participants-per-hour", "--ip-writes-per-minute"]
                     .into_iter()
-                    .flatten(),
+                    .filter(|limit| !extra.contains(limit))
+                    .flat_map(|limit| [limit, "0"]),
             )
             .env("PLAZA_LOG", "warn")
             .stdout(Stdio::piped())
