@@ -15,20 +15,26 @@ fn token(subject: &str, role: Option<&str>) -> String {
     mint_host_token_for(SECRET, subject, exp, DEFAULT_AUDIENCE, None, role)
 }
 
-#[tokio::test]
-async fn staff_moderate_under_their_own_name() {
+/// An application with the demo seed, a staff member's token, and the id
+/// of an argument a resident just posted.
+async fn argument_to_moderate(text: &str) -> (axum::Router, String, String) {
     let (app, resident) = seeded_app(&["--host-secret", SECRET]).await;
-    let planner = token("planner-7", Some(STAFF_ROLE));
     let argument = send(
         &app,
         "POST",
         "/v1/deliberations/rue-des-lilas/arguments",
         Some(&resident),
-        json_body(json!({"stance": "for", "text": "Buy my sunglasses at example.com"})),
+        json_body(json!({"stance": "for", "text": text})),
     )
     .await;
     assert_eq!(argument.status, 201, "{}", argument.body);
     let id = argument.body["id"].as_str().expect("an id").to_owned();
+    (app, token("planner-7", Some(STAFF_ROLE)), id)
+}
+
+#[tokio::test]
+async fn staff_moderate_under_their_own_name() {
+    let (app, planner, id) = argument_to_moderate("Buy my sunglasses at example.com").await;
 
     // A staff member hides it, saying why; the moderator token closes the poll.
     let hide =
@@ -101,18 +107,7 @@ async fn staff_moderate_under_their_own_name() {
 /// order is the order things happened, which its ids, being random, are not.
 #[tokio::test]
 async fn the_log_keeps_the_order_of_actions_done_within_a_millisecond() {
-    let (app, resident) = seeded_app(&["--host-secret", SECRET]).await;
-    let planner = token("planner-7", Some(STAFF_ROLE));
-    let argument = send(
-        &app,
-        "POST",
-        "/v1/deliberations/rue-des-lilas/arguments",
-        Some(&resident),
-        json_body(json!({"stance": "for", "text": "A bench by the fountain"})),
-    )
-    .await;
-    assert_eq!(argument.status, 201, "{}", argument.body);
-    let id = argument.body["id"].as_str().expect("an id").to_owned();
+    let (app, planner, id) = argument_to_moderate("A bench by the fountain").await;
 
     let statuses: Vec<&str> = ["removed", "visible"]
         .into_iter()
