@@ -33,7 +33,7 @@ pub fn rules() -> Vec<Rule> {
         ),
         rule!(
             "argument.pages",
-            "Arguments page with next_cursor: every argument once, newest first with sort=recent",
+            "Arguments page with next_cursor: every argument once, newest first with sort=recent (posted one after the other, even within a millisecond: in reverse order of posting)",
             pages
         ),
         rule!(
@@ -250,6 +250,15 @@ async fn pages(ctx: &Ctx) -> Check {
     let times: Vec<i64> = listed.iter().map(|a| a.created_at.unix_millis()).collect();
     ensure(times.windows(2).all(|w| w[0] >= w[1]), || {
         "sort=recent is not newest first".into()
+    })?;
+    let ours: Vec<&str> = listed
+        .iter()
+        .map(|a| a.id.as_str())
+        .filter(|id| made.iter().any(|m| m == id))
+        .collect();
+    let newest_first: Vec<&str> = made.iter().rev().map(String::as_str).collect();
+    ensure(ours == newest_first, || {
+        format!("sort=recent lists arguments posted one after the other as {ours:?}, not in reverse order of posting {newest_first:?}")
     })?;
     let first: Page<Argument> = ctx
         .api
