@@ -9,6 +9,11 @@ validated_string!(
     schema = {"type": "string", "format": "date-time"}
 );
 
+/// How far ahead of the clock the newest post of a list may be for a new
+/// one to follow it ([`Timestamp::posted`]): more than a burst of posts
+/// within the same milliseconds could ever build up.
+const POSTED_AHEAD_MAX_MS: i64 = 1_000;
+
 impl Timestamp {
     /// Milliseconds since 1970-01-01T00:00:00Z. Compare instants with this,
     /// not the strings: `10:00+01:00` is before `09:30Z`.
@@ -60,10 +65,12 @@ impl Timestamp {
     /// after the newest post of its list if the clock has not moved past it
     /// (all in Unix milliseconds). Posts made one after the other within a
     /// millisecond then keep their order: ids cannot break the tie (the
-    /// reference server's are random).
+    /// reference server's are random). A newest post more than a second
+    /// ahead is not followed: a mistyped imported date or a clock that ran
+    /// ahead must not date every later post after it.
     pub fn posted(now: i64, newest: Option<i64>) -> Self {
         Self::from_unix_millis(match newest {
-            Some(newest) if newest >= now => newest.saturating_add(1),
+            Some(newest) if newest >= now && newest - now <= POSTED_AHEAD_MAX_MS => newest + 1,
             _ => now,
         })
     }
@@ -123,6 +130,8 @@ mod tests {
         assert_eq!(posted(1_000, Some(999)), 1_000, "the clock moved on: now");
         assert_eq!(posted(1_000, Some(1_000)), 1_001, "the same millisecond");
         assert_eq!(posted(1_000, Some(1_005)), 1_006, "the clock went back");
+        let far = 1_000 + POSTED_AHEAD_MAX_MS + 1;
+        assert_eq!(posted(1_000, Some(far)), 1_000, "a date far ahead: now");
     }
 
     fn t(s: &str) -> Timestamp {

@@ -5,6 +5,8 @@
 
 use plaza_contract::*;
 
+#[cfg(feature = "moderation")]
+use crate::store::posted;
 use crate::store::{page, LocalState, StoreResult};
 
 impl LocalState {
@@ -18,6 +20,7 @@ impl LocalState {
         at: Timestamp,
     ) {
         let id = self.fresh_id("m");
+        let at = posted(at, self.moderation_log.iter().map(|e| &e.at));
         self.moderation_log.push(ModerationLogEntry {
             id,
             at,

@@ -501,7 +501,7 @@ pub(crate) fn with_counts(e: &SeedDeliberation) -> Deliberation {
 /// The contract's time for a new post in a list whose posts have times
 /// `list`: never before the newest, so posts made within one millisecond
 /// keep their order.
-fn posted<'a>(now: Timestamp, list: impl Iterator<Item = &'a Timestamp>) -> Timestamp {
+pub(crate) fn posted<'a>(now: Timestamp, list: impl Iterator<Item = &'a Timestamp>) -> Timestamp {
     let newest = list.map(Timestamp::unix_millis).max();
     Timestamp::posted(now.unix_millis(), newest)
 }
