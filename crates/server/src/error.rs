@@ -122,14 +122,31 @@ impl From<sqlx::Error> for ApiError {
         match &error {
             // The pool had no connection to give in time: the server is
             // overloaded, not broken; the client may retry.
-            sqlx::Error::PoolTimedOut => {
-                let mut e = Self::new(ProblemCode::Unavailable, "The server is busy")
-                    .caused_by("database pool timed out");
-                e.retry_after_secs = Some(1);
-                e
+            sqlx::Error::PoolTimedOut => Self::busy("database pool timed out"),
+            // Another transaction won a conflict (a serializable engine's
+            // serialization failure, or a deadlock): nothing was changed,
+            // and the same request succeeds when tried again.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some(SERIALIZATION_FAILURE | DEADLOCK)) =>
+            {
+                Self::busy(format_args!("database: {error}"))
             }
             _ => Self::internal().caused_by(format_args!("database: {error}")),
         }
+    }
+}
+
+/// SQLSTATE codes of a transaction that lost to another and may be retried.
+const SERIALIZATION_FAILURE: &str = "40001";
+const DEADLOCK: &str = "40P01";
+
+impl ApiError {
+    /// 503 with `Retry-After: 1`: the server is overloaded or lost a race,
+    /// not broken; the client may retry (its Idempotency-Key is freed).
+    fn busy(cause: impl std::fmt::Display) -> Self {
+        let mut e = Self::new(ProblemCode::Unavailable, "The server is busy").caused_by(cause);
+        e.retry_after_secs = Some(1);
+        e
     }
 }
 
@@ -138,5 +155,73 @@ impl From<serde_json::Error> for ApiError {
         Self::internal().caused_by(format_args!(
             "stored JSON could not be read or written: {error}"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::error::Error as StdError;
+
+    use sqlx::error::{DatabaseError, ErrorKind};
+
+    use super::*;
+
+    #[derive(Debug)]
+    struct Refused(&'static str);
+
+    impl std::fmt::Display for Refused {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "refused with SQLSTATE {}", self.0)
+        }
+    }
+
+    impl StdError for Refused {}
+
+    impl DatabaseError for Refused {
+        fn message(&self) -> &str {
+            "refused"
+        }
+        fn code(&self) -> Option<Cow<'_, str>> {
+            Some(Cow::Borrowed(self.0))
+        }
+        fn as_error(&self) -> &(dyn StdError + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn StdError + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn StdError + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> ErrorKind {
+            ErrorKind::Other
+        }
+    }
+
+    fn from_database(code: &'static str) -> ApiError {
+        ApiError::from(sqlx::Error::Database(Box::new(Refused(code))))
+    }
+
+    #[test]
+    fn a_lost_race_is_busy_and_retried_other_failures_are_internal() {
+        for code in [SERIALIZATION_FAILURE, DEADLOCK] {
+            let e = from_database(code);
+            assert_eq!(
+                (e.status().as_u16(), e.retry_after_secs),
+                (503, Some(1)),
+                "{code}"
+            );
+            assert!(e.is_transient(), "{code}: the Idempotency-Key is freed");
+        }
+        assert_eq!(
+            ApiError::from(sqlx::Error::PoolTimedOut).status().as_u16(),
+            503
+        );
+        let other = from_database("23505");
+        assert_eq!(
+            (other.status().as_u16(), other.retry_after_secs),
+            (500, None)
+        );
     }
 }
