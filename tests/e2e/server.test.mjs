@@ -62,7 +62,8 @@ describe('the demo on the reference server', () => {
         // The first request for each of `failFirst` (the early one) answered 503.
         const failed = new Set();
         await tab.route((url) => failFirst.includes(url.pathname + url.search), (route) => {
-          const path = new URL(route.request().url()).pathname;
+          const url = new URL(route.request().url());
+          const path = url.pathname + url.search;
           if (failed.has(path)) return route.continue();
           failed.add(path);
           return route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"type":"about:blank","title":"Unavailable","status":503}' });
