@@ -18,11 +18,13 @@ Usage: cargo xtask <command>
   test       run every test: native (cargo test --workspace), the server's
              tests on PostgreSQL, the conformance kit against the server on
              SQLite and PostgreSQL and against api=\"local\", and end-to-end
-             (the release build embedded in a city page, in headless Chromium)
+             (the release build embedded in a city page, in headless Chromium,
+             and the keyboard and offline flows in Firefox and WebKit)
   dist       write the release build to dist/ and print its download size
   bench      benchmarks (figures, not pass/fail): the counting engine natively
              and in headless Chromium; the time to first screen of a
-             deliberation with 5,000 arguments and 20,000 replies
+             deliberation with 5,000 arguments and 20,000 replies; the demo
+             page on slow 4G; the server's results on a 200,000-ballot poll
   contract   regenerate the JSON Schema and OpenAPI documents of the contract
   conformance  run the conformance kit against the reference server on
              SQLite and PostgreSQL, and against the in-browser backend

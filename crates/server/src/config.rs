@@ -1,4 +1,4 @@
-//! The command line (every option also reads an environment variable).
+//! The command line (every option but `--demo` also reads an environment variable).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
