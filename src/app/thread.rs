@@ -180,6 +180,9 @@ pub fn Replies(
         entries.extend(mine_now.iter().cloned().map(|i| Entry::Mine(Box::new(i))));
         arrange(entries, Entry::id, Entry::parent)
     };
+    // What is under a collapsed thread is drawn when it is first opened
+    // (and kept): a first screen of cards draws no empty thread.
+    let drawn = Memo::new(move |was: Option<&bool>| was.is_some_and(|w| *w) || expanded.get());
     let region_id = thread
         .argument_id
         .with_value(|i| format!("plaza-replies-{i}"));
@@ -227,21 +230,23 @@ pub fn Replies(
                 })}
             </div>
             <div id=region_id.clone() class="plaza-replies-list" hidden=move || !expanded.get()>
-                {move || (thread.replying_to.get().as_deref() == Some("")).then(|| view! {
-                    <ReplyForm parent=None/>
-                })}
-                <ThreadList nodes=Signal::derive(entries)/>
-                {move || list.with(|l| match l.as_ref().map(|l| (&l.status, l.has_more())) {
-                    Some((PagedStatus::Failed(e), _)) => {
-                        Some(view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any())
-                    }
-                    Some((PagedStatus::LoadingMore, _)) => Some(view! { <p role="status">{s.loading_more}</p> }.into_any()),
-                    Some((_, true)) => Some(view! {
-                        <button type="button" class="plaza-button plaza-more plaza-small" on:click=move |_| load.run(())>
-                            {s.show_more_replies}
-                        </button>
-                    }.into_any()),
-                    _ => None,
+                {move || drawn.get().then(|| view! {
+                    {move || (thread.replying_to.get().as_deref() == Some("")).then(|| view! {
+                        <ReplyForm parent=None/>
+                    })}
+                    <ThreadList nodes=Signal::derive(entries)/>
+                    {move || list.with(|l| match l.as_ref().map(|l| (&l.status, l.has_more())) {
+                        Some((PagedStatus::Failed(e), _)) => {
+                            Some(view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any())
+                        }
+                        Some((PagedStatus::LoadingMore, _)) => Some(view! { <p role="status">{s.loading_more}</p> }.into_any()),
+                        Some((_, true)) => Some(view! {
+                            <button type="button" class="plaza-button plaza-more plaza-small" on:click=move |_| load.run(())>
+                                {s.show_more_replies}
+                            </button>
+                        }.into_any()),
+                        _ => None,
+                    })}
                 })}
             </div>
         </div>
