@@ -28,9 +28,57 @@ pub fn ensure_all() -> Result {
 /// Everything `trunk build --release` needs.
 pub fn ensure_build_tools() -> Result {
     ensure_wasm_target()?;
+    ensure_std_source();
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_node()
+}
+
+/// The standard library's source (rustup's `rust-src`), for the release
+/// build to rebuild it smaller (`dist::small_std`). Not fatal: without it
+/// the build uses the prebuilt library and says so.
+fn ensure_std_source() {
+    if std_source().is_some_and(|s| !s.exists()) {
+        let _ = run(Command::new("rustup").args(["component", "add", "rust-src"]));
+    }
+}
+
+/// Where the standard library's source would be, if this rustc takes the
+/// flags the smaller build needs.
+fn std_source() -> Option<PathBuf> {
+    let out = Command::new("rustc")
+        .env("RUSTC_BOOTSTRAP", "1")
+        .args([
+            "-Zunstable-options",
+            "-Cpanic=immediate-abort",
+            "--target",
+            WASM_TARGET,
+        ])
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    out.status
+        .success()
+        .then(|| sysroot.join("lib/rustlib/src/rust/library/std/Cargo.toml"))
+}
+
+/// Whether the release build can rebuild the standard library for the wasm
+/// (`dist::small_std`); `PLAZA_PREBUILT_STD=1` says not to.
+pub fn can_rebuild_std() -> bool {
+    if std::env::var_os("PLAZA_PREBUILT_STD").is_some() {
+        return false;
+    }
+    let why = match std_source() {
+        Some(source) if source.exists() => return true,
+        Some(_) => "the standard library's source (rustup component rust-src) is missing",
+        None => "this rustc does not take -Cpanic=immediate-abort",
+    };
+    eprintln!(
+        "xtask: {why}; the widget is built with the prebuilt standard library (about 23 KB \
+         larger, brotli)"
+    );
+    false
 }
 
 fn ensure_wasm_target() -> Result {
