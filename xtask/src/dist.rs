@@ -46,7 +46,7 @@ pub fn dist() -> Result<PathBuf> {
 /// module prints nowhere (the widget never panics on data, and a panic ends
 /// the module either way). About 23 KB less brotli for every resident
 /// (280 → 256 KB); the re-count in the browser is as fast. These are unstable
-/// features of the pinned stable compiler, enabled for this build only (the
+/// features of the stable compiler (`RUSTC_BOOTSTRAP`), for this build only (the
 /// Debian route of DEVELOPERS.md builds the same way).
 fn small_std(trunk: &mut Command) {
     const FLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort";
