@@ -2,9 +2,10 @@
 // it — headless Chromium with the CPU slowed 4× and a slow 4G network
 // (150 ms, 1.6 Mbit/s down, 750 kbit/s up), a first visit (empty cache) — served by
 // `plaza-server --demo` from dist/ (its brotli files, its cache policy).
-// Reports, median of 5 visits: when both widgets are ready, the layout shift
-// of the page (CLS, desktop width), and the bytes the widget's three files
-// cost on the wire. Run by `cargo xtask bench`.
+// Reports, median of 5 visits: when both widgets are ready (and, for
+// comparison, on localhost with the same CPU), the layout shift of the page
+// (CLS, desktop width), and the bytes the widget's three files cost on the
+// wire. Run by `cargo xtask bench`.
 //
 //   node tests/bench/delivery.mjs
 
@@ -55,6 +56,13 @@ try {
     wire = sizes;
     await tab.close();
   }
+  // The same phone on localhost: what the network adds.
+  const local = [];
+  for (let i = 0; i < RUNS; i++) {
+    const { tab } = await slowPhoneTab(browser.context, { network: false });
+    local.push((await visit(tab)).ready);
+    await tab.close();
+  }
   // The layout shift on a phone-sized screen too.
   const phone = [];
   for (let i = 0; i < 3; i++) {
@@ -65,7 +73,7 @@ try {
   }
   const total = Object.values(wire).reduce((a, b) => a + b, 0);
   console.log(`delivery: the demo page, CPU 4× slower, 150 ms / 1.6 Mbit/s, first visit (median of ${RUNS})`);
-  console.log(`  both widgets ready     ${(median(ready) / 1000).toFixed(2)} s`);
+  console.log(`  both widgets ready     ${(median(ready) / 1000).toFixed(2)} s (on localhost, CPU 4× slower: ${(median(local) / 1000).toFixed(2)} s)`);
   console.log(`  layout shift (CLS)     ${median(shifts).toFixed(3)} desktop (1280×900), ${median(phone).toFixed(3)} phone (390×844)`);
   console.log(`  widget files on the wire: ${Object.entries(wire).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`).join(', ')} = ${(total / 1024).toFixed(1)} KB`);
 } finally {
