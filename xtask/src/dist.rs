@@ -27,7 +27,7 @@ pub fn dist() -> Result<PathBuf> {
         .env("TRUNK_OFFLINE", "true")
         // The stylesheet must be the one next to plaza.js; never an old copy.
         .args(["build", "--release", "--offline"]);
-    if tools::can_rebuild_std() {
+    if can_rebuild_std() {
         small_std(&mut trunk);
     }
     run(&mut trunk)?;
@@ -38,6 +38,48 @@ pub fn dist() -> Result<PathBuf> {
     Ok(dist)
 }
 
+/// The standard library's crates the wasm builds rebuild.
+const BUILD_STD: &str = "std,panic_abort";
+
+/// Whether the wasm builds can rebuild the standard library (`small_std`):
+/// the compiler takes the flags, the library's source is there, and so are
+/// the crates.io crates it depends on (fetched here: trunk builds offline).
+/// Otherwise the build uses the prebuilt library, and says why.
+fn can_rebuild_std() -> bool {
+    let why = if std::env::var_os("PLAZA_PREBUILT_STD").is_some_and(|v| !v.is_empty()) {
+        "PLAZA_PREBUILT_STD is set"
+    } else {
+        match tools::std_source() {
+            None => "this rustc does not take -Cpanic=immediate-abort",
+            Some(source) if !source.exists() => {
+                "the standard library's source (rustup component rust-src) is missing"
+            }
+            Some(_) => {
+                // For the wasm and for the build scripts and macros, which
+                // run on this machine.
+                let mut fetch = crate::cargo();
+                fetch
+                    .env("RUSTC_BOOTSTRAP", "1")
+                    .arg("fetch")
+                    .arg(format!("-Zbuild-std={BUILD_STD}"))
+                    .args(["--target", tools::WASM_TARGET]);
+                if let Some(host) = tools::host_triple() {
+                    fetch.args(["--target", &host]);
+                }
+                match run(&mut fetch) {
+                    Ok(()) => return true,
+                    Err(_) => "the standard library's dependencies could not be fetched",
+                }
+            }
+        }
+    };
+    eprintln!(
+        "xtask: {why}; the widget is built with the prebuilt standard library (about 23 KB \
+         larger, brotli)"
+    );
+    false
+}
+
 /// Has the wasm builds rebuild the standard library with their profile
 /// (`opt-level = "z"`, one LTO unit with the widget), with panics that abort
 /// at once, and with its smaller algorithms (`optimize_for_size`: e.g. one
@@ -45,7 +87,7 @@ pub fn dist() -> Result<PathBuf> {
 /// a panic's message before aborting, code that a wasm32-unknown-unknown
 /// module prints nowhere (the widget never panics on data, and a panic ends
 /// the module either way). About 23 KB less brotli for every resident
-/// (280 → 256 KB); the re-count in the browser is as fast. These are unstable
+/// (273 → 250 KiB); the re-count in the browser is as fast. These are unstable
 /// features of the stable compiler (`RUSTC_BOOTSTRAP`), for this build only (the
 /// Debian route of DEVELOPERS.md builds the same way).
 fn small_std(trunk: &mut Command) {
@@ -57,7 +99,7 @@ fn small_std(trunk: &mut Command) {
     };
     trunk
         .env("RUSTC_BOOTSTRAP", "1")
-        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env("CARGO_UNSTABLE_BUILD_STD", BUILD_STD)
         .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
         .env(var, flags);
 }

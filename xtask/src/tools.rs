@@ -9,7 +9,7 @@ use crate::{cargo, root, run, Failure, Result};
 
 /// Pinned: trunk 0.22 needs a newer rustc than the machines' stable.
 const TRUNK_VERSION: &str = "0.21.14";
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// The first line a command prints for `--version`, if it runs.
 fn version_of(program: &str) -> Option<String> {
@@ -43,9 +43,18 @@ fn ensure_std_source() {
     }
 }
 
+/// The machine's target triple, as rustc names it.
+pub fn host_triple() -> Option<String> {
+    let out = Command::new("rustc").arg("-vV").output().ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_owned)
+}
+
 /// Where the standard library's source would be, if this rustc takes the
-/// flags the smaller build needs.
-fn std_source() -> Option<PathBuf> {
+/// flags the smaller build needs (`dist::small_std`).
+pub fn std_source() -> Option<PathBuf> {
     let out = Command::new("rustc")
         .env("RUSTC_BOOTSTRAP", "1")
         .args([
@@ -61,24 +70,6 @@ fn std_source() -> Option<PathBuf> {
     out.status
         .success()
         .then(|| sysroot.join("lib/rustlib/src/rust/library/std/Cargo.toml"))
-}
-
-/// Whether the release build can rebuild the standard library for the wasm
-/// (`dist::small_std`); `PLAZA_PREBUILT_STD=1` says not to.
-pub fn can_rebuild_std() -> bool {
-    if std::env::var_os("PLAZA_PREBUILT_STD").is_some() {
-        return false;
-    }
-    let why = match std_source() {
-        Some(source) if source.exists() => return true,
-        Some(_) => "the standard library's source (rustup component rust-src) is missing",
-        None => "this rustc does not take -Cpanic=immediate-abort",
-    };
-    eprintln!(
-        "xtask: {why}; the widget is built with the prebuilt standard library (about 23 KB \
-         larger, brotli)"
-    );
-    false
 }
 
 fn ensure_wasm_target() -> Result {
