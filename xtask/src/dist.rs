@@ -91,11 +91,11 @@ fn can_rebuild_std() -> bool {
 /// features of the stable compiler (`RUSTC_BOOTSTRAP`), for this build only (the
 /// Debian route of DEVELOPERS.md builds the same way).
 fn small_std(trunk: &mut Command) {
-    const FLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort";
+    let ours = tools::IMMEDIATE_ABORT.join(" ");
     let var = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
     let flags = match std::env::var(var) {
-        Ok(own) if !own.trim().is_empty() => format!("{own} {FLAGS}"),
-        _ => FLAGS.to_owned(),
+        Ok(own) if !own.trim().is_empty() => format!("{own} {ours}"),
+        _ => ours,
     };
     trunk
         .env("RUSTC_BOOTSTRAP", "1")

@@ -10,6 +10,9 @@ use crate::{cargo, root, run, Failure, Result};
 /// Pinned: trunk 0.22 needs a newer rustc than the machines' stable.
 const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The flags that make the wasm's panics abort at once (`dist::small_std`);
+/// `std_source` probes the compiler with these very flags.
+pub const IMMEDIATE_ABORT: [&str; 2] = ["-Zunstable-options", "-Cpanic=immediate-abort"];
 
 /// The first line a command prints for `--version`, if it runs.
 fn version_of(program: &str) -> Option<String> {
@@ -57,13 +60,8 @@ pub fn host_triple() -> Option<String> {
 pub fn std_source() -> Option<PathBuf> {
     let out = Command::new("rustc")
         .env("RUSTC_BOOTSTRAP", "1")
-        .args([
-            "-Zunstable-options",
-            "-Cpanic=immediate-abort",
-            "--target",
-            WASM_TARGET,
-        ])
-        .args(["--print", "sysroot"])
+        .args(IMMEDIATE_ABORT)
+        .args(["--target", WASM_TARGET, "--print", "sysroot"])
         .output()
         .ok()?;
     let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
