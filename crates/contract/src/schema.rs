@@ -452,6 +452,12 @@ fn success_headers(op: Operation) -> Map<String, Value> {
             )),
         );
     }
+    if op == Operation::ExportBallots {
+        headers.insert(
+            "Content-Disposition".into(),
+            header("`attachment` with a file name, from a backend on the web: a link to the export saves it, also from another site"),
+        );
+    }
     if let Some(policy) = op.cache_control() {
         let why = if policy == "no-cache" {
             "revalidate with the ETag"

@@ -150,6 +150,23 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// 503 when every export slot is taken for [`EXPORT_WAIT`]: downloads
+    /// of the ballots wait for each other, never the widget's reads.
+    pub fn exports_busy() -> Self {
+        let mut e = Self::new(
+            ProblemCode::Unavailable,
+            "Too many downloads of the ballots at once",
+        )
+        .detail("Try again in a minute.");
+        e.retry_after_secs = Some(30);
+        e
+    }
+}
+
+/// How long an export waits for a slot before it is refused.
+pub const EXPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 impl From<serde_json::Error> for ApiError {
     fn from(error: serde_json::Error) -> Self {
         Self::internal().caused_by(format_args!(

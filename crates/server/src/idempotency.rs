@@ -24,8 +24,9 @@ const ABANDONED_AFTER_MS: i64 = 60_000;
 
 /// The most answers kept for one participant: a new key beyond it drops
 /// their oldest answered ones, so that a script with fresh keys cannot
-/// fill the database within the 24 hours records are kept. A resident's
-/// retries concern their last few requests, far within it.
+/// fill the database within the 30 days records are kept
+/// (`routes::IDEMPOTENCY_KEPT_MS`). A resident's retries concern their
+/// last few requests, far within it.
 pub const MAX_KEYS_PER_PARTICIPANT: i64 = 500;
 
 /// What identifies "the same request": method, path and body.

@@ -136,7 +136,7 @@ pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
         .execute(&db.write)
         .await?;
     sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
-        .bind(now - 24 * 3_600_000)
+        .bind(now - plaza_contract::routes::IDEMPOTENCY_KEPT_MS)
         .execute(&db.write)
         .await?;
     Ok(())

@@ -623,3 +623,26 @@ async fn a_poll_for_signed_in_residents_refuses_anonymous_ballots() {
     .await;
     assert_eq!(cast.status, 200, "{}", cast.body);
 }
+
+#[tokio::test]
+async fn ballot_exports_are_saved_as_files() {
+    let (app, _) = seeded_app(&[]).await;
+    for (query, file) in [
+        ("", "ballots-done-poll.json"),
+        ("?format=cdf", "ballots-done-poll-cdf.json"),
+    ] {
+        let export = send(
+            &app,
+            "GET",
+            &format!("/v1/polls/done-poll/ballots{query}"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(export.status, 200, "{}", export.body);
+        assert_eq!(
+            export.headers[axum::http::header::CONTENT_DISPOSITION],
+            format!("attachment; filename=\"{file}\"").as_str()
+        );
+    }
+}

@@ -130,6 +130,15 @@ pub async fn decide_proposal(
     }
     let mut changed_poll = None;
     if change.decision == ProposalDecision::Accepted {
+        // The poll's row is locked before its ballots are counted (a no-op
+        // update, as a ballot and an import do): on PostgreSQL a first
+        // ballot could otherwise commit between the count and the new option.
+        sqlx::query(
+            "UPDATE polls SET ballots_version = ballots_version WHERE deliberation_id = $1",
+        )
+        .bind(&proposal.deliberation_id)
+        .execute(&mut *tx)
+        .await?;
         let row = sqlx::query(
             "SELECT id, (SELECT COUNT(*) FROM ballots WHERE poll_id = polls.id) AS ballots \
              FROM polls WHERE deliberation_id = $1",

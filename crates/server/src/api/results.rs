@@ -15,7 +15,7 @@ use sqlx::Row;
 
 use super::polls::{self, StoredPoll};
 use crate::db::now_millis;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, EXPORT_WAIT};
 use crate::extract::{ApiQuery, MaybeParticipant};
 use crate::middleware::Streamed;
 use crate::state::AppState;
@@ -76,7 +76,17 @@ pub async fn export(
     let prefix = q.tracker_prefix()?.unwrap_or("").to_owned();
     let StoredPoll { poll, .. } = polls::load(&state.db.read, &poll_id).await?;
     poll.ballots_published()?;
+    let slot = tokio::time::timeout(EXPORT_WAIT, state.db.exports.clone().acquire_owned())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(ApiError::exports_busy)?;
     let pool = state.db.read.clone();
+    let file = match q.format {
+        ExportFormat::Plaza => format!("ballots-{poll_id}.json"),
+        ExportFormat::Cdf => format!("ballots-{poll_id}-cdf.json"),
+    };
+    let out = Export { pool, slot, file };
     let binds = vec![poll_id, prefix];
     match q.format {
         ExportFormat::Plaza => {
@@ -84,7 +94,7 @@ pub async fn export(
             let groups = "SELECT ranking, COUNT(*) AS n FROM ballots \
                           WHERE poll_id = $1 AND substr(tracker, 1, length($2)) = $2 \
                           GROUP BY ranking ORDER BY n DESC, ranking";
-            Ok(streamed(pool, groups, binds, (prefix, suffix), |row| {
+            Ok(streamed(out, groups, binds, (prefix, suffix), |row| {
                 let group = BallotGroup {
                     ranking: serde_json::from_str(&row.try_get::<String, _>("ranking")?)?,
                     count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
@@ -100,7 +110,7 @@ pub async fn export(
             let ballots = "SELECT tracker, ranking FROM ballots \
                            WHERE poll_id = $1 AND substr(tracker, 1, length($2)) = $2 \
                            ORDER BY tracker";
-            Ok(streamed(pool, ballots, binds, frame, |row| {
+            Ok(streamed(out, ballots, binds, frame, |row| {
                 let tracker: String = row.try_get("tracker")?;
                 let ranking: Vec<String> =
                     serde_json::from_str(&row.try_get::<String, _>("ranking")?)?;
@@ -113,13 +123,21 @@ pub async fn export(
 /// Bytes gathered before they are sent.
 const CHUNK_BYTES: usize = 64 * 1024;
 
+/// Where an export reads from, the slot it holds until its last byte is
+/// sent, and the name it is saved under.
+struct Export {
+    pool: sqlx::AnyPool,
+    slot: tokio::sync::OwnedSemaphorePermit,
+    file: String,
+}
+
 /// A JSON answer written as the rows of `sql` (with `binds`) are read:
 /// `prefix`, each row as `item` writes it, separated by commas, `suffix`.
 /// Memory stays a chunk whatever the number of ballots. A failure midway
 /// ends the transfer (the status is sent already): the client sees an
 /// incomplete answer, never a truncated document taken for whole.
 fn streamed(
-    pool: sqlx::AnyPool,
+    Export { pool, slot, file }: Export,
     sql: &'static str,
     binds: Vec<String>,
     (prefix, suffix): (String, String),
@@ -127,6 +145,7 @@ fn streamed(
 ) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
+        let _slot = slot;
         let query = binds
             .into_iter()
             .fold(sqlx::query(sql), |query, value| query.bind(value));
@@ -171,7 +190,30 @@ fn streamed(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    // Saved, not opened in the tab, by a link on another site than the
+    // server's (where the browser ignores the link's `download`).
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", safe_name(&file)))
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
     // Too large to hash for an ETag; read once, after the close.
     response.extensions_mut().insert(Streamed);
     response
+}
+
+/// `name` with anything but ASCII letters, digits, `.`, `-` and `_` made
+/// `_`: a file name a header carries as it is, on every system.
+fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

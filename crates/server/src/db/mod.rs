@@ -8,12 +8,14 @@ pub mod codec;
 pub mod group_commit;
 pub mod posted;
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::future::BoxFuture;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::AnyConnection;
 use sqlx::{Any, AnyPool, Executor, Row};
+use tokio::sync::Semaphore;
 
 use crate::config::{DatabaseArgs, SqliteSync};
 use crate::error::ApiResult;
@@ -56,9 +58,22 @@ pub struct Db {
     pub read: AnyPool,
     pub write: AnyPool,
     pub kind: DbKind,
+    /// Ballot exports running at once. An export keeps a connection for as
+    /// long as its client takes to download it; this leaves the others to
+    /// the widget's reads however slow the downloads (see [`EXPORTS_SQLITE`]).
+    pub exports: Arc<Semaphore>,
     /// The statement that restores SQLite's configured `synchronous` after
     /// bookkeeping (see [`Db::bookkeeping`]).
     restore_sync: &'static str,
+}
+
+/// Exports at once on SQLite: half of its read connections.
+pub const EXPORTS_SQLITE: usize = 2;
+
+/// Exports at once on PostgreSQL, whose one pool also serves writes: a
+/// quarter of its connections, at least one.
+fn exports_postgres(max_connections: u32) -> usize {
+    (max_connections as usize / 4).max(1)
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -99,6 +114,7 @@ impl Db {
                 read,
                 write,
                 kind: DbKind::Sqlite,
+                exports: Arc::new(Semaphore::new(EXPORTS_SQLITE)),
                 restore_sync,
             }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
@@ -112,6 +128,9 @@ impl Db {
                 read: pool.clone(),
                 write: pool,
                 kind: DbKind::Postgres,
+                exports: Arc::new(Semaphore::new(exports_postgres(
+                    args.max_connections.max(2),
+                ))),
                 restore_sync: "",
             }
         } else {
