@@ -22,17 +22,31 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
     });
     move || {
         let item: Item = item.get()?;
-        let (text, can_retry, class) = match &item.delivery {
+        // (text, "send again" offered, "discard" offered, class)
+        let (text, can_retry, can_discard, class) = match &item.delivery {
             Delivery::Queued | Delivery::Sending { .. } if item.attempts == 0 => {
-                (s.state_sending.to_owned(), false, "plaza-state")
+                (s.state_sending.to_owned(), false, false, "plaza-state")
             }
             Delivery::Queued | Delivery::Sending { .. } => {
-                (s.state_retrying.to_owned(), false, "plaza-state")
+                (s.state_retrying.to_owned(), false, false, "plaza-state")
             }
-            Delivery::Offline => (s.state_waiting_network.to_owned(), true, "plaza-state"),
-            Delivery::NeedsSignIn => (s.state_needs_sign_in.to_owned(), false, "plaza-state"),
+            Delivery::Offline => (
+                s.state_waiting_network.to_owned(),
+                true,
+                true,
+                "plaza-state",
+            ),
+            Delivery::NeedsSignIn => (
+                s.state_needs_sign_in.to_owned(),
+                false,
+                false,
+                "plaza-state",
+            ),
+            // A refusal that sending again cannot change (the vote closed)
+            // offers only to put the item away.
             Delivery::Failed { error } => (
                 fill(s.state_failed, &[("reason", &error.message(s))]),
+                !error.is_final(),
                 true,
                 "plaza-state plaza-state-failed",
             ),
@@ -41,11 +55,13 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
         Some(view! {
             <div class=class>
                 <p>{text}</p>
-                {can_retry.then(|| view! {
+                {can_discard.then(|| view! {
                     <div class="plaza-actions">
-                        <button type="button" class="plaza-button plaza-small" on:click=move |_| part.retry(&key.get_value())>
-                            {s.send_again}
-                        </button>
+                        {can_retry.then(|| view! {
+                            <button type="button" class="plaza-button plaza-small" on:click=move |_| part.retry(&key.get_value())>
+                                {s.send_again}
+                            </button>
+                        })}
                         <button type="button" class="plaza-button plaza-small plaza-quiet" on:click=move |_| part.discard(&key.get_value())>
                             {s.discard}
                         </button>

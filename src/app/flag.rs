@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use plaza_contract::{FlagReason, FlagTarget, NewFlag};
 
 use super::participation::Participation;
-use super::{focus_later, Ui};
+use super::{focus_if_lost, focus_later, Ui};
+use crate::i18n::fill;
 use crate::state::outbox::Submission;
 
 #[component]
@@ -22,10 +23,31 @@ pub fn Report(
     let expanded = RwSignal::new(false);
     let reason: RwSignal<Option<FlagReason>> = RwSignal::new(None);
     let reported = move || part.reported(target, &id.get_value());
+    // A report the backend refused: its reason is shown, the report offered
+    // again; a new try puts the refused one away.
+    let refused = Memo::new(move |_| part.refused_report(target, &id.get_value()));
+    let forget_refused = move || {
+        if let Some((key, _)) = refused.get_untracked() {
+            part.discard(&key);
+        }
+    };
     let root = NodeRef::<leptos::html::Div>::new();
     let base = id.with_value(|i| format!("plaza-report-{target:?}-{i}"));
     let toggle_id = format!("{base}-toggle");
     let done_id = format!("{toggle_id}-done");
+    let refused_id = format!("{base}-refused");
+    {
+        // The confirmation that had focus is gone when the refusal comes:
+        // focus goes to the reason (not when a stored one is drawn at start).
+        let refused_id = refused_id.clone();
+        Effect::new(move |was: Option<bool>| {
+            let now = refused.with(Option::is_some);
+            if was == Some(false) && now {
+                focus_if_lost(root, refused_id.clone());
+            }
+            now
+        });
+    }
     let panel_id = format!("{base}-panel");
     let controls = StoredValue::new(panel_id.clone());
     let send = {
@@ -35,6 +57,7 @@ pub fn Report(
             let Some(reason) = reason.get_untracked() else {
                 return;
             };
+            forget_refused();
             part.submit(Submission::Flag {
                 deliberation_id: part.deliberation_id.get_value(),
                 flag: NewFlag {
@@ -131,6 +154,11 @@ pub fn Report(
                 </button>
             </Show>
             <Show when=move || expanded.get()>{panel.clone()}</Show>
+            {move || refused.get().map(|(_, error)| view! {
+                <p id=refused_id.clone() class="plaza-state plaza-state-failed" tabindex="-1">
+                    {fill(s.state_failed, &[("reason", &error.message(s))])}
+                </p>
+            })}
         </div>
     }
 }

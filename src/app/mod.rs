@@ -310,6 +310,23 @@ where
     });
 }
 
+/// As [`focus_later`], only if focus was lost meanwhile (the element that
+/// had it is gone): a resident who moved on is not pulled back.
+pub fn focus_if_lost<E>(near: NodeRef<E>, id: String)
+where
+    E: leptos::html::ElementType,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    request_animation_frame(move || {
+        let lost = document()
+            .active_element()
+            .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+        if lost {
+            focus_later(near, id);
+        }
+    });
+}
+
 /// Loads the first screen into `screen` (again, for a retry), as a task of
 /// the instance.
 fn first_screen_loader(

@@ -12,7 +12,7 @@ use web_sys::Element;
 
 use super::events;
 use super::Ui;
-use crate::backend::Backend;
+use crate::backend::{Backend, BackendError};
 use crate::device::Device;
 use crate::outbox::{Outbox, Subscription};
 use crate::state::outbox::{sent_answers, Answer, Delivery, Item, Progress, Submission};
@@ -277,6 +277,23 @@ impl Participation {
         backend.forget_participant();
         self.device.with_value(Device::forget);
         self.outbox.try_with_value(|o| o.forget());
+    }
+
+    /// The resident's report of `target` that the backend refused, if any:
+    /// its outbox key and the reason.
+    pub fn refused_report(self, target: FlagTarget, id: &str) -> Option<(String, BackendError)> {
+        self.items.with(|items| {
+            items
+                .iter()
+                .find_map(|i| match (&i.submission, &i.delivery) {
+                    (Submission::Flag { flag, .. }, Delivery::Failed { error })
+                        if flag.target_type == target && flag.target_id == id =>
+                    {
+                        Some((i.key.clone(), error.clone()))
+                    }
+                    _ => None,
+                })
+        })
     }
 
     /// Whether the resident already reported `target` (sent, or on its way).

@@ -42,8 +42,11 @@ pub fn Reactions(
             })
             .collect::<Vec<_>>()
     };
+    // Why the backend refused the last reaction, shown until the next one.
+    let refused: RwSignal<Option<String>> = RwSignal::new(None);
     // The backend's answers replace what it said before; a refusal is
-    // rolled back (the wish is dropped) and said why.
+    // rolled back (the wish is dropped) and said why, on the page and to a
+    // screen reader.
     Effect::new(move |_| {
         for (item, _, _) in part.items.with(|items| mine(items)) {
             match &item.delivery {
@@ -52,8 +55,9 @@ pub fn Reactions(
                     ..
                 } if base.with_untracked(|b| b != state) => base.set(state.clone()),
                 Delivery::Failed { error } => {
-                    let reason = error.message(s);
-                    part.announce(fill(s.reaction_refused, &[("reason", &reason)]));
+                    let text = fill(s.reaction_refused, &[("reason", &error.message(s))]);
+                    refused.set(Some(text.clone()));
+                    part.announce(text);
                     part.discard(&item.key);
                 }
                 _ => {}
@@ -86,6 +90,7 @@ pub fn Reactions(
                 aria-pressed=move || pressed().to_string()
                 aria-describedby=described_by.clone()
                 on:click=move |_| {
+                    refused.set(None);
                     part.submit(Submission::Reaction {
                         deliberation_id: part.deliberation_id.get_value(),
                         argument_id: id.get_value(),
@@ -104,6 +109,9 @@ pub fn Reactions(
         <div class="plaza-reactions">
             {button(ReactionKind::Helpful, s.reaction_helpful)}
             {button(ReactionKind::ChangedMyMind, s.reaction_changed_mind)}
+            {move || refused.get().map(|text| view! {
+                <p class="plaza-state plaza-state-failed">{text}</p>
+            })}
         </div>
     }
 }

@@ -29,6 +29,10 @@ pub enum BackendError {
     /// The `local` backend could not load its demonstration data.
     #[error("the demonstration data could not be loaded: {0}")]
     DemoUnavailable(String),
+    /// Not sent again by itself: it waited on the device longer than a
+    /// backend keeps idempotency keys, so it might be applied twice.
+    #[error("kept longer than a backend remembers its idempotency key")]
+    Outlived,
 }
 
 impl BackendError {
@@ -51,6 +55,7 @@ impl BackendError {
             BackendError::Status(_) => "http_error",
             BackendError::Unreadable(_) | BackendError::Invalid(_) => "unreadable_response",
             BackendError::DemoUnavailable(_) => "demo_unavailable",
+            BackendError::Outlived => "outlived",
         }
     }
 
@@ -63,6 +68,28 @@ impl BackendError {
             BackendError::Problem(p) => p.status >= 500 || p.code == ProblemCode::RateLimited,
             BackendError::Status(s) => *s >= 500 || *s == 429,
             BackendError::Unreadable(_) | BackendError::Invalid(_) => true,
+            BackendError::Outlived => false,
+        }
+    }
+
+    /// Whether sending the same request again can never succeed: the
+    /// backend refused what it says, or where it goes is closed or gone.
+    /// The resident is then not offered to send it again.
+    pub fn is_final(&self) -> bool {
+        match self {
+            BackendError::Problem(p) => matches!(
+                p.code,
+                ProblemCode::PhaseClosed
+                    | ProblemCode::PollClosed
+                    | ProblemCode::ValidationFailed
+                    | ProblemCode::BadRequest
+                    | ProblemCode::PayloadTooLarge
+                    | ProblemCode::UnsupportedMediaType
+                    | ProblemCode::NotFound
+                    | ProblemCode::IdempotencyKeyReused
+            ),
+            BackendError::Status(s) => matches!(s, 400 | 404 | 413 | 415 | 422),
+            _ => false,
         }
     }
 
@@ -74,7 +101,9 @@ impl BackendError {
             BackendError::Timeout(_) => s.error_timeout.to_owned(),
             BackendError::Unreadable(_) | BackendError::Invalid(_) => s.error_unreadable.to_owned(),
             BackendError::DemoUnavailable(_) => s.error_demo_unavailable.to_owned(),
+            BackendError::Outlived => s.error_outlived.to_owned(),
             BackendError::Status(404) => s.error_not_found.to_owned(),
+            BackendError::Status(413) => s.error_too_large.to_owned(),
             BackendError::Status(429) => s.error_rate_limited.to_owned(),
             BackendError::Status(401 | 403) => s.error_not_allowed.to_owned(),
             BackendError::Status(status) if *status >= 500 => server(*status),
@@ -86,6 +115,10 @@ impl BackendError {
                     s.error_not_allowed.to_owned()
                 }
                 ProblemCode::PhaseClosed => s.error_phase_closed.to_owned(),
+                ProblemCode::PollClosed => s.error_poll_closed.to_owned(),
+                ProblemCode::PollNotOpen => s.error_poll_not_open.to_owned(),
+                ProblemCode::Conflict => s.error_conflict.to_owned(),
+                ProblemCode::PayloadTooLarge => s.error_too_large.to_owned(),
                 ProblemCode::ValidationFailed => s.error_invalid.to_owned(),
                 _ if p.status >= 500 => server(p.status),
                 _ => s.error_unknown.to_owned(),
@@ -111,6 +144,12 @@ mod tests {
             BackendError::Unreadable("expected value at line 1".into()),
             BackendError::Invalid(vec!["title is empty".into()]),
             BackendError::DemoUnavailable("404".into()),
+            BackendError::Problem(Problem::new(ProblemCode::PollClosed, "Closed")),
+            BackendError::Problem(Problem::new(ProblemCode::PollNotOpen, "Not open")),
+            BackendError::Problem(Problem::new(ProblemCode::Conflict, "Conflict")),
+            BackendError::Problem(Problem::new(ProblemCode::PayloadTooLarge, "Too large")),
+            BackendError::Status(413),
+            BackendError::Outlived,
         ];
         for (locale, strings) in every_language() {
             for e in &errors {
@@ -118,6 +157,26 @@ mod tests {
                 assert!(m.len() > 20 && !m.contains('{'), "{locale:?} {e:?}: {m}");
             }
         }
+    }
+
+    #[test]
+    fn refusals_that_cannot_change_have_their_own_words_and_no_retry() {
+        let en = crate::i18n::english();
+        for code in [
+            ProblemCode::PollClosed,
+            ProblemCode::PollNotOpen,
+            ProblemCode::Conflict,
+            ProblemCode::PayloadTooLarge,
+        ] {
+            let e = BackendError::Problem(Problem::new(code, "x"));
+            assert_ne!(e.message(en), en.error_unknown, "{code:?}");
+        }
+        let closed = BackendError::Problem(Problem::new(ProblemCode::PollClosed, "x"));
+        assert!(closed.is_final() && !closed.is_transient());
+        // A poll that has not opened yet may open: the resident can try again.
+        assert!(!BackendError::Problem(Problem::new(ProblemCode::PollNotOpen, "x")).is_final());
+        assert!(!BackendError::Status(418).is_final());
+        assert!(!BackendError::Offline("TypeError".into()).is_final());
     }
 
     #[test]

@@ -49,7 +49,8 @@ fn is_retryable(error: &BackendError) -> bool {
         // A malformed answer will be malformed again; a 4xx means the request is wrong.
         BackendError::Unreadable(_)
         | BackendError::Invalid(_)
-        | BackendError::DemoUnavailable(_) => false,
+        | BackendError::DemoUnavailable(_)
+        | BackendError::Outlived => false,
     }
 }
 

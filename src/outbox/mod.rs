@@ -339,9 +339,12 @@ impl Outbox {
             else {
                 return;
             };
-            item.start(now());
+            let sending = item.start(now());
             self.save(&item);
             self.changed();
+            if !sending {
+                continue;
+            }
             let backend = self.backend.borrow().clone();
             let outcome = send(&backend, &item).await;
             // The resident may have discarded it meanwhile.

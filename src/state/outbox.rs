@@ -6,6 +6,7 @@
 //! A retry always reuses the key, so the backend applies it once however
 //! often it is sent.
 
+use plaza_contract::routes::IDEMPOTENCY_KEPT_MS;
 use plaza_contract::{
     Argument, BallotReceipt, BallotSubmission, Comment, FlagReceipt, NewArgument, NewComment,
     NewFlag, NewProposal, Proposal, ReactionKind, ReactionState,
@@ -258,8 +259,18 @@ impl Item {
         }
     }
 
-    pub fn start(&mut self, now: f64) {
+    /// Marks it as being sent, unless it waited longer than a backend
+    /// keeps its key: it is then refused here (false), for the resident to
+    /// check before sending it again, as the backend might apply it twice.
+    pub fn start(&mut self, now: f64) -> bool {
+        if now - self.created > IDEMPOTENCY_KEPT_MS as f64 {
+            self.delivery = Delivery::Failed {
+                error: BackendError::Outlived,
+            };
+            return false;
+        }
         self.delivery = Delivery::Sending { since: now };
+        true
     }
 
     /// Records how an attempt ended: sent; kept for later when the reason
@@ -286,12 +297,21 @@ impl Item {
         };
     }
 
-    /// The resident asks to send it again (after a refusal), now.
+    /// The resident asks to send it again (after a refusal), now. One that
+    /// outlived its key is sent as if submitted now: the resident checked.
     pub fn retry(&mut self, now: f64) {
         if matches!(
             self.delivery,
             Delivery::Failed { .. } | Delivery::NeedsSignIn | Delivery::Offline
         ) {
+            if matches!(
+                self.delivery,
+                Delivery::Failed {
+                    error: BackendError::Outlived
+                }
+            ) {
+                self.created = now;
+            }
             self.delivery = Delivery::Queued;
             self.next_attempt = now;
         }
@@ -408,6 +428,36 @@ mod tests {
         item.settle(Outcome::Done(answer), 1100.0, 0.0);
         assert!(item.is_sent() && !item.is_due(99_999.0, true, true));
         assert!(!item.is_expired(1100.0 + KEEP_SENT_MS) && item.is_expired(1101.0 + KEEP_SENT_MS));
+    }
+
+    #[test]
+    fn an_item_older_than_the_backends_memory_of_its_key_waits_for_the_resident() {
+        const DAY: f64 = 86_400_000.0;
+        let mut item = Item::new("k".into(), argument("Shade"), 0.0);
+        item.start(0.0);
+        item.settle(
+            Outcome::Error(BackendError::Offline("TypeError".into())),
+            10.0,
+            0.0,
+        );
+        // A month later the backend may have applied it and forgotten the key.
+        let later = IDEMPOTENCY_KEPT_MS as f64 + DAY;
+        assert!(item.is_due(later, true, false));
+        assert!(!item.start(later), "not sent by itself");
+        assert_eq!(
+            item.delivery,
+            Delivery::Failed {
+                error: BackendError::Outlived
+            }
+        );
+        assert!(!item.is_due(later + 1.0, true, true));
+        // The resident checked and sends it again: it goes, as new.
+        item.retry(later + 2.0);
+        assert!(item.is_due(later + 2.0, true, false));
+        assert!(item.start(later + 2.0));
+        // Within the backend's memory, it is simply sent again.
+        let mut young = Item::new("y".into(), argument("Trees"), 0.0);
+        assert!(young.start(IDEMPOTENCY_KEPT_MS as f64 - DAY));
     }
 
     #[test]

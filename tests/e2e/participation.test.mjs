@@ -352,6 +352,59 @@ describe('residents take part', () => {
     await tab.close();
   });
 
+  it('a refused reaction is rolled back and says why; a refused report says why, takes focus and is offered again', async () => {
+    const tab = await open(browser.context, `${server.origin}/en.html`);
+    await waitForReady(tab, 1);
+    const refusal = (status, code) => async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.fulfill({ status, contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Refused', status, code }) });
+    };
+    await tab.route('**/v1/arguments/*/reactions/*', refusal(409, 'phase_closed'));
+    await tab.route('**/v1/flags', refusal(403, 'forbidden'));
+    // One argument not reported yet, named by its text's id (the first
+    // such card changes once it is reported).
+    const textId = await inWidget(tab, 'plaza-deliberation', '.plaza-argument:has(.plaza-report > button)').first()
+      .getAttribute('aria-describedby');
+    const card = inWidget(tab, 'plaza-deliberation', `.plaza-argument[aria-describedby="${textId}"]`);
+    const helpful = card.locator('.plaza-reaction').first();
+    const count = () => helpful.locator('.plaza-reaction-count').textContent();
+    const [pressed, was] = [await helpful.getAttribute('aria-pressed'), await count()];
+    const flipped = pressed === 'true' ? 'false' : 'true';
+    await helpful.click();
+    assert.equal(await helpful.getAttribute('aria-pressed'), flipped, 'shown at once');
+    const why = card.locator('.plaza-reactions .plaza-state-failed');
+    await why.waitFor();
+    assert.equal(await why.textContent(),
+      'Your reaction could not be saved: This part of the deliberation is closed, so it cannot be sent any more.');
+    assert.equal(await helpful.getAttribute('aria-pressed'), pressed, 'rolled back');
+    assert.equal(await count(), was);
+    assert.deepEqual(await axeViolations(tab), [], 'a refused reaction');
+
+    // A report, by keyboard: "Reported" takes focus, then the refusal does.
+    await card.locator('.plaza-report > button').focus();
+    await tab.keyboard.press('Enter');
+    await tabTo(tab, (f) => f.type === 'radio');
+    await tab.keyboard.press('Space');
+    await tabTo(tab, (f) => f.tag === 'button' && f.type === 'submit');
+    await tab.keyboard.press('Enter');
+    const reason = await focusOn(tab, (f) => f.className.split(/\s+/).includes('plaza-state-failed'), 'the refused report\'s reason');
+    assert.equal(reason.text, 'Not sent: You are not allowed to do this here.');
+    await card.locator('.plaza-report > button').waitFor();
+    assert.deepEqual(await axeViolations(tab), [], 'a refused report');
+    // Sent again once the server takes it: the reason goes, "Reported" stays.
+    await tab.unroute('**/v1/flags');
+    await card.locator('.plaza-report > button').click();
+    await card.locator('.plaza-report-panel input[type="radio"]').first().check();
+    await card.locator('.plaza-report-panel button[type="submit"]').click();
+    await card.locator('.plaza-reported').waitFor();
+    assert.equal(await card.locator('.plaza-report .plaza-state-failed').count(), 0);
+    await tab.waitForFunction(() => !Object.entries(localStorage)
+      .some(([k, v]) => k.startsWith('plaza:outbox') && /"flag"/.test(v) && /"delivery":("queued"|"offline"|\{"(sending|failed)")/.test(v)));
+    assert.equal(await card.locator('.plaza-reported').count(), 1, 'reported, and it stays so');
+    await tab.close();
+  });
+
   it('says when the discussion closed instead of offering a form', async () => {
     await moderate(server.origin, '/moderation/deliberations/rue-des-lilas/phase', { phase: 'voting' });
     try {
