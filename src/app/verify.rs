@@ -14,7 +14,7 @@ use super::results::Labels;
 use super::{BackendHandle, Tasks, Ui};
 use crate::backend::json;
 use crate::i18n::fill;
-use crate::state::find::search_prefix;
+use crate::state::find::{search_prefix, typed_tracker, MAX_TYPED_TRACKER_CHARS};
 use crate::state::results::{check, whole, Check};
 
 /// How the re-count went.
@@ -64,6 +64,9 @@ enum Search {
     AsCast,
     /// A ballot with the tracker, ranking something else.
     Different(Vec<String>),
+    /// A ballot with the tracker the resident typed (what they cast is not
+    /// known on this device), ranking this.
+    Found(Vec<String>),
     Missing,
     Failed(String),
 }
@@ -130,12 +133,11 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                 .join(s.list_separator)
         })
     };
+    // Looks for `tracker` among the published ballots; `cast` is the
+    // ranking this device knows was cast under it, if it does.
     let find = {
         let tasks = tasks.clone();
-        move |_| {
-            let Some(ballot) = mine.get_value() else {
-                return;
-            };
+        move |tracker: String, cast: Option<Vec<String>>| {
             if matches!(search.get_untracked(), Some(Search::Running)) {
                 return;
             }
@@ -144,43 +146,110 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                 let poll_id = results.with_value(|r| r.poll_id.clone());
                 // Ballots that start like it, not the whole set, nor only it.
                 let published = results.with_value(|r| whole(&r.total_ballots));
-                let prefix = search_prefix(&ballot.receipt.tracker, published);
+                let prefix = search_prefix(&tracker, published);
                 let cdf = backend
                     .0
                     .get_value()
                     .export_text(&poll_id, ExportFormat::Cdf, prefix.as_deref())
                     .await;
                 let found = match cdf {
-                    Ok(text) => {
-                        match engine("find_ballot", &[&text, &ballot.receipt.tracker]).await {
-                            Ok(answer) => match json::from_text::<Found>(&answer) {
-                                Ok(Found { ranking: Some(r) }) if r == ballot.ranking => {
-                                    Search::AsCast
-                                }
-                                Ok(Found { ranking: Some(r) }) => Search::Different(r),
-                                Ok(Found { ranking: None }) => Search::Missing,
-                                Err(_) => Search::Failed(s.verify_engine_failed.to_owned()),
-                            },
-                            Err(detail) => {
-                                web_sys::console::error_1(
-                                    &format!("Plaza: the ballot search failed: {detail}").into(),
-                                );
-                                Search::Failed(s.verify_engine_failed.to_owned())
+                    Ok(text) => match engine("find_ballot", &[&text, &tracker]).await {
+                        Ok(answer) => match (json::from_text::<Found>(&answer), &cast) {
+                            (Ok(Found { ranking: Some(r) }), None) => Search::Found(r),
+                            (Ok(Found { ranking: Some(r) }), Some(cast)) if r == *cast => {
+                                Search::AsCast
                             }
+                            (Ok(Found { ranking: Some(r) }), Some(_)) => Search::Different(r),
+                            (Ok(Found { ranking: None }), _) => Search::Missing,
+                            (Err(_), _) => Search::Failed(s.verify_engine_failed.to_owned()),
+                        },
+                        Err(detail) => {
+                            web_sys::console::error_1(
+                                &format!("Plaza: the ballot search failed: {detail}").into(),
+                            );
+                            Search::Failed(s.verify_engine_failed.to_owned())
                         }
-                    }
+                    },
                     Err(e) => Search::Failed(e.message(s)),
                 };
                 search.set(Some(found));
             });
         }
     };
-    let find_block = mine.with_value(Option::is_some).then(|| {
+    let known = mine.with_value(Option::is_some);
+    let running = move || matches!(search.get(), Some(Search::Running)).to_string();
+    // With the ballot this device cast: one button. Without (another
+    // device, or "forget me"): the tracker the receipt showed, typed.
+    let find_controls = if known {
+        let find = find.clone();
+        let find_mine = move |_| {
+            if let Some(ballot) = mine.get_value() {
+                find(ballot.receipt.tracker, Some(ballot.ranking));
+            }
+        };
         view! {
             <p>{s.verify_find_intro}</p>
-            <button type="button" class="plaza-button" on:click=find
-                aria-disabled=move || matches!(search.get(), Some(Search::Running)).to_string()
-            >{s.verify_find_button}</button>
+            <button type="button" class="plaza-button" on:click=find_mine aria-disabled=running>
+                {s.verify_find_button}
+            </button>
+        }
+        .into_any()
+    } else {
+        let typed = RwSignal::new(String::new());
+        let invalid = RwSignal::new(false);
+        let field = NodeRef::<leptos::html::Input>::new();
+        let find_typed = move |e: leptos::ev::SubmitEvent| {
+            e.prevent_default();
+            match typed_tracker(&typed.get_untracked()) {
+                Some(tracker) => {
+                    invalid.set(false);
+                    find(tracker, None);
+                }
+                None => {
+                    invalid.set(true);
+                    if let Some(input) = field.get_untracked() {
+                        let _ = input.focus();
+                    }
+                }
+            }
+        };
+        view! {
+            <form class="plaza-find-form" on:submit=find_typed novalidate>
+                <div class="plaza-field">
+                    <label for="plaza-find-tracker">{s.verify_tracker_label}</label>
+                    <p id="plaza-find-tracker-hint" class="plaza-hint">{s.verify_find_typed_intro}</p>
+                    <input
+                        type="text"
+                        id="plaza-find-tracker"
+                        node_ref=field
+                        dir="ltr"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        spellcheck="false"
+                        maxlength=MAX_TYPED_TRACKER_CHARS.to_string()
+                        aria-invalid=move || invalid.get().to_string()
+                        aria-describedby=move || if invalid.get() {
+                            "plaza-find-tracker-hint plaza-find-tracker-error"
+                        } else {
+                            "plaza-find-tracker-hint"
+                        }
+                        prop:value=move || typed.get()
+                        on:input=move |e| typed.set(event_target_value(&e))
+                    />
+                    <p id="plaza-find-tracker-error" class="plaza-field-error" hidden=move || !invalid.get()>
+                        {s.verify_tracker_invalid}
+                    </p>
+                </div>
+                <button type="submit" class="plaza-button" aria-disabled=running>
+                    {s.verify_find_typed_button}
+                </button>
+            </form>
+        }
+        .into_any()
+    };
+    let find_block = {
+        view! {
+            {find_controls}
             <div role="status" class="plaza-find-outcome">
                 {move || search.get().map(|found| match found {
                     Search::Running => view! { <p>{s.verify_finding}</p> }.into_any(),
@@ -191,14 +260,19 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                     Search::Different(r) => view! {
                         <p class="plaza-differs">{fill(s.verify_found_different, &[("ranking", &listed(&r))])}</p>
                     }.into_any(),
-                    Search::Missing => view! { <p class="plaza-differs">{s.verify_not_found}</p> }.into_any(),
+                    Search::Found(r) => view! {
+                        <p><strong>{fill(s.verify_found_typed, &[("ranking", &listed(&r))])}</strong></p>
+                    }.into_any(),
+                    Search::Missing => view! {
+                        <p class="plaza-differs">{if known { s.verify_not_found } else { s.verify_not_found_typed }}</p>
+                    }.into_any(),
                     Search::Failed(reason) => view! {
                         <p class="plaza-state-failed">{fill(s.verify_failed, &[("reason", &reason)])}</p>
                     }.into_any(),
                 })}
             </div>
         }
-    });
+    };
     view! {
         <div class="plaza-verify">
             <Heading depth=3>{s.verify_heading}</Heading>

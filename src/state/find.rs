@@ -28,9 +28,50 @@ pub fn search_prefix(tracker: &str, published: u64) -> Option<String> {
         .then_some(prefix)
 }
 
+/// The longest tracker a resident may type (a backend's are far shorter).
+pub const MAX_TYPED_TRACKER_CHARS: usize = 64;
+
+/// A tracker as a resident typed it (from a receipt kept on paper, or on
+/// another device): the spaces around it dropped, in upper case as receipts
+/// show it (the reference server's trackers are Crockford base 32, which
+/// reads both cases alike); `None` unless letters, digits and dashes.
+pub fn typed_tracker(input: &str) -> Option<String> {
+    let tracker = input.trim();
+    let valid = !tracker.is_empty()
+        && tracker.chars().count() <= MAX_TYPED_TRACKER_CHARS
+        && tracker
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    valid.then(|| tracker.to_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_tracker_is_read_as_receipts_show_it() {
+        assert_eq!(
+            typed_tracker(" 7qk2-m9xd-41rb\n").as_deref(),
+            Some("7QK2-M9XD-41RB")
+        );
+        assert_eq!(
+            typed_tracker("7QK2M9XD41RB").as_deref(),
+            Some("7QK2M9XD41RB")
+        );
+        for wrong in [
+            "",
+            "   ",
+            "7QK2 M9XD",
+            "7QK2/../x",
+            "<b>",
+            "٧QK2",
+            &"A".repeat(65),
+        ] {
+            assert_eq!(typed_tracker(wrong), None, "{wrong:?}");
+        }
+        assert!(typed_tracker(&"A".repeat(64)).is_some());
+    }
 
     #[test]
     fn the_prefix_leaves_a_crowd() {

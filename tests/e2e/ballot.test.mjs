@@ -308,6 +308,8 @@ describe('residents vote', () => {
     assert.equal(found, `Your ballot is there, as you cast it: ${[0, 2, 4].map((i) => poll.options[i].label.en).join(', ')}.`);
     assert.deepEqual(await axeViolations(tab), [], 'the re-count');
     assert.deepEqual(tab.errors, []);
+    const { receipt, ranking: cast } = await ballotOf(tab, server.origin);
+    const tokens = await tab.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('plaza:token')));
     await tab.close();
 
     // Ballots that are not those counted: the re-count says so, and in which rounds.
@@ -323,6 +325,43 @@ describe('residents vote', () => {
     await tampered.waitForFunction((h) => /does not give/.test(document.querySelector(h).shadowRoot.querySelector('.plaza-verify-outcome').textContent), HOST);
     assert.ok((await texts(tampered, '.plaza-verify-outcome li.plaza-differs')).length >= 1);
     await tampered.close();
+
+    // On a device that does not know the ballot (here: this one, its
+    // participant forgotten), the resident types the tracker the receipt
+    // showed, keyboard only, in lower case: the same ballot is found.
+    const elsewhere = await open(browser.context, `${server.origin}/en.html`, {
+      init: () => { for (const k of Object.keys(localStorage)) if (k.startsWith('plaza:token')) localStorage.removeItem(k); },
+    });
+    try {
+      await waitForReady(elsewhere, 1);
+      await elsewhere.waitForFunction((h) => document.querySelector(h).shadowRoot.querySelector('#plaza-find-tracker'), HOST);
+      assert.equal(await elsewhere.evaluate((h) => [...document.querySelector(h).shadowRoot.querySelectorAll('.plaza-verify button')]
+        .some((b) => /Find my ballot/.test(b.textContent)), HOST), false, 'no ballot of its own to find');
+      await tabTo(elsewhere, (f) => f.tag === 'input' && f.id === 'plaza-find-tracker');
+      await elsewhere.keyboard.type('not a tracker!');
+      await elsewhere.keyboard.press('Enter');
+      await elsewhere.waitForFunction((h) => !document.querySelector(h).shadowRoot.querySelector('#plaza-find-tracker-error').hidden, HOST);
+      assert.equal((await focused(elsewhere)).id, 'plaza-find-tracker', 'focus stays in the field');
+      assert.equal(await elsewhere.evaluate((h) => document.querySelector(h).shadowRoot.querySelector('#plaza-find-tracker').getAttribute('aria-invalid'), HOST), 'true');
+      assert.deepEqual(await axeViolations(elsewhere), [], 'a tracker typed wrong');
+      await elsewhere.keyboard.press('Control+A');
+      await elsewhere.keyboard.type(receipt.tracker.toLowerCase());
+      await elsewhere.keyboard.press('Enter');
+      await elsewhere.waitForFunction((h) => /among the published ones/.test(document.querySelector(h).shadowRoot.querySelector('.plaza-find-outcome').textContent), HOST);
+      const [typed] = await texts(elsewhere, '.plaza-find-outcome');
+      assert.equal(typed, `A ballot with this tracker is among the published ones. It ranks: ${cast.map(label).join(', ')}.`);
+      // A tracker no ballot has (focus stayed in the field).
+      assert.equal((await focused(elsewhere)).id, 'plaza-find-tracker');
+      await elsewhere.keyboard.press('Control+A');
+      await elsewhere.keyboard.type('ZZZZ-ZZZZ-ZZZZ');
+      await elsewhere.keyboard.press('Enter');
+      await elsewhere.waitForFunction((h) => /No published ballot/.test(document.querySelector(h).shadowRoot.querySelector('.plaza-find-outcome').textContent), HOST);
+      assert.deepEqual(await axeViolations(elsewhere), [], 'a typed tracker found and not found');
+      assert.deepEqual(elsewhere.errors, []);
+    } finally {
+      await elsewhere.evaluate((saved) => { for (const [k, v] of saved) localStorage.setItem(k, v); }, tokens);
+      await elsewhere.close();
+    }
   });
 
   it('a hostile results answer shows an error, not a broken widget', async () => {
