@@ -164,6 +164,20 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// 503 with `Retry-After: 1` for the results of a poll whose final
+    /// count the publisher has not published yet.
+    pub fn final_count_pending() -> Self {
+        let mut e = Self::new(
+            ProblemCode::Unavailable,
+            "The final count is being published",
+        )
+        .detail("Try again in a moment.");
+        e.retry_after_secs = Some(1);
+        e
+    }
+}
+
 /// How long an export waits for a slot before it is refused.
 pub const EXPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 

@@ -42,16 +42,18 @@ pub async fn results(
         _ => false,
     };
     poll.results_visible(voted)?;
-    let mut published = state.publisher.published(&poll_id).await?;
+    let published = state.publisher.published(&poll_id).await?;
     if closed
         && published
             .as_ref()
             .is_none_or(|p| p.version < ballots_version)
     {
-        // Just closed, and its final count not published yet: wait for the
-        // one count the publisher makes (reads never count themselves).
-        state.publisher.publish(&poll_id).await?;
-        published = state.publisher.published(&poll_id).await?;
+        // Closed, and its final count not published yet (the close publishes
+        // it before it answers, so only after a failure or a crash there):
+        // the publisher is asked to count it, the reader to come back in a
+        // moment. A read never counts, nor writes.
+        state.publisher.poke(&poll_id);
+        return Err(ApiError::final_count_pending());
     }
     match published {
         Some(p) => Ok(Json(p.results)),
