@@ -10,16 +10,13 @@ import assert from 'node:assert/strict';
 import { startBrowser, open, waitForReady, cityPage } from './support/browser.mjs';
 import { startServer } from './support/server.mjs';
 import { axeViolations } from './support/keyboard.mjs';
+import { overflow, spaceText } from './support/layout.mjs';
 
 const widget = (lang) => `<plaza-deliberation api="/v1" deliberation="rue-des-lilas" lang="${lang}"></plaza-deliberation>`;
 const HOST = 'plaza-deliberation';
 
 /** A problem document, as the contract's errors are. */
 const PROBLEM = JSON.stringify({ type: 'about:blank', title: 'Internal error', status: 500, code: 'internal' });
-
-/** Text spacing as WCAG 1.4.12 asks content to survive. */
-const TEXT_SPACING = `* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
-p { margin-block-end: 2em !important; }`;
 
 const inWidget = (tab, selector) => tab.locator(`${HOST} ${selector}`);
 
@@ -28,33 +25,6 @@ async function noViolations(tab, state) {
   assert.deepEqual(await axeViolations(tab), [], `axe-core in state "${state}"`);
 }
 
-/**
- * What overflows: the page scrolling sideways, or any element of the widget
- * reaching out of the viewport or clipping its own text.
- */
-function overflow(tab) {
-  return tab.evaluate((host) => {
-    const width = document.documentElement.clientWidth;
-    const found = [];
-    if (document.documentElement.scrollWidth > width + 1) {
-      found.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
-    }
-    const root = document.querySelector(host).shadowRoot;
-    for (const el of root.querySelectorAll('*')) {
-      const style = getComputedStyle(el);
-      if (style.display === 'none' || el.closest('[hidden]') || el.matches('.plaza-visually-hidden')) continue;
-      const box = el.getBoundingClientRect();
-      if (box.width === 0 && box.height === 0) continue;
-      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
-      if (box.right > width + 1 || box.left < -1) found.push(`${name} reaches ${Math.round(box.left)}–${Math.round(box.right)}`);
-      const clips = ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflowY);
-      if (clips && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
-        found.push(`${name} clips its content`);
-      }
-    }
-    return found;
-  }, HOST);
-}
 
 describe('accessibility', () => {
   let browser, server;
@@ -150,17 +120,10 @@ describe('accessibility', () => {
       const tab = await open(browser.context, `${server.origin}/${lang}.html`);
       await tab.setViewportSize({ width, height: 800 });
       await waitForReady(tab, 1);
-      await tab.evaluate(([host, css]) => {
-        const style = document.createElement('style');
-        style.textContent = css;
-        document.querySelector(host).shadowRoot.append(style);
-        const page = document.createElement('style');
-        page.textContent = css;
-        document.head.append(page);
-      }, [HOST, TEXT_SPACING]);
+      await spaceText(tab, HOST);
       await inWidget(tab, '.plaza-replies button[aria-expanded="false"]').first().click();
       await inWidget(tab, '.plaza-report > button').first().click();
-      assert.deepEqual(await overflow(tab), []);
+      assert.deepEqual(await overflow(tab, HOST), []);
       await tab.close();
     });
   }

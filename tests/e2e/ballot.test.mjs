@@ -15,6 +15,7 @@ import { createHmac } from 'node:crypto';
 import { startBrowser, open, waitForReady, cityPage } from './support/browser.mjs';
 import { startServer } from './support/server.mjs';
 import { focused, tabTo, axeViolations } from './support/keyboard.mjs';
+import { overflowNarrow } from './support/layout.mjs';
 
 const MODERATOR = 'e2e-moderator-token-of-enough-length-0123456789';
 // Known to the test, so that it can make a token as old as it likes.
@@ -92,6 +93,7 @@ describe('residents vote', () => {
       await waitForReady(tab, 1);
       await tab.waitForFunction((h) => document.querySelector(h).shadowRoot.getElementById('plaza-option-0-rank'), HOST);
       assert.deepEqual(await axeViolations(tab), [], 'the ballot');
+      assert.deepEqual(await overflowNarrow(tab, HOST), [], 'the ballot at 320 px with text spacing');
 
       // A rank chosen for three options from their lists: 1 each time, so
       // each goes first and the others make room.
@@ -125,6 +127,7 @@ describe('residents vote', () => {
       for (const i of [0, 4, 2]) assert.ok(lists[0].includes(labels[i]));
       for (const i of [1, 3]) assert.ok(lists[1].includes(labels[i]));
       assert.deepEqual(await axeViolations(tab), [], 'the review');
+      assert.deepEqual(await overflowNarrow(tab, HOST), [], 'the review at 320 px with text spacing');
 
       // Cast: the receipt with its tracker.
       await tabTo(tab, (f) => f.tag === 'button' && words.cast.test(f.text));
@@ -133,6 +136,7 @@ describe('residents vote', () => {
       const [tracker] = await texts(tab, '.plaza-tracker');
       assert.ok(tracker.length >= 8, `a tracker: ${tracker}`);
       assert.deepEqual(await axeViolations(tab), [], 'the receipt');
+      assert.deepEqual(await overflowNarrow(tab, HOST), [], 'the receipt at 320 px with text spacing');
       const first = await ballotOf(tab, origin());
       const ids = (await (await fetch(`${server.origin}/v1/polls/${POLL}`)).json()).options.map((o) => o.id);
       assert.deepEqual(first.ranking, [ids[0], ids[4], ids[2]]);
@@ -279,6 +283,7 @@ describe('residents vote', () => {
     // The first round of this count, in words.
     assert.match(account[0], new RegExp(`${label(ids[4])} had the fewest votes \\(1\\) and was eliminated\\. Its ballots moved: 1 exhausted`));
     assert.deepEqual(await axeViolations(tab), [], 'the results');
+    assert.deepEqual(await overflowNarrow(tab, HOST), [], 'the results at 320 px with text spacing');
 
     // Check the count: the published ballots re-counted in this browser agree, round by round.
     await tabTo(tab, (f) => f.tag === 'button' && /Re-count the ballots/.test(f.text));
@@ -307,6 +312,7 @@ describe('residents vote', () => {
     const [found] = await texts(tab, '.plaza-find-outcome');
     assert.equal(found, `Your ballot is there, as you cast it: ${[0, 2, 4].map((i) => poll.options[i].label.en).join(', ')}.`);
     assert.deepEqual(await axeViolations(tab), [], 'the re-count');
+    assert.deepEqual(await overflowNarrow(tab, HOST), [], 'the re-count at 320 px with text spacing');
     assert.deepEqual(tab.errors, []);
     const { receipt, ranking: cast } = await ballotOf(tab, server.origin);
     const tokens = await tab.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith('plaza:token')));
@@ -357,6 +363,7 @@ describe('residents vote', () => {
       await elsewhere.keyboard.press('Enter');
       await elsewhere.waitForFunction((h) => /No published ballot/.test(document.querySelector(h).shadowRoot.querySelector('.plaza-find-outcome').textContent), HOST);
       assert.deepEqual(await axeViolations(elsewhere), [], 'a typed tracker found and not found');
+      assert.deepEqual(await overflowNarrow(elsewhere, HOST), [], 'a typed tracker at 320 px with text spacing');
       assert.deepEqual(elsewhere.errors, []);
     } finally {
       await elsewhere.evaluate((saved) => { for (const [k, v] of saved) localStorage.setItem(k, v); }, tokens);
