@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { startBrowser, open, waitForReady, cityPage } from './support/browser.mjs';
 import { startServer } from './support/server.mjs';
 import { axeViolations } from './support/keyboard.mjs';
-import { overflow, spaceText } from './support/layout.mjs';
+import { overflow, overflowNarrow, spaceText } from './support/layout.mjs';
 
 const widget = (lang) => `<plaza-deliberation api="/v1" deliberation="rue-des-lilas" lang="${lang}"></plaza-deliberation>`;
 const HOST = 'plaza-deliberation';
@@ -114,6 +114,33 @@ describe('accessibility', () => {
     await inWidget(tab, '.plaza-mine .plaza-argument:not(.plaza-pending):has-text("Sent when the network comes back.")').waitFor();
     await tab.close();
   });
+
+  for (const lang of ['en', 'ar']) {
+    it(`with a contribution refused for good (${lang})`, async () => {
+      const tab = await open(browser.context, `${server.origin}/${lang}.html`);
+      await waitForReady(tab, 1);
+      // The discussion closed while the argument was on its way.
+      await tab.route('**/v1/deliberations/rue-des-lilas/arguments', (route) => route.request().method() === 'POST'
+        ? route.fulfill({ status: 409, contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Closed', status: 409, code: 'phase_closed' }) })
+        : route.fallback());
+      await inWidget(tab, '#plaza-stance-for').check();
+      await inWidget(tab, '#plaza-argument-text').fill(`Refused for good (${lang}).`);
+      await inWidget(tab, 'form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
+      const note = inWidget(tab, '.plaza-state-failed').first();
+      await note.waitFor();
+      if (lang === 'en') {
+        assert.match(await note.textContent(), /^Not sent: This part of the deliberation is closed, so it cannot be sent any more\./);
+      }
+      // Sending it again cannot help: only "Discard" is offered.
+      assert.equal(await note.locator('button').count(), 1);
+      await noViolations(tab, `refused, ${lang}`);
+      assert.deepEqual(await overflowNarrow(tab, HOST), [], 'refused, at 320 px with text spacing');
+      await note.locator('button').click();
+      await inWidget(tab, '.plaza-state-failed').waitFor({ state: 'detached' });
+      await tab.close();
+    });
+  }
 
   for (const [lang, width] of [['en', 320], ['ar', 320], ['en', 640]]) {
     it(`reflows at ${width} px with text spacing overridden (${lang})`, async () => {
