@@ -95,9 +95,10 @@ pub enum Operation {
 }
 
 /// How long a backend answers a repeated `Idempotency-Key` with its first
-/// answer (ms), at least. A client does not send a request older than this
-/// again by itself: the backend may have forgotten its key, and would apply
-/// it a second time.
+/// answer (ms), at least (the reference server also keeps at most the
+/// last 500 keys of a participant). A client does not send a request older
+/// than this again by itself: the backend may have forgotten its key, and
+/// would apply it a second time.
 pub const IDEMPOTENCY_KEPT_MS: i64 = 30 * 86_400_000;
 
 /// What the table says about an operation.

@@ -179,7 +179,8 @@ impl ApiError {
 }
 
 /// How long an export waits for a slot before it is refused.
-pub const EXPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+/// Less than the widget's request timeout (15 s), so that it hears the 503.
+pub const EXPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl From<serde_json::Error> for ApiError {
     fn from(error: serde_json::Error) -> Self {

@@ -4,7 +4,7 @@
 //! says so (`plaza_results::LiveCounting`: batches while the poll is open,
 //! every ballot once it closed), on a blocking thread so the async runtime
 //! keeps answering, and one count per poll at a time in this process (a
-//! read of a just-closed poll waits for the same final count). Each process
+//! read of a just-closed poll waits a while for the final count). Each process
 //! publishes the polls whose ballots it changed: woken by each ballot, and
 //! every few seconds for batches that became due; at start, the closed
 //! polls whose final count is missing. (An open poll left with uncounted
@@ -54,6 +54,15 @@ impl Publisher {
             dirty: Mutex::new(HashSet::new()),
             counting: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Waits, up to `within`, for a count of `poll_id` running in this
+    /// process to end; at once when none runs.
+    pub async fn count_finished(&self, poll_id: &str, within: Duration) {
+        let one = lock(&self.counting).get(poll_id).cloned();
+        if let Some(one) = one {
+            let _ = tokio::time::timeout(within, one.lock()).await;
+        }
     }
 
     /// `poll_id`'s ballots changed: publish it when its batch is due.

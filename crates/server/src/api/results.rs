@@ -42,18 +42,26 @@ pub async fn results(
         _ => false,
     };
     poll.results_visible(voted)?;
-    let published = state.publisher.published(&poll_id).await?;
-    if closed
+    let mut published = state.publisher.published(&poll_id).await?;
+    // Closed, and its final count not published yet: the close is counting
+    // it (it publishes before it answers), or the count failed or its
+    // process died. The publisher is woken, and the read waits a while for
+    // the count, then asks the reader to come back. A read never counts,
+    // nor writes.
+    let until = tokio::time::Instant::now() + FINAL_COUNT_WAIT;
+    while closed
         && published
             .as_ref()
             .is_none_or(|p| p.version < ballots_version)
     {
-        // Closed, and its final count not published yet (the close publishes
-        // it before it answers, so only after a failure or a crash there):
-        // the publisher is asked to count it, the reader to come back in a
-        // moment. A read never counts, nor writes.
+        let left = until.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            return Err(ApiError::final_count_pending());
+        }
         state.publisher.poke(&poll_id);
-        return Err(ApiError::final_count_pending());
+        state.publisher.count_finished(&poll_id, left).await;
+        tokio::time::sleep(left.min(FINAL_COUNT_POLL)).await;
+        published = state.publisher.published(&poll_id).await?;
     }
     match published {
         Some(p) => Ok(Json(p.results)),
@@ -66,6 +74,13 @@ pub async fn results(
         }
     }
 }
+
+/// How long a read of a just-closed poll waits for its final count: less
+/// than the widget's request timeout (15 s).
+const FINAL_COUNT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often it looks, when no count of this process is running (another
+/// process's may be).
+const FINAL_COUNT_POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 pub async fn export(
     State(state): State<AppState>,
