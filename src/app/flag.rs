@@ -36,13 +36,17 @@ pub fn Report(
     let toggle_id = format!("{base}-toggle");
     let done_id = format!("{toggle_id}-done");
     let refused_id = format!("{base}-refused");
+    // Reported from this card since it was drawn: its confirmation took
+    // focus, and is gone when a refusal comes.
+    let sent_here = StoredValue::new(false);
     {
-        // The confirmation that had focus is gone when the refusal comes:
-        // focus goes to the reason (not when a stored one is drawn at start).
+        // Focus then goes to the reason, if it was lost with the
+        // confirmation (not for a refusal of a report sent before a reload
+        // or from another tab, nor from a resident who moved on).
         let refused_id = refused_id.clone();
         Effect::new(move |was: Option<bool>| {
             let now = refused.with(Option::is_some);
-            if was == Some(false) && now {
+            if was == Some(false) && now && sent_here.get_value() {
                 focus_if_lost(root, refused_id.clone());
             }
             now
@@ -58,6 +62,7 @@ pub fn Report(
                 return;
             };
             forget_refused();
+            sent_here.set_value(true);
             part.submit(Submission::Flag {
                 deliberation_id: part.deliberation_id.get_value(),
                 flag: NewFlag {

@@ -238,7 +238,7 @@ impl Outbox {
 
     /// The resident asks to send a refused item again.
     pub fn retry(self: &Rc<Self>, key: &str) {
-        self.update(key, |item| item.retry(now()));
+        self.update(key, |item| item.retry(now(), new_key()));
         self.kick();
     }
 
@@ -252,7 +252,7 @@ impl Outbox {
     pub fn signed_in(self: &Rc<Self>) {
         for item in self.items() {
             if item.delivery == outbox::Delivery::NeedsSignIn {
-                self.update(&item.key, |i| i.retry(now()));
+                self.update(&item.key, |i| i.retry(now(), new_key()));
             }
         }
         self.kick();
@@ -360,7 +360,7 @@ impl Outbox {
 
 /// One attempt at sending `item`, with its idempotency key.
 async fn send(backend: &Backend, item: &Item) -> Outcome {
-    let key = item.key.as_str();
+    let key = item.request_key();
     let result = match &item.submission {
         Submission::Argument {
             deliberation_id,

@@ -31,10 +31,10 @@ pub fn search_prefix(tracker: &str, published: u64) -> Option<String> {
 /// The longest tracker a resident may type (a backend's are far shorter).
 pub const MAX_TYPED_TRACKER_CHARS: usize = 64;
 
-/// A tracker as a resident typed it (from a receipt kept on paper, or on
-/// another device): the spaces around it dropped, in upper case as receipts
-/// show it (the reference server's trackers are Crockford base 32, which
-/// reads both cases alike); `None` unless letters, digits and dashes.
+/// A tracker as a resident typed it (kept on paper, or on another device):
+/// the spaces around it dropped, read as `plaza_contract::tracker_as_read`
+/// reads it (upper case, O as 0…), so that its start asks for the right
+/// ballots; `None` unless letters, digits and dashes.
 pub fn typed_tracker(input: &str) -> Option<String> {
     let tracker = input.trim();
     let valid = !tracker.is_empty()
@@ -42,7 +42,7 @@ pub fn typed_tracker(input: &str) -> Option<String> {
         && tracker
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-');
-    valid.then(|| tracker.to_ascii_uppercase())
+    valid.then(|| plaza_contract::tracker_as_read(tracker))
 }
 
 #[cfg(test)]
@@ -52,7 +52,7 @@ mod tests {
     #[test]
     fn a_typed_tracker_is_read_as_receipts_show_it() {
         assert_eq!(
-            typed_tracker(" 7qk2-m9xd-41rb\n").as_deref(),
+            typed_tracker(" 7qk2-m9xd-4lrb\n").as_deref(),
             Some("7QK2-M9XD-41RB")
         );
         assert_eq!(

@@ -182,8 +182,14 @@ pub enum Progress {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
-    /// The `Idempotency-Key` of every attempt, and the item's name.
+    /// The item's name, and the `Idempotency-Key` of its attempts until a
+    /// refusal (see `attempt_key`).
     pub key: String,
+    /// The `Idempotency-Key` sent after the resident asked to send a
+    /// refused item again: a backend replays a refusal stored under the
+    /// first key, and a refusal applied nothing, so a new key is safe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt_key: Option<String>,
     pub submission: Submission,
     /// The widget instance it was submitted in, which tells the host page
     /// when it is sent (another one does, if that one is gone).
@@ -237,6 +243,7 @@ impl Item {
     pub fn new(key: String, submission: Submission, now: f64) -> Item {
         Item {
             key,
+            attempt_key: None,
             submission,
             origin: String::new(),
             signed_in: false,
@@ -259,11 +266,19 @@ impl Item {
         }
     }
 
+    /// The `Idempotency-Key` to send.
+    pub fn request_key(&self) -> &str {
+        self.attempt_key.as_deref().unwrap_or(&self.key)
+    }
+
     /// Marks it as being sent, unless it waited longer than a backend
     /// keeps its key: it is then refused here (false), for the resident to
     /// check before sending it again, as the backend might apply it twice.
     pub fn start(&mut self, now: f64) -> bool {
-        if now - self.created > IDEMPOTENCY_KEPT_MS as f64 {
+        // A reaction is a state set, not a thing created: sent again, it
+        // changes nothing, so it has no age limit.
+        let keyed = !matches!(self.submission, Submission::Reaction { .. });
+        if keyed && now - self.created > IDEMPOTENCY_KEPT_MS as f64 {
             self.delivery = Delivery::Failed {
                 error: BackendError::Outlived,
             };
@@ -297,24 +312,21 @@ impl Item {
         };
     }
 
-    /// The resident asks to send it again (after a refusal), now. One that
-    /// outlived its key is sent as if submitted now: the resident checked.
-    pub fn retry(&mut self, now: f64) {
-        if matches!(
-            self.delivery,
-            Delivery::Failed { .. } | Delivery::NeedsSignIn | Delivery::Offline
-        ) {
-            if matches!(
-                self.delivery,
-                Delivery::Failed {
-                    error: BackendError::Outlived
-                }
-            ) {
-                self.created = now;
-            }
-            self.delivery = Delivery::Queued;
-            self.next_attempt = now;
+    /// The resident asks to send it again (after a refusal), now. A
+    /// refused one goes under `fresh_key` (the backend would replay its
+    /// refusal under the old one); one that outlived its key is sent as if
+    /// submitted now, under its own key: the resident checked.
+    pub fn retry(&mut self, now: f64, fresh_key: String) {
+        match &self.delivery {
+            Delivery::Failed {
+                error: BackendError::Outlived,
+            } => self.created = now,
+            Delivery::Failed { .. } => self.attempt_key = Some(fresh_key),
+            Delivery::NeedsSignIn | Delivery::Offline => {}
+            _ => return,
         }
+        self.delivery = Delivery::Queued;
+        self.next_attempt = now;
     }
 
     /// Whether the backend has it.
@@ -452,12 +464,16 @@ mod tests {
         );
         assert!(!item.is_due(later + 1.0, true, true));
         // The resident checked and sends it again: it goes, as new.
-        item.retry(later + 2.0);
+        item.retry(later + 2.0, "k2".into());
         assert!(item.is_due(later + 2.0, true, false));
         assert!(item.start(later + 2.0));
+        assert_eq!(item.request_key(), "k", "the backend may still know it");
         // Within the backend's memory, it is simply sent again.
         let mut young = Item::new("y".into(), argument("Trees"), 0.0);
         assert!(young.start(IDEMPOTENCY_KEPT_MS as f64 - DAY));
+        // A reaction is a state set again, harmless at any age.
+        let mut wish = Item::new("r".into(), reaction(true), 0.0);
+        assert!(wish.start(later));
     }
 
     #[test]
@@ -491,8 +507,11 @@ mod tests {
         );
         assert!(matches!(item.delivery, Delivery::Failed { .. }));
         assert!(!item.is_due(f64::MAX, true, true));
-        item.retry(9020.0);
+        assert_eq!(item.request_key(), "k");
+        // Sent again under a new key: the backend replays its refusal under the old one.
+        item.retry(9020.0, "k2".into());
         assert!(item.is_due(9020.0, true, false));
+        assert_eq!((item.key.as_str(), item.request_key()), ("k", "k2"));
     }
 
     #[test]
@@ -541,8 +560,9 @@ mod tests {
         item.settle(Outcome::Error(problem(ProblemCode::Unauthorized)), 1.0, 0.0);
         assert_eq!(item.delivery, Delivery::NeedsSignIn);
         assert!(!item.is_due(1e12, true, true));
-        item.retry(2.0);
+        item.retry(2.0, "k2".into());
         assert!(item.is_due(2.0, true, false));
+        assert_eq!(item.request_key(), "k", "nothing was stored under the key");
     }
 
     #[test]

@@ -213,6 +213,28 @@ impl ExportFormat {
 /// tracker, so that an answer holds many ballots.
 pub const MAX_TRACKER_PREFIX_CHARS: usize = 8;
 
+/// A tracker as a resident typed it, read as Crockford's base 32 reads it
+/// (the reference server's trackers are written so): in upper case, O as 0,
+/// I and L as 1; its dashes, if any, where they are.
+pub fn tracker_as_read(typed: &str) -> String {
+    typed
+        .chars()
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect()
+}
+
+/// Whether `a` and `b` are the same tracker for a resident: both read as
+/// [`tracker_as_read`] reads them, dashes aside ("7qk2m9xd41rb" is
+/// "7QK2-M9XD-41RB").
+pub fn same_tracker(a: &str, b: &str) -> bool {
+    let read = |t: &str| tracker_as_read(t).replace('-', "");
+    read(a) == read(b)
+}
+
 /// `GET /v1/polls/{id}/ballots?format=…&tracker_prefix=…`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportQuery {
@@ -245,6 +267,16 @@ impl ExportQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trackers_are_the_same_as_a_resident_reads_them() {
+        assert!(same_tracker("7QK2-M9XD-41RB", "7qk2m9xd41rb"));
+        assert!(same_tracker("7QK2-M9XD-41RB", " 7QK2-M9XD-4IRB".trim()));
+        assert!(same_tracker("K0Q2-1111", "kOq2-iLl1"));
+        assert!(!same_tracker("7QK2-M9XD-41RB", "7QK2-M9XD-41RC"));
+        assert!(!same_tracker("7QK2", "7QK2-M9XD"));
+        assert_eq!(tracker_as_read("7qk2-m9xd-4lrb"), "7QK2-M9XD-41RB");
+    }
     use crate::discussion::NewArgument;
 
     #[test]

@@ -135,13 +135,15 @@ pub fn cvr(tracker: &str, ranking: &[String]) -> Value {
 
 /// The ranking of the ballot whose tracker is `tracker` in a published
 /// report, as [`cvr`] wrote it (option ids, first choice first); `None`
-/// when the report has no such ballot. What a resident's browser looks for
-/// to find their own ballot among the published ones.
+/// when the report has no such ballot (trackers compared as a resident
+/// reads them: `plaza_contract::same_tracker`). What a resident's browser
+/// looks for to find their own ballot among the published ones.
 pub fn find(report: &Value, tracker: &str) -> Option<Vec<String>> {
-    let cvr = report["CVR"]
-        .as_array()?
-        .iter()
-        .find(|c| c["UniqueId"].as_str() == Some(tracker))?;
+    let cvr = report["CVR"].as_array()?.iter().find(|c| {
+        c["UniqueId"]
+            .as_str()
+            .is_some_and(|id| plaza_contract::same_tracker(id, tracker))
+    })?;
     let marks = cvr["CVRSnapshot"][0]["CVRContest"][0]["CVRContestSelection"].as_array()?;
     let mut ranked: Vec<(u64, String)> = marks
         .iter()
