@@ -68,11 +68,16 @@ impl ApiError {
         Problem::invalid_field(field, code).into()
     }
 
+    /// The `Retry-After` the answer carries.
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
     pub fn rate_limited(retry_after_secs: u64) -> Self {
-        let mut e = Self::new(ProblemCode::RateLimited, "Too many requests")
-            .detail(format!("Try again in {retry_after_secs} s"));
-        e.retry_after_secs = Some(retry_after_secs);
-        e
+        Self::new(ProblemCode::RateLimited, "Too many requests")
+            .detail(format!("Try again in {retry_after_secs} s"))
+            .retry_after(retry_after_secs)
     }
 
     pub fn internal() -> Self {
@@ -144,37 +149,31 @@ impl ApiError {
     /// 503 with `Retry-After: 1`: the server is overloaded or lost a race,
     /// not broken; the client may retry (its Idempotency-Key is freed).
     fn busy(cause: impl std::fmt::Display) -> Self {
-        let mut e = Self::new(ProblemCode::Unavailable, "The server is busy").caused_by(cause);
-        e.retry_after_secs = Some(1);
-        e
+        Self::new(ProblemCode::Unavailable, "The server is busy")
+            .caused_by(cause)
+            .retry_after(1)
     }
-}
 
-impl ApiError {
     /// 503 when every export slot is taken for [`EXPORT_WAIT`]: downloads
     /// of the ballots wait for each other, never the widget's reads.
     pub fn exports_busy() -> Self {
-        let mut e = Self::new(
+        Self::new(
             ProblemCode::Unavailable,
             "Too many downloads of the ballots at once",
         )
-        .detail("Try again in a minute.");
-        e.retry_after_secs = Some(30);
-        e
+        .detail("Try again in a minute.")
+        .retry_after(30)
     }
-}
 
-impl ApiError {
-    /// 503 with `Retry-After: 1` for the results of a poll whose final
-    /// count the publisher has not published yet.
+    /// 503 for the results of a poll whose final count the publisher has
+    /// not published yet.
     pub fn final_count_pending() -> Self {
-        let mut e = Self::new(
+        Self::new(
             ProblemCode::Unavailable,
             "The final count is being published",
         )
-        .detail("Try again in a moment.");
-        e.retry_after_secs = Some(1);
-        e
+        .detail("Try again in a moment.")
+        .retry_after(1)
     }
 }
 

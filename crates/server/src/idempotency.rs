@@ -248,12 +248,11 @@ async fn claim(
                 return Ok(Claim::Owned);
             }
         }
-        let mut error = ApiError::new(
+        return Err(ApiError::new(
             ProblemCode::IdempotencyKeyInFlight,
             "A request with this Idempotency-Key is still running",
-        );
-        error.retry_after_secs = Some(1);
-        return Err(error);
+        )
+        .retry_after(1));
     }
     Err(ApiError::internal())
 }
