@@ -65,11 +65,29 @@ impl BackendError {
             BackendError::Offline(_)
             | BackendError::Timeout(_)
             | BackendError::DemoUnavailable(_) => true,
-            BackendError::Problem(p) => p.status >= 500 || p.code == ProblemCode::RateLimited,
+            // A repeat while the first request still runs: that one may yet
+            // be applied, so it is asked again under the same key.
+            BackendError::Problem(p) => {
+                p.status >= 500
+                    || matches!(
+                        p.code,
+                        ProblemCode::RateLimited | ProblemCode::IdempotencyKeyInFlight
+                    )
+            }
             BackendError::Status(s) => *s >= 500 || *s == 429,
             BackendError::Unreadable(_) | BackendError::Invalid(_) => true,
             BackendError::Outlived => false,
         }
+    }
+
+    /// Whether the backend answered this very request with a refusal, which
+    /// it applied nothing for (a problem document, 4xx; not "the first
+    /// request with this key still runs", nor a bare status, which may
+    /// come from anywhere on the way).
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, BackendError::Problem(p)
+            if (400..500).contains(&p.status)
+                && !matches!(p.code, ProblemCode::IdempotencyKeyInFlight | ProblemCode::RateLimited))
     }
 
     /// Whether sending the same request again can never succeed: the
@@ -177,6 +195,12 @@ mod tests {
         assert!(!BackendError::Problem(Problem::new(ProblemCode::PollNotOpen, "x")).is_final());
         assert!(!BackendError::Status(418).is_final());
         assert!(!BackendError::Offline("TypeError".into()).is_final());
+        // Only a refusal of this request is one it applied nothing for.
+        assert!(closed.is_refusal());
+        let in_flight =
+            BackendError::Problem(Problem::new(ProblemCode::IdempotencyKeyInFlight, "x"));
+        assert!(!in_flight.is_refusal() && in_flight.is_transient());
+        assert!(!BackendError::Status(409).is_refusal());
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! `crate::outbox`): an item is added with its idempotency key, sent, and
 //! settled by the answer — done, refused for a reason the resident can
 //! read, or kept for later (offline, server trouble, a sign-in to renew).
-//! A retry always reuses the key, so the backend applies it once however
-//! often it is sent.
+//! A retry reuses the key, so the backend applies it once however often it
+//! is sent; only after a refusal, which applied nothing, does the resident's
+//! "send again" go under a new one.
 
 use plaza_contract::routes::IDEMPOTENCY_KEPT_MS;
 use plaza_contract::{
@@ -321,7 +322,8 @@ impl Item {
             Delivery::Failed {
                 error: BackendError::Outlived,
             } => self.created = now,
-            Delivery::Failed { .. } => self.attempt_key = Some(fresh_key),
+            Delivery::Failed { error } if error.is_refusal() => self.attempt_key = Some(fresh_key),
+            Delivery::Failed { .. } => {}
             Delivery::NeedsSignIn | Delivery::Offline => {}
             _ => return,
         }
@@ -552,6 +554,25 @@ mod tests {
         });
         item.settle(Outcome::Done(answer.clone()), 3.0, 0.0);
         assert_eq!(item.progress(), Progress::Sent(answer));
+    }
+
+    #[test]
+    fn only_a_refusal_is_sent_again_under_a_new_key() {
+        // The first request still runs: asked again later, same key.
+        let mut item = Item::new("k".into(), argument("x"), 0.0);
+        item.start(0.0);
+        item.settle(
+            Outcome::Error(problem(ProblemCode::IdempotencyKeyInFlight)),
+            1.0,
+            0.0,
+        );
+        assert_eq!(item.delivery, Delivery::Queued);
+        // A bare status may come from a proxy, the request may have gone
+        // through: the resident's "send again" keeps the key.
+        item.start(10_000.0);
+        item.settle(Outcome::Error(BackendError::Status(409)), 10_001.0, 0.0);
+        item.retry(10_002.0, "k2".into());
+        assert_eq!(item.request_key(), "k");
     }
 
     #[test]

@@ -472,7 +472,11 @@ impl BallotSubmission {
 }
 
 /// Proof that a ballot was recorded. The tracker lets a resident find their
-/// (anonymous) ballot in the published export.
+/// (anonymous) ballot in the published export. A backend should write it in
+/// Crockford's base 32 (digits and upper-case letters but I, L, O and U),
+/// groups joined by `-`, as the reference server does: the widget reads a
+/// tracker a resident types that way (`tracker_as_read`), and asks a large
+/// poll for the ballots whose tracker starts like it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BallotReceipt {

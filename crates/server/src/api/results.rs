@@ -48,20 +48,24 @@ pub async fn results(
     // process died. The publisher is woken, and the read waits a while for
     // the count, then asks the reader to come back. A read never counts,
     // nor writes.
-    let until = tokio::time::Instant::now() + FINAL_COUNT_WAIT;
-    while closed
-        && published
-            .as_ref()
-            .is_none_or(|p| p.version < ballots_version)
-    {
-        let left = until.saturating_duration_since(tokio::time::Instant::now());
-        if left.is_zero() {
-            return Err(ApiError::final_count_pending());
-        }
+    let pending = |published: &Option<crate::publisher::Published>| {
+        closed
+            && published
+                .as_ref()
+                .is_none_or(|p| p.version < ballots_version)
+    };
+    if pending(&published) {
         state.publisher.poke(&poll_id);
-        state.publisher.count_finished(&poll_id, left).await;
-        tokio::time::sleep(left.min(FINAL_COUNT_POLL)).await;
-        published = state.publisher.published(&poll_id).await?;
+        let until = tokio::time::Instant::now() + FINAL_COUNT_WAIT;
+        while pending(&published) {
+            let left = until.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(ApiError::final_count_pending());
+            }
+            state.publisher.count_finished(&poll_id, left).await;
+            tokio::time::sleep(left.min(FINAL_COUNT_POLL)).await;
+            published = state.publisher.published(&poll_id).await?;
+        }
     }
     match published {
         Some(p) => Ok(Json(p.results)),
@@ -75,12 +79,13 @@ pub async fn results(
     }
 }
 
-/// How long a read of a just-closed poll waits for its final count: less
-/// than the widget's request timeout (15 s).
-const FINAL_COUNT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a read of a just-closed poll waits for its final count (the
+/// widget asks again twice after a 503, so a resident hears of a failed
+/// count within about 20 s).
+const FINAL_COUNT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// How often it looks, when no count of this process is running (another
 /// process's may be).
-const FINAL_COUNT_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+const FINAL_COUNT_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
 pub async fn export(
     State(state): State<AppState>,
