@@ -306,8 +306,8 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
             {match links {
                 (Some(json), Some(cdf)) => Some(view! {
                     <ul class="plaza-downloads">
-                        <li><a href=json download="ballots.json">{s.verify_download_json}</a></li>
-                        <li><a href=cdf download="ballots-cdf.json">{s.verify_download_cdf}</a></li>
+                        <li><a href=json download=ExportFormat::Plaza.file_name(&poll_id)>{s.verify_download_json}</a></li>
+                        <li><a href=cdf download=ExportFormat::Cdf.file_name(&poll_id)>{s.verify_download_cdf}</a></li>
                     </ul>
                 }),
                 _ => None,

@@ -39,9 +39,7 @@ pub fn typed_tracker(input: &str) -> Option<String> {
     let tracker = input.trim();
     let valid = !tracker.is_empty()
         && tracker.chars().count() <= MAX_TYPED_TRACKER_CHARS
-        && tracker
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        && tracker.chars().all(plaza_contract::is_tracker_char);
     valid.then(|| plaza_contract::tracker_as_read(tracker))
 }
 

@@ -323,8 +323,7 @@ impl Item {
                 error: BackendError::Outlived,
             } => self.created = now,
             Delivery::Failed { error } if error.is_refusal() => self.attempt_key = Some(fresh_key),
-            Delivery::Failed { .. } => {}
-            Delivery::NeedsSignIn | Delivery::Offline => {}
+            Delivery::Failed { .. } | Delivery::NeedsSignIn | Delivery::Offline => {}
             _ => return,
         }
         self.delivery = Delivery::Queued;

@@ -207,11 +207,39 @@ impl ExportFormat {
             ExportFormat::Cdf => "cdf",
         }
     }
+
+    /// The name the export of `poll_id` is saved under (`ballots-{poll}.json`,
+    /// `ballots-{poll}-cdf.json`), by the backend's `Content-Disposition`
+    /// and the widget's download links alike: anything but ASCII letters,
+    /// digits, `.`, `-` and `_` made `_`, a name a header carries as it is
+    /// and every system can save.
+    pub fn file_name(self, poll_id: &str) -> String {
+        let poll: String = poll_id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        match self {
+            ExportFormat::Plaza => format!("ballots-{poll}.json"),
+            ExportFormat::Cdf => format!("ballots-{poll}-cdf.json"),
+        }
+    }
 }
 
 /// The longest `?tracker_prefix=` a backend takes: far less than a
 /// tracker, so that an answer holds many ballots.
 pub const MAX_TRACKER_PREFIX_CHARS: usize = 8;
+
+/// Whether `c` may be in a tracker, or in the start of one a client asks
+/// for: an ASCII letter, digit or `-`.
+pub fn is_tracker_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-'
+}
 
 /// A tracker as a resident typed it, read as Crockford's base 32 reads it
 /// (the reference server's trackers are written so): in upper case, O as 0,
@@ -256,7 +284,7 @@ impl ExportQuery {
             Some(t) if t.len() > MAX_TRACKER_PREFIX_CHARS => {
                 Err(Problem::invalid_field(field, "too_long"))
             }
-            Some(t) if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
+            Some(t) if !t.chars().all(is_tracker_char) => {
                 Err(Problem::invalid_field(field, "invalid"))
             }
             found => Ok(found),
@@ -267,6 +295,22 @@ impl ExportQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exports_are_saved_under_names_every_system_takes() {
+        assert_eq!(
+            ExportFormat::Plaza.file_name("done-poll"),
+            "ballots-done-poll.json"
+        );
+        assert_eq!(
+            ExportFormat::Cdf.file_name("done-poll"),
+            "ballots-done-poll-cdf.json"
+        );
+        assert_eq!(
+            ExportFormat::Plaza.file_name("a\"b/ç;x"),
+            "ballots-a_b___x.json"
+        );
+    }
 
     #[test]
     fn trackers_are_the_same_as_a_resident_reads_them() {

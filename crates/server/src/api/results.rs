@@ -104,10 +104,7 @@ pub async fn export(
         .and_then(Result::ok)
         .ok_or_else(ApiError::exports_busy)?;
     let pool = state.db.read.clone();
-    let file = match q.format {
-        ExportFormat::Plaza => format!("ballots-{poll_id}.json"),
-        ExportFormat::Cdf => format!("ballots-{poll_id}-cdf.json"),
-    };
+    let file = q.format.file_name(&poll_id);
     let out = Export { pool, slot, file };
     let binds = vec![poll_id, prefix];
     match q.format {
@@ -214,9 +211,7 @@ fn streamed(
     );
     // Saved, not opened in the tab, by a link on another site than the
     // server's (where the browser ignores the link's `download`).
-    if let Ok(value) =
-        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", safe_name(&file)))
-    {
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
         response
             .headers_mut()
             .insert(header::CONTENT_DISPOSITION, value);
@@ -224,18 +219,4 @@ fn streamed(
     // Too large to hash for an ETag; read once, after the close.
     response.extensions_mut().insert(Streamed);
     response
-}
-
-/// `name` with anything but ASCII letters, digits, `.`, `-` and `_` made
-/// `_`: a file name a header carries as it is, on every system.
-fn safe_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
