@@ -57,12 +57,16 @@ impl Publisher {
     }
 
     /// Waits, up to `within`, for a count of `poll_id` running in this
-    /// process to end; at once when none runs.
-    pub async fn count_finished(&self, poll_id: &str, within: Duration) {
-        let one = lock(&self.counting).get(poll_id).cloned();
-        if let Some(one) = one {
-            let _ = tokio::time::timeout(within, one.lock()).await;
+    /// process to end; at once when none runs. Whether one ran and ended.
+    pub async fn count_finished(&self, poll_id: &str, within: Duration) -> bool {
+        let Some(one) = lock(&self.counting).get(poll_id).cloned() else {
+            return false;
+        };
+        if one.try_lock().is_ok() {
+            return false;
         }
+        let ended = tokio::time::timeout(within, one.lock()).await.is_ok();
+        ended
     }
 
     /// `poll_id`'s ballots changed: publish it when its batch is due.

@@ -62,8 +62,9 @@ pub async fn results(
             if left.is_zero() {
                 return Err(ApiError::final_count_pending());
             }
-            state.publisher.count_finished(&poll_id, left).await;
-            tokio::time::sleep(left.min(FINAL_COUNT_POLL)).await;
+            if !state.publisher.count_finished(&poll_id, left).await {
+                tokio::time::sleep(left.min(FINAL_COUNT_POLL)).await;
+            }
             published = state.publisher.published(&poll_id).await?;
         }
     }
