@@ -13,13 +13,28 @@ pub fn encode<K: Serialize>(key: &K) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
 }
 
-/// The key in `cursor`; a cursor this server did not make is 422.
+/// The key in `cursor`; a cursor this server did not make is 422. So is one
+/// with a NUL character in a string (`\u0000` in its JSON): no id has one,
+/// and PostgreSQL refuses it in a text parameter (a 500, where SQLite
+/// would answer).
 pub fn decode<K: DeserializeOwned>(cursor: &str) -> Result<K, ApiError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .filter(|value| !has_nul(value))
+        .and_then(|value| serde_json::from_value(value).ok())
         .ok_or_else(|| ApiError::invalid_field("cursor", "invalid"))
+}
+
+fn has_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
 }
 
 pub fn optional<K: DeserializeOwned>(cursor: Option<&str>) -> Result<Option<K>, ApiError> {
@@ -54,6 +69,8 @@ mod tests {
         assert_eq!(back, (41, 1_700_000_000_000, "arg-01".into()));
         assert!(decode::<(i64, i64, String)>("10").is_err());
         assert!(decode::<(i64, i64, String)>("' OR 1=1 --").is_err());
+        let nul = URL_SAFE_NO_PAD.encode(r#"[41,1700000000000,"arg\u0000"]"#);
+        assert!(decode::<(i64, i64, String)>(&nul).is_err());
     }
 
     #[test]

@@ -57,6 +57,10 @@ async fn bad_requests_get_problems_and_change_nothing() {
 
     let injection = "x'; DROP TABLE ballots; --";
     let enc = "x%27%3B%20DROP%20TABLE%20ballots%3B%20--";
+    let nul = |key: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
+    };
     let huge = json!({"stance": "for", "text": "x".repeat(1 << 20)}).to_string();
     // Past the limit, and larger than what a socket buffers: answered with
     // a readable 413 all the same (the server reads the rest first).
@@ -230,6 +234,35 @@ async fn bad_requests_get_problems_and_change_nothing() {
         (
             "GET",
             format!("/v1/deliberations/{d}/arguments?cursor={enc}"),
+            None,
+            "application/json",
+            422,
+        ),
+        // A cursor shaped like the server's, with a NUL in its id: no id
+        // has one, and PostgreSQL would refuse it with an error (a 500).
+        (
+            "GET",
+            format!(
+                "/v1/deliberations/{d}/arguments?stance=for&cursor={}",
+                nul(r#"[0,0,"a\u0000"]"#)
+            ),
+            None,
+            "application/json",
+            422,
+        ),
+        (
+            "GET",
+            format!("/v1/deliberations?cursor={}", nul(r#""a\u0000""#)),
+            None,
+            "application/json",
+            422,
+        ),
+        (
+            "GET",
+            format!(
+                "/v1/deliberations/{d}/moderation?cursor={}",
+                nul(r#"[0,"a\u0000"]"#)
+            ),
             None,
             "application/json",
             422,

@@ -646,3 +646,52 @@ async fn ballot_exports_are_saved_as_files() {
         );
     }
 }
+
+/// A re-import that gives a deliberation another poll leaves the old poll's
+/// row in place; a proposal accepted afterwards goes onto the deliberation's
+/// poll, the one residents vote in, never onto the old one.
+#[tokio::test]
+async fn an_accepted_proposal_goes_onto_the_deliberations_own_poll() {
+    let (app, _) = seeded_app(&[]).await;
+    let mut seed = in_process::seed();
+    seed.deliberations.truncate(1);
+    let entry = &mut seed.deliberations[0];
+    let old_poll = entry.deliberation.poll_id.clone().expect("the demo's poll");
+    let new_poll = format!("{old_poll}-2");
+    entry.deliberation.poll_id = Some(new_poll.clone());
+    if let Some(poll) = entry.poll.as_mut() {
+        poll.id = new_poll.clone();
+    }
+    let proposal = entry.proposals[0].id.clone();
+    let again = send(
+        &app,
+        "POST",
+        "/v1/moderation/import",
+        Some(MODERATOR),
+        json_body(serde_json::to_value(&seed).expect("the seed as JSON")),
+    )
+    .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    let options = |answer: &in_process::Answer| {
+        answer.body["options"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or_default()
+    };
+    let poll = |id: String| {
+        let app = app.clone();
+        async move { send(&app, "GET", &format!("/v1/polls/{id}"), None, None).await }
+    };
+    let (old_before, new_before) = (poll(old_poll.clone()).await, poll(new_poll.clone()).await);
+    let decided = send(
+        &app,
+        "PUT",
+        &format!("/v1/moderation/proposals/{proposal}/decision"),
+        Some(MODERATOR),
+        json_body(json!({"decision": "accepted"})),
+    )
+    .await;
+    assert_eq!(decided.status, 200, "{}", decided.body);
+    assert_eq!(options(&poll(new_poll).await), options(&new_before) + 1);
+    assert_eq!(options(&poll(old_poll).await), options(&old_before));
+}

@@ -133,15 +133,18 @@ pub async fn decide_proposal(
         // The poll's row is locked before its ballots are counted (a no-op
         // update, as a ballot and an import do): on PostgreSQL a first
         // ballot could otherwise commit between the count and the new option.
+        // The deliberation's poll: a re-import that named another poll left
+        // the old one's row, which is no longer its ballot.
         sqlx::query(
-            "UPDATE polls SET ballots_version = ballots_version WHERE deliberation_id = $1",
+            "UPDATE polls SET ballots_version = ballots_version \
+             WHERE id = (SELECT poll_id FROM deliberations WHERE id = $1)",
         )
         .bind(&proposal.deliberation_id)
         .execute(&mut *tx)
         .await?;
         let row = sqlx::query(
             "SELECT id, (SELECT COUNT(*) FROM ballots WHERE poll_id = polls.id) AS ballots \
-             FROM polls WHERE deliberation_id = $1",
+             FROM polls WHERE id = (SELECT poll_id FROM deliberations WHERE id = $1)",
         )
         .bind(&proposal.deliberation_id)
         .fetch_optional(&mut *tx)
