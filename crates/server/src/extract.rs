@@ -6,8 +6,8 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, OriginalUri, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
 use plaza_contract::{decode_body, decode_query, is_json_media_type, Problem, ProblemCode};
 use serde::de::DeserializeOwned;
 
@@ -62,6 +62,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// The token of an `Authorization: Bearer …` header (the scheme's name in
+/// any case, as HTTP allows), for every route that reads one.
+pub fn bearer_token(value: &HeaderValue) -> Option<&str> {
+    let value = value.to_str().ok()?;
+    let (scheme, token) = (value.get(..7)?, value.get(7..)?);
+    scheme.eq_ignore_ascii_case("bearer ").then(|| token.trim())
+}
+
 /// The caller's bearer token, if any, checked. A token that is present but
 /// invalid is 401 (never silently treated as anonymous).
 pub struct MaybeCaller(pub Option<Caller>);
@@ -73,15 +81,8 @@ impl FromRequestParts<AppState> for MaybeCaller {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Ok(MaybeCaller(None));
         };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .ok_or_else(|| unauthorized("Use Authorization: Bearer <token>"))?;
+        let token =
+            bearer_token(value).ok_or_else(|| unauthorized("Use Authorization: Bearer <token>"))?;
         let now = crate::db::now_millis() / 1000;
         match state.keys.verify(token, now) {
             Ok(caller) => Ok(MaybeCaller(Some(caller))),
@@ -343,5 +344,16 @@ mod tests {
             client_ip(ip("127.0.0.1"), &hops, &[], false),
             ip("127.0.0.1")
         );
+    }
+
+    #[test]
+    fn a_bearer_token_is_read_whatever_the_schemes_case() {
+        let token = |v: &str| bearer_token(&HeaderValue::from_str(v).unwrap()).map(str::to_owned);
+        assert_eq!(token("Bearer abc"), Some("abc".into()));
+        assert_eq!(token("bEaReR  abc "), Some("abc".into()));
+        assert_eq!(token("Basic abc"), None);
+        assert_eq!(token("Bearer"), None);
+        assert_eq!(token("Bearerabc"), None);
+        assert_eq!(token("Bear\u{e9}r abc"), None);
     }
 }

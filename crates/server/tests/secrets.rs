@@ -74,6 +74,18 @@ async fn an_anonymous_token_is_renewed_for_the_same_participant() {
     assert!(renewed["token"]
         .as_str()
         .is_some_and(|t| t.starts_with("anon.")));
+    // The scheme's name in any case, as every other route reads it.
+    let lower = server
+        .http
+        .post(server.url("/v1/participants"))
+        .header("authorization", format!("bearer {token}"))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(lower["participant_id"], first["participant_id"]);
     // A forged token renews nothing: a new participant.
     let forged = token.replace(first["participant_id"].as_str().unwrap(), "p-someone-else");
     let other = participant(&server, Some(&forged)).await;

@@ -25,9 +25,8 @@ pub async fn create(
     // the same participant (their ballot and contributions stay theirs).
     let renewing = headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(|token| state.keys.renewable(token.trim()));
+        .and_then(crate::extract::bearer_token)
+        .and_then(|token| state.keys.renewable(token));
     if let Some(id) = renewing {
         let token = state.keys.mint_anonymous(&id, now_millis() / 1000);
         return Ok((
