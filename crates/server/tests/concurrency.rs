@@ -182,3 +182,59 @@ async fn no_ballot_commits_after_the_poll_closes() {
     stored.sort();
     assert_eq!(stored, expected);
 }
+
+/// Moderators removing one reply at the same moment: it is removed, and its
+/// argument counts one reply less, not one less per moderator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_removed_by_several_moderators_at_once_is_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &database_url(&dir),
+        &["--participant-writes-per-minute", "0"],
+    );
+    let (deliberation, _) = server.import_fixture("removal").await;
+    let token = server.participant().await;
+    let post = |path: String, body: serde_json::Value| {
+        let (server, token) = (&server, &token);
+        async move {
+            let response = server
+                .http
+                .post(server.url(&path))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("POST answered");
+            assert_eq!(response.status().as_u16(), 201, "{path}");
+            let made: serde_json::Value = response.json().await.expect("JSON");
+            made["id"].as_str().expect("an id").to_owned()
+        }
+    };
+    let argument = post(
+        format!("/v1/deliberations/{deliberation}/arguments"),
+        json!({"stance": "for", "text": "Shade for the market"}),
+    )
+    .await;
+    let comments = format!("/v1/arguments/{argument}/comments");
+    let reply = post(comments.clone(), json!({"text": "And benches"})).await;
+    post(comments, json!({"text": "And a fountain"})).await;
+    let replies_counted = || async {
+        let path = format!("/v1/deliberations/{deliberation}/arguments?stance=for&sort=recent");
+        let (status, page) = server.get(&path, None).await;
+        assert_eq!(status, 200, "{page}");
+        page["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|a| a["id"] == argument.as_str()))
+            .map(|a| a["comment_count"].clone())
+    };
+    assert_eq!(replies_counted().await, Some(json!(2)));
+
+    join_all((0..8).map(|_| {
+        server.moderate(
+            "/v1/moderation/content",
+            json!({"target_type": "comment", "target_id": reply, "status": "removed"}),
+        )
+    }))
+    .await;
+    assert_eq!(replies_counted().await, Some(json!(1)));
+}

@@ -57,6 +57,13 @@ pub async fn create(
     idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
             let table = table(flag.target_type);
+            // The content's row is locked before its status is read (a no-op
+            // update): on PostgreSQL a moderator's removal could otherwise
+            // commit in between, and be overwritten by "hidden" below.
+            sqlx::query(&format!("UPDATE {table} SET status = status WHERE id = $1"))
+                .bind(&flag.target_id)
+                .execute(&mut *tx)
+                .await?;
             let found = sqlx::query(&format!("SELECT status FROM {table} WHERE id = $1"))
                 .bind(&flag.target_id)
                 .fetch_optional(&mut *tx)

@@ -217,6 +217,13 @@ pub async fn content(
     let m = body.value;
     let table = table(m.target_type);
     let mut tx = state.db.begin().await?;
+    // Locked before its status is read (a no-op update), so that two
+    // moderators acting on it at once act in turn: each reads what the other
+    // did, and a comment's removal is counted once.
+    sqlx::query(&format!("UPDATE {table} SET status = status WHERE id = $1"))
+        .bind(&m.target_id)
+        .execute(&mut *tx)
+        .await?;
     let row = sqlx::query(&format!(
         "SELECT status, deliberation_id FROM {table} WHERE id = $1"
     ))
