@@ -41,7 +41,10 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
 }
 
 enum Claim {
-    Owned,
+    /// This request runs; its claim was made at this moment (a repeat that
+    /// takes an abandoned claim over makes it anew, so the moment tells
+    /// the claim's owner).
+    Owned(i64),
     Replay(Reply),
 }
 
@@ -86,16 +89,20 @@ async fn grouped(conn: &mut Conn, change: Change, work: impl Work) -> ApiResult<
     } = change;
     // An error here rolls back the whole job, the count included.
     rate_limit::count(conn, &limits).await?;
+    let mut claimed_at = 0;
     if let Some(key) = &key {
-        if let Claim::Replay(reply) = claim(conn, &participant, key, &fingerprint).await? {
-            return Ok(reply);
+        match claim(conn, &participant, key, &fingerprint).await? {
+            Claim::Replay(reply) => return Ok(reply),
+            Claim::Owned(at) => claimed_at = at,
         }
     }
     let mut savepoint = conn.begin().await?;
     match work(&mut savepoint).await {
         Ok(reply) => {
             if let Some(key) = &key {
-                store(&mut *savepoint, &participant, key, &reply).await?;
+                if !store(&mut *savepoint, &participant, key, claimed_at, &reply).await? {
+                    return Err(superseded());
+                }
             }
             savepoint.commit().await?;
             Ok(reply)
@@ -106,7 +113,7 @@ async fn grouped(conn: &mut Conn, change: Change, work: impl Work) -> ApiResult<
             savepoint.rollback().await?;
             let reply = Reply::from_error(&error);
             if let Some(key) = &key {
-                store(&mut *conn, &participant, key, &reply).await?;
+                store(&mut *conn, &participant, key, claimed_at, &reply).await?;
             }
             Ok(reply)
         }
@@ -140,13 +147,18 @@ async fn separate(db: &Db, change: Change, work: impl Work) -> ApiResult<Respons
         })
         .await??
     };
-    if let Claim::Replay(reply) = claimed {
-        return Ok(reply.into_response());
-    }
+    let claimed_at = match claimed {
+        Claim::Replay(reply) => return Ok(reply.into_response()),
+        Claim::Owned(at) => at,
+    };
     let outcome = async {
         let mut tx = db.begin().await?;
         let reply = work(&mut tx).await?;
-        store(&mut *tx, &participant, &key, &reply).await?;
+        // Not ours any more (it ran so long that a repeat took it over):
+        // the change is rolled back, the repeat's stands.
+        if !store(&mut *tx, &participant, &key, claimed_at, &reply).await? {
+            return Err(superseded());
+        }
         tx.commit().await?;
         Ok::<Reply, ApiError>(reply)
     }
@@ -158,18 +170,22 @@ async fn separate(db: &Db, change: Change, work: impl Work) -> ApiResult<Respons
             // request too: a repeat gets the same one.
             let reply = Reply::from_error(&error);
             db.bookkeeping(move |conn| {
-                Box::pin(async move { store(&mut *conn, &participant, &key, &reply).await })
+                Box::pin(
+                    async move { store(&mut *conn, &participant, &key, claimed_at, &reply).await },
+                )
             })
             .await?;
             Err(error)
         }
         Err(error) => {
-            // Nothing was changed: free the key so that a retry runs.
+            // Nothing was changed: free the key so that a retry runs (if
+            // the claim is still this request's).
             db.bookkeeping(move |conn| {
                 Box::pin(async move {
-                    sqlx::query("DELETE FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND status IS NULL")
+                    sqlx::query("DELETE FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND status IS NULL AND created_at = $3")
                         .bind(&participant)
                         .bind(&key)
+                        .bind(claimed_at)
                         .execute(&mut *conn)
                         .await
                 })
@@ -203,7 +219,7 @@ async fn claim(
         .rows_affected();
         if inserted == 1 {
             forget_oldest(conn, participant_id).await?;
-            return Ok(Claim::Owned);
+            return Ok(Claim::Owned(now));
         }
         let Some(row) = sqlx::query(
             "SELECT fingerprint, status, location, body, created_at FROM idempotency_keys \
@@ -245,7 +261,7 @@ async fn claim(
             .await?
             .rows_affected();
             if taken == 1 {
-                return Ok(Claim::Owned);
+                return Ok(Claim::Owned(now));
             }
         }
         return Err(ApiError::new(
@@ -284,27 +300,42 @@ async fn forget_oldest(conn: &mut AnyConnection, participant_id: &str) -> Result
     Ok(())
 }
 
+/// Stores `reply` as the answer to the key claimed at `claimed_at`; false
+/// when that claim is no longer there to answer (a repeat took it over).
 async fn store<'e, E>(
     executor: E,
     participant_id: &str,
     key: &str,
+    claimed_at: i64,
     reply: &Reply,
-) -> Result<(), sqlx::Error>
+) -> Result<bool, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query(
+    let stored = sqlx::query(
         "UPDATE idempotency_keys SET status = $3, location = $4, body = $5 \
-         WHERE participant_id = $1 AND key = $2",
+         WHERE participant_id = $1 AND key = $2 AND status IS NULL AND created_at = $6",
     )
     .bind(participant_id)
     .bind(key)
     .bind(i64::from(reply.status))
     .bind(reply.location.as_deref())
     .bind(&reply.body)
+    .bind(claimed_at)
     .execute(executor)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(stored == 1)
+}
+
+/// The answer to a request whose claim a repeat took over while it ran:
+/// its change is not kept, and the repeat's answer is the key's.
+fn superseded() -> ApiError {
+    ApiError::new(
+        ProblemCode::IdempotencyKeyInFlight,
+        "A repeat of this request with the same Idempotency-Key is running",
+    )
+    .retry_after(1)
 }
 
 #[cfg(test)]

@@ -238,3 +238,74 @@ async fn a_reply_removed_by_several_moderators_at_once_is_counted_once() {
     .await;
     assert_eq!(replies_counted().await, Some(json!(1)));
 }
+
+/// A request that runs so long that a repeat with its key takes the key
+/// over (its claim looked abandoned) keeps nothing of its change: the
+/// repeat's is the one kept, never both. The takeover is played inside the
+/// request's own work (a repeat moves the claim's moment, as here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_whose_key_a_repeat_took_over_keeps_nothing() {
+    use clap::Parser;
+    use futures::FutureExt;
+    use plaza_server::{config::Cli, db::Db, idempotency, reply::Reply};
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url(&dir);
+    let cli = Cli::parse_from(["plaza-server", "--database", &url]);
+    let db = Db::connect(&cli.serve.database)
+        .await
+        .expect("the database");
+    let unique = format!("{:x}", rand_suffix());
+    let participant = format!("p-takeover-{unique}");
+    let made = format!("p-made-by-{unique}");
+    let change = idempotency::Change {
+        participant: participant.clone(),
+        key: Some("slow-request".into()),
+        fingerprint: "f".into(),
+        limits: Default::default(),
+    };
+    let (who, what) = (participant.clone(), made.clone());
+    let answer = idempotency::run(&db, change, move |conn| {
+        async move {
+            sqlx::query(
+                "INSERT INTO participants (id, kind, created_at) VALUES ($1, 'anonymous', 0)",
+            )
+            .bind(&what)
+            .execute(&mut *conn)
+            .await
+            .expect("the change");
+            sqlx::query(
+                "UPDATE idempotency_keys SET created_at = created_at + 1 WHERE participant_id = $1",
+            )
+            .bind(&who)
+            .execute(&mut *conn)
+            .await
+            .expect("the repeat's takeover");
+            Ok(Reply {
+                status: 201,
+                location: None,
+                body: "{}".into(),
+            })
+        }
+        .boxed()
+    })
+    .await;
+    let status = match answer {
+        Ok(response) => response.status().as_u16(),
+        Err(error) => error.problem.status,
+    };
+    assert_eq!(status, 409, "the repeat's answer is the key's");
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE id = $1")
+        .bind(&made)
+        .fetch_one(&db.read)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "the change of the request that lost its key");
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
