@@ -94,6 +94,7 @@ pub async fn serve(mut args: ServeArgs) -> Result<(), BoxError> {
         listener,
         args.connection_limit,
         std::time::Duration::from_secs(args.idle_timeout_secs.max(1)),
+        std::time::Duration::from_secs(args.request_timeout_secs.max(1)),
     )
     .tap_io(|_| {});
     // Tests and scripts wait for this line (and read the port from it).

@@ -1,15 +1,18 @@
 //! The connections the server accepts: at most `--connection-limit` at
-//! once (more wait in the system's queue), and each closed when it has
-//! neither sent nor received a byte for `--idle-timeout-secs`, so that a
-//! client that opens connections and sends nothing, or trickles, cannot
-//! hold the server's capacity.
+//! once (more wait in the system's queue), each closed when it has neither
+//! sent nor received a byte for `--idle-timeout-secs`, and when a request
+//! begun on it has not been answered within `--request-timeout-secs` plus
+//! that idle time. A client that opens connections and sends nothing, or
+//! trickles its headers a byte at a time, cannot hold the server's
+//! capacity. (hyper's own header timeout needs a timer that `axum::serve`
+//! does not give it.)
 
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -20,14 +23,21 @@ pub struct Guarded {
     inner: TcpListener,
     slots: Arc<Semaphore>,
     idle: Duration,
+    answer_within: Duration,
 }
 
 impl Guarded {
-    pub fn new(inner: TcpListener, connection_limit: usize, idle: Duration) -> Guarded {
+    pub fn new(
+        inner: TcpListener,
+        connection_limit: usize,
+        idle: Duration,
+        request_timeout: Duration,
+    ) -> Guarded {
         Guarded {
             inner,
             slots: Arc::new(Semaphore::new(connection_limit.max(1))),
             idle,
+            answer_within: request_timeout + idle,
         }
     }
 }
@@ -35,7 +45,19 @@ impl Guarded {
 /// An accepted connection, holding its slot until it closes.
 pub struct GuardedIo {
     io: Pin<Box<TimeoutStream<TcpStream>>>,
+    /// When the first byte not yet answered arrived (any byte the server
+    /// writes is an answer).
+    unanswered_since: Option<Instant>,
+    answer_within: Duration,
     _slot: OwnedSemaphorePermit,
+}
+
+impl GuardedIo {
+    fn answered(&mut self, written: &Poll<io::Result<usize>>) {
+        if matches!(written, Poll::Ready(Ok(n)) if *n > 0) {
+            self.unanswered_since = None;
+        }
+    }
 }
 
 impl axum::serve::Listener for Guarded {
@@ -57,6 +79,8 @@ impl axum::serve::Listener for Guarded {
                     return (
                         GuardedIo {
                             io: Box::pin(io),
+                            unanswered_since: None,
+                            answer_within: self.answer_within,
                             _slot: slot,
                         },
                         addr,
@@ -82,7 +106,21 @@ impl AsyncRead for GuardedIo {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        self.io.as_mut().poll_read(cx, buf)
+        if self
+            .unanswered_since
+            .is_some_and(|since| since.elapsed() > self.answer_within)
+        {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "a request was not answered in time",
+            )));
+        }
+        let before = buf.filled().len();
+        let read = self.io.as_mut().poll_read(cx, buf);
+        if self.unanswered_since.is_none() && buf.filled().len() > before {
+            self.unanswered_since = Some(Instant::now());
+        }
+        read
     }
 }
 
@@ -92,7 +130,9 @@ impl AsyncWrite for GuardedIo {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.io.as_mut().poll_write(cx, buf)
+        let written = self.io.as_mut().poll_write(cx, buf);
+        self.answered(&written);
+        written
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -108,7 +148,9 @@ impl AsyncWrite for GuardedIo {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.io.as_mut().poll_write_vectored(cx, bufs)
+        let written = self.io.as_mut().poll_write_vectored(cx, bufs);
+        self.answered(&written);
+        written
     }
 
     fn is_write_vectored(&self) -> bool {
