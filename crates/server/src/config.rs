@@ -153,8 +153,8 @@ pub struct ServeArgs {
         default_value_t = 60
     )]
     pub participant_writes_per_minute: u32,
-    /// Writes per minute one IP address may make, participants created
-    /// included (0: no limit).
+    /// Writes per minute one IP address may make (one IPv6 /64, which one
+    /// client has whole), participants created included (0: no limit).
     #[arg(long, env = "PLAZA_IP_WRITES_PER_MINUTE", default_value_t = 600)]
     pub ip_writes_per_minute: u32,
     /// While a poll is open, its results are counted again at most this

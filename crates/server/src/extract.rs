@@ -280,17 +280,18 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ChangeRequest<T> {
         let Ok(OriginalUri(uri)) = OriginalUri::from_request_parts(&mut parts, state).await;
         let method = parts.method.clone();
         let body = JsonBody::<T>::from_request(Request::from_parts(parts, body), state).await?;
+        let network = state.keys.network_of(ip);
         let change = idempotency::Change {
             participant: who.id.clone(),
             key,
             fingerprint: idempotency::fingerprint(method.as_str(), uri.path(), &body.raw),
-            limits: rate_limit::Buckets::of(&state.settings, Some(&who.id), ip),
+            limits: rate_limit::Buckets::of(&state.settings, Some(&who.id), &network),
         };
         Ok(ChangeRequest {
             who,
             body: body.value,
             change,
-            network: state.keys.network_of(ip),
+            network,
         })
     }
 }

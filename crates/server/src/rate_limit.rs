@@ -4,8 +4,6 @@
 //! nothing, cost one indexed query, and are best limited (and cached) by
 //! the reverse proxy in front.
 
-use std::net::IpAddr;
-
 use sqlx::{AnyConnection, Row};
 
 use crate::db::{now_millis, Db};
@@ -28,8 +26,9 @@ struct Bucket {
 pub struct Buckets(Vec<Bucket>);
 
 impl Buckets {
-    /// The participant's (if known) and the client address's.
-    pub fn of(settings: &Settings, participant: Option<&str>, ip: IpAddr) -> Buckets {
+    /// The participant's (if known) and the client's network's (`network`:
+    /// the address for IPv4, its /64 for IPv6, which one client has whole).
+    pub fn of(settings: &Settings, participant: Option<&str>, network: &str) -> Buckets {
         let mut buckets = Buckets(Vec::with_capacity(3));
         if let Some(p) = participant {
             buckets.add(
@@ -38,14 +37,18 @@ impl Buckets {
                 MINUTE_MS,
             );
         }
-        buckets.add(format!("ip:{ip}"), settings.ip_writes_per_minute, MINUTE_MS);
+        buckets.add(
+            format!("net:{network}"),
+            settings.ip_writes_per_minute,
+            MINUTE_MS,
+        );
         buckets
     }
 
     /// Creating an anonymous participant: the address's writes per minute,
     /// and its network's (`network`, IPv6 by /64) new participants per hour.
-    pub fn new_participant(settings: &Settings, ip: IpAddr, network: &str) -> Buckets {
-        let mut buckets = Buckets::of(settings, None, ip);
+    pub fn new_participant(settings: &Settings, network: &str) -> Buckets {
+        let mut buckets = Buckets::of(settings, None, network);
         buckets.add(
             format!("new:{network}"),
             settings.network_participants_per_hour,

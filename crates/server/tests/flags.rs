@@ -206,6 +206,37 @@ async fn a_network_creates_a_limited_number_of_participants_per_hour() {
     assert_eq!(participant_from(&server, &at(1, 1)).await.0, 201);
 }
 
+/// The writes per minute of one address count an IPv6 client's whole /64:
+/// another address of it is the same client, not a fresh allowance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ipv6_clients_writes_are_counted_across_its_64() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(
+        &dir,
+        &[
+            "--ip-writes-per-minute",
+            "3",
+            "--network-participants-per-hour",
+            "100",
+        ],
+    );
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() ^ std::process::id());
+    let (a, b) = (run & 0xffff, (run >> 16) & 0xffff);
+    let at = |net: u32, host: u32| format!("2001:db8:{a:x}:{:x}::{host:x}", b ^ net);
+    for host in 1..=3 {
+        assert_eq!(participant_from(&server, &at(0, host)).await.0, 201);
+    }
+    let (status, body) = post(&server, "/v1/participants", None, &at(0, 0xbeef), json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (429, Some("rate_limited")),
+        "{body}"
+    );
+    assert_eq!(participant_from(&server, &at(1, 1)).await.0, 201);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_authentications_are_limited_per_network() {
     let dir = tempfile::tempdir().unwrap();

@@ -40,7 +40,7 @@ pub async fn create(
     let network = state.keys.network_of(ip);
     rate_limit::check(
         &state.db,
-        rate_limit::Buckets::new_participant(&state.settings, ip, &network),
+        rate_limit::Buckets::new_participant(&state.settings, &network),
     )
     .await?;
     let id = new_id("p");

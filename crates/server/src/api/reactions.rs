@@ -42,7 +42,7 @@ async fn set(
     let kind = ReactionKind::from_path(&kind)?;
     rate_limit::check(
         &state.db,
-        rate_limit::Buckets::of(&state.settings, Some(&who.id), ip),
+        rate_limit::Buckets::of(&state.settings, Some(&who.id), &state.keys.network_of(ip)),
     )
     .await?;
     let mut tx = state.db.begin().await?;
