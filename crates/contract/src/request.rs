@@ -66,12 +66,6 @@ fn shape<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Problem> {
         .map_err(|e| Problem::invalid_field("body", "invalid").with_detail(e.to_string()))
 }
 
-/// Decodes a query string (without the `?`): an unknown value or a
-/// malformed number is 422 `validation_failed` on `query`, with serde's
-/// account (which names the parameter) in the detail.
-/// Refuses a request target (path and query, as sent: percent-encoded)
-/// that spells a NUL character: no id, cursor or text of the contract
-/// contains one, and databases refuse it. 400 `bad_request`.
 /// The key of an `Idempotency-Key` header: 1 to 255 visible ASCII
 /// characters other than `"`, bare or as a structured-field string (in
 /// quotes, which are not part of the key); anything else is 422
@@ -89,6 +83,21 @@ pub fn idempotency_key(raw: &str) -> Result<&str, Problem> {
     }
 }
 
+/// Whether a backend keeps an answer under its request's `Idempotency-Key`
+/// and gives it again to a repeat: every answer, refusals included, but
+/// those that ask to try again (a 5xx, 429 `rate_limited`, 409
+/// `idempotency_key_in_flight`), which leave the key free for the retry.
+pub fn answer_is_kept(status: u16, code: Option<ProblemCode>) -> bool {
+    status < 500
+        && !matches!(
+            code,
+            Some(ProblemCode::RateLimited | ProblemCode::IdempotencyKeyInFlight)
+        )
+}
+
+/// Refuses a request target (path and query, as sent: percent-encoded)
+/// that spells a NUL character: no id, cursor or text of the contract
+/// contains one, and databases refuse it. 400 `bad_request`.
 pub fn check_target(path_and_query: &str) -> Result<(), Problem> {
     if path_and_query.as_bytes().windows(3).any(|w| w == b"%00") {
         return Err(nul_problem());
@@ -103,8 +112,9 @@ fn nul_problem() -> Problem {
     )
 }
 
-/// Whether any string or key of `value` contains a NUL character.
-fn has_nul(value: &serde_json::Value) -> bool {
+/// Whether any string or key of `value` contains a NUL character (which no
+/// id or text of the contract has, and PostgreSQL refuses in text).
+pub fn has_nul(value: &serde_json::Value) -> bool {
     use serde_json::Value;
     match value {
         Value::String(s) => s.contains('\0'),
@@ -114,6 +124,9 @@ fn has_nul(value: &serde_json::Value) -> bool {
     }
 }
 
+/// Decodes a query string (without the `?`): an unknown value or a
+/// malformed number is 422 `validation_failed` on `query`, with serde's
+/// account (which names the parameter) in the detail.
 pub fn decode_query<T: DeserializeOwned>(query: &str) -> Result<T, Problem> {
     check_target(query)?;
     serde_urlencoded::from_str(query)

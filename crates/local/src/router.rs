@@ -100,11 +100,10 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
     let (path, query) = request.path.split_once('?').unwrap_or((request.path, ""));
     let found = routes::route(request.method, path);
     let takes_key = matches!(&found, Route::Found(op, _) if op.spec().idempotency_key);
-    let key = match request.idempotency_key.filter(|_| writes) {
+    let key = match request.idempotency_key.filter(|_| takes_key) {
         Some(raw) => match idempotency_key(raw) {
             Ok(key) => Some(key),
-            Err(p) if takes_key => return problem(&p),
-            Err(_) => None,
+            Err(p) => return problem(&p),
         },
         None => None,
     };
@@ -122,10 +121,16 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
         }
     }
     let before = writes.then(|| state.clone());
-    let mut response = dispatch(state, request, found, query).unwrap_or_else(|p| problem(&p));
+    let answer = dispatch(state, request, found, query);
+    let kept = match &answer {
+        Ok(r) => answer_is_kept(r.status, None),
+        Err(p) => answer_is_kept(p.status, Some(p.code)),
+    };
+    let mut response = answer.unwrap_or_else(|p| problem(&p));
     if let Some(before) = before {
         response.changed = *state != before;
-        if let (true, Some(key)) = ((200..300).contains(&response.status), key) {
+        // Refusals too, as every backend does: a repeat gets the same one.
+        if let (true, Some(key)) = (kept, key) {
             state.remember(key, &fingerprint, response.status, response.body.clone());
             response.changed = true;
         }
@@ -515,6 +520,47 @@ mod tests {
             );
             assert_eq!(value(&refused)["errors"][0]["field"], "Idempotency-Key");
         }
+    }
+
+    /// As on every backend: a refusal is the answer to its key too (a repeat
+    /// gets it again, even once the request would pass), an answer that
+    /// asks to try again is not, and routes that take no key ignore one.
+    #[test]
+    fn refusals_are_kept_under_their_key_and_keyless_routes_ignore_keys() {
+        let mut s = state();
+        let path = "/deliberations/rue-des-lilas/arguments";
+        let body = Some(r#"{"stance":"for","text":"Benches, please."}"#);
+        let phase = |s: &mut LocalState, phase: &str| {
+            let to = format!(r#"{{"phase":"{phase}"}}"#);
+            let moved = call_as(
+                Role::Moderator,
+                s,
+                "PUT",
+                "/moderation/deliberations/rue-des-lilas/phase",
+                Some(&to),
+                None,
+            );
+            assert_eq!(moved.status, 200, "{}", moved.body);
+        };
+        phase(&mut s, "voting");
+        let closed = call(&mut s, "POST", path, body, Some("k2"));
+        assert!((400..500).contains(&closed.status), "{}", closed.body);
+        phase(&mut s, "discussion");
+        let again = call(&mut s, "POST", path, body, Some("k2"));
+        assert_eq!((again.status, &again.body), (closed.status, &closed.body));
+        let fresh = call(&mut s, "POST", path, body, Some("k2-new"));
+        assert_eq!(fresh.status, 201, "{}", fresh.body);
+        assert!(answer_is_kept(422, Some(ProblemCode::ValidationFailed)));
+        assert!(!answer_is_kept(429, Some(ProblemCode::RateLimited)));
+        assert!(!answer_is_kept(
+            409,
+            Some(ProblemCode::IdempotencyKeyInFlight)
+        ));
+        assert!(!answer_is_kept(503, None));
+        let helpful = "/arguments/arg-01/reactions/helpful";
+        let put = call(&mut s, "PUT", helpful, None, Some("k3"));
+        let delete = call(&mut s, "DELETE", helpful, None, Some("k3"));
+        assert_eq!((put.status, delete.status), (200, 200), "{}", delete.body);
     }
 
     #[test]

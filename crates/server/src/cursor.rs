@@ -22,19 +22,9 @@ pub fn decode<K: DeserializeOwned>(cursor: &str) -> Result<K, ApiError> {
         .decode(cursor)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .filter(|value| !has_nul(value))
+        .filter(|value| !plaza_contract::has_nul(value))
         .and_then(|value| serde_json::from_value(value).ok())
         .ok_or_else(|| ApiError::invalid_field("cursor", "invalid"))
-}
-
-fn has_nul(value: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(items) => items.iter().any(has_nul),
-        Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
-        Value::Null | Value::Bool(_) | Value::Number(_) => false,
-    }
 }
 
 pub fn optional<K: DeserializeOwned>(cursor: Option<&str>) -> Result<Option<K>, ApiError> {

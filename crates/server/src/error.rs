@@ -92,11 +92,7 @@ impl ApiError {
     /// not stored under an idempotency key (server faults, rate limits, and
     /// a key still in flight).
     pub fn is_transient(&self) -> bool {
-        self.problem.status >= 500
-            || matches!(
-                self.problem.code,
-                ProblemCode::RateLimited | ProblemCode::IdempotencyKeyInFlight
-            )
+        !plaza_contract::answer_is_kept(self.problem.status, Some(self.problem.code))
     }
 
     pub fn to_json(&self) -> String {
