@@ -14,7 +14,8 @@ use super::form::{SendProblem, TextField};
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::status::ErrorPanel;
-use super::{focus_later, BackendHandle, Tasks, Ui};
+use super::task::page_loader;
+use super::{focus_later, Ui};
 use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Delivery, Item, Progress, Submission};
@@ -97,9 +98,7 @@ pub fn Replies(
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let s = ui.s();
-    let backend = expect_context::<BackendHandle>();
     let part = expect_context::<Participation>();
-    let tasks = Tasks::of_current();
     let expanded = RwSignal::new(false);
     let list: RwSignal<Option<Paged<Comment, BackendError>>> = RwSignal::new(None);
     let thread = Thread {
@@ -111,37 +110,15 @@ pub fn Replies(
     let mine = part.mine(
         move |s| matches!(s, Submission::Comment { argument_id, .. } if thread.argument_id.with_value(|id| id == argument_id)),
     );
-    let load = Callback::new(move |()| {
-        let mut cursor = None;
-        let first = list.with_untracked(Option::is_none);
-        if !first {
-            list.update(|l| cursor = l.as_mut().and_then(Paged::begin_more));
-            if cursor.is_none() {
-                return;
-            }
-        }
-        let id = thread.argument_id.get_value();
-        tasks.spawn(async move {
-            match backend.0.get_value().comments(&id, cursor.as_deref()).await {
-                Ok(page) => list.update(|l| match l {
-                    Some(l) => {
-                        l.receive(page, |a, b| a.id == b.id);
-                    }
-                    None => *l = Some(Paged::from_first(page)),
-                }),
-                Err(e) => list.update(|l| match l {
-                    Some(l) => l.fail(e),
-                    None => {
-                        *l = Some(Paged {
-                            items: Vec::new(),
-                            next_cursor: None,
-                            status: PagedStatus::Failed(e),
-                        })
-                    }
-                }),
-            }
-        });
-    });
+    let load = page_loader(
+        list,
+        move |backend, cursor| async move {
+            backend
+                .comments(&thread.argument_id.get_value(), cursor.as_deref())
+                .await
+        },
+        |a, b| a.id == b.id,
+    );
     let toggle = move |_| {
         let open_now = !expanded.get_untracked();
         expanded.set(open_now);
@@ -151,7 +128,7 @@ pub fn Replies(
     };
     let total = move || {
         let sent_here = mine.with(|m| m.iter().filter(|i| i.is_sent()).count()) as u32;
-        count + sent_here
+        count.saturating_add(sent_here)
     };
     keep_sent(mine, Answer::comment, move |c| {
         list.maybe_update(|l| {

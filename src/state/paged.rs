@@ -84,16 +84,19 @@ impl<T, E> Paged<T, E> {
 /// Starts loading `list`'s next page: `Some(None)` for the first page
 /// (also when it failed before: a retry), `Some(Some(cursor))` for a later
 /// one, `None` when there is nothing to load or a load is running. The
-/// list shows it is loading until [`take_page`].
+/// list shows it is loading until [`take_page`]. A list that failed with no
+/// cursor never had its first page (a later page's failure keeps the
+/// cursor it was asked with), even if the resident's own items were
+/// included in the meantime: those stay, and the first page is asked again.
 pub fn begin_load<T, E>(list: &mut Option<Paged<T, E>>) -> Option<Option<String>> {
     match list {
-        Some(l) if !l.items.is_empty() || l.next_cursor.is_some() => l.begin_more().map(Some),
-        Some(l) if l.is_loading() => None,
-        Some(Paged {
-            status: PagedStatus::Idle,
-            ..
-        }) => None,
-        _ => {
+        Some(l) if l.next_cursor.is_some() => l.begin_more().map(Some),
+        Some(l) if matches!(l.status, PagedStatus::Failed(_)) => {
+            l.status = PagedStatus::LoadingMore;
+            Some(None)
+        }
+        Some(_) => None,
+        None => {
             *list = Some(Paged {
                 items: Vec::new(),
                 next_cursor: None,
@@ -160,6 +163,25 @@ mod tests {
         begin_load(&mut empty);
         take_page(&mut empty, Ok(page(&[], None)), same);
         assert_eq!(begin_load(&mut empty), None, "an empty list is loaded");
+    }
+
+    #[test]
+    fn a_first_page_that_failed_is_asked_again_after_an_item_was_included() {
+        let same = |a: &u32, b: &u32| a == b;
+        let mut list: Option<Paged<u32, &str>> = None;
+        begin_load(&mut list);
+        take_page(&mut list, Err("offline"), same);
+        // The resident's own item, sent meanwhile, joins the list.
+        if let Some(l) = list.as_mut() {
+            l.include(9, same, true);
+        }
+        assert_eq!(begin_load(&mut list), Some(None), "the first page again");
+        assert_eq!(begin_load(&mut list), None, "already loading");
+        take_page(&mut list, Ok(page(&[1, 9, 2], Some("c"))), same);
+        assert_eq!(
+            list.as_ref().map(|l| (l.items.as_slice(), l.has_more())),
+            Some((&[9, 1, 2][..], true))
+        );
     }
 
     #[test]
