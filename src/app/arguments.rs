@@ -229,6 +229,11 @@ fn Column(
         mine.with(|items| sent_answers(items, Answer::argument).any(|a| a.id == id))
     };
 
+    // Each order asked for makes a new list: an answer for an order no
+    // longer chosen (a first page, or a next page of the old order) is
+    // dropped, never mixed into the list shown.
+    let order_asked = StoredValue::new(0_u64);
+    let still_asked = move |asked: u64| order_asked.try_get_value() == Some(asked);
     let load_more = Callback::new({
         let tasks = tasks.clone();
         move |()| {
@@ -242,19 +247,32 @@ fn Column(
                 ..Default::default()
             };
             let id = deliberation.get_value();
+            let asked = order_asked.get_value();
             tasks.spawn(async move {
-                match backend.0.get_value().arguments(&id, &query).await {
+                let answer = backend.0.get_value().arguments(&id, &query).await;
+                if !still_asked(asked) {
+                    return;
+                }
+                match answer {
                     Ok(page) => {
-                        let mut first_new = 0;
-                        list.update(|l| first_new = l.receive(page, |a, b| a.id == b.id));
-                        focus_item(list_ref, first_new + mine.with_untracked(Vec::len));
+                        let mut at = 0;
+                        list.update(|l| {
+                            let first_new = l.receive(page, |a, b| a.id == b.id);
+                            // Where the first new card is drawn: after the
+                            // resident's own, and without the listed ones
+                            // shown among them.
+                            let hidden = l.items.iter().take(first_new);
+                            let hidden = hidden.filter(|a| shown_as_mine(&a.id)).count();
+                            at = first_new - hidden;
+                        });
+                        focus_item(list_ref, at + mine.with_untracked(Vec::len));
                     }
                     Err(e) => list.update(|l| l.fail(e)),
                 }
             });
         }
     });
-    let resort = {
+    let resort = Callback::new({
         let tasks = tasks.clone();
         move |order: ArgumentSort| {
             sort.set(order);
@@ -264,15 +282,35 @@ fn Column(
                 ..Default::default()
             };
             let id = deliberation.get_value();
-            list.update(|l| l.status = PagedStatus::LoadingMore);
+            order_asked.update_value(|n| *n += 1);
+            let asked = order_asked.get_value();
+            // The old order's cursor goes: "Try again" after a failure
+            // asks for this order's first page, not the old one's next.
+            list.update(|l| {
+                l.next_cursor = None;
+                l.status = PagedStatus::LoadingMore;
+            });
             tasks.spawn(async move {
-                match backend.0.get_value().arguments(&id, &query).await {
+                let answer = backend.0.get_value().arguments(&id, &query).await;
+                if !still_asked(asked) {
+                    return;
+                }
+                match answer {
                     Ok(page) => list.set(Paged::from_first(page)),
                     Err(e) => list.update(|l| l.fail(e)),
                 }
             });
         }
-    };
+    });
+    // After a failure: the next page again, or, when the failure was a new
+    // order's first page (no cursor left), that first page again.
+    let retry = Callback::new(move |()| {
+        if list.with_untracked(Paged::has_more) {
+            load_more.run(());
+        } else {
+            resort.run(sort.get_untracked());
+        }
+    });
     let sort_id = format!("plaza-sort-{}", stance.as_str());
 
     view! {
@@ -289,7 +327,7 @@ fn Column(
                         "recent" => ArgumentSort::Recent,
                         _ => ArgumentSort::Helpful,
                     };
-                    resort(order);
+                    resort.run(order);
                 }>
                     <option value="helpful" selected=move || sort.get() == ArgumentSort::Helpful>{s.sort_helpful}</option>
                     <option value="recent" selected=move || sort.get() == ArgumentSort::Recent>{s.sort_recent}</option>
@@ -315,7 +353,7 @@ fn Column(
                 .then(|| view! { <p class="plaza-empty">{s.no_arguments_yet}</p> })}
             {move || list.with(|l| match &l.status {
                 PagedStatus::Failed(e) => {
-                    Some(view! { <ErrorPanel message=e.message(s) retry=load_more/> }.into_any())
+                    Some(view! { <ErrorPanel message=e.message(s) retry/> }.into_any())
                 }
                 _ if l.has_more() => {
                     let busy = l.is_loading();
