@@ -25,7 +25,26 @@ struct Instance {
     /// The attributes it was mounted with; a change remounts it.
     signature: Vec<Option<String>>,
     /// Dropping it unmounts the instance and disposes its reactive owner.
-    _mounted: Box<dyn Any>,
+    mounted: Option<Box<dyn Any>>,
+    /// Where it is drawn: emptied when it goes.
+    shadow: web_sys::ShadowRoot,
+    /// The element made to hold the shadow root, for a host that cannot
+    /// (`<li>`): removed when it goes, so that a remount does not add one.
+    wrapper: Option<Element>,
+}
+
+impl Drop for Instance {
+    /// Unmounts it, and leaves nothing of it in the page: no space kept for
+    /// a first screen that will not come. A host that is no longer one
+    /// shows its own content again (a shadow root cannot be taken off, so
+    /// it gets a slot).
+    fn drop(&mut self) {
+        drop(self.mounted.take());
+        match self.wrapper.take() {
+            Some(wrapper) => wrapper.remove(),
+            None => self.shadow.set_inner_html("<slot></slot>"),
+        }
+    }
 }
 
 struct Page {
@@ -272,27 +291,29 @@ fn page_base() -> String {
         .unwrap_or_default()
 }
 
-/// The shadow root the instance renders in. Elements that cannot host one
-/// (a `<li data-plaza-deliberation>`) get a wrapper that can.
 /// The space kept while loading: a screenful at most.
 const RESERVE_CSS: &str = ":host{display:block}\
     .plaza-mount:not(:has(>.plaza-root[data-settled])){min-block-size:min(100vh,48em)}";
 
+/// The shadow root the instance renders in, and the wrapper made for it:
+/// elements that cannot host one (a `<li data-plaza-deliberation>`) get a
+/// wrapper that can.
 fn shadow_root_of(
     host: &Element,
     document: &web_sys::Document,
-) -> Result<web_sys::ShadowRoot, JsValue> {
+) -> Result<(web_sys::ShadowRoot, Option<Element>), JsValue> {
     if let Some(existing) = host.shadow_root() {
         existing.set_inner_html("");
-        return Ok(existing);
+        return Ok((existing, None));
     }
     let init = ShadowRootInit::new(ShadowRootMode::Open);
     match host.attach_shadow(&init) {
-        Ok(root) => Ok(root),
+        Ok(root) => Ok((root, None)),
         Err(_) => {
             let wrapper = document.create_element("div")?;
             host.append_child(&wrapper)?;
-            wrapper.attach_shadow(&init)
+            let root = wrapper.attach_shadow(&init)?;
+            Ok((root, Some(wrapper)))
         }
     }
 }
@@ -313,7 +334,7 @@ fn mount(host: &Element) -> Result<Instance, JsValue> {
         let backend = backend(&c, &stylesheet, &load_module)?;
         Ok((c, backend))
     });
-    let shadow = shadow_root_of(host, &document)?;
+    let (shadow, wrapper) = shadow_root_of(host, &document)?;
     let container: HtmlElement = document.create_element("div")?.dyn_into()?;
     container.set_class_name("plaza-mount");
     // Until its first screen is settled, the widget keeps the space it will
@@ -334,6 +355,8 @@ fn mount(host: &Element) -> Result<Instance, JsValue> {
     Ok(Instance {
         host: host.clone(),
         signature: signature(host),
-        _mounted: Box::new(mounted),
+        mounted: Some(Box::new(mounted)),
+        shadow,
+        wrapper,
     })
 }

@@ -78,12 +78,13 @@ describe('the demo city page', () => {
     await waitForReady(tab, 3);
     assert.equal(await shadowText(tab, '#late', 'h2'), "Rue des Lilas : d'une rue de transit à une place piétonne ?");
 
-    // Removed: its reactive owner is gone, so the DOM it rendered is taken down.
+    // Removed: its reactive owner is gone, so the DOM it rendered is taken
+    // down, and nothing of it is left (no space kept for it).
     const left = await tab.evaluate(async () => {
       const late = document.getElementById('late');
       late.remove();
       await new Promise((r) => setTimeout(r, 50));
-      return late.shadowRoot.querySelectorAll('.plaza-root').length;
+      return late.shadowRoot.querySelectorAll('.plaza-root, .plaza-mount, .plaza-reserve').length;
     });
     assert.equal(left, 0);
     // Changing an attribute remounts with the new configuration.
@@ -91,6 +92,43 @@ describe('the demo city page', () => {
     await waitForReady(tab, 4);
     assert.equal(await tab.evaluate(() => document.querySelector('plaza-deliberation').shadowRoot.querySelectorAll('h2').length), 1);
     assert.match(await shadowText(tab, 'plaza-deliberation', 'h2'), /d'une rue de transit/);
+
+    // A host that cannot hold a shadow root (a list item) gets one wrapper
+    // that can, however often it is remounted; when it stops being a host,
+    // the wrapper goes and its own content shows.
+    await tab.evaluate(() => {
+      const item = document.createElement('li');
+      Object.assign(item.dataset, { plazaDeliberation: 'rue-des-lilas', api: 'local', lang: 'en' });
+      item.id = 'item';
+      item.append('Its own text');
+      const list = document.createElement('ul');
+      list.append(item);
+      document.querySelector('main').append(list);
+    });
+    await waitForReady(tab, 5);
+    await tab.evaluate(() => { document.getElementById('item').dataset.lang = 'fr'; });
+    await waitForReady(tab, 6);
+    const item = () => tab.evaluate(async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      const li = document.getElementById('item');
+      return { wrappers: li.querySelectorAll(':scope > div').length, height: li.getBoundingClientRect().height, text: li.innerText.trim() };
+    });
+    const mounted = await item();
+    assert.equal(mounted.wrappers, 1);
+    await tab.evaluate(() => { delete document.getElementById('item').dataset.plazaDeliberation; });
+    const plain = await item();
+    assert.equal(plain.wrappers, 0);
+    assert.equal(plain.text, 'Its own text');
+    assert.ok(plain.height < 40, `the list item keeps ${plain.height}px`);
+    // And so does a host with a shadow root: it shows its own content again.
+    const host = await tab.evaluate(async () => {
+      const div = document.querySelector('[data-plaza-deliberation]');
+      div.append('A note of the city');
+      delete div.dataset.plazaDeliberation;
+      await new Promise((r) => setTimeout(r, 50));
+      return { text: div.innerText.trim(), mounts: div.shadowRoot.querySelectorAll('.plaza-mount').length };
+    });
+    assert.deepEqual(host, { text: 'A note of the city', mounts: 0 });
     assert.deepEqual(tab.errors, []);
   });
 
