@@ -183,8 +183,9 @@ pub struct ServeArgs {
     pub connection_limit: usize,
     /// A connection that neither sends nor receives a byte for this long is
     /// closed (a client that opens connections and sends nothing), and so is
-    /// one whose request is not answered within this plus the request
-    /// timeout (a client that trickles its headers a byte at a time).
+    /// one on which bytes have waited for an answer longer than this plus
+    /// the request timeout (a client that trickles its headers a byte at a
+    /// time).
     #[arg(long, env = "PLAZA_IDLE_TIMEOUT_SECS", default_value_t = 30)]
     pub idle_timeout_secs: u64,
     /// A request not answered within this long gets 503 (the answer's body,

@@ -1,8 +1,8 @@
 //! The connections the server accepts: at most `--connection-limit` at
 //! once (more wait in the system's queue), each closed when it has neither
-//! sent nor received a byte for `--idle-timeout-secs`, and when a request
-//! begun on it has not been answered within `--request-timeout-secs` plus
-//! that idle time. A client that opens connections and sends nothing, or
+//! sent nor received a byte for `--idle-timeout-secs`, and when bytes it
+//! received have waited for an answer (any byte written) longer than
+//! `--request-timeout-secs` plus that idle time. A client that opens connections and sends nothing, or
 //! trickles its headers a byte at a time, cannot hold the server's
 //! capacity. (hyper's own header timeout needs a timer that `axum::serve`
 //! does not give it.)
@@ -37,7 +37,7 @@ impl Guarded {
             inner,
             slots: Arc::new(Semaphore::new(connection_limit.max(1))),
             idle,
-            answer_within: request_timeout + idle,
+            answer_within: request_timeout.saturating_add(idle),
         }
     }
 }

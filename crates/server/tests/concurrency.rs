@@ -184,7 +184,8 @@ async fn no_ballot_commits_after_the_poll_closes() {
 }
 
 /// Moderators removing one reply at the same moment: it is removed, and its
-/// argument counts one reply less, not one less per moderator.
+/// argument counts one reply less, not one less per moderator. (A race on
+/// PostgreSQL; SQLite runs writes one at a time.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_removed_by_several_moderators_at_once_is_counted_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -240,14 +241,19 @@ async fn a_reply_removed_by_several_moderators_at_once_is_counted_once() {
 }
 
 /// A request that runs so long that a repeat with its key takes the key
-/// over (its claim looked abandoned) keeps nothing of its change: the
-/// repeat's is the one kept, never both. The takeover is played inside the
-/// request's own work (a repeat moves the claim's moment, as here).
+/// over (its claim looks abandoned after a minute) keeps nothing of its
+/// change: the repeat's change is the one kept, never both. On PostgreSQL
+/// the two run at once (the claim is aged while the first one waits);
+/// SQLite runs writes one at a time, so a takeover cannot happen there, and
+/// it is played inside the first request's own work.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_whose_key_a_repeat_took_over_keeps_nothing() {
+    use axum::response::Response;
     use clap::Parser;
     use futures::FutureExt;
-    use plaza_server::{config::Cli, db::Db, idempotency, reply::Reply};
+    use plaza_server::db::{Conn, Db, DbKind};
+    use plaza_server::error::ApiResult;
+    use plaza_server::{config::Cli, idempotency, reply::Reply};
 
     let dir = tempfile::tempdir().unwrap();
     let url = database_url(&dir);
@@ -257,50 +263,113 @@ async fn a_request_whose_key_a_repeat_took_over_keeps_nothing() {
         .expect("the database");
     let unique = format!("{:x}", rand_suffix());
     let participant = format!("p-takeover-{unique}");
-    let made = format!("p-made-by-{unique}");
-    let change = idempotency::Change {
+    let change = || idempotency::Change {
         participant: participant.clone(),
         key: Some("slow-request".into()),
         fingerprint: "f".into(),
         limits: Default::default(),
     };
-    let (who, what) = (participant.clone(), made.clone());
-    let answer = idempotency::run(&db, change, move |conn| {
-        async move {
-            sqlx::query(
-                "INSERT INTO participants (id, kind, created_at) VALUES ($1, 'anonymous', 0)",
-            )
-            .bind(&what)
+    // Each request's change: a row of its own.
+    async fn make(conn: &mut Conn, id: &str) {
+        sqlx::query("INSERT INTO participants (id, kind, created_at) VALUES ($1, 'anonymous', 0)")
+            .bind(id)
             .execute(&mut *conn)
             .await
             .expect("the change");
-            sqlx::query(
-                "UPDATE idempotency_keys SET created_at = created_at + 1 WHERE participant_id = $1",
-            )
-            .bind(&who)
-            .execute(&mut *conn)
-            .await
-            .expect("the repeat's takeover");
-            Ok(Reply {
-                status: 201,
-                location: None,
-                body: "{}".into(),
-            })
-        }
-        .boxed()
-    })
-    .await;
-    let status = match answer {
+    }
+    let created = Reply {
+        status: 201,
+        location: None,
+        body: "{}".into(),
+    };
+    let status = |answer: ApiResult<Response>| match answer {
         Ok(response) => response.status().as_u16(),
         Err(error) => error.problem.status,
     };
-    assert_eq!(status, 409, "the repeat's answer is the key's");
-    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE id = $1")
-        .bind(&made)
-        .fetch_one(&db.read)
+    let (first, repeat) = (format!("p-first-{unique}"), format!("p-repeat-{unique}"));
+
+    if db.kind == DbKind::Postgres {
+        let (started, has_started) = tokio::sync::oneshot::channel::<()>();
+        let (go_on, may_go_on) = tokio::sync::oneshot::channel::<()>();
+        let running = {
+            let (db, first, created) = (db.clone(), first.clone(), created.clone());
+            let change = change();
+            tokio::spawn(async move {
+                idempotency::run(&db, change, move |conn| {
+                    async move {
+                        make(conn, &first).await;
+                        let _ = started.send(());
+                        let _ = may_go_on.await;
+                        Ok(created)
+                    }
+                    .boxed()
+                })
+                .await
+            })
+        };
+        has_started.await.expect("the first request runs");
+        // A minute on, as far as its claim can tell: a repeat takes it over.
+        sqlx::query(
+            "UPDATE idempotency_keys SET created_at = created_at - 61000 WHERE participant_id = $1",
+        )
+        .bind(&participant)
+        .execute(&db.write)
         .await
         .unwrap();
-    assert_eq!(kept, 0, "the change of the request that lost its key");
+        let again = repeat.clone();
+        let repeated = idempotency::run(&db, change(), move |conn| {
+            async move {
+                make(conn, &again).await;
+                Ok(created)
+            }
+            .boxed()
+        })
+        .await;
+        assert_eq!(status(repeated), 201, "the repeat runs");
+        let _ = go_on.send(());
+        let first_answer = running.await.expect("the first request ends");
+        assert_eq!(
+            status(first_answer),
+            409,
+            "the first one learns it lost its key"
+        );
+    } else {
+        let (who, what) = (participant.clone(), first.clone());
+        let answer = idempotency::run(&db, change(), move |conn| {
+            async move {
+                make(conn, &what).await;
+                sqlx::query(
+                    "UPDATE idempotency_keys SET created_at = created_at + 1 WHERE participant_id = $1",
+                )
+                .bind(&who)
+                .execute(&mut *conn)
+                .await
+                .expect("the repeat's takeover");
+                Ok(created)
+            }
+            .boxed()
+        })
+        .await;
+        assert_eq!(status(answer), 409, "the first one learns it lost its key");
+    }
+    let kept = |id: String| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM participants WHERE id = $1")
+                .bind(id)
+                .fetch_one(&db.read)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        kept(first).await,
+        0,
+        "the change of the request that lost its key"
+    );
+    if db.kind == DbKind::Postgres {
+        assert_eq!(kept(repeat).await, 1, "the repeat's change");
+    }
 }
 
 fn rand_suffix() -> u128 {
