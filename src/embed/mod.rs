@@ -24,8 +24,14 @@ struct Instance {
     host: Element,
     /// The attributes it was mounted with; a change remounts it.
     signature: Vec<Option<String>>,
-    /// Dropping it unmounts the instance and disposes its reactive owner.
+    /// Dropping it unmounts the instance's view.
     mounted: Option<Box<dyn Any>>,
+    /// The parent of the instance's reactive owner, cleaned up when it
+    /// goes: the owner that mounting made is cleaned up only when its last
+    /// reference goes, and a task still waiting (a request, a retry's
+    /// back-off) holds one, so it would run on, and its answer reach a
+    /// widget that is gone (a `plaza:ready` from it on a remounted host).
+    owner: Owner,
     /// Where it is drawn: emptied when it goes.
     shadow: web_sys::ShadowRoot,
     /// The element made to hold the shadow root, for a host that cannot
@@ -40,6 +46,7 @@ impl Drop for Instance {
     /// it gets a slot).
     fn drop(&mut self) {
         drop(self.mounted.take());
+        self.owner.cleanup();
         match self.wrapper.take() {
             Some(wrapper) => wrapper.remove(),
             None => self.shadow.set_inner_html("<slot></slot>"),
@@ -351,11 +358,14 @@ fn mount(host: &Element) -> Result<Instance, JsValue> {
         host: host.clone(),
         stylesheet,
     };
-    let mounted = leptos::mount::mount_to(container, move || view! { <App setup=setup/> });
+    let owner = Owner::new();
+    let mounted =
+        owner.with(|| leptos::mount::mount_to(container, move || view! { <App setup=setup/> }));
     Ok(Instance {
         host: host.clone(),
         signature: signature(host),
         mounted: Some(Box::new(mounted)),
+        owner,
         shadow,
         wrapper,
     })
