@@ -182,28 +182,33 @@ async fn established_anonymous_participants_count_once_per_network() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_network_creates_a_limited_number_of_participants_per_hour() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = start(&dir, &["--network-participants-per-hour", "3"]);
-    // Networks of this run alone (a PostgreSQL database keeps the hour's
-    // windows from earlier runs).
+/// Three participants made from addresses of one IPv6 /64 of this run
+/// alone (a PostgreSQL database keeps the hour's windows from earlier
+/// runs), a fourth from another address of it refused, and another /64 not
+/// affected.
+async fn three_from_a_64_then_refused(server: &Server) {
     let run = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos() ^ std::process::id());
     let (a, b) = (run & 0xffff, (run >> 16) & 0xffff);
     let at = |net: u32, host: u32| format!("2001:db8:{a:x}:{:x}::{host:x}", b ^ net);
     for host in 1..=3 {
-        assert_eq!(participant_from(&server, &at(0, host)).await.0, 201);
+        assert_eq!(participant_from(server, &at(0, host)).await.0, 201);
     }
-    let (status, body) = post(&server, "/v1/participants", None, &at(0, 4), json!({})).await;
+    let (status, body) = post(server, "/v1/participants", None, &at(0, 0xbeef), json!({})).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (429, Some("rate_limited")),
         "{body}"
     );
-    // Another network is not affected.
-    assert_eq!(participant_from(&server, &at(1, 1)).await.0, 201);
+    assert_eq!(participant_from(server, &at(1, 1)).await.0, 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_network_creates_a_limited_number_of_participants_per_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(&dir, &["--network-participants-per-hour", "3"]);
+    three_from_a_64_then_refused(&server).await;
 }
 
 /// The writes per minute of one address count an IPv6 client's whole /64:
@@ -220,21 +225,7 @@ async fn an_ipv6_clients_writes_are_counted_across_its_64() {
             "100",
         ],
     );
-    let run = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos() ^ std::process::id());
-    let (a, b) = (run & 0xffff, (run >> 16) & 0xffff);
-    let at = |net: u32, host: u32| format!("2001:db8:{a:x}:{:x}::{host:x}", b ^ net);
-    for host in 1..=3 {
-        assert_eq!(participant_from(&server, &at(0, host)).await.0, 201);
-    }
-    let (status, body) = post(&server, "/v1/participants", None, &at(0, 0xbeef), json!({})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (429, Some("rate_limited")),
-        "{body}"
-    );
-    assert_eq!(participant_from(&server, &at(1, 1)).await.0, 201);
+    three_from_a_64_then_refused(&server).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
