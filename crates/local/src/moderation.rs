@@ -10,7 +10,7 @@
 use plaza_contract::seed::{Seed, SeedDeliberation};
 use plaza_contract::*;
 
-use crate::store::{flag_key, not_found, page, with_counts, LocalState, StoreResult};
+use crate::store::{flag_key, not_found, with_counts, LocalState, StoreResult, Window};
 
 fn conflict(detail: String) -> Problem {
     Problem::new(
@@ -270,6 +270,7 @@ impl LocalState {
     /// `GET /moderation/flagged`: what this browser's participant flagged,
     /// one flag each (there is one participant), in a stable order.
     pub fn flagged(&self, query: &ModerationQuery) -> StoreResult<Page<FlaggedContent>> {
+        let window = Window::of(&query.page())?;
         if let Some(id) = query.deliberation() {
             self.entry(id)?;
         }
@@ -313,7 +314,7 @@ impl LocalState {
                 &b.target_id,
             ))
         });
-        page(&items, &query.page())
+        Ok(window.page(&items))
     }
 }
 

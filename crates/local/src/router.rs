@@ -522,6 +522,29 @@ mod tests {
         }
     }
 
+    /// A malformed page (limit, cursor) is 422 before the list's owner is
+    /// looked for, as the reference server answers: the same request gets
+    /// the same problem from both backends.
+    #[test]
+    fn a_malformed_page_is_refused_before_an_unknown_list_is_looked_for() {
+        let mut s = state();
+        for path in [
+            "/deliberations/nowhere/arguments?limit=0",
+            "/deliberations/nowhere/arguments?cursor=abc",
+            "/arguments/nothing/comments?limit=0",
+            "/deliberations/nowhere/proposals?cursor=abc",
+        ] {
+            let r = get(&mut s, path);
+            assert_eq!(
+                (r.status, value(&r)["code"].as_str()),
+                (422, Some("validation_failed")),
+                "{path}"
+            );
+        }
+        let r = get(&mut s, "/deliberations/nowhere/arguments?limit=5");
+        assert_eq!(r.status, 404);
+    }
+
     /// As on every backend: a refusal is the answer to its key too (a repeat
     /// gets it again, even once the request would pass), an answer that
     /// asks to try again is not, and routes that take no key ignore one.

@@ -58,20 +58,39 @@ pub(crate) fn not_found(what: &str) -> Problem {
 
 /// One page of `items` (already in order): the cursor is an offset into
 /// the list; anything else is a validation error, not a panic.
+/// Where a page lies in its list, read from its query before anything else
+/// is looked at: a malformed limit or cursor is 422 even for a list whose
+/// deliberation or argument does not exist, as the reference server answers.
+pub(crate) struct Window {
+    start: usize,
+    limit: usize,
+}
+
+/// The page `query` asks for of `items`.
 pub(crate) fn page<T: Clone>(items: &[T], query: &PageQuery) -> StoreResult<Page<T>> {
-    let limit = query.limit()? as usize;
-    let start = match query.cursor() {
-        None => 0,
-        Some(c) => c
-            .parse::<usize>()
-            .map_err(|_| Problem::invalid_field("cursor", "invalid"))?,
+    Ok(Window::of(query)?.page(items))
+}
+
+impl Window {
+    pub(crate) fn of(query: &PageQuery) -> StoreResult<Window> {
+        let limit = query.limit()? as usize;
+        let start = match query.cursor() {
+            None => 0,
+            Some(c) => c
+                .parse::<usize>()
+                .map_err(|_| Problem::invalid_field("cursor", "invalid"))?,
+        };
+        Ok(Window { start, limit })
     }
-    .min(items.len());
-    let end = start.saturating_add(limit).min(items.len());
-    Ok(Page {
-        items: items[start..end].to_vec(),
-        next_cursor: (end < items.len()).then(|| end.to_string()),
-    })
+
+    pub(crate) fn page<T: Clone>(&self, items: &[T]) -> Page<T> {
+        let start = self.start.min(items.len());
+        let end = start.saturating_add(self.limit).min(items.len());
+        Page {
+            items: items.get(start..end).unwrap_or_default().to_vec(),
+            next_cursor: (end < items.len()).then(|| end.to_string()),
+        }
+    }
 }
 
 /// Hides what must not be shown and fills in this participant's reactions.
@@ -156,12 +175,13 @@ impl LocalState {
     }
 
     pub fn deliberations(&self, query: &PageQuery) -> StoreResult<Page<DeliberationSummary>> {
+        let window = Window::of(query)?;
         let all: Vec<DeliberationSummary> = self
             .deliberations
             .iter()
             .map(|e| DeliberationSummary::from(&with_counts(e)))
             .collect();
-        page(&all, query)
+        Ok(window.page(&all))
     }
 
     pub fn deliberation(&self, id: &str) -> StoreResult<Deliberation> {
@@ -173,6 +193,7 @@ impl LocalState {
         deliberation_id: &str,
         query: &ArgumentsQuery,
     ) -> StoreResult<Page<Argument>> {
+        let window = Window::of(&query.page())?;
         let entry = self.entry(deliberation_id)?;
         let mut list: Vec<&Argument> = entry
             .arguments
@@ -197,7 +218,7 @@ impl LocalState {
             .into_iter()
             .map(|a| present_argument(a.clone(), &self.my_reactions))
             .collect();
-        page(&presented, &query.page())
+        Ok(window.page(&presented))
     }
 
     /// `GET /arguments/{id}`: a removed argument does not exist.
@@ -231,6 +252,7 @@ impl LocalState {
     }
 
     pub fn comments(&self, argument_id: &str, query: &PageQuery) -> StoreResult<Page<Comment>> {
+        let window = Window::of(query)?;
         let entry = self.entry_of_argument(argument_id)?;
         let mut list: Vec<Comment> = entry
             .comments
@@ -242,7 +264,7 @@ impl LocalState {
         list.sort_by(|a, b| {
             (a.created_at.unix_millis(), &a.id).cmp(&(b.created_at.unix_millis(), &b.id))
         });
-        page(&list, query)
+        Ok(window.page(&list))
     }
 
     pub fn create_comment(
@@ -356,6 +378,7 @@ impl LocalState {
         deliberation_id: &str,
         query: &PageQuery,
     ) -> StoreResult<Page<Proposal>> {
+        let window = Window::of(query)?;
         let entry = self.entry(deliberation_id)?;
         let mut list: Vec<Proposal> = entry
             .proposals
@@ -367,7 +390,7 @@ impl LocalState {
         list.sort_by(|a, b| {
             (a.created_at.unix_millis(), &a.id).cmp(&(b.created_at.unix_millis(), &b.id))
         });
-        page(&list, query)
+        Ok(window.page(&list))
     }
 
     pub fn create_proposal(
