@@ -71,7 +71,7 @@ impl Participation {
         // Called by the outbox, also after this instance is gone: every
         // access is a `try_`, which does nothing then.
         let subscription: Subscription =
-            outbox.subscribe(&instance, deliberation_id, refresh.clone());
+            outbox.subscribe(&instance, deliberation_id, backend, refresh.clone());
         let subscription = StoredValue::new_local(Some(subscription));
         on_cleanup(move || {
             subscription.try_update_value(|s| s.take());

@@ -36,6 +36,9 @@ struct Listener {
     id: u64,
     instance: String,
     deliberation: String,
+    /// The instance's backend, with its identity (a page may sign the
+    /// resident in for one widget and not for another).
+    backend: Backend,
     on_change: Rc<dyn Fn()>,
 }
 
@@ -95,7 +98,8 @@ pub fn new_key() -> String {
 
 impl Outbox {
     /// The page's outbox for `backend` (named `name`); `backend` becomes
-    /// the one it sends with (the latest instance's identity).
+    /// the one it sends with when no instance of an item's identity is left
+    /// on the page (see [`Outbox::backend_for`]).
     pub fn of(name: &str, backend: &Backend) -> Rc<Outbox> {
         let existing = OUTBOXES.with(|o| o.borrow().get(name).cloned());
         if let Some(outbox) = existing {
@@ -188,6 +192,7 @@ impl Outbox {
         self: &Rc<Self>,
         instance: &str,
         deliberation: &str,
+        backend: &Backend,
         on_change: impl Fn() + 'static,
     ) -> Subscription {
         let id = self.next_listener.get();
@@ -196,11 +201,32 @@ impl Outbox {
             id,
             instance: instance.to_owned(),
             deliberation: deliberation.to_owned(),
+            backend: backend.clone(),
             on_change: Rc::new(on_change),
         });
         Subscription {
             outbox: self.clone(),
             id,
+        }
+    }
+
+    /// The backend `item` is sent with: that of the instance it was
+    /// submitted in, if still here and of the same identity (signed in by
+    /// the host page, or not), else of another instance of that identity,
+    /// else the outbox's own if it is; none when no instance on this page
+    /// has the item's identity (it waits for one, or for another tab).
+    fn backend_for(&self, item: &Item) -> Option<Backend> {
+        let same_kind = |b: &Backend| b.has_host_token() == item.signed_in;
+        let listeners = self.listeners.borrow();
+        let of_origin = listeners
+            .iter()
+            .find(|l| l.instance == item.origin && same_kind(&l.backend));
+        match of_origin.or_else(|| listeners.iter().find(|l| same_kind(&l.backend))) {
+            Some(l) => Some(l.backend.clone()),
+            None => {
+                let own = self.backend.borrow();
+                same_kind(&own).then(|| own.clone())
+            }
         }
     }
 
@@ -223,7 +249,13 @@ impl Outbox {
         let mut items = self.items();
         let mut item = Item::new(key.clone(), submission, now());
         item.origin = origin.to_owned();
-        item.signed_in = self.backend.borrow().has_host_token();
+        let signed_in = self
+            .listeners
+            .borrow()
+            .iter()
+            .find(|l| l.instance == origin)
+            .map(|l| l.backend.has_host_token());
+        item.signed_in = signed_in.unwrap_or_else(|| self.backend.borrow().has_host_token());
         let replaced = outbox::add(&mut items, item);
         for old in replaced {
             self.remove(&old);
@@ -327,16 +359,19 @@ impl Outbox {
     /// a tab that no longer holds the lock).
     async fn send_due(self: Rc<Self>, sender_gone: bool) {
         loop {
-            // Only what was submitted with this page's kind of identity:
-            // another tab of the site may be signed in when this one is not.
-            let signed_in = self.backend.borrow().has_host_token();
+            // Only what was submitted with a kind of identity this page
+            // has: another tab of the site may be signed in when this one
+            // is not.
             let items: Vec<Item> = self
                 .items()
                 .into_iter()
-                .filter(|i| i.signed_in == signed_in)
+                .filter(|i| self.backend_for(i).is_some())
                 .collect();
             let Some(mut item) = outbox::next_due(&items, now(), online(), sender_gone).cloned()
             else {
+                return;
+            };
+            let Some(backend) = self.backend_for(&item) else {
                 return;
             };
             let sending = item.start(now());
@@ -345,7 +380,6 @@ impl Outbox {
             if !sending {
                 continue;
             }
-            let backend = self.backend.borrow().clone();
             let outcome = send(&backend, &item).await;
             // The resident may have discarded it meanwhile.
             if !self.items().iter().any(|i| i.key == item.key) {

@@ -30,6 +30,8 @@ const ARGUMENTS = ['for', 'against'].flatMap((stance) => Array.from({ length: 12
 let mode = 'ok';
 let requests = [];
 let authorizations = [];
+/** The Authorization header of each argument posted. */
+let postedWith = [];
 /** Paths that already failed once, for the 'flaky' mode. */
 let failedOnce = new Set();
 /** Requests whose path and query match this are answered `delayMs` late. */
@@ -60,11 +62,31 @@ function stub(req, res) {
     res.writeHead(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*' });
     return res.end();
   }
+  if (req.method === 'POST') return posted(req, res, url);
   if (delayed?.test(url.pathname + url.search)) {
     setTimeout(() => answer(res, url), delayMs);
     return;
   }
   return answer(res, url);
+}
+
+/** The writes the widget makes here: an anonymous participant, an argument. */
+function posted(req, res, url) {
+  let body = '';
+  req.on('data', (chunk) => { body += chunk; });
+  req.on('end', () => {
+    if (url.pathname === '/v1/participants') return send(res, 201, { participant_id: 'p-stub', token: 'anon.p-stub.stub' });
+    if (url.pathname !== `/v1/deliberations/${DELIBERATION.id}/arguments`) {
+      return send(res, 404, { type: 'about:blank', title: 'Not found', status: 404, code: 'not_found' }, 'application/problem+json');
+    }
+    postedWith.push(req.headers.authorization ?? null);
+    const { stance, text } = JSON.parse(body);
+    send(res, 201, {
+      id: `posted-${postedWith.length}`, deliberation_id: DELIBERATION.id, stance, text, lang: 'en', author: {},
+      created_at: new Date().toISOString(), reactions: { helpful: 0, changed_my_mind: 0 }, my_reactions: [],
+      comment_count: 0, status: 'visible',
+    });
+  });
 }
 
 function answer(res, url) {  if (mode === 'flaky' && !failedOnce.has(url.pathname + url.search)) {
@@ -131,7 +153,7 @@ describe('the HTTP backend', () => {
     backend?.closeAllConnections();
     await new Promise((r) => backend?.close(r));
   });
-  beforeEach(() => { mode = 'ok'; requests = []; authorizations = []; failedOnce = new Set(); delayed = null; delayMs = 0; });
+  beforeEach(() => { mode = 'ok'; requests = []; authorizations = []; postedWith = []; failedOnce = new Set(); delayed = null; delayMs = 0; });
 
   it('renders the deliberation and arguments the backend sends', async () => {
     const tab = await open(browser.context, `${server.url}/one.html`);
@@ -263,6 +285,27 @@ describe('the HTTP backend', () => {
     assert.ok(authorizations.length >= 3);
     assert.ok(authorizations.every((a) => a === 'Bearer v1.resident-42.signature'), `${authorizations}`);
     assert.deepEqual(await signed.evaluate(() => document.cookie), '');
+  });
+
+  it('sends what a resident submits as the widget they submitted it in knows them', async () => {
+    // The page signs the resident in for its widget; a widget added later
+    // has no token. What the first one posts still goes as the resident
+    // the page signed in, not as an anonymous participant.
+    const tab = await open(browser.context, `${server.url}/signed.html`);
+    await waitForReady(tab, 1);
+    await tab.evaluate((where) => {
+      const later = document.createElement('plaza-deliberation');
+      later.id = 'later';
+      for (const [name, value] of Object.entries({ api: where, deliberation: 'rue-des-lilas', lang: 'en' })) later.setAttribute(name, value);
+      document.querySelector('main').append(later);
+    }, api);
+    await waitForReady(tab, 2);
+    await tab.locator('#w #plaza-stance-for').check();
+    await tab.locator('#w #plaza-argument-text').fill('Signed in, and it says so.');
+    await tab.locator('#w form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
+    await tab.locator('#w .plaza-mine .plaza-argument:not(.plaza-pending)').waitFor();
+    assert.deepEqual(postedWith, ['Bearer v1.resident-42.signature']);
+    assert.deepEqual(tab.errors, []);
   });
 
   it('an unknown deliberation says so, without a pointless retry button', async () => {
