@@ -21,6 +21,18 @@ struct Bucket {
     window_ms: i64,
 }
 
+impl Bucket {
+    fn window_start(&self, now: i64) -> i64 {
+        now - now.rem_euclid(self.window_ms)
+    }
+
+    /// 429, until the window of `now` ends.
+    fn refusal(&self, now: i64) -> ApiError {
+        let wait_ms = self.window_start(now) + self.window_ms - now;
+        ApiError::rate_limited(wait_ms.div_euclid(1000).max(0) as u64 + 1)
+    }
+}
+
 /// The windows one write counts in, with their limits.
 #[derive(Debug, Clone, Default)]
 pub struct Buckets(Vec<Bucket>);
@@ -92,7 +104,6 @@ pub async fn count(conn: &mut AnyConnection, buckets: &Buckets) -> ApiResult<()>
         return Ok(());
     }
     let now = now_millis();
-    let start = |b: &Bucket| now - now.rem_euclid(b.window_ms);
     let values: Vec<String> = (0..buckets.len())
         .map(|i| format!("(${}, ${}, 1)", 2 * i + 1, 2 * i + 2))
         .collect();
@@ -104,7 +115,9 @@ pub async fn count(conn: &mut AnyConnection, buckets: &Buckets) -> ApiResult<()>
     );
     let mut query = sqlx::query(&sql);
     for bucket in buckets {
-        query = query.bind(bucket.name.as_str()).bind(start(bucket));
+        query = query
+            .bind(bucket.name.as_str())
+            .bind(bucket.window_start(now));
     }
     for row in query.fetch_all(&mut *conn).await? {
         let name: String = row.try_get("bucket")?;
@@ -113,22 +126,43 @@ pub async fn count(conn: &mut AnyConnection, buckets: &Buckets) -> ApiResult<()>
             continue;
         };
         if hits > i64::from(bucket.limit) {
-            let wait_ms = start(bucket) + bucket.window_ms - now;
-            return Err(ApiError::rate_limited(
-                wait_ms.div_euclid(1000).max(0) as u64 + 1,
-            ));
+            return Err(bucket.refusal(now));
         }
     }
     Ok(())
 }
 
-/// [`count`] as bookkeeping of its own (see [`Db::bookkeeping`]).
+/// [`count`] as bookkeeping of its own (see [`Db::bookkeeping`]). A client
+/// already refused in a window is refused again from a read, without a
+/// write: a script guessing tokens on public reads, say, must not keep the
+/// writer (SQLite has one) from residents' ballots.
 pub async fn check(db: &Db, buckets: Buckets) -> ApiResult<()> {
     if buckets.is_empty() {
         return Ok(());
     }
+    if let Some(refusal) = already_over(db, &buckets).await? {
+        return Err(refusal);
+    }
     db.bookkeeping(move |conn| Box::pin(async move { Ok(count(conn, &buckets).await) }))
         .await?
+}
+
+/// The refusal for a bucket already over its limit in its current window.
+async fn already_over(db: &Db, buckets: &Buckets) -> ApiResult<Option<ApiError>> {
+    let now = now_millis();
+    for bucket in &buckets.0 {
+        let hits: Option<i64> = sqlx::query_scalar(
+            "SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2",
+        )
+        .bind(bucket.name.as_str())
+        .bind(bucket.window_start(now))
+        .fetch_optional(&db.read)
+        .await?;
+        if hits.is_some_and(|h| h > i64::from(bucket.limit)) {
+            return Ok(Some(bucket.refusal(now)));
+        }
+    }
+    Ok(None)
 }
 
 /// Forgets windows and idempotency records nobody will ask about again.

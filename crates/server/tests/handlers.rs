@@ -695,3 +695,33 @@ async fn an_accepted_proposal_goes_onto_the_deliberations_own_poll() {
     assert_eq!(options(&poll(new_poll).await), options(&new_before) + 1);
     assert_eq!(options(&poll(old_poll).await), options(&old_before));
 }
+
+/// A network refused for guessing tokens is refused again from a read:
+/// its count of failures stops at the first refusal, so that a script
+/// guessing on and on costs the database's writer nothing more.
+#[tokio::test]
+async fn a_refused_guesser_costs_no_more_writes() {
+    let (app, db) = in_process::app_with_db(&["--auth-failures-per-minute", "2"]).await;
+    let guess = "anon.p-guess.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(
+            send(
+                &app,
+                "GET",
+                "/v1/deliberations/rue-des-lilas/arguments?stance=for",
+                Some(guess),
+                None,
+            )
+            .await
+            .status,
+        );
+    }
+    assert_eq!(statuses, [401, 401, 429, 429, 429, 429]);
+    let counted: i64 =
+        sqlx::query_scalar("SELECT MAX(hits) FROM rate_limits WHERE bucket LIKE 'auth:%'")
+            .fetch_one(&db.read)
+            .await
+            .expect("the count");
+    assert_eq!(counted, 3, "two failures and the first refusal");
+}

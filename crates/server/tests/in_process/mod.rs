@@ -22,6 +22,11 @@ pub const MODERATOR: &str = "handlers-moderator-token-of-enough-length-0";
 
 /// A fresh application on its own in-memory database.
 pub async fn app(extra: &[&str]) -> Router {
+    app_with_db(extra).await.0
+}
+
+/// [`app`], with its database, for tests that look at what it stored.
+pub async fn app_with_db(extra: &[&str]) -> (Router, Db) {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = format!(
         "plaza-handlers-{}-{}",
@@ -47,8 +52,10 @@ pub async fn app(extra: &[&str]) -> Router {
     let db = Db::connect(&cli.serve.database)
         .await
         .expect("in-memory database");
-    let state = plaza_server::state(db, &cli.serve).await.expect("state");
-    plaza_server::app::router(state, &cli.serve)
+    let state = plaza_server::state(db.clone(), &cli.serve)
+        .await
+        .expect("state");
+    (plaza_server::app::router(state, &cli.serve), db)
 }
 
 pub struct Answer {
