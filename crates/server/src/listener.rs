@@ -2,10 +2,10 @@
 //! once (more wait in the system's queue), each closed when it has neither
 //! sent nor received a byte for `--idle-timeout-secs`, and when bytes it
 //! received have waited for an answer (any byte written) longer than
-//! `--request-timeout-secs` plus that idle time. A client that opens connections and sends nothing, or
-//! trickles its headers a byte at a time, cannot hold the server's
-//! capacity. (hyper's own header timeout needs a timer that `axum::serve`
-//! does not give it.)
+//! `--request-timeout-secs` plus that idle time. A client that opens
+//! connections and sends nothing, or trickles its headers a byte at a time,
+//! cannot hold the server's capacity. (hyper's own header timeout needs a
+//! timer that `axum::serve` does not give it.)
 
 use std::io;
 use std::net::SocketAddr;

@@ -140,29 +140,45 @@ pub async fn check(db: &Db, buckets: Buckets) -> ApiResult<()> {
     if buckets.is_empty() {
         return Ok(());
     }
-    if let Some(refusal) = already_over(db, &buckets).await? {
-        return Err(refusal);
-    }
+    refuse_if_over(db, &buckets).await?;
     db.bookkeeping(move |conn| Box::pin(async move { Ok(count(conn, &buckets).await) }))
         .await?
 }
 
-/// The refusal for a bucket already over its limit in its current window.
-async fn already_over(db: &Db, buckets: &Buckets) -> ApiResult<Option<ApiError>> {
+/// 429 if one of `buckets` is already over its limit in its current
+/// window: one read of all of them.
+async fn refuse_if_over(db: &Db, buckets: &Buckets) -> ApiResult<()> {
     let now = now_millis();
-    for bucket in &buckets.0 {
-        let hits: Option<i64> = sqlx::query_scalar(
-            "SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2",
-        )
-        .bind(bucket.name.as_str())
-        .bind(bucket.window_start(now))
-        .fetch_optional(&db.read)
-        .await?;
-        if hits.is_some_and(|h| h > i64::from(bucket.limit)) {
-            return Ok(Some(bucket.refusal(now)));
+    let buckets = &buckets.0;
+    let wanted: Vec<String> = (0..buckets.len())
+        .map(|i| {
+            format!(
+                "(bucket = ${} AND window_start = ${})",
+                2 * i + 1,
+                2 * i + 2
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT bucket, hits FROM rate_limits WHERE {}",
+        wanted.join(" OR ")
+    );
+    let mut query = sqlx::query(&sql);
+    for bucket in buckets {
+        query = query
+            .bind(bucket.name.as_str())
+            .bind(bucket.window_start(now));
+    }
+    for row in query.fetch_all(&db.read).await? {
+        let name: String = row.try_get("bucket")?;
+        let hits: i64 = row.try_get("hits")?;
+        if let Some(bucket) = buckets.iter().find(|b| b.name == name) {
+            if hits > i64::from(bucket.limit) {
+                return Err(bucket.refusal(now));
+            }
         }
     }
-    Ok(None)
+    Ok(())
 }
 
 /// Forgets windows and idempotency records nobody will ask about again.
