@@ -56,8 +56,6 @@ pub(crate) fn not_found(what: &str) -> Problem {
     Problem::not_found(what)
 }
 
-/// One page of `items` (already in order): the cursor is an offset into
-/// the list; anything else is a validation error, not a panic.
 /// Where a page lies in its list, read from its query before anything else
 /// is looked at: a malformed limit or cursor is 422 even for a list whose
 /// deliberation or argument does not exist, as the reference server answers.
@@ -72,6 +70,8 @@ pub(crate) fn page<T: Clone>(items: &[T], query: &PageQuery) -> StoreResult<Page
 }
 
 impl Window {
+    /// The cursor is an offset into the list; anything else is a
+    /// validation error, not a panic.
     pub(crate) fn of(query: &PageQuery) -> StoreResult<Window> {
         let limit = query.limit()? as usize;
         let start = match query.cursor() {
@@ -83,6 +83,7 @@ impl Window {
         Ok(Window { start, limit })
     }
 
+    /// This page of `items` (already in order).
     pub(crate) fn page<T: Clone>(&self, items: &[T]) -> Page<T> {
         let start = self.start.min(items.len());
         let end = start.saturating_add(self.limit).min(items.len());
