@@ -216,17 +216,23 @@ impl Outbox {
     /// else the outbox's own if it is; none when no instance on this page
     /// has the item's identity (it waits for one, or for another tab).
     fn backend_for(&self, item: &Item) -> Option<Backend> {
-        let same_kind = |b: &Backend| b.has_host_token() == item.signed_in;
         let listeners = self.listeners.borrow();
-        let of_origin = listeners
-            .iter()
-            .find(|l| l.instance == item.origin && same_kind(&l.backend));
-        match of_origin.or_else(|| listeners.iter().find(|l| same_kind(&l.backend))) {
-            Some(l) => Some(l.backend.clone()),
-            None => {
-                let own = self.backend.borrow();
-                same_kind(&own).then(|| own.clone())
-            }
+        let own = self.backend.borrow();
+        let of_origin = listeners.iter().filter(|l| l.instance == item.origin);
+        of_origin
+            .chain(listeners.iter())
+            .map(|l| &l.backend)
+            .chain(std::iter::once(&*own))
+            .find(|b| b.has_host_token() == item.signed_in)
+            .cloned()
+    }
+
+    /// The backend of `instance`, or the outbox's own if it is not here.
+    fn backend_of(&self, instance: &str) -> Backend {
+        let listeners = self.listeners.borrow();
+        match listeners.iter().find(|l| l.instance == instance) {
+            Some(l) => l.backend.clone(),
+            None => self.backend.borrow().clone(),
         }
     }
 
@@ -249,13 +255,7 @@ impl Outbox {
         let mut items = self.items();
         let mut item = Item::new(key.clone(), submission, now());
         item.origin = origin.to_owned();
-        let signed_in = self
-            .listeners
-            .borrow()
-            .iter()
-            .find(|l| l.instance == origin)
-            .map(|l| l.backend.has_host_token());
-        item.signed_in = signed_in.unwrap_or_else(|| self.backend.borrow().has_host_token());
+        item.signed_in = self.backend_of(origin).has_host_token();
         let replaced = outbox::add(&mut items, item);
         for old in replaced {
             self.remove(&old);
