@@ -261,7 +261,7 @@ async fn a_request_whose_key_a_repeat_took_over_keeps_nothing() {
     let db = Db::connect(&cli.serve.database)
         .await
         .expect("the database");
-    let unique = format!("{:x}", rand_suffix());
+    let unique = support::unique();
     let participant = format!("p-takeover-{unique}");
     let change = || idempotency::Change {
         participant: participant.clone(),
@@ -370,11 +370,4 @@ async fn a_request_whose_key_a_repeat_took_over_keeps_nothing() {
     if db.kind == DbKind::Postgres {
         assert_eq!(kept(repeat).await, 1, "the repeat's change");
     }
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default()
 }

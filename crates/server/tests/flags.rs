@@ -182,16 +182,20 @@ async fn established_anonymous_participants_count_once_per_network() {
     );
 }
 
-/// Three participants made from addresses of one IPv6 /64 of this run
-/// alone (a PostgreSQL database keeps the hour's windows from earlier
-/// runs), a fourth from another address of it refused, and another /64 not
-/// affected.
-async fn three_from_a_64_then_refused(server: &Server) {
+/// `at(net, host)`: the address `host` of IPv6 /64 network `net` of this run
+/// alone (a PostgreSQL database keeps the hour's windows from earlier runs).
+fn networks_of_this_run() -> impl Fn(u32, u32) -> String {
     let run = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos() ^ std::process::id());
     let (a, b) = (run & 0xffff, (run >> 16) & 0xffff);
-    let at = |net: u32, host: u32| format!("2001:db8:{a:x}:{:x}::{host:x}", b ^ net);
+    move |net, host| format!("2001:db8:{a:x}:{:x}::{host:x}", b ^ net)
+}
+
+/// Three participants made from addresses of one IPv6 /64 of this run, a
+/// fourth from another address of it refused, and another /64 not affected.
+async fn three_from_a_64_then_refused(server: &Server) {
+    let at = networks_of_this_run();
     for host in 1..=3 {
         assert_eq!(participant_from(server, &at(0, host)).await.0, 201);
     }
@@ -232,15 +236,8 @@ async fn an_ipv6_clients_writes_are_counted_across_its_64() {
 async fn failed_authentications_are_limited_per_network() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(&dir, &["--auth-failures-per-minute", "5"]);
-    let run = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos() ^ std::process::id());
-    let guesser = format!("2001:db8:{:x}:{:x}::1", run & 0xffff, (run >> 16) & 0xffff);
-    let other = format!(
-        "2001:db8:{:x}:{:x}::1",
-        run & 0xffff,
-        ((run >> 16) & 0xffff) ^ 1
-    );
+    let at = networks_of_this_run();
+    let (guesser, other) = (at(0, 1), at(1, 1));
     let guess = |from: String, n: u32| {
         let server = &server;
         async move {

@@ -13,6 +13,15 @@ pub const MODERATOR: &str = "test-moderator-token-of-enough-length-0123";
 
 /// The database the test runs on: PostgreSQL when `PLAZA_TEST_DATABASE_URL`
 /// names one (CI sets it), otherwise a new SQLite file in `dir`.
+/// Unique to this moment of this process: for ids that must not meet
+/// those of other tests or earlier runs on a shared PostgreSQL database.
+pub fn unique() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{}-{nanos}", std::process::id())
+}
+
 pub fn database_url(dir: &tempfile::TempDir) -> String {
     match std::env::var("PLAZA_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => url,
@@ -163,14 +172,7 @@ impl Server {
     /// Imports the demo deliberation under fresh ids, its poll open.
     /// Returns (deliberation id, poll id).
     pub async fn import_fixture(&self, name: &str) -> (String, String) {
-        let suffix = format!("{name}-{}", std::process::id())
-            + &format!(
-                "-{}",
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos()
-            );
+        let suffix = format!("{name}-{}", unique());
         let mut seed: Value =
             serde_json::from_str(include_str!("../../../contract/demo/plaza-demo.json")).unwrap();
         let entry = &mut seed["deliberations"][0];
