@@ -2,7 +2,8 @@
 //! they come from people the server has reason to count apart (residents
 //! the city's site signed in; anonymous participants past the trust
 //! threshold, one per network), a network cannot mint participants
-//! without limit, nor guess tokens without limit.
+//! without limit, nor guess tokens without limit; a flag never undoes a
+//! moderator's removal.
 
 mod support;
 
@@ -258,4 +259,59 @@ async fn failed_authentications_are_limited_per_network() {
     );
     // Another network is still told its token is wrong, not throttled.
     assert_eq!(guess(other, 99).await, 401);
+}
+
+/// Residents flagging an argument at the moment a moderator removes it: the
+/// removal stands, whatever commits first. (A race on PostgreSQL: a flag
+/// that read "visible" before the removal committed would write "hidden"
+/// over it; SQLite runs writes one at a time.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removal_stands_against_flags_sent_at_the_same_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    // One signed-in resident's flag hides: every flag races to write "hidden".
+    let server = start(&dir, &["--flag-threshold", "1"]);
+    let (deliberation, _) = server.import_fixture("contested").await;
+    let path = format!("/v1/deliberations/{deliberation}/arguments?stance=for&sort=recent");
+    // Its status as listed (a removed argument is not listed).
+    let listed = |id: String| {
+        let (server, path) = (&server, &path);
+        async move {
+            let (status, page) = server.get(path, None).await;
+            assert_eq!(status, 200, "{page}");
+            page["items"]
+                .as_array()
+                .and_then(|items| items.iter().find(|a| a["id"] == id.as_str()))
+                .map(|a| a["status"].clone())
+        }
+    };
+    for round in 0..8 {
+        let id = argument(&server, &deliberation, &format!("Contested {round}")).await;
+        assert_eq!(listed(id.clone()).await, Some(json!("visible")));
+        let flags = (0..4).map(|n| {
+            let token = plaza_server::identity::mint_host_token(
+                SECRET,
+                &format!("resident-{round}-{n}"),
+                4_102_444_800,
+            );
+            let (server, id) = (&server, id.clone());
+            async move {
+                let (status, body) = post(
+                    server,
+                    "/v1/flags",
+                    Some(&token),
+                    "203.0.113.9",
+                    json!({"target_type": "argument", "target_id": id, "reason": "spam"}),
+                )
+                .await;
+                // Before the removal: counted; after it: gone.
+                assert!(status == 201 || status == 404, "{status} {body}");
+            }
+        });
+        let removal = server.moderate(
+            "/v1/moderation/content",
+            json!({"target_type": "argument", "target_id": id, "status": "removed"}),
+        );
+        futures::future::join(futures::future::join_all(flags), removal).await;
+        assert_eq!(listed(id).await, None, "round {round}: removed, not hidden");
+    }
 }
