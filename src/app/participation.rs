@@ -15,7 +15,9 @@ use super::Ui;
 use crate::backend::{Backend, BackendError};
 use crate::device::Device;
 use crate::outbox::{Outbox, Subscription};
-use crate::state::outbox::{sent_answers, Answer, Delivery, Item, Progress, Submission};
+use crate::state::outbox::{
+    keep_expired, sent_answers, Answer, Delivery, Item, Progress, Submission,
+};
 use crate::state::text::shown;
 
 /// The participation context of one instance.
@@ -23,7 +25,8 @@ use crate::state::text::shown;
 pub struct Participation {
     outbox: StoredValue<Rc<Outbox>, LocalStorage>,
     pub device: StoredValue<Device, LocalStorage>,
-    /// This deliberation's items in the outbox, oldest first.
+    /// This deliberation's items in the outbox, oldest first, with the sent
+    /// ones it dropped since (see [`keep_expired`]).
     pub items: RwSignal<Vec<Item>>,
     pub deliberation_id: StoredValue<String>,
     /// This instance, as the outbox knows it.
@@ -107,10 +110,10 @@ impl Participation {
             .into_iter()
             .filter(|i| i.submission.deliberation_id() == id)
             .collect();
-        let Some(before) = self.items.try_get_untracked() else {
+        let Some(before_items) = self.items.try_get_untracked() else {
             return;
         };
-        let before: HashMap<&str, &Delivery> = before
+        let before: HashMap<&str, &Delivery> = before_items
             .iter()
             .map(|i| (i.key.as_str(), &i.delivery))
             .collect();
@@ -130,7 +133,8 @@ impl Participation {
                 self.tell(ui, item, was.is_some());
             }
         }
-        self.items.try_set(fresh);
+        let shown = keep_expired(&before_items, fresh, js_sys::Date::now());
+        self.items.try_set(shown);
     }
 
     /// Announces an item's new state, and tells the host page when it is
@@ -207,7 +211,7 @@ impl Participation {
         })
     }
 
-    /// Where the item `key` is, for its view (none once the outbox forgot it).
+    /// Where the item `key` is, for its view (none after "forget me").
     pub fn progress(self, key: String) -> Memo<Option<Progress>> {
         Memo::new(move |_| {
             self.items
@@ -276,6 +280,8 @@ impl Participation {
     pub fn forget(self, backend: &Backend) {
         backend.forget_participant();
         self.device.with_value(Device::forget);
+        // Nothing of the resident's stays shown as theirs, sent long ago or not.
+        self.items.set(Vec::new());
         self.outbox.try_with_value(|o| o.forget());
     }
 
@@ -315,7 +321,7 @@ impl Participation {
 
 /// Once sent, each of `mine`'s contributions that `pick` takes is handed
 /// to `include`, which adds it to the list its part of the view loaded: it
-/// stays there when the outbox forgets the item.
+/// stays there after "forget me" too.
 pub fn keep_sent<T: Clone + 'static>(
     mine: Memo<Vec<Item>>,
     pick: fn(&Answer) -> Option<&T>,

@@ -49,8 +49,8 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
         })
     });
     // What the backend listed, then the resident's own, each keyed by its
-    // outbox item from submission until the outbox forgets it, so that it
-    // keeps its place (and focus) when it is sent.
+    // outbox item from submission on, so that it keeps its place (and
+    // focus) when it is sent.
     let entries = move || {
         let sent_by_me =
             |id: &str| mine.with(|items| sent_answers(items, Answer::proposal).any(|p| p.id == id));

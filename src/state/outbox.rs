@@ -380,6 +380,23 @@ pub fn add(items: &mut Vec<Item>, item: Item) -> Vec<String> {
     replaced
 }
 
+/// What a view of the outbox shows after it changed: the outbox's items
+/// (`fresh`), and the sent items it dropped for having been shown long
+/// enough, which the view keeps while it lives: their rows would
+/// otherwise be drawn again elsewhere (losing focus) and counts that
+/// include them would drop. An item that goes before it expired was
+/// forgotten on purpose ("forget me", another tab) and goes. Oldest first.
+pub fn keep_expired(before: &[Item], mut fresh: Vec<Item>, now: f64) -> Vec<Item> {
+    let dropped: Vec<Item> = before
+        .iter()
+        .filter(|old| old.is_expired(now) && !fresh.iter().any(|i| i.key == old.key))
+        .cloned()
+        .collect();
+    fresh.extend(dropped);
+    fresh.sort_by(|a, b| a.created.total_cmp(&b.created));
+    fresh
+}
+
 /// The next item to send, oldest first.
 pub fn next_due(items: &[Item], now: f64, online: bool, sender_gone: bool) -> Option<&Item> {
     items
@@ -633,5 +650,39 @@ mod tests {
         let text = serde_json::to_string(&item).unwrap_or_default();
         let back: Item = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
         assert_eq!(back, item);
+    }
+
+    #[test]
+    fn a_view_keeps_what_the_outbox_dropped_once_expired_not_what_was_forgotten() {
+        let answer = Answer::Reaction(ReactionState {
+            argument_id: "a1".into(),
+            reactions: Default::default(),
+            my_reactions: vec![],
+        });
+        let sent = |key: &str, created: f64| {
+            let mut item = Item::new(key.into(), argument(key), created);
+            item.start(created);
+            item.settle(Outcome::Done(answer.clone()), created, 0.0);
+            item
+        };
+        let old = sent("old", 0.0);
+        let recent = sent("recent", 2.0 * KEEP_SENT_MS);
+        let waiting = Item::new("waiting".into(), argument("w"), 3.0 * KEEP_SENT_MS);
+        let before = vec![old.clone(), recent.clone(), waiting.clone()];
+        let now = 2.5 * KEEP_SENT_MS;
+        let keys = |items: Vec<Item>| items.into_iter().map(|i| i.key).collect::<Vec<_>>();
+
+        // The outbox dropped the expired item: the view keeps it, in its place.
+        let shown = keep_expired(&before, vec![recent.clone(), waiting.clone()], now);
+        assert_eq!(keys(shown), ["old", "recent", "waiting"]);
+        // An outbox emptied elsewhere ("forget me" in another tab): what
+        // had expired stays, the rest goes.
+        assert_eq!(keys(keep_expired(&before, vec![], now)), ["old"]);
+        // Nothing is kept twice, and what the outbox still has is its own version.
+        let mut again = old.clone();
+        again.attempts = 7;
+        let shown = keep_expired(&before, vec![again, recent], now);
+        assert_eq!(shown.len(), 2);
+        assert_eq!(shown[0].attempts, 7);
     }
 }

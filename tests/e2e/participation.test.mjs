@@ -341,6 +341,47 @@ describe('residents take part', () => {
     await tab.close();
   });
 
+  it('a sent argument the outbox drops after a while stays where it is, with focus', async () => {
+    // The outbox keeps a sent item ten minutes, then drops it on its next
+    // pass, here the one a reaction on that very argument starts; the view
+    // hears of it with the next change. The page's clock is faked (in a
+    // browser of its own: a clock is per context).
+    const clocked = await startBrowser();
+    try {
+      await clocked.context.clock.install();
+      const tab = await open(clocked.context, `${server.origin}/en.html`);
+      await waitForReady(tab, 1);
+      const w = (selector) => inWidget(tab, 'plaza-deliberation', selector);
+      const text = `Kept in place ${Date.now().toString(36)}`;
+      await w('#plaza-stance-for').check();
+      await w('#plaza-argument-text').fill(text);
+      await w('form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
+      const card = w(`.plaza-for .plaza-mine .plaza-argument:not(.plaza-pending):has-text("${text}")`);
+      await card.waitFor();
+      await tab.clock.fastForward('11:00');
+      const recorded = (kind) => tab.waitForFunction(async ([t, k]) => {
+        const r = await fetch('/v1/deliberations/rue-des-lilas/arguments?stance=for&sort=recent');
+        return (await r.json()).items.some((a) => a.text === t && a.reactions[k] === 1);
+      }, [text, kind]);
+      const stored = () => tab.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('plaza:outbox:')).length);
+      for (const [n, kind] of [[0, 'helpful'], [1, 'changed_my_mind']]) {
+        await card.locator('.plaza-reaction').nth(n).focus();
+        await tab.keyboard.press('Enter');
+        await recorded(kind);
+        await tab.waitForFunction(() => !Object.values(localStorage).some((v) => v.includes('"sending"')));
+        await tab.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const f = await focused(tab);
+        assert.equal(f.pressed, 'true', `focus stays on the pressed button: ${JSON.stringify(f)}`);
+      }
+      assert.equal(await stored(), 2, 'the argument left the outbox, the reactions are there');
+      assert.equal(await w(`.plaza-argument-text:has-text("${text}")`).count(), 1, 'shown once');
+      assert.equal(await w(`.plaza-mine:has-text("${text}")`).count(), 1, 'still first, as the resident\'s');
+      await tab.close();
+    } finally {
+      await clocked.close();
+    }
+  });
+
   it('lets the host page choose the level of its headings', async () => {
     const tab = await open(browser.context, `${server.origin}/h3.html`);
     await waitForReady(tab, 1);
