@@ -133,7 +133,12 @@ impl Participation {
                 self.tell(ui, item, was.is_some());
             }
         }
-        let shown = keep_expired(&before_items, fresh, js_sys::Date::now());
+        let shown = keep_expired(
+            &before_items,
+            fresh,
+            js_sys::Date::now(),
+            outbox.forgotten_at(),
+        );
         self.items.try_set(shown);
     }
 
@@ -280,8 +285,6 @@ impl Participation {
     pub fn forget(self, backend: &Backend) {
         backend.forget_participant();
         self.device.with_value(Device::forget);
-        // Nothing of the resident's stays shown as theirs, sent long ago or not.
-        self.items.set(Vec::new());
         self.outbox.try_with_value(|o| o.forget());
     }
 

@@ -126,9 +126,21 @@ pub fn Replies(
             load.run(());
         }
     };
+    // `count` is the backend's as the card was drawn: it holds the replies
+    // sent before then, not those sent since.
+    let sent_before: Vec<String> = mine.with_untracked(|m| {
+        m.iter()
+            .filter(|i| i.is_sent())
+            .map(|i| i.key.clone())
+            .collect()
+    });
     let total = move || {
-        let sent_here = mine.with(|m| m.iter().filter(|i| i.is_sent()).count()) as u32;
-        count.saturating_add(sent_here)
+        let sent_since = mine.with(|m| {
+            m.iter()
+                .filter(|i| i.is_sent() && !sent_before.contains(&i.key))
+                .count()
+        }) as u32;
+        count.saturating_add(sent_since)
     };
     keep_sent(mine, Answer::comment, move |c| {
         list.maybe_update(|l| {

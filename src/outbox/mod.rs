@@ -51,6 +51,9 @@ pub struct Outbox {
     next_listener: Cell<u64>,
     /// A sending pass is under way (or scheduled).
     running: Cell<bool>,
+    /// When the resident last had this backend forget them here, in this
+    /// tab or another (0: not since the page loaded).
+    forgotten_at: Cell<f64>,
     channel: Option<web_sys::BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
 }
@@ -73,6 +76,9 @@ impl Drop for Subscription {
             .retain(|l| l.id != self.id);
     }
 }
+
+/// What a tab tells the others when the resident had it forget them.
+const FORGOTTEN: &str = "forgotten";
 
 fn now() -> f64 {
     js_sys::Date::now()
@@ -110,13 +116,18 @@ impl Outbox {
             let channel = web_sys::BroadcastChannel::new(&format!("plaza-outbox:{name}")).ok();
             let on_message = channel.as_ref().map(|channel| {
                 let weak = weak.clone();
-                let closure = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-                    // Another tab changed the items.
-                    if let Some(outbox) = weak.upgrade() {
-                        outbox.notify();
-                        outbox.kick();
-                    }
-                });
+                let closure = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                    move |e: web_sys::MessageEvent| {
+                        // Another tab changed the items.
+                        if let Some(outbox) = weak.upgrade() {
+                            if e.data().as_string().as_deref() == Some(FORGOTTEN) {
+                                outbox.forgotten_at.set(now());
+                            }
+                            outbox.notify();
+                            outbox.kick();
+                        }
+                    },
+                );
                 channel.set_onmessage(Some(closure.as_ref().unchecked_ref()));
                 closure
             });
@@ -126,6 +137,7 @@ impl Outbox {
                 listeners: RefCell::new(Vec::new()),
                 next_listener: Cell::new(0),
                 running: Cell::new(false),
+                forgotten_at: Cell::new(0.0),
                 channel,
                 _on_message: on_message,
             }
@@ -290,13 +302,24 @@ impl Outbox {
         self.kick();
     }
 
-    /// Forgets every item of this backend (the resident's "forget me").
+    /// Forgets every item of this backend (the resident's "forget me"),
+    /// and tells the other tabs that it was forgotten, not merely changed.
     pub fn forget(&self) {
         let storage = KeyValue::of(&self.name);
         for key in storage.keys(&self.prefix()) {
             storage.remove(&key);
         }
-        self.changed();
+        self.forgotten_at.set(now());
+        self.notify();
+        if let Some(channel) = &self.channel {
+            let _ = channel.post_message(&JsValue::from_str(FORGOTTEN));
+        }
+    }
+
+    /// When the resident last had this backend forget them (see
+    /// [`crate::state::outbox::keep_expired`]).
+    pub fn forgotten_at(&self) -> f64 {
+        self.forgotten_at.get()
     }
 
     fn update(&self, key: &str, change: impl FnOnce(&mut Item)) {

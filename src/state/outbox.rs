@@ -381,18 +381,33 @@ pub fn add(items: &mut Vec<Item>, item: Item) -> Vec<String> {
 }
 
 /// What a view of the outbox shows after it changed: the outbox's items
-/// (`fresh`), and the sent items it dropped for having been shown long
-/// enough, which the view keeps while it lives: their rows would
-/// otherwise be drawn again elsewhere (losing focus) and counts that
-/// include them would drop. An item that goes before it expired was
-/// forgotten on purpose ("forget me", another tab) and goes. Oldest first.
-pub fn keep_expired(before: &[Item], mut fresh: Vec<Item>, now: f64) -> Vec<Item> {
-    let dropped: Vec<Item> = before
+/// (`fresh`), and the sent contributions and ballots it dropped for having
+/// been shown long enough, which the view keeps while it lives: their rows
+/// would otherwise be drawn again elsewhere (losing focus), and a receipt
+/// or a count that includes them would go. Reactions and reports are not
+/// kept: their state is the backend's answer, which their view holds. Items
+/// from before the resident had the backend forget them (`forgotten_at`,
+/// here or in another tab) go. Oldest first.
+pub fn keep_expired(
+    before: &[Item],
+    mut fresh: Vec<Item>,
+    now: f64,
+    forgotten_at: f64,
+) -> Vec<Item> {
+    let kept: Vec<Item> = before
         .iter()
-        .filter(|old| old.is_expired(now) && !fresh.iter().any(|i| i.key == old.key))
+        .filter(|old| {
+            old.is_expired(now)
+                && old.created > forgotten_at
+                && !matches!(
+                    old.submission,
+                    Submission::Reaction { .. } | Submission::Flag { .. }
+                )
+                && !fresh.iter().any(|i| i.key == old.key)
+        })
         .cloned()
         .collect();
-    fresh.extend(dropped);
+    fresh.extend(kept);
     fresh.sort_by(|a, b| a.created.total_cmp(&b.created));
     fresh
 }
@@ -659,29 +674,33 @@ mod tests {
             reactions: Default::default(),
             my_reactions: vec![],
         });
-        let sent = |key: &str, created: f64| {
-            let mut item = Item::new(key.into(), argument(key), created);
+        let sent = |key: &str, submission: Submission, created: f64| {
+            let mut item = Item::new(key.into(), submission, created);
             item.start(created);
             item.settle(Outcome::Done(answer.clone()), created, 0.0);
             item
         };
-        let old = sent("old", 0.0);
-        let recent = sent("recent", 2.0 * KEEP_SENT_MS);
+        let old = sent("old", argument("old"), 1.0);
+        let old_reaction = sent("old-reaction", reaction(true), 2.0);
+        let recent = sent("recent", argument("recent"), 2.0 * KEEP_SENT_MS);
         let waiting = Item::new("waiting".into(), argument("w"), 3.0 * KEEP_SENT_MS);
-        let before = vec![old.clone(), recent.clone(), waiting.clone()];
+        let before = vec![old.clone(), old_reaction, recent.clone(), waiting.clone()];
         let now = 2.5 * KEEP_SENT_MS;
         let keys = |items: Vec<Item>| items.into_iter().map(|i| i.key).collect::<Vec<_>>();
 
-        // The outbox dropped the expired item: the view keeps it, in its place.
-        let shown = keep_expired(&before, vec![recent.clone(), waiting.clone()], now);
+        // The outbox dropped the expired items: the view keeps the
+        // argument, in its place, not the reaction (its card holds the answer).
+        let shown = keep_expired(&before, vec![recent.clone(), waiting.clone()], now, 0.0);
         assert_eq!(keys(shown), ["old", "recent", "waiting"]);
-        // An outbox emptied elsewhere ("forget me" in another tab): what
-        // had expired stays, the rest goes.
-        assert_eq!(keys(keep_expired(&before, vec![], now)), ["old"]);
+        // An outbox emptied by "forget me" (here or in another tab): nothing
+        // from before stays.
+        assert!(keep_expired(&before, vec![], now, now).is_empty());
+        // An outbox merely empty, every item expired: they stay.
+        assert_eq!(keys(keep_expired(&before, vec![], now, 0.0)), ["old"]);
         // Nothing is kept twice, and what the outbox still has is its own version.
         let mut again = old.clone();
         again.attempts = 7;
-        let shown = keep_expired(&before, vec![again, recent], now);
+        let shown = keep_expired(&before, vec![again, recent], now, 0.0);
         assert_eq!(shown.len(), 2);
         assert_eq!(shown[0].attempts, 7);
     }

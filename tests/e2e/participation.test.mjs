@@ -341,7 +341,7 @@ describe('residents take part', () => {
     await tab.close();
   });
 
-  it('a sent argument the outbox drops after a while stays where it is, with focus', async () => {
+  it('a sent argument the outbox drops after a while stays where it is, with focus, until "forget me" in another tab', async () => {
     // The outbox keeps a sent item ten minutes, then drops it on its next
     // pass, here the one a reaction on that very argument starts; the view
     // hears of it with the next change. The page's clock is faked (in a
@@ -376,6 +376,15 @@ describe('residents take part', () => {
       assert.equal(await stored(), 2, 'the argument left the outbox, the reactions are there');
       assert.equal(await w(`.plaza-argument-text:has-text("${text}")`).count(), 1, 'shown once');
       assert.equal(await w(`.plaza-mine:has-text("${text}")`).count(), 1, 'still first, as the resident\'s');
+      // "Forget me" in another tab: this one stops showing it as the resident's.
+      const other = await open(clocked.context, `${server.origin}/en.html`);
+      await waitForReady(other, 1);
+      await inWidget(other, 'plaza-deliberation', '.plaza-forget button').click();
+      await inWidget(other, 'plaza-deliberation', '.plaza-forget button.plaza-button').first().click();
+      await focusReaches(other, 'plaza-forget-done');
+      await w('.plaza-mine').first().waitFor({ state: 'detached' });
+      assert.equal(await w(`.plaza-argument-text:has-text("${text}")`).count(), 1, 'listed, as anyone\'s');
+      await other.close();
       await tab.close();
     } finally {
       await clocked.close();
