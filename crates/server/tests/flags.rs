@@ -271,6 +271,10 @@ async fn a_removal_stands_against_flags_sent_at_the_same_moment() {
     // One signed-in resident's flag hides: every flag races to write "hidden".
     let server = start(&dir, &["--flag-threshold", "1"]);
     let (deliberation, _) = server.import_fixture("contested").await;
+    // Addresses of this run: a PostgreSQL database keeps earlier runs'
+    // counts of writes and new participants per network.
+    let here = networks_of_this_run()(7, 1);
+    let (_, author) = participant_from(&server, &here).await;
     let path = format!("/v1/deliberations/{deliberation}/arguments?stance=for&sort=recent");
     // Its status as listed (a removed argument is not listed).
     let listed = |id: String| {
@@ -285,7 +289,16 @@ async fn a_removal_stands_against_flags_sent_at_the_same_moment() {
         }
     };
     for round in 0..8 {
-        let id = argument(&server, &deliberation, &format!("Contested {round}")).await;
+        let (status, made) = post(
+            &server,
+            &format!("/v1/deliberations/{deliberation}/arguments"),
+            Some(&author),
+            &here,
+            json!({"stance": "for", "text": format!("Contested {round}")}),
+        )
+        .await;
+        assert_eq!(status, 201, "{made}");
+        let id = made["id"].as_str().expect("an id").to_owned();
         assert_eq!(listed(id.clone()).await, Some(json!("visible")));
         let flags = (0..4).map(|n| {
             let token = plaza_server::identity::mint_host_token(
@@ -293,13 +306,13 @@ async fn a_removal_stands_against_flags_sent_at_the_same_moment() {
                 &format!("resident-{round}-{n}"),
                 4_102_444_800,
             );
-            let (server, id) = (&server, id.clone());
+            let (server, id, here) = (&server, id.clone(), &here);
             async move {
                 let (status, body) = post(
                     server,
                     "/v1/flags",
                     Some(&token),
-                    "203.0.113.9",
+                    here,
                     json!({"target_type": "argument", "target_id": id, "reason": "spam"}),
                 )
                 .await;
