@@ -220,13 +220,8 @@ async fn a_reply_removed_by_several_moderators_at_once_is_counted_once() {
     let reply = post(comments.clone(), json!({"text": "And benches"})).await;
     post(comments, json!({"text": "And a fountain"})).await;
     let replies_counted = || async {
-        let path = format!("/v1/deliberations/{deliberation}/arguments?stance=for&sort=recent");
-        let (status, page) = server.get(&path, None).await;
-        assert_eq!(status, 200, "{page}");
-        page["items"]
-            .as_array()
-            .and_then(|items| items.iter().find(|a| a["id"] == argument.as_str()))
-            .map(|a| a["comment_count"].clone())
+        let listed = server.listed_argument(&deliberation, &argument).await;
+        listed.map(|a| a["comment_count"].clone())
     };
     assert_eq!(replies_counted().await, Some(json!(2)));
 

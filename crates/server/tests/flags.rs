@@ -11,6 +11,8 @@ use serde_json::{json, Value};
 use support::{database_url, Server};
 
 const SECRET: &str = "a-secret-the-city-shares-of-enough-length";
+/// Where the authors of the arguments to flag write from.
+const AUTHORS: &str = "198.51.100.200";
 
 /// Sends `body` to `path` as `token`, from `from` (an address the server
 /// reads from X-Forwarded-For when it trusts it).
@@ -53,14 +55,14 @@ async fn participant_from(server: &Server, from: &str) -> (u16, String) {
     )
 }
 
-/// An argument to flag, by its own author.
-async fn argument(server: &Server, deliberation: &str, text: &str) -> String {
-    let (_, author) = participant_from(server, "198.51.100.200").await;
+/// An argument to flag, by its own author, who writes from `from`.
+async fn argument(server: &Server, deliberation: &str, text: &str, from: &str) -> String {
+    let (_, author) = participant_from(server, from).await;
     let (status, body) = post(
         server,
         &format!("/v1/deliberations/{deliberation}/arguments"),
         Some(&author),
-        "198.51.100.200",
+        from,
         json!({"stance": "for", "text": text}),
     )
     .await;
@@ -97,6 +99,7 @@ async fn fresh_anonymous_participants_from_one_address_cannot_hide_an_argument()
         &server,
         &deliberation,
         "Three new accounts will not silence me",
+        AUTHORS,
     )
     .await;
     for _ in 0..5 {
@@ -127,7 +130,7 @@ async fn residents_signed_in_by_the_city_still_hide_it() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(&dir, &[]);
     let (deliberation, _) = server.import_fixture("signed").await;
-    let id = argument(&server, &deliberation, "Spam spam spam").await;
+    let id = argument(&server, &deliberation, "Spam spam spam", AUTHORS).await;
     let mut statuses = Vec::new();
     for n in 0..3 {
         let token = plaza_server::identity::mint_host_token(
@@ -147,7 +150,7 @@ async fn established_anonymous_participants_count_once_per_network() {
     // Anyone who contributed is established at once here.
     let server = start(&dir, &["--flag-trust-after-hours", "0"]);
     let (deliberation, _) = server.import_fixture("established").await;
-    let id = argument(&server, &deliberation, "Flag me from many places").await;
+    let id = argument(&server, &deliberation, "Flag me from many places", AUTHORS).await;
     let established = |from: &'static str, n: usize| {
         let server = &server;
         let deliberation = deliberation.clone();
@@ -274,32 +277,12 @@ async fn a_removal_stands_against_flags_sent_at_the_same_moment() {
     // Addresses of this run: a PostgreSQL database keeps earlier runs'
     // counts of writes and new participants per network.
     let here = networks_of_this_run()(7, 1);
-    let (_, author) = participant_from(&server, &here).await;
-    let path = format!("/v1/deliberations/{deliberation}/arguments?stance=for&sort=recent");
     // Its status as listed (a removed argument is not listed).
-    let listed = |id: String| {
-        let (server, path) = (&server, &path);
-        async move {
-            let (status, page) = server.get(path, None).await;
-            assert_eq!(status, 200, "{page}");
-            page["items"]
-                .as_array()
-                .and_then(|items| items.iter().find(|a| a["id"] == id.as_str()))
-                .map(|a| a["status"].clone())
-        }
-    };
+    let status = |listed: Option<Value>| listed.map(|a| a["status"].clone());
     for round in 0..8 {
-        let (status, made) = post(
-            &server,
-            &format!("/v1/deliberations/{deliberation}/arguments"),
-            Some(&author),
-            &here,
-            json!({"stance": "for", "text": format!("Contested {round}")}),
-        )
-        .await;
-        assert_eq!(status, 201, "{made}");
-        let id = made["id"].as_str().expect("an id").to_owned();
-        assert_eq!(listed(id.clone()).await, Some(json!("visible")));
+        let id = argument(&server, &deliberation, &format!("Contested {round}"), &here).await;
+        let listed = server.listed_argument(&deliberation, &id).await;
+        assert_eq!(status(listed), Some(json!("visible")));
         let flags = (0..4).map(|n| {
             let token = plaza_server::identity::mint_host_token(
                 SECRET,
@@ -325,6 +308,7 @@ async fn a_removal_stands_against_flags_sent_at_the_same_moment() {
             json!({"target_type": "argument", "target_id": id, "status": "removed"}),
         );
         futures::future::join(futures::future::join_all(flags), removal).await;
-        assert_eq!(listed(id).await, None, "round {round}: removed, not hidden");
+        let listed = server.listed_argument(&deliberation, &id).await;
+        assert_eq!(status(listed), None, "round {round}: removed, not hidden");
     }
 }

@@ -119,6 +119,18 @@ impl Server {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// Argument `id` as the public list of its deliberation's "for" side
+    /// shows it (newest first), or `None` when it is not listed.
+    pub async fn listed_argument(&self, deliberation: &str, id: &str) -> Option<Value> {
+        let path = format!("/v1/deliberations/{deliberation}/arguments?stance=for&sort=recent");
+        let (status, page) = self.get(&path, None).await;
+        assert_eq!(status, 200, "{page}");
+        page["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|a| a["id"] == id))
+            .cloned()
+    }
+
     /// The results of `poll` once they count `total` ballots: results are
     /// published by the server's own task, shortly after the ballots change.
     pub async fn results_counting(&self, poll: &str, total: &str) -> Value {
