@@ -180,9 +180,14 @@ impl Outbox {
 
     /// Tells this page's instances and the other tabs that items changed.
     fn changed(&self) {
+        self.tell_all(&JsValue::TRUE);
+    }
+
+    /// Tells this page's instances, and the other tabs `news`.
+    fn tell_all(&self, news: &JsValue) {
         self.notify();
         if let Some(channel) = &self.channel {
-            let _ = channel.post_message(&JsValue::TRUE);
+            let _ = channel.post_message(news);
         }
     }
 
@@ -310,10 +315,7 @@ impl Outbox {
             storage.remove(&key);
         }
         self.forgotten_at.set(now());
-        self.notify();
-        if let Some(channel) = &self.channel {
-            let _ = channel.post_message(&JsValue::from_str(FORGOTTEN));
-        }
+        self.tell_all(&JsValue::from_str(FORGOTTEN));
     }
 
     /// When the resident last had this backend forget them (see

@@ -113,20 +113,37 @@ pub async fn count(conn: &mut AnyConnection, buckets: &Buckets) -> ApiResult<()>
          RETURNING bucket, hits",
         values.join(", ")
     );
-    let mut query = sqlx::query(&sql);
+    let rows = with_windows(&sql, buckets, now)
+        .fetch_all(&mut *conn)
+        .await?;
+    refuse_over(buckets, &rows, now)
+}
+
+/// `sql` with each bucket's name and current window bound, in order
+/// (`$1`, `$2` for the first bucket, and so on).
+fn with_windows<'q>(
+    sql: &'q str,
+    buckets: &'q [Bucket],
+    now: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut query = sqlx::query(sql);
     for bucket in buckets {
         query = query
             .bind(bucket.name.as_str())
             .bind(bucket.window_start(now));
     }
-    for row in query.fetch_all(&mut *conn).await? {
+    query
+}
+
+/// 429 if a row (`bucket`, `hits`) counts more hits than its bucket allows.
+fn refuse_over(buckets: &[Bucket], rows: &[sqlx::any::AnyRow], now: i64) -> ApiResult<()> {
+    for row in rows {
         let name: String = row.try_get("bucket")?;
         let hits: i64 = row.try_get("hits")?;
-        let Some(bucket) = buckets.iter().find(|b| b.name == name) else {
-            continue;
-        };
-        if hits > i64::from(bucket.limit) {
-            return Err(bucket.refusal(now));
+        if let Some(bucket) = buckets.iter().find(|b| b.name == name) {
+            if hits > i64::from(bucket.limit) {
+                return Err(bucket.refusal(now));
+            }
         }
     }
     Ok(())
@@ -163,22 +180,8 @@ async fn refuse_if_over(db: &Db, buckets: &Buckets) -> ApiResult<()> {
         "SELECT bucket, hits FROM rate_limits WHERE {}",
         wanted.join(" OR ")
     );
-    let mut query = sqlx::query(&sql);
-    for bucket in buckets {
-        query = query
-            .bind(bucket.name.as_str())
-            .bind(bucket.window_start(now));
-    }
-    for row in query.fetch_all(&db.read).await? {
-        let name: String = row.try_get("bucket")?;
-        let hits: i64 = row.try_get("hits")?;
-        if let Some(bucket) = buckets.iter().find(|b| b.name == name) {
-            if hits > i64::from(bucket.limit) {
-                return Err(bucket.refusal(now));
-            }
-        }
-    }
-    Ok(())
+    let rows = with_windows(&sql, buckets, now).fetch_all(&db.read).await?;
+    refuse_over(buckets, &rows, now)
 }
 
 /// Forgets windows and idempotency records nobody will ask about again.
