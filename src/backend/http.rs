@@ -78,6 +78,14 @@ pub(crate) const TOKEN_KEY: &str = "plaza:token:v1:";
 /// Where a token the backend no longer takes waits to be renewed.
 pub(crate) const EXPIRED_KEY: &str = "plaza:token-expired:v1:";
 
+/// Whether `value` can go in a request header as it is: visible ASCII, as
+/// tokens and idempotency keys are (a host page's attribute or the device's
+/// storage may hold a line break or a letter beyond Latin-1, on which
+/// `Headers.set` throws).
+fn sendable(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic())
+}
+
 fn token_key(base: &str) -> String {
     format!("{TOKEN_KEY}{base}")
 }
@@ -115,6 +123,10 @@ impl HttpTransport {
 
     /// Calls `f` whenever the backend rejects the host page's token.
     pub fn when_token_rejected(&self, f: Rc<dyn Fn()>) {
+        // Perhaps before anyone listened (a token refused without a request).
+        if self.host_rejected.get() {
+            f();
+        }
         *self.on_rejected.borrow_mut() = Some(f);
     }
 
@@ -133,7 +145,9 @@ impl HttpTransport {
     }
 
     fn stored_token(&self) -> Option<String> {
-        KeyValue::open().get(&token_key(&self.base))
+        KeyValue::open()
+            .get(&token_key(&self.base))
+            .filter(|t| sendable(t))
     }
 
     /// The anonymous token, created once for all instances using this backend.
@@ -153,7 +167,7 @@ impl HttpTransport {
                         // An expired token renews the same participant
                         // (their ballot and contributions stay theirs); a
                         // backend that does not know it makes a new one.
-                        let expired = store.get(&expired_key(&this.base));
+                        let expired = store.get(&expired_key(&this.base)).filter(|t| sendable(t));
                         let text = this
                             .attempt(
                                 op.method(),
@@ -297,6 +311,15 @@ impl HttpTransport {
                 };
             }
         }
+        // What the browser would refuse to send is refused here: its
+        // exception would cross the wasm and leave every widget's tasks
+        // stuck. A token nobody can send is one the backend rejects.
+        if token.is_some_and(|t| !sendable(t)) {
+            return fail(BackendError::Status(401));
+        }
+        if idempotency_key.is_some_and(|k| !sendable(k)) {
+            return fail(BackendError::Status(400));
+        }
         let controller = match web_sys::AbortController::new() {
             Ok(c) => c,
             Err(e) => return fail(BackendError::Offline(format!("{e:?}"))),
@@ -408,5 +431,19 @@ impl Transport for HttpTransport {
             call.auth,
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sendable;
+
+    #[test]
+    fn only_visible_ascii_goes_in_a_header() {
+        assert!(sendable("eyJ.abc-_~+/=.xyz"));
+        assert!(sendable("k-0f3a"));
+        for broken in ["", "two\nlines", "a b", "tab\there", "nul\0", "ŷ", "é", "✓"] {
+            assert!(!sendable(broken), "{broken:?}");
+        }
     }
 }

@@ -57,6 +57,10 @@ describe('residents take part', () => {
         'local.html': cityPage(`<h1>Have your say</h1><plaza-deliberation api="local" deliberation="rue-des-lilas" lang="en"></plaza-deliberation>`),
         'h3.html': cityPage(`<h1>City</h1><h2>Have your say</h2>${widget('lang="en" heading-level="3"')}`),
         'signed.html': cityPage(widget(`lang="en" participant-token="${'x'.repeat(20)}.${'y'.repeat(20)}.${'z'.repeat(20)}"`)),
+        // A token a CMS broke over two lines, and one with a letter no HTTP
+        // header can carry, beside a widget without one.
+        'unusable-token.html': cityPage(`<h1>Have your say</h1>${widget(`id="a" lang="en" participant-token="${'x'.repeat(20)}\n${'y'.repeat(20)}"`)}
+          ${widget(`id="b" lang="en" participant-token="${'x'.repeat(20)}.ŷ.${'z'.repeat(20)}"`)}${widget('id="c" lang="en"')}`),
       },
     });
     browser = await startBrowser();
@@ -286,6 +290,22 @@ describe('residents take part', () => {
     assert.equal(await inWidget(tab, 'plaza-deliberation', '#plaza-argument-text').inputValue(), 'A draft in progress');
     const args = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments');
     assert.equal(args.filter((a) => a.text === text).length, 1);
+    await tab.close();
+  });
+
+  it('a token no request can carry is a rejected sign-in, not a page of stuck widgets', async () => {
+    const tab = await open(browser.context, `${server.origin}/unusable-token.html`, { init: [listen, EVENTS] });
+    const events = await waitForReady(tab, 3);
+    assert.deepEqual(events.filter((e) => e.type === 'plaza:ready').map((e) => [e.id, e.detail.state]).sort(),
+      [['a', 'loaded'], ['b', 'loaded'], ['c', 'loaded']]);
+    await tab.waitForFunction(() => window.__plazaHeard.filter((e) => e.type === 'plaza:token-rejected').length === 2);
+    // Every widget still sends: the one without a token at once.
+    const text = `After an unusable token ${Date.now().toString(36)}`;
+    await inWidget(tab, '#c', '#plaza-stance-for').check();
+    await inWidget(tab, '#c', '#plaza-argument-text').fill(text);
+    await inWidget(tab, '#c', 'form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
+    await inWidget(tab, '#c', `.plaza-mine .plaza-argument:not(.plaza-pending):has-text("${text}")`).waitFor();
+    assert.deepEqual(tab.errors.filter((e) => e.startsWith('uncaught')), []);
     await tab.close();
   });
 
