@@ -48,7 +48,12 @@ async fn load_poll(
         return Err(BackendError::Invalid(problems));
     }
     let mine = match poll.status != PollStatus::Upcoming && backend.has_participant() {
-        true => backend.my_ballot(poll_id).await?,
+        // A sign-in the backend rejects hides the resident's ballot, not
+        // the poll: they are told how to sign in again.
+        true => match backend.my_ballot(poll_id).await {
+            Err(e) if e.status() == Some(401) => None,
+            answer => answer?,
+        },
         false => None,
     };
     Ok(Loaded { poll, mine })
@@ -197,13 +202,14 @@ fn voting(
     if status != PollStatus::Open {
         return None;
     }
-    if eligibility == Eligibility::SignedIn && !part.signed_in {
+    if eligibility == Eligibility::SignedIn && (!part.signed_in || part.token_rejected.get()) {
         return Some(view! { <NotEligible/> }.into_any());
     }
     Some(view! { <Ballot poll=poll.get_value() mine ballots top/> }.into_any())
 }
 
-/// A resident the poll does not let vote (not signed in): how to take part.
+/// A resident the poll does not let vote (not signed in, or their sign-in
+/// rejected): how to take part.
 #[component]
 fn NotEligible() -> impl IntoView {
     let s = expect_context::<Ui>().s();

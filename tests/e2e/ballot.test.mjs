@@ -13,13 +13,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createHmac } from 'node:crypto';
 import { startBrowser, open, waitForReady, cityPage } from './support/browser.mjs';
-import { startServer } from './support/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, SERVER } from './support/server.mjs';
 import { focused, tabTo, axeViolations } from './support/keyboard.mjs';
 import { overflowNarrow } from './support/layout.mjs';
 
 const MODERATOR = 'e2e-moderator-token-of-enough-length-0123456789';
 // Known to the test, so that it can make a token as old as it likes.
 const SERVER_KEY = 'e2e-server-key-of-enough-length-0123456789';
+const HOST_SECRET = 'e2e-host-secret-of-enough-length-0123456789';
 const DELIBERATION = 'rue-des-lilas';
 const POLL = 'rue-des-lilas-design';
 const HOST = 'plaza-deliberation';
@@ -64,11 +66,14 @@ describe('residents vote', () => {
   before(async () => {
     server = await startServer(['--participant-writes-per-minute', '0', '--ip-writes-per-minute', '0',
       '--moderator-token', MODERATOR, '--live-results-min-ballots', '1', '--live-results-every-secs', '0',
-      '--server-key', SERVER_KEY], {
+      '--server-key', SERVER_KEY, '--host-secret', HOST_SECRET], {
       pages: {
         'en.html': cityPage(`<h1>Have your say</h1>${widget('lang="en"')}`),
         'ar.html': cityPage(`<h1>شارك برأيك</h1>${widget('lang="ar"')}`, { lang: 'ar' }),
         'signed-only.html': cityPage(`<h1>Have your say</h1>${widget('lang="en" sign-in-url="/login?next=vote"', 'members-only')}`),
+        // A sign-in the server no longer accepts.
+        'signed-expired.html': cityPage(`<h1>Have your say</h1>${widget(
+          `lang="en" sign-in-url="/login?next=vote" participant-token="${'x'.repeat(20)}.${'y'.repeat(20)}.${'z'.repeat(20)}"`, 'members-only')}`),
       },
     });
     // Another origin of the same server: another device's resident.
@@ -225,6 +230,19 @@ describe('residents vote', () => {
       'no ballot that would fail on submit');
     assert.deepEqual(await axeViolations(tab), []);
     await tab.close();
+
+    // Signed in, but the sign-in expired: the same, not an error; a new
+    // sign-in brings the ballot.
+    const expired = await open(browser.context, `${server.origin}/signed-expired.html`);
+    await waitForReady(expired, 1);
+    await expired.waitForFunction((h) => document.querySelector(h).shadowRoot.querySelector('.plaza-not-eligible'), HOST);
+    assert.equal(await expired.evaluate((h) => document.querySelector(h).shadowRoot.querySelector('.plaza-vote .plaza-error'), HOST), null);
+    const token = execFileSync(SERVER, ['host-token', '--resident', 'member-e2e', '--ttl', '3600'],
+      { env: { ...process.env, PLAZA_HOST_SECRET: HOST_SECRET } }).toString().trim();
+    await expired.evaluate(([h, t]) => document.querySelector(h).setAttribute('participant-token', t), [HOST, token]);
+    await expired.waitForFunction((h) => document.querySelector(h).shadowRoot.querySelectorAll('.plaza-options select').length > 0, HOST);
+    assert.equal(await expired.evaluate((h) => document.querySelector(h).shadowRoot.querySelector('.plaza-not-eligible'), HOST), null);
+    await expired.close();
   });
 
   it('after the close: results as a table, a chart per round and sentences that match the count', async () => {
@@ -271,7 +289,7 @@ describe('residents vote', () => {
     assert.ok(results.rounds.length >= 3, `several rounds: ${JSON.stringify(results.rounds)}`);
     results.rounds.forEach((round, r) => {
       for (const id of round.eliminated) assert.match(account[r], new RegExp(`${label(id)}.*eliminated`));
-      for (const id of round.elected) assert.match(account[r], new RegExp(`${label(id)} reached`));
+      for (const id of round.elected) assert.match(account[r], new RegExp(`${label(id)} (reached|was elected)`));
       for (const [from, moved] of Object.entries(round.transfers ?? {})) {
         for (const [to, votes] of Object.entries(moved)) {
           if (Number(votes) === 0) continue;
