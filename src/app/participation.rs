@@ -130,7 +130,8 @@ impl Participation {
                 self.remember(answer);
             }
             if outbox.speaker_for(item).as_deref() == Some(me.as_str()) {
-                self.tell(ui, item, was.is_some());
+                let sent_here = outbox.answered_here(&item.key);
+                self.tell(ui, item, was.is_some(), sent_here);
             }
         }
         let shown = keep_expired(
@@ -143,8 +144,9 @@ impl Participation {
     }
 
     /// Announces an item's new state, and tells the host page when it is
-    /// sent or refused (`known`: it was seen before, so it is news).
-    fn tell(self, ui: &Ui, item: &Item, known: bool) {
+    /// sent or refused (`known`: it was seen before, so it is news;
+    /// `sent_here`: this page sent it, so the host hears of it here).
+    fn tell(self, ui: &Ui, item: &Item, known: bool, sent_here: bool) {
         let s = ui.s();
         match &item.delivery {
             Delivery::Sent { answer, .. } => {
@@ -155,8 +157,10 @@ impl Participation {
                         self.announce(s.announce_ballot_recorded.to_owned());
                     }
                 }
-                self.host
-                    .try_with_value(|h| sent_event(h, answer, &item.submission));
+                if known && sent_here {
+                    self.host
+                        .try_with_value(|h| sent_event(h, answer, &item.submission));
+                }
             }
             Delivery::Failed { error } if known => {
                 let reason = error.message(s);

@@ -54,6 +54,10 @@ pub struct Outbox {
     /// When the resident last had this backend forget them here, in this
     /// tab or another (0: not since the page loaded).
     forgotten_at: Cell<f64>,
+    /// The items whose answer this page received (the host page hears of
+    /// a contribution once, where it was sent, not again in other tabs or
+    /// after a reload).
+    answered_here: RefCell<Vec<String>>,
     channel: Option<web_sys::BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
 }
@@ -138,6 +142,7 @@ impl Outbox {
                 next_listener: Cell::new(0),
                 running: Cell::new(false),
                 forgotten_at: Cell::new(0.0),
+                answered_here: RefCell::new(Vec::new()),
                 channel,
                 _on_message: on_message,
             }
@@ -324,6 +329,11 @@ impl Outbox {
         self.forgotten_at.get()
     }
 
+    /// Whether the item `key` was sent from this page.
+    pub fn answered_here(&self, key: &str) -> bool {
+        self.answered_here.borrow().iter().any(|k| k == key)
+    }
+
     fn update(&self, key: &str, change: impl FnOnce(&mut Item)) {
         let Some(mut item) = self.items().into_iter().find(|i| i.key == key) else {
             return;
@@ -411,6 +421,9 @@ impl Outbox {
                 continue;
             }
             item.settle(outcome, now(), js_sys::Math::random());
+            if item.is_sent() {
+                self.answered_here.borrow_mut().push(item.key.clone());
+            }
             self.save(&item);
             self.changed();
         }
