@@ -50,10 +50,14 @@ async fn recount(export: &str) -> Result<Recount, String> {
     json::from_text::<Recount>(&answer).map_err(|_| answer.chars().take(200).collect())
 }
 
-/// What the module found for a tracker.
+/// What the module found for a tracker (`error`: it could not read the
+/// published ballots, which is not a ballot missing).
 #[derive(serde::Deserialize)]
 struct Found {
+    #[serde(default)]
     ranking: Option<Vec<String>>,
+    #[serde(default)]
+    error: Option<serde::de::IgnoredAny>,
 }
 
 /// Where the resident's ballot is among the published ones.
@@ -155,13 +159,40 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                 let found = match cdf {
                     Ok(text) => match engine("find_ballot", &[&text, &tracker]).await {
                         Ok(answer) => match (json::from_text::<Found>(&answer), &cast) {
-                            (Ok(Found { ranking: Some(r) }), None) => Search::Found(r),
-                            (Ok(Found { ranking: Some(r) }), Some(cast)) if r == *cast => {
-                                Search::AsCast
+                            (
+                                Ok(Found {
+                                    error: None,
+                                    ranking: Some(r),
+                                }),
+                                None,
+                            ) => Search::Found(r),
+                            (
+                                Ok(Found {
+                                    error: None,
+                                    ranking: Some(r),
+                                }),
+                                Some(cast),
+                            ) if r == *cast => Search::AsCast,
+                            (
+                                Ok(Found {
+                                    error: None,
+                                    ranking: Some(r),
+                                }),
+                                Some(_),
+                            ) => Search::Different(r),
+                            (
+                                Ok(Found {
+                                    error: None,
+                                    ranking: None,
+                                }),
+                                _,
+                            ) => Search::Missing,
+                            (Ok(Found { error: Some(_), .. }) | Err(_), _) => {
+                                web_sys::console::error_1(
+                                    &format!("Plaza: the ballot search failed: {answer}").into(),
+                                );
+                                Search::Failed(s.verify_engine_failed.to_owned())
                             }
-                            (Ok(Found { ranking: Some(r) }), Some(_)) => Search::Different(r),
-                            (Ok(Found { ranking: None }), _) => Search::Missing,
-                            (Err(_), _) => Search::Failed(s.verify_engine_failed.to_owned()),
                         },
                         Err(detail) => {
                             web_sys::console::error_1(

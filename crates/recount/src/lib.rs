@@ -47,13 +47,15 @@ pub fn recount_export(export_json: &str) -> String {
 
 /// Looks for the ballot with `tracker` in a poll's published cast vote
 /// records (`?format=cdf`, the text as downloaded): `{"ranking": [...]}`,
-/// or `{"ranking": null}` when it is not there.
+/// or `{"ranking": null}` when it is not there, or an error when the
+/// records cannot be read.
 #[wasm_bindgen]
 pub fn find_ballot(cdf_json: &str, tracker: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(cdf_json) {
-        Ok(report) => {
-            serde_json::json!({"ranking": plaza_results::cdf::find(&report, tracker)}).to_string()
-        }
+        Ok(report) => match plaza_results::cdf::find(&report, tracker) {
+            Ok(ranking) => serde_json::json!({ "ranking": ranking }).to_string(),
+            Err(e) => failure("invalid_export", e),
+        },
         Err(e) => failure("invalid_export", &e.to_string()),
     }
 }
@@ -105,6 +107,12 @@ mod tests {
         assert_eq!(found["ranking"], serde_json::json!(["a", "b"]));
         let missing: serde_json::Value = serde_json::from_str(&find_ballot(cdf, "T2")).unwrap();
         assert!(missing["ranking"].is_null());
+        for unreadable in ["<html>Gateway timeout</html>", "", r#"{"CVR": null}"#] {
+            let answer: serde_json::Value =
+                serde_json::from_str(&find_ballot(unreadable, "T1")).unwrap();
+            assert_eq!(answer["error"]["code"], "invalid_export", "{unreadable:?}");
+            assert!(answer.get("ranking").is_none());
+        }
     }
 
     #[test]

@@ -137,26 +137,36 @@ pub fn cvr(tracker: &str, ranking: &[String]) -> Value {
 /// report, as [`cvr`] wrote it (option ids, first choice first); `None`
 /// when the report has no such ballot (trackers compared as a resident
 /// reads them: `plaza_contract::same_tracker`). What a resident's browser
-/// looks for to find their own ballot among the published ones.
-pub fn find(report: &Value, tracker: &str) -> Option<Vec<String>> {
-    let cvr = report["CVR"].as_array()?.iter().find(|c| {
+/// looks for to find their own ballot among the published ones. A report
+/// or a ballot it cannot read is an error, not a ballot missing.
+pub fn find(report: &Value, tracker: &str) -> Result<Option<Vec<String>>, &'static str> {
+    let cvrs = report["CVR"]
+        .as_array()
+        .ok_or("the report has no CVR list")?;
+    let Some(cvr) = cvrs.iter().find(|c| {
         c["UniqueId"]
             .as_str()
             .is_some_and(|id| plaza_contract::same_tracker(id, tracker))
-    })?;
-    let marks = cvr["CVRSnapshot"][0]["CVRContest"][0]["CVRContestSelection"].as_array()?;
-    let mut ranked: Vec<(u64, String)> = marks
+    }) else {
+        return Ok(None);
+    };
+    let unreadable = "the ballot's record has no readable selections";
+    let marks = cvr["CVRSnapshot"][0]["CVRContest"][0]["CVRContestSelection"]
+        .as_array()
+        .ok_or(unreadable)?;
+    let mut ranked = marks
         .iter()
-        .filter_map(|m| {
+        .map(|m| {
             let option = m["ContestSelectionId"]
                 .as_str()?
                 .strip_prefix("selection-")?;
             let rank = m["SelectionPosition"][0]["Rank"].as_u64()?;
             Some((rank, option.to_owned()))
         })
-        .collect();
+        .collect::<Option<Vec<(u64, String)>>>()
+        .ok_or(unreadable)?;
     ranked.sort_by_key(|(rank, _)| *rank);
-    Some(ranked.into_iter().map(|(_, option)| option).collect())
+    Ok(Some(ranked.into_iter().map(|(_, option)| option).collect()))
 }
 
 #[cfg(test)]
@@ -216,8 +226,25 @@ mod tests {
         // A resident finds their ballot by its tracker.
         assert_eq!(
             find(&doc, "K7Q2M"),
-            Some(vec!["seasonal".to_owned(), "full-plaza".to_owned()])
+            Ok(Some(vec!["seasonal".to_owned(), "full-plaza".to_owned()]))
         );
-        assert_eq!(find(&doc, "NOPE1"), None);
+        assert_eq!(find(&doc, "NOPE1"), Ok(None));
+    }
+
+    #[test]
+    fn an_unreadable_report_or_ballot_is_not_a_missing_ballot() {
+        let record = |marks: Value| {
+            serde_json::json!({"CVR": [{"UniqueId": "T1",
+            "CVRSnapshot": [{"CVRContest": [{"CVRContestSelection": marks}]}]}]})
+        };
+        assert!(find(&serde_json::json!({"error": "gateway"}), "T1").is_err());
+        assert!(find(&record(serde_json::json!("none")), "T1").is_err());
+        assert!(find(
+            &record(serde_json::json!([{"ContestSelectionId": "selection-a"}])),
+            "T1"
+        )
+        .is_err());
+        assert_eq!(find(&record(serde_json::json!([])), "T1"), Ok(Some(vec![])));
+        assert_eq!(find(&record(serde_json::json!([])), "T2"), Ok(None));
     }
 }
