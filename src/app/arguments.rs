@@ -144,7 +144,7 @@ fn ArgumentForm(deliberation_id: String) -> impl IntoView {
             <Heading depth=2 id="plaza-form-heading">{s.form_heading}</Heading>
             <fieldset
                 class="plaza-stances"
-                aria-describedby="plaza-stance-error"
+                aria-describedby=move || missing_stance.get().then_some("plaza-stance-error")
                 aria-invalid=move || missing_stance.get().then_some("true")
             >
                 <legend>{s.stance_legend}</legend>

@@ -74,6 +74,8 @@ pub fn TextField(
     let hint_id = format!("{id}-hint");
     let count_id = format!("{id}-count");
     let error_id = format!("{id}-error");
+    // The error message only while it is shown: a screen reader reads
+    // what aria-describedby names even when it is hidden.
     let described = {
         let mut ids = Vec::new();
         if hint.is_some() {
@@ -82,10 +84,18 @@ pub fn TextField(
         if max.is_some() {
             ids.push(count_id.clone());
         }
-        if missing.is_some() {
-            ids.push(error_id.clone());
+        let (error_id, always) = (error_id.clone(), ids.join(" "));
+        move || {
+            let error = missing
+                .is_some_and(|m| m.get())
+                .then_some(error_id.as_str());
+            let ids: Vec<&str> = [always.as_str()]
+                .into_iter()
+                .chain(error)
+                .filter(|i| !i.is_empty())
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
         }
-        (!ids.is_empty()).then(|| ids.join(" "))
     };
     let invalid = move || {
         let over = max.is_some_and(|m| Budget::of(&value.get(), m).over() > 0);
@@ -100,7 +110,7 @@ pub fn TextField(
                     id=id.clone()
                     node_ref=node
                     rows="4"
-                    aria-describedby=described.clone()
+                    aria-describedby=described
                     aria-invalid=invalid
                     prop:value=move || value.get()
                     on:input=move |e| save(event_target_value(&e))
@@ -113,7 +123,7 @@ pub fn TextField(
                 id=id.clone()
                 type="text"
                 autocomplete=autocomplete
-                aria-describedby=described.clone()
+                aria-describedby=described
                 aria-invalid=invalid
                 prop:value=move || value.get()
                 on:input=move |e| save(event_target_value(&e))

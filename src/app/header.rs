@@ -147,7 +147,7 @@ fn header(ui: &Ui, backend: &BackendHandle, d: &Deliberation) -> Element {
         (!names.is_empty()).then(|| {
             el("div")
                 .attr("class", "plaza-tag-group")
-                .child(heading(2).attr("id", id).child(title))
+                .child(heading(1).attr("id", id).child(title))
                 .child(
                     el("ul")
                         .attr("class", "plaza-tags")

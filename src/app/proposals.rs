@@ -147,7 +147,12 @@ fn ProposalCard(proposal: Proposal) -> impl IntoView {
                 p.lang.as_deref(),
             )];
             if let Some(d) = p.description.as_deref() {
-                body.push(written(&ui, "plaza-proposal-description", d, None));
+                body.push(written(
+                    &ui,
+                    "plaza-proposal-description",
+                    d,
+                    p.lang.as_deref(),
+                ));
             }
             body
         }

@@ -405,6 +405,7 @@ fn ReplyForm(parent: Option<String>) -> impl IntoView {
     let draft = format!("reply:{target}");
     let draft_key = StoredValue::new(draft.clone());
     let problem_id = format!("{field_id}-problem");
+    let field_id_of = StoredValue::new(field_id.clone());
     let opener = StoredValue::new(format!("{field_id}-open"));
     let parent = StoredValue::new(parent);
     let lang = ui.lang.tag;
@@ -418,6 +419,8 @@ fn ReplyForm(parent: Option<String>) -> impl IntoView {
         e.prevent_default();
         if text.with_untracked(|t| t.trim().is_empty()) {
             missing.set(true);
+            // Its message is then part of the field's description.
+            focus_later(form_ref, field_id_of.get_value());
             return;
         }
         let new = NewComment {
