@@ -18,7 +18,7 @@ use super::{focus_later, format, BackendHandle, Ui};
 use crate::backend::KeyValue;
 use crate::i18n::fill;
 use crate::state::ballot::{display_order, Placed, Ranking};
-use crate::state::outbox::{Delivery, Item, Submission};
+use crate::state::outbox::{ballot_counting_meanwhile, Delivery, Item, Submission};
 
 /// Arguments to read before ranking.
 #[derive(Clone, Default)]
@@ -461,12 +461,25 @@ fn ReceiptStep(
             })
         })
     });
+    // While a change waits or was refused, the ballot that still counts.
+    let counting = Memo::new(move |_| {
+        ballots.with(|items| mine.with_value(|m| ballot_counting_meanwhile(items, m.as_ref())))
+    });
+    let ui_counting = ui_receipt.clone();
+    let label_counting = label.clone();
     view! {
         <Heading depth=2 id="plaza-receipt-heading" focus_target=true>{s.vote_receipt_heading}</Heading>
         {move || latest.get().map(|(ranking, receipt, key)| view! {
             {option_list("ol", ranking.iter().map(|id| label(id)))}
             {key.map(|key| view! { <DeliveryNote key/> })}
             {receipt.map(|r| receipt_tree(&ui_receipt, r))}
+        })}
+        {move || counting.get().map(|b| view! {
+            <div class="plaza-counting">
+                <p>{s.vote_counting_meanwhile}</p>
+                {option_list("ol", b.ranking.iter().map(|id| label_counting(id)))}
+                {receipt_tree(&ui_counting, b.receipt)}
+            </div>
         })}
         <p>{s.vote_change_until_close}</p>
         <button type="button" class="plaza-button" on:click=move |_| on_change.run(())>{s.vote_change}</button>

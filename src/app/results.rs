@@ -10,7 +10,7 @@ use super::heading::heading;
 use super::inert::{el, Element, Node};
 use super::verify::Verify;
 use super::Ui;
-use crate::i18n::fill;
+use crate::i18n::{fill, Plural, PluralCategory};
 use crate::state::results::{account, fixed, share, standings, Event, RoundAccount, Standing};
 
 /// A vote count as the interface language writes numbers; a fractional
@@ -20,6 +20,16 @@ fn votes(ui: &Ui, d: &Decimal) -> String {
         Ok(n) => ui.number(n),
         Err(_) => d.as_str().to_owned(),
     }
+}
+
+/// `plural` with `{n}` a vote count, in the form its number takes (a
+/// fractional count in the `other` form), and `fills`.
+fn with_votes(ui: &Ui, plural: &Plural, d: &Decimal, fills: &[(&str, &str)]) -> String {
+    let text = match d.as_str().parse::<u64>() {
+        Ok(n) => ui.count(plural, n),
+        Err(_) => plural.format(PluralCategory::Other, d.as_str()),
+    };
+    fill(&text, fills)
 }
 
 /// The labels of a poll's options, by id, in the reader's language.
@@ -236,13 +246,19 @@ fn round_story(ui: &Ui, told: &RoundAccount, labels: &Labels) -> [Node; 3] {
                 option,
                 votes: v,
                 threshold,
+                reached,
             } => {
                 elected_last = true;
-                fill(
-                    s.account_elected,
+                let plural = match reached {
+                    true => &s.account_elected,
+                    false => &s.account_elected_below,
+                };
+                with_votes(
+                    ui,
+                    plural,
+                    v,
                     &[
                         ("option", &labels.get(option)),
-                        ("votes", &votes(ui, v)),
                         ("threshold", &votes(ui, threshold)),
                     ],
                 )
@@ -253,14 +269,14 @@ fn round_story(ui: &Ui, told: &RoundAccount, labels: &Labels) -> [Node; 3] {
                 fewest,
             } => {
                 elected_last = false;
-                let template = match fewest {
-                    true => s.account_eliminated_fewest,
-                    false => s.account_eliminated,
-                };
-                fill(
-                    template,
-                    &[("option", &labels.get(option)), ("votes", &votes(ui, v))],
-                )
+                let option = labels.get(option);
+                match fewest {
+                    true => fill(
+                        s.account_eliminated_fewest,
+                        &[("option", &option), ("votes", &votes(ui, v))],
+                    ),
+                    false => with_votes(ui, &s.account_eliminated, v, &[("option", &option)]),
+                }
             }
             Event::Moved {
                 to,

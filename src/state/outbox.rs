@@ -9,8 +9,8 @@
 
 use plaza_contract::routes::IDEMPOTENCY_KEPT_MS;
 use plaza_contract::{
-    Argument, BallotReceipt, BallotSubmission, Comment, FlagReceipt, NewArgument, NewComment,
-    NewFlag, NewProposal, Proposal, ReactionKind, ReactionState,
+    Argument, BallotReceipt, BallotSubmission, Comment, FlagReceipt, MyBallot, NewArgument,
+    NewComment, NewFlag, NewProposal, Proposal, ReactionKind, ReactionState,
 };
 use serde::{Deserialize, Serialize};
 
@@ -148,6 +148,33 @@ pub fn sent_answers<'a, T: 'a>(
         Delivery::Sent { answer, .. } => pick(answer),
         _ => None,
     })
+}
+
+/// The ballot that counts while the newest of `items` (one poll's ballots,
+/// oldest first) is not recorded, waiting or refused: the newest one sent,
+/// else `recorded` (the backend's when the view loaded). None when the
+/// newest is recorded (it counts) or there is none.
+pub fn ballot_counting_meanwhile(items: &[Item], recorded: Option<&MyBallot>) -> Option<MyBallot> {
+    if items.last().is_none_or(Item::is_sent) {
+        return None;
+    }
+    items
+        .iter()
+        .rev()
+        .find_map(|i| match (&i.submission, &i.delivery) {
+            (
+                Submission::Ballot { ballot, .. },
+                Delivery::Sent {
+                    answer: Answer::Ballot(receipt),
+                    ..
+                },
+            ) => Some(MyBallot {
+                ranking: ballot.ranking.clone(),
+                receipt: receipt.clone(),
+            }),
+            _ => None,
+        })
+        .or_else(|| recorded.cloned())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -615,6 +642,48 @@ mod tests {
         item.retry(2.0, "k2".into());
         assert!(item.is_due(2.0, true, false));
         assert_eq!(item.request_key(), "k", "nothing was stored under the key");
+    }
+
+    #[test]
+    fn a_change_not_yet_recorded_leaves_the_last_recorded_ballot_counting() {
+        let ballot = |ranking: &[&str]| Submission::Ballot {
+            deliberation_id: "d".into(),
+            poll_id: "p".into(),
+            ballot: BallotSubmission {
+                ranking: ranking.iter().map(|r| r.to_string()).collect(),
+            },
+        };
+        let receipt = |tracker: &str| BallotReceipt {
+            tracker: tracker.into(),
+            recorded_at: plaza_contract::Timestamp::try_from("2026-05-01T10:00:00Z")
+                .expect("timestamp"),
+        };
+        let recorded = MyBallot {
+            ranking: vec!["x".into()],
+            receipt: receipt("T-OLD"),
+        };
+        let mut first = Item::new("b1".into(), ballot(&["a", "b"]), 0.0);
+        first.settle(Outcome::Done(Answer::Ballot(receipt("T-1"))), 1.0, 0.0);
+        let mut change = Item::new("b2".into(), ballot(&["b"]), 2.0);
+        change.settle(Outcome::Error(problem(ProblemCode::PollClosed)), 3.0, 0.0);
+        let items = [first.clone(), change.clone()];
+        let counting = ballot_counting_meanwhile(&items, Some(&recorded)).expect("one counts");
+        assert_eq!(
+            (counting.ranking, counting.receipt.tracker.as_str()),
+            (vec!["a".to_string(), "b".to_string()], "T-1")
+        );
+        // Refused with no ballot sent from here: the backend's.
+        let counting = ballot_counting_meanwhile(&items[1..], Some(&recorded));
+        assert_eq!(counting.map(|b| b.receipt.tracker), Some("T-OLD".into()));
+        // The newest recorded: it is the one shown, nothing besides.
+        assert_eq!(
+            ballot_counting_meanwhile(&items[..1], Some(&recorded)),
+            None
+        );
+        assert_eq!(ballot_counting_meanwhile(&[], Some(&recorded)), None);
+        // Waiting, never voted before: nothing counts yet.
+        let waiting = Item::new("b3".into(), ballot(&["a"]), 4.0);
+        assert_eq!(ballot_counting_meanwhile(&[waiting], None), None);
     }
 
     #[test]

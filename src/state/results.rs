@@ -13,11 +13,14 @@ pub const RESIDUAL_SURPLUS: &str = "residual_surplus";
 /// One thing that happened in a round.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// `option` reached `threshold` with `votes` and was elected.
+    /// `option` was elected with `votes`; `reached`: at or past
+    /// `threshold` (else elected because as many options were left as
+    /// seats, as in a last round of STV or after a tie-break of the final two).
     Elected {
         option: String,
         votes: Decimal,
         threshold: Decimal,
+        reached: bool,
     },
     /// `option` was eliminated with `votes`; `fewest`: no other option
     /// still in the count had as few (not a batch or tie-break elimination).
@@ -108,6 +111,7 @@ fn round_events(round: &ResultRound, elected_before: &[&str]) -> Vec<Event> {
         let Some(votes) = votes(id) else { continue };
         events.push(Event::Elected {
             option: id.clone(),
+            reached: fixed(&votes) >= fixed(&round.threshold),
             votes,
             threshold: round.threshold.clone(),
         });
@@ -290,9 +294,25 @@ mod tests {
             vec![Event::Elected {
                 option: "a".into(),
                 votes: d("601"),
-                threshold: d("485")
+                threshold: d("485"),
+                reached: true,
             }]
         );
+    }
+
+    #[test]
+    fn an_option_elected_below_the_threshold_is_not_said_to_reach_it() {
+        let mut r = results();
+        r.rounds[1].threshold = d("601.0001");
+        assert!(matches!(
+            account(&r)[1].events[..],
+            [Event::Elected { reached: false, .. }]
+        ));
+        r.rounds[1].threshold = d("601.0000");
+        assert!(matches!(
+            account(&r)[1].events[..],
+            [Event::Elected { reached: true, .. }]
+        ));
     }
 
     #[test]
