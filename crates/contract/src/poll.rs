@@ -280,6 +280,25 @@ impl Poll {
         }
     }
 
+    /// Whether a deliberation whose poll is `stored` may name `new` as its
+    /// poll in a replacement (an import or an edit): once that poll has a
+    /// ballot it stays the deliberation's. Another poll, or none, would
+    /// leave its ballots where no result reads them, and would change the
+    /// ballot's options under another id. `Err` says why, for a 409
+    /// `conflict`.
+    pub fn check_kept(
+        stored: Option<&str>,
+        new: Option<&str>,
+        stored_has_ballots: bool,
+    ) -> Result<(), String> {
+        match stored {
+            Some(stored) if stored_has_ballots && new != Some(stored) => Err(format!(
+                "poll {stored:?} already has ballots: it stays this deliberation's poll"
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether this voter may cast a ballot: a participant the host page
     /// signed in (`signed_in`), or any participant where the poll allows.
     /// 403 `not_eligible` otherwise, saying how to take part.
@@ -860,5 +879,15 @@ pub(crate) mod tests {
         assert!(serde_json::from_str::<Decimal>(r#""7.2501""#).is_ok());
         assert!(serde_json::from_str::<Decimal>(r#""-1""#).is_err());
         assert!(serde_json::from_str::<Decimal>("7.25").is_err());
+    }
+
+    #[test]
+    fn a_poll_with_ballots_stays_its_deliberations() {
+        assert!(Poll::check_kept(Some("p"), Some("p"), true).is_ok());
+        assert!(Poll::check_kept(Some("p"), Some("p2"), false).is_ok());
+        assert!(Poll::check_kept(Some("p"), None, false).is_ok());
+        assert!(Poll::check_kept(None, Some("p2"), true).is_ok());
+        assert!(Poll::check_kept(Some("p"), Some("p2"), true).is_err());
+        assert!(Poll::check_kept(Some("p"), None, true).is_err());
     }
 }

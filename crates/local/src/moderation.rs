@@ -71,6 +71,11 @@ impl LocalState {
         if let Some(poll) = &poll {
             self.check_poll_replacement(&id, poll)?;
         }
+        if let Ok(existing) = self.entry(&id) {
+            let stored = existing.deliberation.poll_id.as_deref();
+            let voted = stored.is_some_and(|p| self.my_ballots.contains_key(p));
+            Poll::check_kept(stored, deliberation.poll_id.as_deref(), voted).map_err(conflict)?;
+        }
         // Ids are unique per kind across every deliberation, as in a database.
         let arguments: Vec<Argument> = arguments
             .into_iter()

@@ -55,10 +55,11 @@ async fn import_one(
     document.counts = Default::default();
     let document =
         serde_json::to_string(&document).map_err(|e| ImportError::Invalid(vec![e.to_string()]))?;
-    let stored = sqlx::query("SELECT document, current_phase FROM deliberations WHERE id = $1")
-        .bind(&d.id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let stored =
+        sqlx::query("SELECT document, current_phase, poll_id FROM deliberations WHERE id = $1")
+            .bind(&d.id)
+            .fetch_optional(&mut **tx)
+            .await?;
     let exists = stored.is_some();
     // What it was, to say what an edit changed (unreadable: as if new),
     // with the live phase (moderators move it) over the document's copy.
@@ -89,6 +90,24 @@ async fn import_one(
         .await?;
         report.created.push(d.id.clone());
     } else if replace {
+        let stored_poll: Option<String> = match &stored {
+            Some(row) => row.try_get("poll_id")?,
+            None => None,
+        };
+        if let Some(stored_poll) = stored_poll.filter(|p| d.poll_id.as_ref() != Some(p)) {
+            // Locked before its ballots are counted, as below.
+            sqlx::query("UPDATE polls SET ballots_version = ballots_version WHERE id = $1")
+                .bind(&stored_poll)
+                .execute(&mut **tx)
+                .await?;
+            let ballots: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM ballots WHERE poll_id = $1")
+                    .bind(&stored_poll)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            Poll::check_kept(Some(&stored_poll), d.poll_id.as_deref(), ballots > 0)
+                .map_err(ImportError::Conflict)?;
+        }
         sqlx::query(
             "UPDATE deliberations SET document = $2, current_phase = $3, poll_id = $4, updated_at = $5 WHERE id = $1",
         )

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use futures::future::join_all;
 use plaza_contract::{
-    BallotExport, BallotReceipt, BallotSubmission, DeclineReason, Eligibility, ModerationChange,
-    ModerationLogEntry, MyBallot, Operation, Page, Poll, PollResults, PollStatus, PollStatusChange,
-    ProblemCode, Proposal, ProposalDecision, ProposalDecisionChange, VotingMethod,
+    BallotExport, BallotReceipt, BallotSubmission, DeclineReason, Deliberation, Eligibility,
+    ModerationChange, ModerationLogEntry, MyBallot, Operation, Page, Poll, PollResults, PollStatus,
+    PollStatusChange, ProblemCode, Proposal, ProposalDecision, ProposalDecisionChange,
+    VotingMethod,
 };
 
 use super::{rule, Rule, Verdict};
@@ -21,7 +22,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("poll.eligibility", "A poll that does not say who may vote is for signed-in residents (eligibility signed_in): an anonymous ballot is 403 not_eligible", eligibility_default),
         rule!("ballot.signed_in", "A resident the city's site signed in votes in a poll for signed-in residents", signed_in_vote, optional)
             .not_local("the in-browser backend has no city site to sign residents in"),
-        rule!("poll.frozen", "Once a poll has a ballot, an import that changes its options, method or counting rules is 409 conflict; its question may still change", frozen),
+        rule!("poll.frozen", "Once a poll has a ballot, an import that changes its options, method or counting rules, or gives its deliberation another poll or none, is 409 conflict; its question may still change", frozen),
         rule!("proposal.decision", "A moderator accepts a proposal onto the ballot (its last option) or declines it with a reason (422 without); a decided proposal is 409, as is accepting one once the poll has a ballot; each decision is in the public log", proposal_decision),
         rule!("poll.import_keeps_status", "An import cannot reopen a closed poll, nor take a poll with a ballot back to upcoming (409 conflict)", import_keeps_status),
         rule!("ballot.cast", "PUT …/ballot answers a receipt (tracker, recorded_at); GET …/ballot gives the ranking and the receipt", cast),
@@ -205,6 +206,41 @@ async fn frozen(ctx: &Ctx) -> Check {
         answer
             .problem(409, ProblemCode::Conflict)
             .map_err(|e| format!("changing {what}: {e}"))?;
+    }
+    // The same options under a new poll id, or no poll: its ballots would
+    // be left where no result reads them.
+    let elsewhere: [(&str, Edit); 2] = [
+        ("another poll", |entry| {
+            let other = format!("{}-2", entry["poll"]["id"].as_str().unwrap_or("poll"));
+            entry["poll"]["id"] = other.clone().into();
+            entry["deliberation"]["poll_id"] = other.into();
+        }),
+        ("no poll", |entry| {
+            entry["poll"] = serde_json::Value::Null;
+            entry["deliberation"]["poll_id"] = serde_json::Value::Null;
+        }),
+    ];
+    for (what, edit) in elsewhere {
+        let (answer, _) = ctx
+            .import_own("frozen", |seed| edit(&mut seed["deliberations"][0]))
+            .await?;
+        answer
+            .problem(409, ProblemCode::Conflict)
+            .map_err(|e| format!("giving the deliberation {what}: {e}"))?;
+    }
+    // import_own names the poll after its deliberation.
+    let deliberation = poll.strip_suffix("-poll").unwrap_or(&poll);
+    let read: Deliberation = ctx
+        .api
+        .op(Operation::GetDeliberation, &[deliberation])
+        .send()
+        .await?
+        .expect(200)?;
+    if read.poll_id.as_deref() != Some(poll.as_str()) {
+        return Err(format!(
+            "the deliberation's poll is now {:?}, not {poll:?}",
+            read.poll_id
+        ));
     }
     let (answer, _) = ctx
         .import_own("frozen", |seed| {
