@@ -7,6 +7,20 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 /// The most field errors a problem lists.
 pub const MAX_FIELD_ERRORS: usize = 20;
 
+/// The most characters of a problem's detail, and of a field's path: both
+/// may quote the request (a decoder's message names the value it refused),
+/// and an answer stays small whatever the request.
+pub const MAX_DETAIL_CHARS: usize = 300;
+
+/// `text` cut to [`MAX_DETAIL_CHARS`] characters, with an ellipsis if cut.
+fn capped(mut text: String) -> String {
+    if let Some((at, _)) = text.char_indices().nth(MAX_DETAIL_CHARS) {
+        text.truncate(at);
+        text.push('…');
+    }
+    text
+}
+
 /// The stable machine-readable reason of a problem; the widget maps each to a
 /// translated message. Codes a newer backend adds decode as `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -105,7 +119,7 @@ pub struct FieldError {
 impl FieldError {
     pub fn new(field: impl Into<String>, code: impl Into<String>) -> Self {
         Self {
-            field: field.into(),
+            field: capped(field.into()),
             code: code.into(),
         }
     }
@@ -144,7 +158,7 @@ impl Problem {
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.detail = Some(capped(detail.into()));
         self
     }
 
@@ -220,6 +234,20 @@ impl Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_detail_or_a_field_quoting_the_request_is_cut() {
+        let quoted = format!("invalid type: string \"{}\"", "\u{200b}é".repeat(30_000));
+        let p =
+            Problem::invalid(vec![FieldError::new(quoted.clone(), "invalid")]).with_detail(quoted);
+        let detail = p.detail.as_deref().unwrap_or("");
+        assert_eq!(detail.chars().count(), MAX_DETAIL_CHARS + 1);
+        assert!(detail.ends_with('…'));
+        assert_eq!(p.errors[0].field.chars().count(), MAX_DETAIL_CHARS + 1);
+        assert!(serde_json::to_string(&p).unwrap().len() < 4_000);
+        let short = Problem::new(ProblemCode::Conflict, "x").with_detail("short");
+        assert_eq!(short.detail.as_deref(), Some("short"));
+    }
 
     #[test]
     fn a_long_list_of_field_errors_is_cut_and_says_so() {

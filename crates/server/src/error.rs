@@ -39,7 +39,7 @@ impl ApiError {
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.problem.detail = Some(detail.into());
+        *self.problem = self.problem.with_detail(detail);
         self
     }
 

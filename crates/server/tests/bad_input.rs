@@ -62,6 +62,8 @@ async fn bad_requests_get_problems_and_change_nothing() {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
     };
     let huge = json!({"stance": "for", "text": "x".repeat(1 << 20)}).to_string();
+    // Under the body limit, refused by the decoder, which quotes the value.
+    let quoted = "\u{200b}".repeat(20_000);
     // Past the limit, and larger than what a socket buffers: answered with
     // a readable 413 all the same (the server reads the rest first).
     let larger = json!({"ranking": ["x".repeat(3 << 20)]}).to_string();
@@ -108,6 +110,20 @@ async fn bad_requests_get_problems_and_change_nothing() {
             Some(json!({"stance": "for", "text": "x"}).to_string()),
             "text/plain",
             415,
+        ),
+        (
+            "PUT",
+            format!("/v1/polls/{p}/ballot"),
+            Some(json!({ "ranking": quoted }).to_string()),
+            "application/json",
+            422,
+        ),
+        (
+            "POST",
+            format!("/v1/deliberations/{d}/arguments"),
+            Some(json!({"stance": quoted, "text": "x"}).to_string()),
+            "application/json",
+            422,
         ),
         (
             "POST",
@@ -320,7 +336,13 @@ async fn bad_requests_get_problems_and_change_nothing() {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        let problem: Value = response.json().await.unwrap_or(Value::Null);
+        let text = response.text().await.unwrap_or_default();
+        assert!(
+            text.len() < 4_000,
+            "{method} {path}: a {} byte answer",
+            text.len()
+        );
+        let problem: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         assert_eq!(status, expected, "{method} {path}: {problem}");
         assert_eq!(content, "application/problem+json", "{method} {path}");
         assert_eq!(problem["status"], expected, "{method} {path}: {problem}");
