@@ -154,7 +154,7 @@ impl Publisher {
             _ if closed => Publication::Recount,
             Some(p) => self.settings.live_results.publication(
                 Some(p.results.counted_at.unix_millis()),
-                ballots_version - p.version,
+                changed_since(&self.db, poll_id, p.version).await?,
                 now,
             ),
             None => {
@@ -165,7 +165,12 @@ impl Publisher {
         if publication != Publication::Recount {
             return Ok(Outcome::NotDue);
         }
-        let groups = ballot_groups(&self.db, poll_id).await?;
+        let (groups, newest) = ballot_groups(&self.db, poll_id).await?;
+        // Ballots that came after the version was read are in the count:
+        // it is labelled with theirs (versions are taken in the order the
+        // ballots commit, and none after a close), so that the next batch
+        // does not take them for new.
+        let ballots_version = ballots_version.max(newest);
         let counted = tokio::task::spawn_blocking(move || {
             plaza_results::count(&poll, &groups, closed, Timestamp::from_unix_millis(now))
         })
@@ -212,20 +217,38 @@ async fn ballot_count(db: &Db, poll_id: &str) -> ApiResult<i64> {
     Ok(row.try_get("n")?)
 }
 
-/// Identical rankings grouped, most frequent first.
-pub async fn ballot_groups(db: &Db, poll_id: &str) -> ApiResult<Vec<BallotGroup>> {
+/// How many different ballots were cast or changed after `version`.
+async fn changed_since(db: &Db, poll_id: &str, version: i64) -> ApiResult<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM ballots WHERE poll_id = $1 AND changed_version > $2",
+    )
+    .bind(poll_id)
+    .bind(version)
+    .fetch_one(&db.read)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// Identical rankings grouped, most frequent first, and the newest
+/// version among them (one statement: one snapshot of the ballots).
+pub async fn ballot_groups(db: &Db, poll_id: &str) -> ApiResult<(Vec<BallotGroup>, i64)> {
     let rows = sqlx::query(
-        "SELECT ranking, COUNT(*) AS n FROM ballots WHERE poll_id = $1 GROUP BY ranking ORDER BY n DESC, ranking",
+        "SELECT ranking, COUNT(*) AS n, MAX(changed_version) AS newest FROM ballots WHERE poll_id = $1 \
+         GROUP BY ranking ORDER BY n DESC, ranking",
     )
     .bind(poll_id)
     .fetch_all(&db.read)
     .await?;
-    rows.iter()
+    let mut newest = 0;
+    let groups = rows
+        .iter()
         .map(|row| {
+            newest = newest.max(row.try_get::<i64, _>("newest")?);
             Ok(BallotGroup {
                 ranking: serde_json::from_str(&row.try_get::<String, _>("ranking")?)?,
                 count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
             })
         })
-        .collect()
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok((groups, newest))
 }

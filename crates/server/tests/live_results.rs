@@ -91,3 +91,45 @@ async fn a_batch_also_waits_for_the_interval() {
         "within the hour"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_resident_changing_their_ballot_again_and_again_is_one_ballot_of_a_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &database_url(&dir),
+        &[
+            "--live-results-min-ballots",
+            "3",
+            "--live-results-every-secs",
+            "0",
+        ],
+    );
+    let (_, poll) = server.import_fixture("changes").await;
+    let watcher = server.participant().await;
+    let (status, body) = server.cast(&poll, &watcher, &[OPTIONS[0]], None).await;
+    assert_eq!(status, 200, "{body}");
+    vote(&server, &poll, OPTIONS[1]).await;
+    vote(&server, &poll, OPTIONS[1]).await;
+    server.results_counting(&poll, "3").await;
+    // The watcher changes their own ballot back and forth, the poll is set
+    // open again, and one other resident votes: a new count would differ
+    // from the last by that resident's ballot alone.
+    for first in [OPTIONS[1], OPTIONS[0], OPTIONS[1], OPTIONS[0]] {
+        let (status, body) = server.cast(&poll, &watcher, &[first], None).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    server
+        .moderate(
+            &format!("/v1/moderation/polls/{poll}/status"),
+            json!({"status": "open"}),
+        )
+        .await;
+    vote(&server, &poll, OPTIONS[2]).await;
+    assert_eq!(
+        total(&server, &poll).await,
+        ("3".into(), false),
+        "two different ballots changed, not three"
+    );
+    vote(&server, &poll, OPTIONS[2]).await;
+    server.results_counting(&poll, "5").await;
+}

@@ -49,9 +49,11 @@ pub async fn cast(
             let ranking = serde_json::to_string(&ballot.ranking)?;
             let now = now_millis();
             let changed = sqlx::query(
-                "INSERT INTO ballots (poll_id, participant_id, ranking, tracker, recorded_at) VALUES ($1, $2, $3, $4, $5) \
+                "INSERT INTO ballots (poll_id, participant_id, ranking, tracker, recorded_at, changed_version) \
+                 VALUES ($1, $2, $3, $4, $5, (SELECT ballots_version + 1 FROM polls WHERE id = $1)) \
                  ON CONFLICT (poll_id, participant_id) DO UPDATE \
-                 SET ranking = excluded.ranking, tracker = excluded.tracker, recorded_at = excluded.recorded_at \
+                 SET ranking = excluded.ranking, tracker = excluded.tracker, recorded_at = excluded.recorded_at, \
+                 changed_version = excluded.changed_version \
                  WHERE ballots.ranking <> excluded.ranking \
                  RETURNING tracker, recorded_at",
             )
@@ -63,6 +65,8 @@ pub async fn cast(
             .fetch_optional(&mut *tx)
             .await?;
             let row = match changed {
+                // The version the ballot took above (the poll's row is
+                // locked: no other ballot takes it).
                 Some(row) => {
                     sqlx::query("UPDATE polls SET ballots_version = ballots_version + 1 WHERE id = $1")
                         .bind(&poll_id)
