@@ -278,6 +278,17 @@ impl Keys {
             .into_bytes();
         format!("h-{}", &URL_SAFE_NO_PAD.encode(tag)[..22])
     }
+
+    /// What tells this server key from another, without revealing it: a
+    /// database records it, so that no process starts on it with another
+    /// key (every resident's id, and so their ballot, would change).
+    pub fn fingerprint(&self) -> String {
+        let tag = self
+            .mac(&self.server_key, "fingerprint")
+            .finalize()
+            .into_bytes();
+        URL_SAFE_NO_PAD.encode(tag)[..22].to_owned()
+    }
 }
 
 /// Bytes after the last dot, with the dot.

@@ -53,19 +53,31 @@ pub async fn state(db: Db, args: &ServeArgs) -> Result<AppState, BoxError> {
         None => db.setting("server_key", ids::secret).await?,
     };
     let server_key = base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_key.as_bytes());
+    let keys = Keys::new(
+        server_key.into_bytes(),
+        args.host_secret.as_deref(),
+        args.moderator_token.as_deref(),
+    )
+    .with_host_claims(&args.host_token_audience, args.host_token_issuer.as_deref())
+    .with_anonymous_ttl(i64::from(args.anonymous_token_days) * 24 * 3600);
+    let fingerprint = keys.fingerprint();
+    if db
+        .setting("server_key_fingerprint", || fingerprint.clone())
+        .await?
+        != fingerprint
+    {
+        return Err(
+            "this database was used with another server key: with this one every \
+            resident would get a new id, and could vote again. Start with the key it was used \
+            with (--server-key or PLAZA_SERVER_KEY; without them, the one in its settings table)"
+                .into(),
+        );
+    }
     let settings = Arc::new(Settings::from(args));
     let publisher = publisher::Publisher::new(db.clone(), settings.clone());
     tokio::spawn(publisher.clone().run());
     Ok(AppState {
-        keys: Arc::new(
-            Keys::new(
-                server_key.into_bytes(),
-                args.host_secret.as_deref(),
-                args.moderator_token.as_deref(),
-            )
-            .with_host_claims(&args.host_token_audience, args.host_token_issuer.as_deref())
-            .with_anonymous_ttl(i64::from(args.anonymous_token_days) * 24 * 3600),
-        ),
+        keys: Arc::new(keys),
         settings,
         publisher,
         db,

@@ -47,10 +47,35 @@ async fn a_server_key_outside_the_database_signs_the_tokens() {
     let b = Server::start(&db(&two), &["--server-key", key]);
     let (status, _) = b.get("/v1/polls/none/ballot", Some(&token)).await;
     assert_eq!(status, 404, "the token was accepted (no such poll)");
-    // Without the key, the database's own key does not know it.
-    let c = Server::start(&db(&two), &[]);
+    // A database's own key does not know it.
+    let three = tempfile::tempdir().unwrap();
+    let c = Server::start(&db(&three), &[]);
     let (status, _) = c.get("/v1/polls/none/ballot", Some(&token)).await;
     assert_eq!(status, 401);
+    // A database used with one key does not start with another, nor with
+    // its own: every resident's id would change, and they could vote again.
+    for other in [
+        vec![
+            "--server-key",
+            "another-server-key-from-a-secret-store-0123",
+        ],
+        vec![],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_plaza-server"))
+            .args(["--addr", "127.0.0.1:0", "--database", &db(&two)])
+            .args(&other)
+            .output()
+            .expect("plaza-server runs");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && said.contains("another server key"),
+            "{other:?}: {said}"
+        );
+    }
+    drop(b);
+    let again = Server::start(&db(&two), &["--server-key", key]);
+    let (status, _) = again.get("/v1/polls/none/ballot", Some(&token)).await;
+    assert_eq!(status, 404, "the same key still starts");
 }
 
 /// `POST /v1/participants`, with `token` as bearer when given.
