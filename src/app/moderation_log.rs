@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use plaza_contract::LogLine;
 
 use super::status::ErrorPanel;
-use super::task::page_loader;
+use super::task::{more_then_focus, page_loader};
 use super::Ui;
 use crate::backend::BackendError;
 use crate::state::paged::{Paged, PagedStatus};
@@ -28,6 +28,8 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
         },
         |a, b| a.id() == b.id(),
     );
+    let list_ref = NodeRef::<leptos::html::Ol>::new();
+    let more = more_then_focus(list, load, |l: &LogLine| l.id().to_owned(), list_ref);
     let toggle = move |_| {
         expanded.update(|e| *e = !*e);
         if expanded.get_untracked() && list.with_untracked(Option::is_none) {
@@ -37,6 +39,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
     let entries = move || list.with(|l| l.as_ref().map(|l| l.items.clone()).unwrap_or_default());
     let ui_entry = ui.clone();
     let entry = move |line: LogLine| {
+        let li_id = format!("plaza-item-{}", line.id());
         let (at, said) = match line {
             LogLine::Known(e) => {
                 let reason = e.reason.map(|r| format!(" {}", s.moderation_reason(r)));
@@ -48,7 +51,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
             LogLine::Unknown { at, .. } => (at, s.moderation_unknown.to_owned()),
         };
         view! {
-            <li>
+            <li id=li_id tabindex="-1">
                 <time datetime=at.as_str().to_owned()>{ui_entry.date(&at)}</time>
                 " "
                 <span>{said}</span>
@@ -68,7 +71,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
             </button>
             <div id="plaza-moderation-log" hidden=move || !expanded.get()>
                 <p>{s.moderation_log_intro}</p>
-                <ol class="plaza-moderation-entries">
+                <ol class="plaza-moderation-entries" node_ref=list_ref>
                     <For each=entries key=|e| e.id().to_owned() let:e>
                         {entry(e)}
                     </For>
@@ -88,7 +91,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                         _ if l.has_more() => {
                             let busy = l.is_loading();
                             view! {
-                                <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| load.run(())>
+                                <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| more.run(())>
                                     {if busy { s.loading_more } else { s.moderation_log_more }}
                                 </button>
                             }

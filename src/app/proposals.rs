@@ -16,7 +16,7 @@ use super::heading::Heading;
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::status::ErrorPanel;
-use super::task::page_loader;
+use super::task::{more_then_focus, page_loader};
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
 use crate::i18n::fill;
@@ -41,6 +41,8 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
         |a, b| a.id == b.id,
     );
     load.run(());
+    let list_ref = NodeRef::<leptos::html::Ul>::new();
+    let more = more_then_focus(list, load, |p: &Proposal| p.id.clone(), list_ref);
     let mine = part.mine(|s| matches!(s, Submission::Proposal { .. }));
     keep_sent(mine, Answer::proposal, move |p| {
         list.maybe_update(|l| {
@@ -75,14 +77,17 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
         <section class="plaza-proposals">
             <Heading depth=1 id="plaza-proposals-heading">{s.proposals_heading}</Heading>
             <p>{s.proposals_intro}</p>
-            <ul class="plaza-proposal-list">
+            <ul class="plaza-proposal-list" node_ref=list_ref>
                 <For
                     each=entries
                     key=|e| match e { Ok(p) => p.id.clone(), Err(key) => key.clone() }
                     let:entry
                 >
                     {match entry {
-                        Ok(p) => view! { <li><ProposalCard proposal=p/></li> }.into_any(),
+                        Ok(p) => {
+                            let li_id = format!("plaza-item-{}", p.id);
+                            view! { <li id=li_id tabindex="-1"><ProposalCard proposal=p/></li> }.into_any()
+                        }
                         Err(key) => {
                             let li_id = format!("plaza-item-{key}");
                             view! { <li id=li_id tabindex="-1"><MyProposal key list/></li> }.into_any()
@@ -106,7 +111,7 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
                     _ if l.has_more() => {
                         let busy = l.is_loading();
                         view! {
-                            <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| load.run(())>
+                            <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| more.run(())>
                                 {if busy { s.loading_more } else { s.show_more_proposals }}
                             </button>
                         }.into_any()

@@ -41,3 +41,42 @@ where
         });
     })
 }
+
+/// "Show more" for a list `load` reads page by page: once the page asked
+/// for is in, focus goes to its first item (the element
+/// `plaza-item-{item_id}`, in the shadow root of `near`), so that a reader
+/// is not left on a button that went away (the last page) or on nothing.
+pub fn more_then_focus<T, N>(
+    list: RwSignal<Option<Paged<T, BackendError>>>,
+    load: Callback<()>,
+    item_id: fn(&T) -> String,
+    near: NodeRef<N>,
+) -> Callback<()>
+where
+    T: Send + Sync + 'static,
+    N: leptos::html::ElementType,
+    N::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    // The number of items before the page asked for.
+    let asked_after: RwSignal<Option<usize>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        let arrived = list.with(|l| match l {
+            Some(l) if !l.is_loading() => {
+                Some(l.items.get(asked_after.get_untracked()?).map(item_id))
+            }
+            _ => None,
+        });
+        if let Some(first) = arrived {
+            asked_after.set(None);
+            if let Some(id) = first {
+                super::focus_later(near, format!("plaza-item-{id}"));
+            }
+        }
+    });
+    Callback::new(move |()| {
+        asked_after.set(Some(
+            list.with_untracked(|l| l.as_ref().map_or(0, |l| l.items.len())),
+        ));
+        load.run(());
+    })
+}

@@ -14,7 +14,7 @@ use super::form::{SendProblem, TextField};
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::status::ErrorPanel;
-use super::task::page_loader;
+use super::task::{more_then_focus, page_loader};
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
 use crate::i18n::fill;
@@ -119,6 +119,8 @@ pub fn Replies(
         },
         |a, b| a.id == b.id,
     );
+    let region_ref = NodeRef::<leptos::html::Div>::new();
+    let more = more_then_focus(list, load, |c: &Comment| c.id.clone(), region_ref);
     let toggle = move |_| {
         let open_now = !expanded.get_untracked();
         expanded.set(open_now);
@@ -218,7 +220,7 @@ pub fn Replies(
                     </button>
                 })}
             </div>
-            <div id=region_id.clone() class="plaza-replies-list" hidden=move || !expanded.get()>
+            <div id=region_id.clone() class="plaza-replies-list" node_ref=region_ref hidden=move || !expanded.get()>
                 {move || drawn.get().then(|| view! {
                     {move || (thread.replying_to.get().as_deref() == Some("")).then(|| view! {
                         <ReplyForm parent=None/>
@@ -228,12 +230,16 @@ pub fn Replies(
                         Some((PagedStatus::Failed(e), _)) => {
                             Some(view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any())
                         }
-                        Some((PagedStatus::LoadingMore, _)) => Some(view! { <p role="status">{s.loading_more}</p> }.into_any()),
-                        Some((_, true)) => Some(view! {
-                            <button type="button" class="plaza-button plaza-more plaza-small" on:click=move |_| load.run(())>
-                                {s.show_more_replies}
-                            </button>
-                        }.into_any()),
+                        // While a page loads, the button says so and does nothing.
+                        Some((status, true)) => {
+                            let busy = matches!(status, PagedStatus::LoadingMore);
+                            Some(view! {
+                                <button type="button" class="plaza-button plaza-more plaza-small" aria-disabled=busy.to_string() on:click=move |_| more.run(())>
+                                    {if busy { s.loading_more } else { s.show_more_replies }}
+                                </button>
+                            }.into_any())
+                        }
+                        Some((PagedStatus::LoadingMore, false)) => Some(view! { <p role="status">{s.loading_more}</p> }.into_any()),
                         _ => None,
                     })}
                 })}

@@ -26,6 +26,22 @@ const ARGUMENTS = ['for', 'against'].flatMap((stance) => Array.from({ length: 12
   status: 'visible',
 })));
 
+/** Twelve proposals, and twelve replies to the first argument for: two pages each. */
+const PROPOSALS = Array.from({ length: 12 }, (_, i) => ({
+  id: `prop-${i + 1}`, deliberation_id: DELIBERATION.id, title: `Stub proposal ${i + 1}`, lang: 'en', author: {},
+  created_at: `2026-11-${String(i + 1).padStart(2, '0')}T10:00:00Z`, decision: 'under_review', status: 'visible',
+}));
+const REPLIES = Array.from({ length: 12 }, (_, i) => ({
+  id: `reply-${i + 1}`, argument_id: 'for-1', text: `Stub reply ${i + 1}`, lang: 'en', author: {},
+  created_at: `2026-11-${String(i + 1).padStart(2, '0')}T11:00:00Z`, status: 'visible',
+}));
+
+/** A page of ten of `all`, from the request's cursor. */
+function pageOf(url, all) {
+  const start = Number(url.searchParams.get('cursor') ?? 0);
+  return { items: all.slice(start, start + 10), next_cursor: start + 10 < all.length ? String(start + 10) : null };
+}
+
 /** What the stub does next, per test. */
 let mode = 'ok';
 let requests = [];
@@ -107,6 +123,8 @@ function answer(res, url) {  if (mode === 'flaky' && !failedOnce.has(url.pathnam
   }
   // The deliberation's poll, as the seed has it (upcoming: no ballot yet).
   if (url.pathname === `/v1/polls/${SEED.deliberations[0].poll.id}`) return send(res, 200, SEED.deliberations[0].poll);
+  if (mode === 'paged-lists' && url.pathname.endsWith('/proposals')) return send(res, 200, pageOf(url, PROPOSALS));
+  if (mode === 'paged-lists' && url.pathname === '/v1/arguments/for-1/comments') return send(res, 200, pageOf(url, REPLIES));
   // Lists the widget reads besides the arguments: empty here.
   if (/^\/v1\/(deliberations\/[^/]+\/proposals|arguments\/[^/]+\/comments)$/.test(url.pathname)) {
     return send(res, 200, { items: [], next_cursor: null });
@@ -119,7 +137,8 @@ function answer(res, url) {  if (mode === 'flaky' && !failedOnce.has(url.pathnam
   const stance = url.searchParams.get('stance');
   const start = Number(url.searchParams.get('cursor') ?? 0);
   const side = ARGUMENTS.filter((a) => a.stance === stance);
-  const items = side.slice(start, start + 10);
+  const items = side.slice(start, start + 10)
+    .map((a) => (mode === 'paged-lists' && a.id === 'for-1' ? { ...a, comment_count: REPLIES.length } : a));
   return send(res, 200, { items, next_cursor: start + 10 < side.length ? String(start + 10) : null });
 }
 
@@ -165,6 +184,24 @@ describe('the HTTP backend', () => {
     const src = await tab.evaluate(() => document.querySelector('#w').shadowRoot.querySelector('img').src);
     assert.equal(src, `${api}/plaza-demo-rue-des-lilas.svg`);
     assert.deepEqual(tab.errors, []);
+  });
+
+  it('"Show more" proposals and replies takes focus to the first one loaded, also from the last page', async () => {
+    mode = 'paged-lists';
+    const tab = await open(browser.context, `${server.url}/one.html`);
+    await waitForReady(tab, 1);
+    await tab.locator('#w .plaza-proposals button.plaza-more').focus();
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => document.querySelector('#w').shadowRoot.activeElement?.id === 'plaza-item-prop-11');
+    assert.equal(await tab.locator('#w .plaza-proposals button.plaza-more').count(), 0, 'no more pages');
+    await tab.locator('#w button[aria-controls="plaza-replies-for-1"]').focus();
+    await tab.keyboard.press('Enter');
+    const more = tab.locator('#w #plaza-replies-for-1 button.plaza-more');
+    await more.focus();
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => document.querySelector('#w').shadowRoot.activeElement?.id === 'plaza-item-reply-11');
+    assert.equal(await more.count(), 0, 'no more pages');
+    await tab.close();
   });
 
   it('loads more arguments in one instance without touching the other', async () => {
