@@ -133,3 +133,21 @@ async fn one_resident_changing_their_ballot_again_and_again_is_one_ballot_of_a_b
     vote(&server, &poll, OPTIONS[2]).await;
     server.results_counting(&poll, "5").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_a_closed_poll_again_does_not_count_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&database_url(&dir), &[]);
+    let (_, poll) = server.import_fixture("close-twice").await;
+    vote(&server, &poll, OPTIONS[0]).await;
+    let status = format!("/v1/moderation/polls/{poll}/status");
+    let close = || server.moderate(&status, json!({"status": "closed"}));
+    close().await;
+    let counted = |results: serde_json::Value| results["counted_at"].as_str().map(str::to_owned);
+    let (_, first) = server.get(&format!("/v1/polls/{poll}/results"), None).await;
+    assert_eq!(first["final"], true, "{first}");
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    close().await;
+    let (_, again) = server.get(&format!("/v1/polls/{poll}/results"), None).await;
+    assert_eq!(counted(again), counted(first), "the same final count");
+}

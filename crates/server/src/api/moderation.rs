@@ -64,9 +64,11 @@ pub async fn poll_status(
         .map(|s| format!("'{}'", to_text(&s)))
         .collect();
     let mut tx = state.db.begin().await?;
+    // The version moves only with the status (closing a closed poll again
+    // does not ask for another count of the same ballots).
     let changed = sqlx::query(&format!(
-        "UPDATE polls SET status = $2, ballots_version = ballots_version + 1 \
-         WHERE id = $1 AND status IN ({})",
+        "UPDATE polls SET ballots_version = ballots_version + CASE WHEN status = $2 THEN 0 ELSE 1 END, \
+         status = $2 WHERE id = $1 AND status IN ({})",
         sources.join(", ")
     ))
     .bind(&id)
@@ -98,8 +100,13 @@ pub async fn poll_status(
     record(&mut tx, &deliberation, &change, None, &moderator.staff).await?;
     tx.commit().await?;
     if body.value.status == PollStatus::Closed {
-        // The final count is published before the close is confirmed.
-        state.publisher.publish(&id).await?;
+        // The final count is published before the close is confirmed, on
+        // a task of its own: a request that times out, or a moderator who
+        // leaves, does not throw it away.
+        let (publisher, poll) = (state.publisher.clone(), id.clone());
+        tokio::spawn(async move { publisher.publish(&poll).await })
+            .await
+            .map_err(|e| ApiError::internal().caused_by(format_args!("the final count: {e}")))??;
     } else {
         state.publisher.poke(&id);
     }
