@@ -21,11 +21,9 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
             .with(|items| key.with_value(|k| items.iter().find(|i| &i.key == k).cloned()))
     });
     // After "Send again" its button goes: focus stays on the state line.
-    let state_ref = NodeRef::<leptos::html::Div>::new();
-    let state_id = key.with_value(|k| format!("plaza-state-{k}"));
     let retry = move |_| {
         part.retry(&key.get_value());
-        super::focus_later(state_ref, state_id.clone());
+        part.focus_later(key.with_value(|k| format!("plaza-state-{k}")));
     };
     move || {
         let item: Item = item.get()?;
@@ -60,12 +58,12 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
             Delivery::Sent { .. } => return None,
         };
         Some(view! {
-            <div class=class id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1" node_ref=state_ref>
+            <div class=class id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1">
                 <p>{text}</p>
                 {can_discard.then(|| view! {
                     <div class="plaza-actions">
                         {can_retry.then(|| view! {
-                            <button type="button" class="plaza-button plaza-small" on:click=retry.clone()>
+                            <button type="button" class="plaza-button plaza-small" on:click=retry>
                                 {s.send_again}
                             </button>
                         })}

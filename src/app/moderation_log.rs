@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use plaza_contract::LogLine;
 
 use super::status::ErrorPanel;
-use super::task::{more_then_focus, page_loader};
+use super::task::page_loader;
 use super::Ui;
 use crate::backend::BackendError;
 use crate::state::paged::{Paged, PagedStatus};
@@ -27,9 +27,8 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                 .await
         },
         |a, b| a.id() == b.id(),
+        LogLine::id,
     );
-    let list_ref = NodeRef::<leptos::html::Ol>::new();
-    let more = more_then_focus(list, load, |l: &LogLine| l.id().to_owned(), list_ref);
     let toggle = move |_| {
         expanded.update(|e| *e = !*e);
         if expanded.get_untracked() && list.with_untracked(Option::is_none) {
@@ -71,7 +70,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
             </button>
             <div id="plaza-moderation-log" hidden=move || !expanded.get()>
                 <p>{s.moderation_log_intro}</p>
-                <ol class="plaza-moderation-entries" node_ref=list_ref>
+                <ol class="plaza-moderation-entries">
                     <For each=entries key=|e| e.id().to_owned() let:e>
                         {entry(e)}
                     </For>
@@ -91,7 +90,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                         _ if l.has_more() => {
                             let busy = l.is_loading();
                             view! {
-                                <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| more.run(())>
+                                <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| load.run(())>
                                     {if busy { s.loading_more } else { s.moderation_log_more }}
                                 </button>
                             }

@@ -40,6 +40,15 @@ pub struct Participation {
     host: StoredValue<Element, LocalStorage>,
 }
 
+/// The shadow root an instance renders in: its host's, or that of the
+/// wrapper made inside a host that cannot have one (`embed`).
+fn instance_root(host: &Element) -> Option<web_sys::ShadowRoot> {
+    host.shadow_root().or_else(|| {
+        let children = host.children();
+        (0..children.length()).find_map(|i| children.item(i)?.shadow_root())
+    })
+}
+
 /// A random name for this instance.
 fn instance_name() -> String {
     format!("i{:x}", (js_sys::Math::random() * 2f64.powi(48)) as u64)
@@ -193,6 +202,21 @@ impl Participation {
         if let Some(text) = text {
             self.device.try_with_value(|d| d.remember_mine(&id, &text));
         }
+    }
+
+    /// Moves focus to the element `id` of this instance at the next frame
+    /// (once what a change draws is drawn), if it is there then.
+    pub fn focus_later(self, id: String) {
+        request_animation_frame(move || {
+            let found = self
+                .host
+                .try_with_value(|h| instance_root(h)?.get_element_by_id(&id))
+                .flatten()
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+            if let Some(element) = found {
+                let _ = element.focus();
+            }
+        });
     }
 
     pub fn announce(self, text: String) {

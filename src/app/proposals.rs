@@ -16,7 +16,7 @@ use super::heading::Heading;
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::status::ErrorPanel;
-use super::task::{more_then_focus, page_loader};
+use super::task::page_loader;
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
 use crate::i18n::fill;
@@ -39,10 +39,9 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
             backend.proposals(&id.get_value(), cursor.as_deref()).await
         },
         |a, b| a.id == b.id,
+        |p| &p.id,
     );
     load.run(());
-    let list_ref = NodeRef::<leptos::html::Ul>::new();
-    let more = more_then_focus(list, load, |p: &Proposal| p.id.clone(), list_ref);
     let mine = part.mine(|s| matches!(s, Submission::Proposal { .. }));
     keep_sent(mine, Answer::proposal, move |p| {
         list.maybe_update(|l| {
@@ -77,7 +76,7 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
         <section class="plaza-proposals">
             <Heading depth=1 id="plaza-proposals-heading">{s.proposals_heading}</Heading>
             <p>{s.proposals_intro}</p>
-            <ul class="plaza-proposal-list" node_ref=list_ref>
+            <ul class="plaza-proposal-list">
                 <For
                     each=entries
                     key=|e| match e { Ok(p) => p.id.clone(), Err(key) => key.clone() }
@@ -111,7 +110,7 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
                     _ if l.has_more() => {
                         let busy = l.is_loading();
                         view! {
-                            <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| more.run(())>
+                            <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| load.run(())>
                                 {if busy { s.loading_more } else { s.show_more_proposals }}
                             </button>
                         }.into_any()

@@ -14,7 +14,7 @@ use super::form::{SendProblem, TextField};
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::status::ErrorPanel;
-use super::task::{more_then_focus, page_loader};
+use super::task::page_loader;
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
 use crate::i18n::fill;
@@ -118,9 +118,8 @@ pub fn Replies(
                 .await
         },
         |a, b| a.id == b.id,
+        |c| &c.id,
     );
-    let region_ref = NodeRef::<leptos::html::Div>::new();
-    let more = more_then_focus(list, load, |c: &Comment| c.id.clone(), region_ref);
     let toggle = move |_| {
         let open_now = !expanded.get_untracked();
         expanded.set(open_now);
@@ -220,7 +219,7 @@ pub fn Replies(
                     </button>
                 })}
             </div>
-            <div id=region_id.clone() class="plaza-replies-list" node_ref=region_ref hidden=move || !expanded.get()>
+            <div id=region_id.clone() class="plaza-replies-list" hidden=move || !expanded.get()>
                 {move || drawn.get().then(|| view! {
                     {move || (thread.replying_to.get().as_deref() == Some("")).then(|| view! {
                         <ReplyForm parent=None/>
@@ -234,7 +233,7 @@ pub fn Replies(
                         Some((status, true)) => {
                             let busy = matches!(status, PagedStatus::LoadingMore);
                             Some(view! {
-                                <button type="button" class="plaza-button plaza-more plaza-small" aria-disabled=busy.to_string() on:click=move |_| more.run(())>
+                                <button type="button" class="plaza-button plaza-more plaza-small" aria-disabled=busy.to_string() on:click=move |_| load.run(())>
                                     {if busy { s.loading_more } else { s.show_more_replies }}
                                 </button>
                             }.into_any())
