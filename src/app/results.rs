@@ -12,6 +12,7 @@ use super::verify::Verify;
 use super::Ui;
 use crate::i18n::{fill, Plural, PluralCategory};
 use crate::state::results::{account, fixed, share, standings, Event, RoundAccount, Standing};
+use crate::state::text::shown;
 
 /// A vote count as the interface language writes numbers; a fractional
 /// (STV) one exactly as counted.
@@ -41,13 +42,20 @@ impl Labels {
         Labels(
             poll.options
                 .iter()
-                .map(|o| (o.id.clone(), ui.pick(&o.label).text))
+                .map(|o| (o.id.clone(), shown(&ui.pick(&o.label).text)))
                 .collect(),
         )
     }
 
     pub fn get(&self, id: &str) -> String {
         self.0.get(id).cloned().unwrap_or_else(|| id.to_owned())
+    }
+
+    /// The label isolated for a sentence (first strong isolate … pop): an
+    /// option named in Arabic in an English sentence, or the reverse, does
+    /// not reorder the words and numbers around it.
+    pub fn in_text(&self, id: &str) -> String {
+        format!("\u{2068}{}\u{2069}", self.get(id))
     }
 }
 
@@ -76,7 +84,7 @@ fn results_tree(ui: &Ui, poll: &Poll, results: &PollResults, labels: &Labels) ->
     let s = ui.s();
     let list = |ids: &[String]| {
         ids.iter()
-            .map(|id| labels.get(id))
+            .map(|id| labels.in_text(id))
             .collect::<Vec<_>>()
             .join(s.list_separator)
     };
@@ -258,7 +266,7 @@ fn round_story(ui: &Ui, told: &RoundAccount, labels: &Labels) -> [Node; 3] {
                     plural,
                     v,
                     &[
-                        ("option", &labels.get(option)),
+                        ("option", &labels.in_text(option)),
                         ("threshold", &votes(ui, threshold)),
                     ],
                 )
@@ -269,7 +277,7 @@ fn round_story(ui: &Ui, told: &RoundAccount, labels: &Labels) -> [Node; 3] {
                 fewest,
             } => {
                 elected_last = false;
-                let option = labels.get(option);
+                let option = labels.in_text(option);
                 match fewest {
                     true => fill(
                         s.account_eliminated_fewest,
@@ -289,7 +297,7 @@ fn round_story(ui: &Ui, told: &RoundAccount, labels: &Labels) -> [Node; 3] {
                     .map(|(id, v)| {
                         fill(
                             s.account_to,
-                            &[("votes", &votes(ui, v)), ("option", &labels.get(id))],
+                            &[("votes", &votes(ui, v)), ("option", &labels.in_text(id))],
                         )
                     })
                     .collect();
@@ -396,7 +404,7 @@ fn round_chart(
                     .attr("y", (y + 30).to_string())
                     .attr("text-anchor", "start")
                     .attr("class", "plaza-bar-label")
-                    .child(format!("{} — {}", labels.get(id), votes(ui, count))),
+                    .child(format!("{} — {}", labels.in_text(id), votes(ui, count))),
             )
             .child(bar(class, 0, kept))
             .child(bar("plaza-bar plaza-bar-gained", kept, gained));

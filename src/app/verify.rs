@@ -132,7 +132,7 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
         labels.with_value(|l| {
             ranking
                 .iter()
-                .map(|id| l.get(id))
+                .map(|id| l.in_text(id))
                 .collect::<Vec<_>>()
                 .join(s.list_separator)
         })

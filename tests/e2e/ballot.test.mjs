@@ -41,7 +41,7 @@ async function moderate(origin, method, path, body) {
 /** Texts of the elements matching `selector` in the widget. */
 function texts(tab, selector) {
   return tab.evaluate(([h, s]) => [...document.querySelector(h).shadowRoot.querySelectorAll(s)]
-    .map((e) => e.textContent.trim().replace(/\s+/g, ' ')), [HOST, selector]);
+    .map((e) => e.textContent.replace(/[\u2066-\u2069]/g, '').trim().replace(/\s+/g, ' ')), [HOST, selector]);
 }
 
 function announced(tab) {
@@ -285,11 +285,17 @@ describe('residents vote', () => {
     // A chart and an account per round; the account names who went out.
     assert.equal((await texts(tab, 'svg.plaza-chart')).length, results.rounds.length);
     const account = await texts(tab, '.plaza-round figcaption');
+    const rawAccount = await tab.evaluate((h) => [...document.querySelector(h).shadowRoot.querySelectorAll('.plaza-round figcaption')]
+      .map((e) => e.textContent), HOST);
     assert.equal(account.length, results.rounds.length);
     assert.ok(results.rounds.length >= 3, `several rounds: ${JSON.stringify(results.rounds)}`);
     results.rounds.forEach((round, r) => {
       for (const id of round.eliminated) assert.match(account[r], new RegExp(`${label(id)}.*eliminated`));
       for (const id of round.elected) assert.match(account[r], new RegExp(`${label(id)} (reached|was elected)`));
+      // Each label isolated in its sentence: a label in another script does not reorder it.
+      for (const id of [...round.elected, ...round.eliminated]) {
+        assert.ok(rawAccount[r].includes(`\u2068${label(id)}\u2069`), `${id} isolated: ${rawAccount[r]}`);
+      }
       for (const [from, moved] of Object.entries(round.transfers ?? {})) {
         for (const [to, votes] of Object.entries(moved)) {
           if (Number(votes) === 0) continue;
