@@ -7,7 +7,7 @@ use crate::i18n::{fill, Strings};
 pub const SELECTOR: &str = "plaza-deliberation, [data-plaza-deliberation]";
 pub const TAG: &str = "plaza-deliberation";
 /// Attributes whose change remounts the instance.
-pub const WATCHED_ATTRIBUTES: [&str; 15] = [
+pub const WATCHED_ATTRIBUTES: [&str; 16] = [
     "api",
     "seed",
     "data-seed",
@@ -23,6 +23,8 @@ pub const WATCHED_ATTRIBUTES: [&str; 15] = [
     "data-deliberation",
     "data-heading-level",
     "data-sign-in-url",
+    // Copied to the wrapper of a host that cannot have a shadow root.
+    "data-color-scheme",
 ];
 
 /// The level of the widget's top heading unless the page says otherwise.

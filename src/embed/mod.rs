@@ -318,6 +318,10 @@ fn shadow_root_of(
         Ok(root) => Ok((root, None)),
         Err(_) => {
             let wrapper = document.create_element("div")?;
+            // The stylesheet reads a fixed colour scheme on the shadow host.
+            if let Some(scheme) = host.get_attribute("data-color-scheme") {
+                wrapper.set_attribute("data-color-scheme", &scheme)?;
+            }
             host.append_child(&wrapper)?;
             let root = wrapper.attach_shadow(&init)?;
             Ok((root, Some(wrapper)))

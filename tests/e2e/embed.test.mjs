@@ -17,6 +17,10 @@ describe('the demo city page', () => {
         <plaza-deliberation id="en" api="local" deliberation="rue-des-lilas" lang="en"></plaza-deliberation>
         <div id="fr" data-plaza-deliberation="rue-des-lilas" data-api="local" data-lang="fr-CA"></div>
         <plaza-deliberation id="broken" deliberation="rue-des-lilas"></plaza-deliberation>`)),
+      // A list item cannot have a shadow root: the widget makes a wrapper.
+      '/scheme.html': page(cityPage(`<ul>
+        <li id="dark" data-plaza-deliberation="rue-des-lilas" data-api="local" data-lang="en" data-color-scheme="dark"></li>
+        <li id="light" data-plaza-deliberation="rue-des-lilas" data-api="local" data-lang="en" data-color-scheme="light"></li></ul>`)),
     });
   });
   after(async () => {
@@ -42,6 +46,21 @@ describe('the demo city page', () => {
     assert.equal(await tab.evaluate(() => document.querySelector('plaza-deliberation').shadowRoot.querySelector('.plaza-root').lang), 'en');
     assert.equal(await tab.evaluate(() => document.querySelector('[data-plaza-deliberation]').shadowRoot.querySelector('.plaza-root').lang), 'fr');
     assert.deepEqual(tab.errors, []);
+  });
+
+  it('a colour scheme the page fixes holds in a wrapped host too', async () => {
+    const tab = await open(browser.context, `${server.url}/scheme.html`);
+    const background = (id) => tab.evaluate((i) => {
+      const wrapper = [...document.getElementById(i).children].find((c) => c.shadowRoot);
+      return getComputedStyle(wrapper.shadowRoot.querySelector('.plaza-root')).backgroundColor;
+    }, id);
+    for (const scheme of ['light', 'dark']) {
+      await tab.emulateMedia({ colorScheme: scheme });
+      await waitForReady(tab, 2);
+      assert.equal(await background('dark'), 'rgb(21, 24, 28)', `dark, in a ${scheme} browser`);
+      assert.equal(await background('light'), 'rgb(255, 255, 255)', `light, in a ${scheme} browser`);
+    }
+    await tab.close();
   });
 
   it('marks arguments written in another language than the interface', async () => {
