@@ -25,10 +25,20 @@ pub enum ImportError {
     Conflict(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// The moderation log could not be written: nothing was imported.
+    #[error("the moderation log: {0:?}")]
+    Log(crate::error::ApiError),
 }
 
-/// Imports every deliberation of `seed` in one transaction: all or nothing.
-pub async fn import(db: &Db, seed: &Seed, replace: bool) -> Result<ImportReport, ImportError> {
+/// Imports every deliberation of `seed` in one transaction: all or nothing,
+/// with, when a staff member imports it (`logged_by`), the moderation
+/// log's entries for what it created and changed.
+pub async fn import(
+    db: &Db,
+    seed: &Seed,
+    replace: bool,
+    logged_by: Option<&str>,
+) -> Result<ImportReport, ImportError> {
     let problems = plaza_results::seed_problems(seed);
     if !problems.is_empty() {
         return Err(ImportError::Invalid(problems));
@@ -37,6 +47,13 @@ pub async fn import(db: &Db, seed: &Seed, replace: bool) -> Result<ImportReport,
     let mut report = ImportReport::default();
     for entry in &seed.deliberations {
         import_one(&mut tx, entry, replace, &mut report).await?;
+    }
+    if let Some(staff) = logged_by {
+        for (deliberation, change) in report.changes() {
+            crate::api::moderation_log::record(&mut tx, &deliberation, &change, None, staff)
+                .await
+                .map_err(ImportError::Log)?;
+        }
     }
     tx.commit().await?;
     Ok(report)

@@ -94,7 +94,7 @@ pub async fn serve(mut args: ServeArgs) -> Result<(), BoxError> {
     let db = Db::connect(&args.database).await?;
     let state = state(db.clone(), &args).await?;
     if args.demo {
-        let report = import::import(&db, &import::demo_seed()?, false).await?;
+        let report = import::import(&db, &import::demo_seed()?, false, None).await?;
         if !report.created.is_empty() {
             tracing::info!(created = ?report.created, "demo deliberation seeded");
         }

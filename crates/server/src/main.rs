@@ -74,7 +74,7 @@ async fn import_file(
         )
     })?;
     let db = Db::connect(database).await?;
-    let report = import::import(&db, &seed, true).await?;
+    let report = import::import(&db, &seed, true, None).await?;
     println!("{}", serde_json::to_string_pretty(&report)?);
     db.close().await;
     Ok(())

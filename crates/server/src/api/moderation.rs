@@ -345,12 +345,8 @@ pub async fn import(
     moderator: Moderator,
     body: JsonBody<Seed>,
 ) -> ApiResult<Json<ImportReport>> {
-    match import::import(&state.db, &body.value, true).await {
+    match import::import(&state.db, &body.value, true, Some(&moderator.staff)).await {
         Ok(report) => {
-            let mut conn = state.db.write.acquire().await?;
-            for (deliberation, change) in report.changes() {
-                record(&mut conn, &deliberation, &change, None, &moderator.staff).await?;
-            }
             // Imported polls (closed ones too) are counted off this request.
             for entry in &body.value.deliberations {
                 if let Some(poll) = &entry.poll {
@@ -370,5 +366,6 @@ pub async fn import(
         )
         .detail(why)),
         Err(ImportError::Database(e)) => Err(e.into()),
+        Err(ImportError::Log(e)) => Err(e),
     }
 }
