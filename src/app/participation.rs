@@ -138,9 +138,12 @@ impl Participation {
             if let Delivery::Sent { answer, .. } = &item.delivery {
                 self.remember(answer);
             }
-            if outbox.speaker_for(item).as_deref() == Some(me.as_str()) {
-                let sent_here = outbox.answered_here(&item.key);
-                self.tell(ui, item, was.is_some(), sent_here);
+            let speaker = outbox.speaker_for(item);
+            if speaker.as_deref() == Some(me.as_str()) {
+                // The host page of the widget it was written in hears of
+                // it; the page that sent it, if that widget is not here.
+                let tell_host = item.origin == me || outbox.answered_here(&item.key);
+                self.tell(ui, item, was.is_some(), tell_host);
             }
         }
         let shown = keep_expired(
@@ -154,8 +157,8 @@ impl Participation {
 
     /// Announces an item's new state, and tells the host page when it is
     /// sent or refused (`known`: it was seen before, so it is news;
-    /// `sent_here`: this page sent it, so the host hears of it here).
-    fn tell(self, ui: &Ui, item: &Item, known: bool, sent_here: bool) {
+    /// `tell_host`: the host page is the one to hear of it).
+    fn tell(self, ui: &Ui, item: &Item, known: bool, tell_host: bool) {
         let s = ui.s();
         match &item.delivery {
             Delivery::Sent { answer, .. } => {
@@ -166,7 +169,7 @@ impl Participation {
                         self.announce(s.announce_ballot_recorded.to_owned());
                     }
                 }
-                if known && sent_here {
+                if known && tell_host {
                     self.host
                         .try_with_value(|h| sent_event(h, answer, &item.submission));
                 }

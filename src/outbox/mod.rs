@@ -54,9 +54,9 @@ pub struct Outbox {
     /// When the resident last had this backend forget them here, in this
     /// tab or another (0: not since the page loaded).
     forgotten_at: Cell<f64>,
-    /// The items whose answer this page received (the host page hears of
-    /// a contribution once, where it was sent, not again in other tabs or
-    /// after a reload).
+    /// The items whose answer this page received: when the widget an item
+    /// was written in is gone (a reload while sending), the host page that
+    /// sent it hears of it; not other tabs, nor a reload after it was sent.
     answered_here: RefCell<Vec<String>>,
     channel: Option<web_sys::BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
