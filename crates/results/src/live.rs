@@ -10,8 +10,8 @@
 pub struct LiveCounting {
     /// The least time between two counts, in milliseconds.
     pub every_ms: i64,
-    /// The least number of different ballots cast or changed since the
-    /// last count (1 or more) before another.
+    /// The least number of ballots changed since the last count (ranking
+    /// otherwise than it counted them, or new; 1 or more) before another.
     pub min_changes: i64,
 }
 
@@ -28,8 +28,8 @@ pub enum Publication {
 
 impl LiveCounting {
     /// `last`: when the results were last counted (ms), if ever;
-    /// `changes`: different ballots cast or changed since then (all
-    /// ballots, if never; one changed twice is one).
+    /// `changes`: ballots that rank otherwise than that count counted
+    /// them, or were not in it (all ballots, if never).
     pub fn publication(&self, last: Option<i64>, changes: i64, now: i64) -> Publication {
         let enough = changes >= self.min_changes.max(1);
         match last {

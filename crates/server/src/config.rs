@@ -162,9 +162,10 @@ pub struct ServeArgs {
     /// cannot tell how they ranked.
     #[arg(long, env = "PLAZA_LIVE_RESULTS_EVERY_SECS", default_value_t = 60)]
     pub live_results_every_secs: u32,
-    /// …and only once this many different ballots were cast or changed
-    /// since the last count (one changed again and again is one; at least
-    /// 1; a single ballot is then never counted alone unless this is 1).
+    /// …and only once this many ballots rank otherwise than the last count
+    /// counted them, or were not in it (one changed and changed back is
+    /// none; at least 1: a single ballot is then never counted alone unless
+    /// this is 1).
     #[arg(long, env = "PLAZA_LIVE_RESULTS_MIN_BALLOTS", default_value_t = 5)]
     pub live_results_min_ballots: u32,
     /// Take the client address from the last `X-Forwarded-For` hop, whoever

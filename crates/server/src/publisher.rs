@@ -152,11 +152,17 @@ impl Publisher {
         let publication = match &last {
             Some(p) if p.version >= ballots_version => return Ok(Outcome::Published),
             _ if closed => Publication::Recount,
-            Some(p) => self.settings.live_results.publication(
-                Some(p.results.counted_at.unix_millis()),
-                changed_since(&self.db, poll_id, p.version).await?,
-                now,
-            ),
+            Some(p) => {
+                let live = self.settings.live_results;
+                let last = Some(p.results.counted_at.unix_millis());
+                // The time first: counting the changes reads every ballot.
+                match live.publication(last, i64::MAX, now) {
+                    Publication::Recount => {
+                        live.publication(last, changed_since_count(&self.db, poll_id).await?, now)
+                    }
+                    not_yet => not_yet,
+                }
+            }
             None => {
                 let cast = ballot_count(&self.db, poll_id).await?;
                 self.settings.live_results.publication(None, cast, now)
@@ -183,7 +189,7 @@ impl Publisher {
         })?;
         // Another process may have published a newer count meanwhile: never
         // replace it with an older one.
-        sqlx::query(
+        let stored = sqlx::query(
             "INSERT INTO results_cache (poll_id, ballots_version, document) VALUES ($1, $2, $3) \
              ON CONFLICT (poll_id) DO UPDATE SET ballots_version = excluded.ballots_version, document = excluded.document \
              WHERE results_cache.ballots_version < excluded.ballots_version",
@@ -192,7 +198,20 @@ impl Publisher {
         .bind(ballots_version)
         .bind(serde_json::to_string(&counted)?)
         .execute(&self.db.write)
-        .await?;
+        .await?
+        .rows_affected();
+        if stored > 0 && !closed {
+            // What this count counted, for the next batch to compare with
+            // (ballots changed after it read them keep their older mark).
+            sqlx::query(
+                "UPDATE ballots SET counted_ranking = ranking WHERE poll_id = $1 \
+                 AND changed_version <= $2 AND (counted_ranking IS NULL OR counted_ranking <> ranking)",
+            )
+            .bind(poll_id)
+            .bind(ballots_version)
+            .execute(&self.db.write)
+            .await?;
+        }
         Ok(Outcome::Published)
     }
 }
@@ -217,13 +236,14 @@ async fn ballot_count(db: &Db, poll_id: &str) -> ApiResult<i64> {
     Ok(row.try_get("n")?)
 }
 
-/// How many different ballots were cast or changed after `version`.
-async fn changed_since(db: &Db, poll_id: &str, version: i64) -> ApiResult<i64> {
+/// How many ballots rank otherwise than the last count of the open poll
+/// counted them, or were not in it: one changed and changed back is none.
+async fn changed_since_count(db: &Db, poll_id: &str) -> ApiResult<i64> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM ballots WHERE poll_id = $1 AND changed_version > $2",
+        "SELECT COUNT(*) AS n FROM ballots WHERE poll_id = $1 \
+         AND (counted_ranking IS NULL OR counted_ranking <> ranking)",
     )
     .bind(poll_id)
-    .bind(version)
     .fetch_one(&db.read)
     .await?;
     Ok(row.try_get("n")?)
