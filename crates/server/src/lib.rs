@@ -46,10 +46,19 @@ pub async fn state(db: Db, args: &ServeArgs) -> Result<AppState, BoxError> {
     identity::check_secrets(args.host_secret.as_deref(), args.moderator_token.as_deref())?;
     identity::check_secrets(args.server_key.as_deref(), None)
         .map_err(|e| e.replace("--host-secret", "--server-key"))?;
+    // What the database was used with, if it says (databases from before
+    // it recorded this do not).
+    let used_with = db.stored_setting("server_key_fingerprint").await?;
     let server_key = match &args.server_key {
         // Kept outside the database: a copy of it cannot mint tokens or
         // tell which resident's id is which.
         Some(key) => key.clone(),
+        // A database used with a key given at start has no key of its own:
+        // none is made for it.
+        None if used_with.is_some() => db.stored_setting("server_key").await?.ok_or(
+            "this database was used with a server key given at start: give it again \
+             (--server-key or PLAZA_SERVER_KEY)",
+        )?,
         None => db.setting("server_key", ids::secret).await?,
     };
     let server_key = base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_key.as_bytes());
@@ -61,11 +70,14 @@ pub async fn state(db: Db, args: &ServeArgs) -> Result<AppState, BoxError> {
     .with_host_claims(&args.host_token_audience, args.host_token_issuer.as_deref())
     .with_anonymous_ttl(i64::from(args.anonymous_token_days) * 24 * 3600);
     let fingerprint = keys.fingerprint();
-    if db
-        .setting("server_key_fingerprint", || fingerprint.clone())
-        .await?
-        != fingerprint
-    {
+    let used_with = match used_with {
+        Some(used) => used,
+        None => {
+            db.setting("server_key_fingerprint", || fingerprint.clone())
+                .await?
+        }
+    };
+    if used_with != fingerprint {
         return Err(
             "this database was used with another server key: with this one every \
             resident would get a new id, and could vote again. Start with the key it was used \

@@ -211,6 +211,16 @@ impl Db {
         row.try_get("value")
     }
 
+    /// A server-wide setting, if some process made it.
+    pub async fn stored_setting(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.write)
+            .await?
+            .map(|row| row.try_get("value"))
+            .transpose()
+    }
+
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;
