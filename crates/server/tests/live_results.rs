@@ -20,24 +20,36 @@ async fn total(server: &Server, poll: &str) -> (String, bool) {
     )
 }
 
+/// A server counting an open poll again after `min_ballots` changed
+/// ballots, at most every `every_secs`.
+fn batching(dir: &tempfile::TempDir, min_ballots: &str, every_secs: &str) -> Server {
+    Server::start(
+        &database_url(dir),
+        &[
+            "--live-results-min-ballots",
+            min_ballots,
+            "--live-results-every-secs",
+            every_secs,
+        ],
+    )
+}
+
+/// A ballot of a new resident.
 async fn vote(server: &Server, poll: &str, first: &str) {
     let token = server.participant().await;
-    let (status, body) = server.cast(poll, &token, &[first], None).await;
+    recast(server, poll, &token, first).await;
+}
+
+/// The ballot of `token`'s resident, cast or changed.
+async fn recast(server: &Server, poll: &str, token: &str, first: &str) {
+    let (status, body) = server.cast(poll, token, &[first], None).await;
     assert_eq!(status, 200, "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_of_an_open_poll_move_in_batches() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(
-        &database_url(&dir),
-        &[
-            "--live-results-min-ballots",
-            "3",
-            "--live-results-every-secs",
-            "0",
-        ],
-    );
+    let server = batching(&dir, "3", "0");
     let (_, poll) = server.import_fixture("live").await;
     vote(&server, &poll, OPTIONS[0]).await;
     assert_eq!(
@@ -71,15 +83,7 @@ async fn results_of_an_open_poll_move_in_batches() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_also_waits_for_the_interval() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(
-        &database_url(&dir),
-        &[
-            "--live-results-min-ballots",
-            "1",
-            "--live-results-every-secs",
-            "3600",
-        ],
-    );
+    let server = batching(&dir, "1", "3600");
     let (_, poll) = server.import_fixture("interval").await;
     vote(&server, &poll, OPTIONS[0]).await;
     server.results_counting(&poll, "1").await;
@@ -95,20 +99,11 @@ async fn a_batch_also_waits_for_the_interval() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_counts_ballots_that_changed_since_the_last_count_not_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(
-        &database_url(&dir),
-        &[
-            "--live-results-min-ballots",
-            "3",
-            "--live-results-every-secs",
-            "0",
-        ],
-    );
+    let server = batching(&dir, "3", "0");
     let (_, poll) = server.import_fixture("changes").await;
     let watchers = [server.participant().await, server.participant().await];
     for watcher in &watchers {
-        let (status, body) = server.cast(&poll, watcher, &[OPTIONS[0]], None).await;
-        assert_eq!(status, 200, "{body}");
+        recast(&server, &poll, watcher, OPTIONS[0]).await;
     }
     vote(&server, &poll, OPTIONS[1]).await;
     server.results_counting(&poll, "3").await;
@@ -117,8 +112,7 @@ async fn a_batch_counts_ballots_that_changed_since_the_last_count_not_changes() 
     // from the last by that resident's ballot alone.
     for first in [OPTIONS[1], OPTIONS[0], OPTIONS[1], OPTIONS[0]] {
         for watcher in &watchers {
-            let (status, body) = server.cast(&poll, watcher, &[first], None).await;
-            assert_eq!(status, 200, "{body}");
+            recast(&server, &poll, watcher, first).await;
         }
     }
     server
@@ -134,8 +128,7 @@ async fn a_batch_counts_ballots_that_changed_since_the_last_count_not_changes() 
         "one ballot changed since the count (the watchers' are as counted)"
     );
     // Changed and left changed, it counts: two now, a batch with one more.
-    let (status, body) = server.cast(&poll, &watchers[0], &[OPTIONS[2]], None).await;
-    assert_eq!(status, 200, "{body}");
+    recast(&server, &poll, &watchers[0], OPTIONS[2]).await;
     assert_eq!(total(&server, &poll).await, ("3".into(), false), "two");
     vote(&server, &poll, OPTIONS[0]).await;
     server.results_counting(&poll, "5").await;

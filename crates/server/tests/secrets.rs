@@ -55,34 +55,28 @@ async fn a_server_key_outside_the_database_signs_the_tokens() {
     // A database used with one key does not start with another (every
     // resident's id would change, and they could vote again), nor without
     // one, and a refused start leaves no key of the database's own.
-    let out = Command::new(env!("CARGO_BIN_EXE_plaza-server"))
-        .args(["--addr", "127.0.0.1:0", "--database", &db(&two)])
-        .args([
-            "--server-key",
-            "another-server-key-from-a-secret-store-0123",
-        ])
-        .output()
-        .expect("plaza-server runs");
-    let said = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success() && said.contains("another server key"),
-        "{said}"
-    );
+    let other = "another-server-key-from-a-secret-store-0123";
+    let said = refused(&db(&two), &["--server-key", other]);
+    assert!(said.contains("another server key"), "{said}");
     for _ in 0..2 {
-        let out = Command::new(env!("CARGO_BIN_EXE_plaza-server"))
-            .args(["--addr", "127.0.0.1:0", "--database", &db(&two)])
-            .output()
-            .expect("plaza-server runs");
-        let said = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            !out.status.success() && said.contains("give it again"),
-            "{said}"
-        );
+        let said = refused(&db(&two), &[]);
+        assert!(said.contains("give it again"), "{said}");
     }
     drop(b);
     let again = Server::start(&db(&two), &["--server-key", key]);
     let (status, _) = again.get("/v1/polls/none/ballot", Some(&token)).await;
     assert_eq!(status, 404, "the same key still starts");
+}
+
+/// What the server says when it does not start on `database` with `args`.
+fn refused(database: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_plaza-server"))
+        .args(["--addr", "127.0.0.1:0", "--database", database])
+        .args(args)
+        .output()
+        .expect("plaza-server runs");
+    assert!(!out.status.success(), "started with {args:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// `POST /v1/participants`, with `token` as bearer when given.
