@@ -393,7 +393,8 @@ fn ReviewStep(
         (
             r.ranked().to_vec(),
             poll.with_value(|p| {
-                r.unranked(p)
+                let shown = display_order(p.options.len(), p.shuffle_options, resident_seed(&p.id));
+                r.unranked(p, &shown)
                     .into_iter()
                     .map(str::to_owned)
                     .collect::<Vec<_>>()

@@ -125,10 +125,12 @@ impl Ranking {
         self.placed(id)
     }
 
-    /// The options of `poll` left unranked, in the ballot's order.
-    pub fn unranked<'p>(&self, poll: &'p Poll) -> Vec<&'p str> {
-        poll.options
+    /// The options of `poll` left unranked, in `order`: the order the
+    /// resident's ballot shows them in ([`display_order`]).
+    pub fn unranked<'p>(&self, poll: &'p Poll, order: &[usize]) -> Vec<&'p str> {
+        order
             .iter()
+            .filter_map(|&i| poll.options.get(i))
             .map(|o| o.id.as_str())
             .filter(|id| self.rank_of(id).is_none())
             .collect()
@@ -192,7 +194,12 @@ mod tests {
         assert_eq!(r.ranked(), ["c", "b", "a"]);
         assert_eq!(r.set_rank("b", None), Placed::Unranked);
         assert_eq!(r.ranked(), ["c", "a"]);
-        assert_eq!(r.unranked(&p), ["b", "d"]);
+        assert_eq!(r.unranked(&p, &[0, 1, 2, 3]), ["b", "d"]);
+        assert_eq!(
+            r.unranked(&p, &[3, 2, 1, 0]),
+            ["d", "b"],
+            "as the ballot showed them"
+        );
         assert_eq!(r.submission().ranking, ["c", "a"]);
         assert!(r.submission().validate(&p).is_ok());
     }
