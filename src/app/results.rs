@@ -321,7 +321,7 @@ fn round_story(ui: &Ui, told: &RoundAccount, labels: &Labels) -> [Node; 3] {
     };
     [
         el("strong").child(title).into(),
-        ": ".into(),
+        s.title_separator.into(),
         el("span").child(text).into(),
     ]
 }
