@@ -14,6 +14,7 @@ use plaza_contract::{
 };
 use sqlx::Row;
 
+use crate::api::polls;
 use crate::db::codec::{from_text, to_text};
 use crate::db::{now_millis, Db, Tx};
 
@@ -112,11 +113,7 @@ async fn import_one(
             None => None,
         };
         if let Some(stored_poll) = stored_poll.filter(|p| d.poll_id.as_ref() != Some(p)) {
-            // Locked before its ballots are counted, as below.
-            sqlx::query("UPDATE polls SET ballots_version = ballots_version WHERE id = $1")
-                .bind(&stored_poll)
-                .execute(&mut **tx)
-                .await?;
+            polls::lock(tx, &stored_poll).await?;
             let ballots: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM ballots WHERE poll_id = $1")
                     .bind(&stored_poll)
@@ -138,13 +135,7 @@ async fn import_one(
         report.updated.push(d.id.clone());
     }
     if let Some(poll) = &entry.poll {
-        // The poll's row is locked before its ballots are counted (a no-op
-        // update, as a ballot does): a first ballot cannot slip in between
-        // the count and the replacement.
-        sqlx::query("UPDATE polls SET ballots_version = ballots_version WHERE id = $1")
-            .bind(&poll.id)
-            .execute(&mut **tx)
-            .await?;
+        polls::lock(tx, &poll.id).await?;
         let existing = sqlx::query(
             "SELECT deliberation_id, document, status, (SELECT COUNT(*) FROM ballots WHERE poll_id = $1) AS ballots \
              FROM polls WHERE id = $1",

@@ -36,14 +36,9 @@ pub async fn cast(
     let poll_id_for_publisher = poll_id.clone();
     let answer = idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
-            // The poll's row is locked first (a no-op update), so that a close
-            // waits for this ballot to commit, or this ballot sees the close:
-            // no ballot commits after the poll closed. (SQLite's single
-            // writer already runs them one after the other.)
-            sqlx::query("UPDATE polls SET ballots_version = ballots_version WHERE id = $1")
-                .bind(&poll_id)
-                .execute(&mut *tx)
-                .await?;
+            // A close waits for this ballot to commit, or this ballot sees
+            // the close.
+            polls::lock(tx, &poll_id).await?;
             let poll = polls::load(&mut *tx, &poll_id).await?.poll;
             poll.check_ballot(&ballot, signed_in)?;
             let ranking = serde_json::to_string(&ballot.ranking)?;

@@ -33,6 +33,18 @@ where
     })
 }
 
+/// Locks poll `id`'s row until the transaction ends (a no-op update), before
+/// its ballots are counted or one is cast: a first ballot cannot slip in
+/// between a count and what depends on it, and none commits after a close.
+/// (SQLite's single writer already runs them one after the other.)
+pub async fn lock(conn: &mut sqlx::AnyConnection, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE polls SET ballots_version = ballots_version WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Poll>> {
     Ok(Json(load(&state.db.read, &id).await?.poll))
 }
