@@ -168,8 +168,7 @@ fn RankStep(
             focus_later(anchor_of(), focus);
         }
     };
-    let order = poll
-        .with_value(|p| display_order(p.options.len(), p.shuffle_options, resident_seed(&p.id)));
+    let order = poll.with_value(shown_order);
     let options = poll.with_value(|p| {
         order
             .iter()
@@ -308,6 +307,15 @@ fn RankStep(
     }
 }
 
+/// The order this resident's ballot shows `poll`'s options in.
+fn shown_order(poll: &Poll) -> Vec<usize> {
+    display_order(
+        poll.options.len(),
+        poll.shuffle_options,
+        resident_seed(&poll.id),
+    )
+}
+
 /// This device's seed for the order of `poll_id`'s options, kept so that a
 /// resident who comes back finds them where they were.
 fn resident_seed(poll_id: &str) -> u64 {
@@ -393,8 +401,7 @@ fn ReviewStep(
         (
             r.ranked().to_vec(),
             poll.with_value(|p| {
-                let shown = display_order(p.options.len(), p.shuffle_options, resident_seed(&p.id));
-                r.unranked(p, &shown)
+                r.unranked(p, &shown_order(p))
                     .into_iter()
                     .map(str::to_owned)
                     .collect::<Vec<_>>()

@@ -299,10 +299,18 @@ where
         return;
     };
     let root = node.unchecked_ref::<web_sys::Node>().get_root_node();
+    if let Ok(root) = root.dyn_into::<web_sys::ShadowRoot>() {
+        focus_in_later(root, id);
+    }
+}
+
+/// Focuses the element `id` of the shadow root `root` after the next frame
+/// (once the view has caught up); nothing if it is not there then.
+fn focus_in_later(root: web_sys::ShadowRoot, id: String) {
+    use wasm_bindgen::JsCast;
     request_animation_frame(move || {
         let found = root
-            .dyn_ref::<web_sys::ShadowRoot>()
-            .and_then(|r| r.get_element_by_id(&id))
+            .get_element_by_id(&id)
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(element) = found {
             let _ = element.focus();

@@ -210,16 +210,9 @@ impl Participation {
     /// Moves focus to the element `id` of this instance at the next frame
     /// (once what a change draws is drawn), if it is there then.
     pub fn focus_later(self, id: String) {
-        request_animation_frame(move || {
-            let found = self
-                .host
-                .try_with_value(|h| instance_root(h)?.get_element_by_id(&id))
-                .flatten()
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-            if let Some(element) = found {
-                let _ = element.focus();
-            }
-        });
+        if let Some(root) = self.host.try_with_value(instance_root).flatten() {
+            super::focus_in_later(root, id);
+        }
     }
 
     pub fn announce(self, text: String) {

@@ -57,6 +57,14 @@ impl Labels {
     pub fn in_text(&self, id: &str) -> String {
         format!("\u{2068}{}\u{2069}", self.get(id))
     }
+
+    /// The labels of `ids`, each isolated, as a list in a sentence.
+    pub fn listed(&self, ids: &[String], separator: &str) -> String {
+        ids.iter()
+            .map(|id| self.in_text(id))
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
 }
 
 #[component]
@@ -82,13 +90,7 @@ pub fn ResultsView(
 /// how many ballots, the table and each round's chart and account.
 fn results_tree(ui: &Ui, poll: &Poll, results: &PollResults, labels: &Labels) -> Vec<Element> {
     let s = ui.s();
-    let list = |ids: &[String]| {
-        ids.iter()
-            .map(|id| labels.in_text(id))
-            .collect::<Vec<_>>()
-            .join(s.list_separator)
-    };
-    let winners = list(&results.winners);
+    let winners = labels.listed(&results.winners, s.list_separator);
     let winners_line = match (results.is_final, poll.method) {
         (_, _) if results.winners.is_empty() => None,
         (true, VotingMethod::Irv) => Some(fill(s.results_winner, &[("options", &winners)])),

@@ -128,15 +128,8 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
     let search: RwSignal<Option<Search>> = RwSignal::new(None);
     let mine = StoredValue::new(mine);
     let labels = StoredValue::new(labels);
-    let listed = move |ranking: &[String]| {
-        labels.with_value(|l| {
-            ranking
-                .iter()
-                .map(|id| l.in_text(id))
-                .collect::<Vec<_>>()
-                .join(s.list_separator)
-        })
-    };
+    let listed =
+        move |ranking: &[String]| labels.with_value(|l| l.listed(ranking, s.list_separator));
     // Looks for `tracker` among the published ballots; `cast` is the
     // ranking this device knows was cast under it, if it does.
     let find = {
@@ -157,50 +150,30 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                     .export_text(&poll_id, ExportFormat::Cdf, prefix.as_deref())
                     .await;
                 let found = match cdf {
-                    Ok(text) => match engine("find_ballot", &[&text, &tracker]).await {
-                        Ok(answer) => match (json::from_text::<Found>(&answer), &cast) {
-                            (
-                                Ok(Found {
-                                    error: None,
-                                    ranking: Some(r),
-                                }),
-                                None,
-                            ) => Search::Found(r),
-                            (
-                                Ok(Found {
-                                    error: None,
-                                    ranking: Some(r),
-                                }),
-                                Some(cast),
-                            ) if r == *cast => Search::AsCast,
-                            (
-                                Ok(Found {
-                                    error: None,
-                                    ranking: Some(r),
-                                }),
-                                Some(_),
-                            ) => Search::Different(r),
-                            (
-                                Ok(Found {
-                                    error: None,
-                                    ranking: None,
-                                }),
-                                _,
-                            ) => Search::Missing,
-                            (Ok(Found { error: Some(_), .. }) | Err(_), _) => {
+                    Ok(text) => {
+                        // Err: the module could not run or read the
+                        // ballots (its error, or an answer that is not one).
+                        let found = match engine("find_ballot", &[&text, &tracker]).await {
+                            Ok(answer) => json::from_text::<Found>(&answer)
+                                .ok()
+                                .filter(|f| f.error.is_none())
+                                .map(|f| f.ranking)
+                                .ok_or(answer),
+                            Err(detail) => Err(detail),
+                        };
+                        match (found, &cast) {
+                            (Ok(Some(r)), None) => Search::Found(r),
+                            (Ok(Some(r)), Some(cast)) if r == *cast => Search::AsCast,
+                            (Ok(Some(r)), Some(_)) => Search::Different(r),
+                            (Ok(None), _) => Search::Missing,
+                            (Err(detail), _) => {
                                 web_sys::console::error_1(
-                                    &format!("Plaza: the ballot search failed: {answer}").into(),
+                                    &format!("Plaza: the ballot search failed: {detail}").into(),
                                 );
                                 Search::Failed(s.verify_engine_failed.to_owned())
                             }
-                        },
-                        Err(detail) => {
-                            web_sys::console::error_1(
-                                &format!("Plaza: the ballot search failed: {detail}").into(),
-                            );
-                            Search::Failed(s.verify_engine_failed.to_owned())
                         }
-                    },
+                    }
                     Err(e) => Search::Failed(e.message(s)),
                 };
                 search.set(Some(found));
