@@ -88,13 +88,18 @@ impl FromRequestParts<AppState> for MaybeCaller {
             Ok(caller) => Ok(MaybeCaller(Some(caller))),
             Err(why) => {
                 // Guessing tokens costs: failures are limited per network.
+                // A read's failure is counted in memory: a read writes nothing.
                 let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
                 let network = state.keys.network_of(ip);
-                rate_limit::check(
-                    &state.db,
-                    rate_limit::Buckets::auth_failure(&state.settings, &network),
-                )
-                .await?;
+                let buckets = rate_limit::Buckets::auth_failure(&state.settings, &network);
+                if parts.method.is_safe() {
+                    if !buckets.is_empty() {
+                        rate_limit::refuse_if_over(&state.db, &buckets).await?;
+                    }
+                    state.read_failures.count(&buckets)?;
+                } else {
+                    rate_limit::check(&state.db, buckets).await?;
+                }
                 Err(unauthorized(why))
             }
         }

@@ -93,6 +93,7 @@ pub async fn state(db: Db, args: &ServeArgs) -> Result<AppState, BoxError> {
         settings,
         publisher,
         db,
+        read_failures: Default::default(),
     })
 }
 

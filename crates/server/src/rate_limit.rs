@@ -2,7 +2,12 @@
 //! windows (a minute; an hour for creating participants) counted in the
 //! database, so that the limits hold across every server process. Reads are not limited here: they change
 //! nothing, cost one indexed query, and are best limited (and cached) by
-//! the reverse proxy in front.
+//! the reverse proxy in front. A read with a bad token is the exception:
+//! its failure is counted in this process's memory ([`ReadFailures`]), so
+//! that a read still writes nothing.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use sqlx::{AnyConnection, Row};
 
@@ -164,7 +169,7 @@ pub async fn check(db: &Db, buckets: Buckets) -> ApiResult<()> {
 
 /// 429 if one of `buckets` is already over its limit in its current
 /// window: one read of all of them.
-async fn refuse_if_over(db: &Db, buckets: &Buckets) -> ApiResult<()> {
+pub async fn refuse_if_over(db: &Db, buckets: &Buckets) -> ApiResult<()> {
     let now = now_millis();
     let buckets = &buckets.0;
     let wanted: Vec<String> = (0..buckets.len())
@@ -184,6 +189,57 @@ async fn refuse_if_over(db: &Db, buckets: &Buckets) -> ApiResult<()> {
     refuse_over(buckets, &rows, now)
 }
 
+/// Failed authentications on reads (a bad token on a results read, say),
+/// counted per bucket in this process's memory for the current window only.
+/// Each server process counts its own: behind a load balancer a network may
+/// fail that many times per process. Failures on writes are counted in the
+/// database ([`check`]), and a network refused there is refused on reads too.
+#[derive(Debug, Default)]
+pub struct ReadFailures(Mutex<Window>);
+
+#[derive(Debug, Default)]
+struct Window {
+    start: i64,
+    hits: HashMap<String, u32>,
+}
+
+/// Buckets one window remembers at most: beyond them (a flood from that
+/// many networks in one minute) new ones are not counted, so the map stays
+/// bounded (about 100 bytes a bucket).
+const READ_FAILURE_BUCKETS: usize = 100_000;
+
+impl ReadFailures {
+    /// Counts one failure in each of `buckets` and refuses with 429 when one
+    /// of them is over its limit.
+    pub fn count(&self, buckets: &Buckets) -> ApiResult<()> {
+        self.count_at(buckets, now_millis())
+    }
+
+    fn count_at(&self, buckets: &Buckets, now: i64) -> ApiResult<()> {
+        // A poisoned lock only means another request panicked while
+        // counting; the counts are still counts.
+        let mut window = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for bucket in &buckets.0 {
+            let start = bucket.window_start(now);
+            if window.start != start {
+                window.start = start;
+                window.hits.clear();
+            }
+            let full = window.hits.len() >= READ_FAILURE_BUCKETS;
+            let hits = match window.hits.get_mut(&bucket.name) {
+                Some(hits) => hits,
+                None if full => continue,
+                None => window.hits.entry(bucket.name.clone()).or_insert(0),
+            };
+            *hits = hits.saturating_add(1);
+            if *hits > bucket.limit {
+                return Err(bucket.refusal(now));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Forgets windows and idempotency records nobody will ask about again.
 pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
     let now = now_millis();
@@ -196,4 +252,41 @@ pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
         .execute(&db.write)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth(network: &str, limit: u32) -> Buckets {
+        let mut buckets = Buckets::default();
+        buckets.add(format!("auth:{network}"), limit, MINUTE_MS);
+        buckets
+    }
+
+    #[test]
+    fn read_failures_are_refused_past_the_limit_until_the_window_ends() {
+        let failures = ReadFailures::default();
+        let minute = 1_000 * MINUTE_MS;
+        let at = |buckets: &Buckets, now| failures.count_at(buckets, now).is_ok();
+        assert!(at(&auth("a", 2), minute));
+        assert!(at(&auth("a", 2), minute + 1));
+        assert!(!at(&auth("a", 2), minute + 2), "the third in the minute");
+        assert!(
+            at(&auth("b", 2), minute + 3),
+            "another network is counted apart"
+        );
+        assert!(at(&auth("a", 2), minute + MINUTE_MS), "a new minute");
+    }
+
+    #[test]
+    fn a_full_window_stops_counting_new_buckets_not_known_ones() {
+        let failures = ReadFailures::default();
+        for n in 0..READ_FAILURE_BUCKETS {
+            assert!(failures.count_at(&auth(&n.to_string(), 1), 0).is_ok());
+        }
+        assert!(failures.count_at(&auth("new", 1), 0).is_ok());
+        assert!(failures.count_at(&auth("new", 1), 0).is_ok(), "not counted");
+        assert!(failures.count_at(&auth("0", 1), 0).is_err(), "counted");
+    }
 }

@@ -1,6 +1,7 @@
 //! What every request handler can reach. Nothing here changes after start:
 //! all mutable state is in the database, so any number of server processes
-//! can share one.
+//! can share one (but for the count of failed sign-ins on reads, kept per
+//! process so that a read writes nothing: `rate_limit::ReadFailures`).
 
 use std::sync::Arc;
 
@@ -51,4 +52,5 @@ pub struct AppState {
     pub publisher: Arc<crate::publisher::Publisher>,
     pub keys: Arc<Keys>,
     pub settings: Arc<Settings>,
+    pub read_failures: Arc<crate::rate_limit::ReadFailures>,
 }

@@ -706,15 +706,9 @@ async fn a_refused_guesser_costs_no_more_writes() {
     let mut statuses = Vec::new();
     for _ in 0..6 {
         statuses.push(
-            send(
-                &app,
-                "GET",
-                "/v1/deliberations/rue-des-lilas/arguments?stance=for",
-                Some(guess),
-                None,
-            )
-            .await
-            .status,
+            send(&app, "POST", "/v1/flags", Some(guess), json_body(json!({})))
+                .await
+                .status,
         );
     }
     assert_eq!(statuses, [401, 401, 429, 429, 429, 429]);
@@ -724,4 +718,37 @@ async fn a_refused_guesser_costs_no_more_writes() {
             .await
             .expect("the count");
     assert_eq!(counted, 3, "two failures and the first refusal");
+    // Refused on writes, refused on reads.
+    let read = send(
+        &app,
+        "GET",
+        "/v1/polls/rue-des-lilas-design/results",
+        Some(guess),
+        None,
+    )
+    .await;
+    assert_eq!(read.status, 429, "{}", read.body);
+}
+
+/// A read with a bad token writes nothing (results reads never write): its
+/// failure is counted in the process's memory, with the same limit.
+#[tokio::test]
+async fn guessing_on_reads_is_limited_without_writing() {
+    let (app, db) = in_process::app_with_db(&["--auth-failures-per-minute", "2"]).await;
+    let guess = "anon.p-guess.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let mut statuses = Vec::new();
+    for path in [
+        "/v1/polls/rue-des-lilas-design/results",
+        "/v1/deliberations/rue-des-lilas/arguments?stance=for",
+        "/v1/polls/rue-des-lilas-design/results",
+        "/v1/deliberations/rue-des-lilas/arguments?stance=for",
+    ] {
+        statuses.push(send(&app, "GET", path, Some(guess), None).await.status);
+    }
+    assert_eq!(statuses, [401, 401, 429, 429]);
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limits")
+        .fetch_one(&db.read)
+        .await
+        .expect("the count");
+    assert_eq!(rows, 0, "a read wrote a rate-limit row");
 }
