@@ -59,11 +59,16 @@ impl Device {
 
     /// Remembers a contribution as the resident's, with its text.
     pub fn remember_mine(&self, id: &str, text: &str) {
-        let mut mine = self.mine();
-        if mine.contains_key(id) {
-            return;
+        let mine = self.mine();
+        if !mine.contains_key(id) {
+            self.keep(mine, id, text);
         }
-        while mine.len() >= MAX_MINE {
+    }
+
+    /// Stores `mine` with `id`'s text (new, or replaced); beyond
+    /// [`MAX_MINE`] the first others in key order are forgotten.
+    fn keep(&self, mut mine: BTreeMap<String, String>, id: &str, text: &str) {
+        while !mine.contains_key(id) && mine.len() >= MAX_MINE {
             let Some(first) = mine.keys().next().cloned() else {
                 break;
             };
@@ -80,6 +85,22 @@ impl Device {
         self.mine().remove(id)
     }
 
+    /// Remembers the ranking this device cast in `poll` under `tracker`, so
+    /// that the published ballot can be compared with what was sent, not
+    /// only with the backend's own record of it.
+    pub fn remember_cast(&self, poll: &str, tracker: &str, ranking: &[String]) {
+        // Replaced: a backend may keep the tracker of a changed ballot.
+        if let Ok(text) = json::to_text(&ranking) {
+            self.keep(self.mine(), &cast_memory(poll, tracker), &text);
+        }
+    }
+
+    /// The ranking this device cast in `poll` under `tracker`, if it
+    /// remembers (not after "forget me", nor on another device).
+    pub fn cast(&self, poll: &str, tracker: &str) -> Option<Vec<String>> {
+        json::from_text(&self.my_text(&cast_memory(poll, tracker))?).ok()
+    }
+
     /// Forgets every draft and contribution of this backend.
     pub fn forget(&self) {
         let storage = KeyValue::of(&self.name);
@@ -88,4 +109,8 @@ impl Device {
         }
         storage.remove(&self.mine_key());
     }
+}
+
+fn cast_memory(poll: &str, tracker: &str) -> String {
+    format!("ballot:{poll}:{tracker}")
 }

@@ -26,7 +26,7 @@ use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Item, Progress, Submission};
 use crate::state::paged::{Paged, PagedStatus};
-use crate::state::text::shown;
+use crate::state::text::{shown, start_of};
 use crate::state::timeline::{window, Window};
 
 /// Where the resident's text goes, and what may be added now.
@@ -465,17 +465,26 @@ pub fn ArgumentCard(
         .as_deref()
         .map_or_else(|| s.anonymous.to_owned(), shown);
     let visible = a.status == ContentStatus::Visible;
+    // Names this card's controls apart from another card's of the same author.
+    let start = start_of(a.text.as_deref().unwrap_or_default());
+    let about = fill(
+        s.quoted_start,
+        &[
+            ("who", &fill(s.argument_by, &[("name", &author)])),
+            ("start", &start),
+        ],
+    );
     view! {
         <article class="plaza-argument" tabindex="-1" aria-describedby=text_id.clone()>
             {text}
             {el("footer").attr("class", "plaza-argument-meta").children(byline(&ui, &author, &a.created_at))}
             {visible.then(|| view! {
                 <div class="plaza-argument-actions">
-                    <Reactions argument=a.clone() described_by=text_id.clone()/>
-                    <Report target=FlagTarget::Argument id=a.id.clone() about=fill(s.argument_by, &[("name", &author)])/>
+                    <Reactions argument=a.clone() described_by=text_id.clone() about=about.clone()/>
+                    <Report target=FlagTarget::Argument id=a.id.clone() about=about.clone()/>
                 </div>
             })}
-            <Replies argument_id=a.id.clone() count=a.comment_count open=open && visible author=author/>
+            <Replies argument_id=a.id.clone() count=a.comment_count open=open && visible author=author start about/>
         </article>
     }
 }

@@ -136,7 +136,7 @@ impl Participation {
                 continue;
             }
             if let Delivery::Sent { answer, .. } = &item.delivery {
-                self.remember(answer);
+                self.remember(&item.submission, answer);
             }
             let speaker = outbox.speaker_for(item);
             if speaker.as_deref() == Some(me.as_str()) {
@@ -190,9 +190,21 @@ impl Participation {
         }
     }
 
-    /// Remembers a sent contribution (or report) as the resident's own.
-    fn remember(self, answer: &Answer) {
+    /// Remembers a sent contribution (or report, or ballot) as the
+    /// resident's own.
+    fn remember(self, submission: &Submission, answer: &Answer) {
         let (id, text) = match answer {
+            Answer::Ballot(receipt) => {
+                if let Submission::Ballot {
+                    poll_id, ballot, ..
+                } = submission
+                {
+                    self.device.try_with_value(|d| {
+                        d.remember_cast(poll_id, &receipt.tracker, &ballot.ranking)
+                    });
+                }
+                return;
+            }
             Answer::Argument(a) => (a.id.clone(), a.text.clone()),
             Answer::Comment(c) => (c.id.clone(), c.text.clone()),
             Answer::Proposal(p) => (p.id.clone(), p.title.clone()),
@@ -200,7 +212,7 @@ impl Participation {
                 flag_memory(f.target_type, &f.target_id),
                 Some(String::new()),
             ),
-            Answer::Reaction(_) | Answer::Ballot(_) => return,
+            Answer::Reaction(_) => return,
         };
         if let Some(text) = text {
             self.device.try_with_value(|d| d.remember_mine(&id, &text));

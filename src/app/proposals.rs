@@ -22,7 +22,7 @@ use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Progress, Submission};
 use crate::state::paged::{Paged, PagedStatus};
-use crate::state::text::shown;
+use crate::state::text::{shown, start_of};
 use crate::state::timeline::{window, Window};
 
 #[component]
@@ -164,6 +164,13 @@ fn ProposalCard(proposal: Proposal) -> impl IntoView {
         _ => vec![withheld(s.hidden_pending_review)],
     };
     let visible = p.status == ContentStatus::Visible;
+    let about = fill(
+        s.quoted_start,
+        &[
+            ("who", &fill(s.proposal_by, &[("name", &author)])),
+            ("start", &start_of(p.title.as_deref().unwrap_or_default())),
+        ],
+    );
     view! {
         <article class="plaza-proposal">
             {body}
@@ -173,7 +180,7 @@ fn ProposalCard(proposal: Proposal) -> impl IntoView {
                 .child(" ")
                 .children(byline(&ui, &author, &p.created_at))}
             {visible.then(|| view! {
-                <Report target=FlagTarget::Proposal id=p.id.clone() about=fill(s.proposal_by, &[("name", &author)])/>
+                <Report target=FlagTarget::Proposal id=p.id.clone() about/>
             })}
         </article>
     }

@@ -14,8 +14,10 @@ use crate::state::reactions::{count, shown};
 #[component]
 pub fn Reactions(
     argument: Argument,
-    /// The id of the argument's text, which names what the buttons are about.
+    /// The id of the argument's text, which describes the buttons.
     described_by: String,
+    /// The argument, in the buttons' names ("Argument by Léa: “…”").
+    about: String,
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let s = ui.s();
@@ -83,10 +85,14 @@ pub fn Reactions(
     let button = move |kind: ReactionKind, label: &'static str| {
         let ui = ui.clone();
         let pressed = move || state().1.contains(&kind);
+        let shown_count = move || ui.number(u64::from(count(&state().0, kind)));
+        let about = about.clone();
+        let name_count = shown_count.clone();
         view! {
             <button
                 type="button"
                 class="plaza-reaction"
+                aria-label=move || format!("{label} {} — {about}", name_count())
                 aria-pressed=move || pressed().to_string()
                 aria-describedby=described_by.clone()
                 on:click=move |_| {
@@ -101,7 +107,7 @@ pub fn Reactions(
             >
                 <span>{label}</span>
                 " "
-                <span class="plaza-reaction-count">{move || ui.number(u64::from(count(&state().0, kind)))}</span>
+                <span class="plaza-reaction-count">{shown_count}</span>
             </button>
         }
     };

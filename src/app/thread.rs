@@ -20,7 +20,7 @@ use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Delivery, Item, Progress, Submission};
 use crate::state::paged::{Paged, PagedStatus};
-use crate::state::text::shown;
+use crate::state::text::{shown, start_of};
 use crate::state::thread::{arrange, Node};
 
 /// A reply as the thread shows it: posted, or the resident's own on its way.
@@ -93,8 +93,11 @@ pub fn Replies(
     count: u32,
     /// Replies may be added.
     open: bool,
-    /// Who wrote the argument, for the reply form's label.
+    /// Who wrote the argument, and its start, for the reply button's name.
     author: String,
+    start: String,
+    /// The argument ("Argument by Léa: “…”"), for the thread toggle's name.
+    about: String,
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let s = ui.s();
@@ -177,7 +180,13 @@ pub fn Replies(
         .argument_id
         .with_value(|i| format!("plaza-replies-{i}"));
     let controls = region_id.clone();
-    let author = StoredValue::new(author);
+    let reply_label = fill(
+        s.quoted_start,
+        &[
+            ("who", &fill(s.reply_to, &[("name", &author)])),
+            ("start", &start),
+        ],
+    );
     view! {
         <div class="plaza-replies">
             <div class="plaza-actions">
@@ -187,10 +196,12 @@ pub fn Replies(
                     } else {
                         ui.count(&s.show_replies, u64::from(total()))
                     };
+                    let name = format!("{label} — {about}");
                     view! {
                         <button
                             type="button"
                             class="plaza-link-button"
+                            aria-label=name
                             aria-expanded=expanded.get().to_string()
                             aria-controls=controls.clone()
                             on:click=toggle
@@ -204,7 +215,7 @@ pub fn Replies(
                         type="button"
                         id=format!("{}-open", thread.reply_field_id(None))
                         class="plaza-link-button"
-                        aria-label=fill(s.reply_to, &[("name", &author.get_value())])
+                        aria-label=reply_label.clone()
                         on:click=move |_| {
                             thread.replying_to.set(Some(String::new()));
                             if !expanded.get_untracked() {
@@ -361,8 +372,11 @@ fn PostedComment(comment: Comment) -> impl IntoView {
         (ContentStatus::Removed, _) => withheld(s.removed_by_moderator),
         _ => withheld(s.hidden_pending_review),
     };
-    let about = fill(s.comment_posted_by, &[("name", &author)]);
-    let reply_label = fill(s.reply_to, &[("name", &author)]);
+    // Names this card's controls apart from another card's of the same author.
+    let start = start_of(c.text.as_deref().unwrap_or_default());
+    let quoted = |who: String| fill(s.quoted_start, &[("who", &who), ("start", &start)]);
+    let about = quoted(fill(s.comment_posted_by, &[("name", &author)]));
+    let reply_label = quoted(fill(s.reply_to, &[("name", &author)]));
     let comment_id = c.id.clone();
     let answerable = thread.open && c.status == ContentStatus::Visible;
     view! {

@@ -10,6 +10,7 @@ use plaza_contract::{ExportFormat, MyBallot, PollResults, Recount};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::heading::Heading;
+use super::participation::Participation;
 use super::results::Labels;
 use super::{BackendHandle, Tasks, Ui};
 use crate::backend::json;
@@ -60,12 +61,22 @@ struct Found {
     error: Option<serde::de::IgnoredAny>,
 }
 
+/// What a published ballot is compared with: the ranking this device sent
+/// under its tracker, or (cast on another device, or forgotten here) the
+/// backend's own record of the resident's ballot.
+enum Expected {
+    Sent(Vec<String>),
+    Recorded(Vec<String>),
+}
+
 /// Where the resident's ballot is among the published ones.
 #[derive(Clone)]
 enum Search {
     Running,
-    /// There, ranking as cast.
-    AsCast,
+    /// There, ranking as this device cast it.
+    AsCast(Vec<String>),
+    /// There, ranking as the backend recorded it.
+    AsRecorded(Vec<String>),
     /// A ballot with the tracker, ranking something else.
     Different(Vec<String>),
     /// A ballot with the tracker the resident typed (what they cast is not
@@ -130,11 +141,11 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
     let labels = StoredValue::new(labels);
     let listed =
         move |ranking: &[String]| labels.with_value(|l| l.listed(ranking, s.list_separator));
-    // Looks for `tracker` among the published ballots; `cast` is the
-    // ranking this device knows was cast under it, if it does.
+    // Looks for `tracker` among the published ballots, to compare with
+    // `expected` if anything is known of the ballot cast under it.
     let find = {
         let tasks = tasks.clone();
-        move |tracker: String, cast: Option<Vec<String>>| {
+        move |tracker: String, expected: Option<Expected>| {
             if matches!(search.get_untracked(), Some(Search::Running)) {
                 return;
             }
@@ -161,9 +172,14 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                                 .ok_or(answer),
                             Err(detail) => Err(detail),
                         };
-                        match (found, &cast) {
+                        match (found, &expected) {
                             (Ok(Some(r)), None) => Search::Found(r),
-                            (Ok(Some(r)), Some(cast)) if r == *cast => Search::AsCast,
+                            (Ok(Some(r)), Some(Expected::Sent(sent))) if r == *sent => {
+                                Search::AsCast(r)
+                            }
+                            (Ok(Some(r)), Some(Expected::Recorded(kept))) if r == *kept => {
+                                Search::AsRecorded(r)
+                            }
                             (Ok(Some(r)), Some(_)) => Search::Different(r),
                             (Ok(None), _) => Search::Missing,
                             (Err(detail), _) => {
@@ -186,9 +202,20 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
     // device, or "forget me"): the tracker the receipt showed, typed.
     let find_controls = if known {
         let find = find.clone();
+        let part = use_context::<Participation>();
         let find_mine = move |_| {
             if let Some(ballot) = mine.get_value() {
-                find(ballot.receipt.tracker, Some(ballot.ranking));
+                let poll_id = results.with_value(|r| r.poll_id.clone());
+                let sent = part.and_then(|p| {
+                    p.device
+                        .try_with_value(|d| d.cast(&poll_id, &ballot.receipt.tracker))
+                        .flatten()
+                });
+                let expected = match sent {
+                    Some(ranking) => Expected::Sent(ranking),
+                    None => Expected::Recorded(ballot.ranking),
+                };
+                find(ballot.receipt.tracker, Some(expected));
             }
         };
         view! {
@@ -257,10 +284,12 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
             <div role="status" class="plaza-find-outcome">
                 {move || search.get().map(|found| match found {
                     Search::Running => view! { <p>{s.verify_finding}</p> }.into_any(),
-                    Search::AsCast => {
-                        let ranking = mine.with_value(|m| m.as_ref().map(|m| listed(&m.ranking))).unwrap_or_default();
-                        view! { <p><strong>{fill(s.verify_found, &[("ranking", &ranking)])}</strong></p> }.into_any()
-                    }
+                    Search::AsCast(r) => view! {
+                        <p><strong>{fill(s.verify_found, &[("ranking", &listed(&r))])}</strong></p>
+                    }.into_any(),
+                    Search::AsRecorded(r) => view! {
+                        <p><strong>{fill(s.verify_found_recorded, &[("ranking", &listed(&r))])}</strong></p>
+                    }.into_any(),
                     Search::Different(r) => view! {
                         <p class="plaza-differs">{fill(s.verify_found_different, &[("ranking", &listed(&r))])}</p>
                     }.into_any(),

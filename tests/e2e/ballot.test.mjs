@@ -356,6 +356,26 @@ describe('residents vote', () => {
     assert.ok((await texts(tampered, '.plaza-verify-outcome li.plaza-differs')).length >= 1);
     await tampered.close();
 
+    // Signed in as the same resident on a device that did not cast the
+    // ballot (here: this one, what it cast forgotten): the published ballot
+    // is compared with the server's record, and the resident is told so.
+    const recorded = await open(browser.context, `${server.origin}/en.html`, {
+      init: () => { for (const k of Object.keys(localStorage)) if (k.startsWith('plaza:mine:')) localStorage.removeItem(k); },
+    });
+    try {
+      await waitForReady(recorded, 1);
+      await recorded.waitForFunction((h) => [...document.querySelector(h).shadowRoot.querySelectorAll('.plaza-verify button')]
+        .some((b) => /Find my ballot/.test(b.textContent)), HOST);
+      await recorded.evaluate((h) => [...document.querySelector(h).shadowRoot.querySelectorAll('.plaza-verify button')]
+        .find((b) => /Find my ballot/.test(b.textContent)).click(), HOST);
+      await recorded.waitForFunction((h) => /server recorded/.test(document.querySelector(h).shadowRoot.querySelector('.plaza-find-outcome').textContent), HOST);
+      const [said] = await texts(recorded, '.plaza-find-outcome');
+      assert.match(said, new RegExp(`^Your ballot is there, ranking what the server recorded for you: ${[0, 2, 4].map((i) => poll.options[i].label.en).join(', ')}\\. This device did not cast it`));
+      assert.deepEqual(recorded.errors, []);
+    } finally {
+      await recorded.close();
+    }
+
     // On a device that does not know the ballot (here: this one, its
     // participant forgotten), the resident types the tracker the receipt
     // showed, keyboard only, in lower case and without its dashes: the same

@@ -182,6 +182,25 @@ describe('residents take part', () => {
     await tab.close();
   });
 
+  it('names each card\'s controls apart, also between cards of one author', async () => {
+    const tab = await open(browser.context, `${server.origin}/en.html`);
+    await waitForReady(tab, 1);
+    // Every thread open, so that replies' controls are there too.
+    await tab.evaluate(() => {
+      for (const b of document.querySelector('plaza-deliberation').shadowRoot.querySelectorAll('.plaza-replies button[aria-expanded="false"]')) b.click();
+    });
+    await tab.waitForFunction(() => document.querySelector('plaza-deliberation').shadowRoot.querySelector('article.plaza-comment'));
+    const names = await tab.evaluate(() => [...document.querySelector('plaza-deliberation').shadowRoot.querySelectorAll('article button')]
+      .map((b) => (b.getAttribute('aria-label') ?? b.textContent).trim()));
+    const authors = await tab.evaluate(() => [...document.querySelector('plaza-deliberation').shadowRoot.querySelectorAll('article.plaza-argument > footer bdi.plaza-author')]
+      .map((a) => a.textContent));
+    assert.ok(authors.length > new Set(authors).size, `some author wrote two arguments: ${authors}`);
+    const twice = names.filter((n, i) => names.indexOf(n) !== i);
+    assert.deepEqual(twice, [], 'controls with the same name');
+    assert.ok(names.some((n) => /^Helpful \d+ — Argument by .+: “.+”$/.test(n)), names.join('\n'));
+    await tab.close();
+  });
+
   it('shows its author what waits for review, and others that it is hidden', async () => {
     const tab = await open(browser.context, `${server.origin}/en.html`);
     await waitForReady(tab, 1);

@@ -1,12 +1,32 @@
 //! Messages with named `{placeholders}`, which translators may move within
 //! a sentence (word order differs between languages).
 
-/// `template` with each `{name}` replaced by its value.
+/// `template` with each `{name}` replaced by its value, in one pass: a
+/// value (a resident's name, say) that holds `{count}` stays as written.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.split_once('}').and_then(|(name, tail)| {
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, value)| (*value, tail))
+        });
+        match value {
+            Some((value, tail)) => {
+                out.push_str(value);
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -37,6 +57,18 @@ mod tests {
             "3 votes for Lilas"
         );
         assert_eq!(fill("no {gap}", &[]), "no {gap}");
+        assert_eq!(fill("{a}{a} {", &[("a", "x")]), "xx {");
+    }
+
+    #[test]
+    fn a_value_is_never_filled_in_turn() {
+        assert_eq!(
+            fill(
+                "{who}: {start}",
+                &[("who", "Reply to {start}"), ("start", "The {who} park")]
+            ),
+            "Reply to {start}: The {who} park"
+        );
     }
 
     #[test]
