@@ -357,10 +357,10 @@ describe('residents vote', () => {
     await tampered.close();
 
     // Signed in as the same resident on a device that did not cast the
-    // ballot (here: this one, what it cast forgotten): the published ballot
+    // ballot (here: this one, what it cast and its outbox forgotten): the published ballot
     // is compared with the server's record, and the resident is told so.
     const recorded = await open(browser.context, `${server.origin}/en.html`, {
-      init: () => { for (const k of Object.keys(localStorage)) if (k.startsWith('plaza:mine:')) localStorage.removeItem(k); },
+      init: () => { for (const k of Object.keys(localStorage)) if (/^plaza:(mine|outbox):/.test(k)) localStorage.removeItem(k); },
     });
     try {
       await waitForReady(recorded, 1);
