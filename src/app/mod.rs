@@ -385,11 +385,16 @@ fn Loaded(
     let s = ui.s();
     let backend = expect_context::<BackendHandle>();
     let part = expect_context::<Participation>();
-    // Said when the browser refuses storage; a preview keeps nothing on purpose.
-    let persistent = backend
-        .0
-        .with_value(|b| b.is_persistent() || b.is_preview())
-        && part.is_persistent();
+    // Said when the browser refuses storage, or its quota is full when the
+    // outbox keeps an item (looked at again at each change of the outbox);
+    // a preview keeps nothing on purpose.
+    let persistent = move || {
+        part.items.track();
+        backend
+            .0
+            .with_value(|b| b.is_persistent() || b.is_preview())
+            && part.is_persistent()
+    };
     Effect::new(move |_| {
         screen.with(|r| {
             if let Some(Ok(first)) = r {
@@ -411,7 +416,7 @@ fn Loaded(
         })
     });
     view! {
-        {(!persistent).then(|| view! { <Notice text=s.notice_storage_unavailable/> })}
+        {move || (!persistent()).then(|| view! { <Notice text=s.notice_storage_unavailable/> })}
         <SignInNotice/>
         // Outcomes that arrive later (sent, refused), for screen readers.
         <p class="plaza-visually-hidden" role="status" aria-live="polite">{move || part.announcement.get()}</p>

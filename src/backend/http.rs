@@ -111,6 +111,11 @@ impl HttpTransport {
         self.host_token.is_some()
     }
 
+    /// Whether the host page gave a token the backend has not rejected.
+    pub fn host_token_usable(&self) -> bool {
+        self.has_host_token() && !self.host_rejected.get()
+    }
+
     /// A sign-in, or an anonymous participant stored on this device (its
     /// token perhaps expired, to be renewed).
     pub fn has_participant(&self) -> bool {

@@ -174,6 +174,15 @@ impl Backend {
         }
     }
 
+    /// Whether the host page signed the resident in with a token the
+    /// backend has not rejected: what a signed-in resident's item needs.
+    pub fn host_token_usable(&self) -> bool {
+        match &self.channel {
+            Channel::Http(h) => h.host_token_usable(),
+            Channel::Local(_) => false,
+        }
+    }
+
     /// Whether the resident has an identity with this backend already (a
     /// sign-in, or an anonymous participant of an earlier visit), so that
     /// asking for their own ballot creates nobody.

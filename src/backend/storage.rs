@@ -3,7 +3,7 @@
 //! quota). What could not be persisted is still kept for the page's life.
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 thread_local! {
     /// Values that could not go to `localStorage`, shared by every instance on the page.
@@ -13,6 +13,9 @@ thread_local! {
     /// refused later still lands in `MEMORY`. A failed probe is tried again
     /// next time (storage freed, or refused only for a moment).
     static BROWSER: OnceCell<web_sys::Storage> = const { OnceCell::new() };
+    /// Keys `localStorage` refused (its quota full), kept in `MEMORY` only
+    /// until a later write of theirs succeeds.
+    static SPILLED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
 const PROBE_KEY: &str = "plaza:probe";
@@ -56,8 +59,10 @@ impl KeyValue {
         }
     }
 
+    /// Whether what is kept here survives a reload: storage works, and
+    /// refused none of the values still kept.
     pub fn is_persistent(&self) -> bool {
-        matches!(self, KeyValue::Browser(_))
+        matches!(self, KeyValue::Browser(_)) && SPILLED.with(|s| s.borrow().is_empty())
     }
 
     pub fn get(&self, key: &str) -> Option<String> {
@@ -73,6 +78,7 @@ impl KeyValue {
 
     pub fn remove(&self, key: &str) {
         MEMORY.with(|m| m.borrow_mut().remove(key));
+        SPILLED.with(|s| s.borrow_mut().remove(key));
         if let KeyValue::Browser(s) = self {
             let _ = s.remove_item(key);
         }
@@ -105,8 +111,10 @@ impl KeyValue {
         if let KeyValue::Browser(s) = self {
             if s.set_item(key, value).is_ok() {
                 MEMORY.with(|m| m.borrow_mut().remove(key));
+                SPILLED.with(|s| s.borrow_mut().remove(key));
                 return true;
             }
+            SPILLED.with(|s| s.borrow_mut().insert(key.to_owned()));
         }
         MEMORY.with(|m| m.borrow_mut().insert(key.to_owned(), value.to_owned()));
         false

@@ -15,8 +15,8 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 /// `None` when one does. `work` is told whether items marked "being sent"
 /// were left by a sender that is gone (true when the lock was taken: it
 /// was free). Without the API (an old browser, a page that is not a secure
-/// context) `work` runs all the same, told `false`: the backend's
-/// idempotency keys still apply each item once.
+/// context, site data blocked) `work` runs all the same, told `false`: the
+/// backend's idempotency keys still apply each item once.
 pub async fn with_lock<F, Fut>(name: &str, work: F) -> Option<()>
 where
     F: FnOnce(bool) -> Fut + 'static,
@@ -29,7 +29,7 @@ where
     let acquired = Rc::new(Cell::new(false));
     let work = Rc::new(RefCell::new(Some(work)));
     let callback = {
-        let acquired = acquired.clone();
+        let (acquired, work) = (acquired.clone(), work.clone());
         Closure::once_into_js(move |lock: JsValue| -> JsValue {
             let work = work.borrow_mut().take();
             match (lock.is_null() || lock.is_undefined(), work) {
@@ -50,8 +50,18 @@ where
     let promise = request
         .call3(&locks, &name.into(), &options, &callback)
         .ok()
-        .and_then(|p| p.dyn_into::<Promise>().ok())?;
-    let _ = JsFuture::from(promise).await;
+        .and_then(|p| p.dyn_into::<Promise>().ok());
+    if let Some(promise) = promise {
+        let _ = JsFuture::from(promise).await;
+    }
+    // The callback never ran: the browser refused the request (a
+    // `SecurityError` where site data is blocked), which is no other tab
+    // holding the lock. The work runs without it, as without the API.
+    let unasked = work.borrow_mut().take();
+    if let Some(work) = unasked {
+        work(false).await;
+        return Some(());
+    }
     acquired.get().then_some(())
 }
 

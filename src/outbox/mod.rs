@@ -27,8 +27,8 @@ use wasm_bindgen::JsCast;
 use crate::backend::{json, Backend, KeyValue};
 use crate::state::outbox::{self, Answer, Item, Outcome, Submission};
 
-/// How often the sender looks whether the browser is online again.
-const ONLINE_POLL_MS: u32 = 3_000;
+/// How often the sender looks whether another tab that sends went away.
+const OTHER_SENDER_POLL_MS: u32 = 6_000;
 
 /// A subscriber: its instance, the deliberation it shows, and its
 /// callback, told that the items changed.
@@ -236,17 +236,27 @@ impl Outbox {
     /// submitted in, if still here and of the same identity (signed in by
     /// the host page, or not), else of another instance of that identity,
     /// else the outbox's own if it is; none when no instance on this page
-    /// has the item's identity (it waits for one, or for another tab).
+    /// has the item's identity (it waits for one, or for another tab). A
+    /// signed-in item goes with a sign-in the backend has not rejected if
+    /// there is one, else with a rejected one (and waits for a new sign-in).
     fn backend_for(&self, item: &Item) -> Option<Backend> {
         let listeners = self.listeners.borrow();
         let own = self.backend.borrow();
-        let of_origin = listeners.iter().filter(|l| l.instance == item.origin);
-        of_origin
-            .chain(listeners.iter())
-            .map(|l| &l.backend)
-            .chain(std::iter::once(&*own))
-            .find(|b| b.has_host_token() == item.signed_in)
-            .cloned()
+        let candidates = || {
+            let of_origin = listeners.iter().filter(|l| l.instance == item.origin);
+            of_origin
+                .chain(listeners.iter())
+                .map(|l| &l.backend)
+                .chain(std::iter::once(&*own))
+        };
+        let found = if item.signed_in {
+            candidates()
+                .find(|b| b.host_token_usable())
+                .or_else(|| candidates().find(|b| b.has_host_token()))
+        } else {
+            candidates().find(|b| !b.has_host_token())
+        };
+        found.cloned()
     }
 
     /// The backend of `instance`, or the outbox's own if it is not here.
@@ -377,22 +387,31 @@ impl Outbox {
         }
         if held.is_none() {
             // Another tab is sending: look again later, in case it goes away.
-            return (!items.iter().all(|i| i.is_sent())).then_some(ONLINE_POLL_MS * 2);
+            return (!items.iter().all(|i| i.is_sent())).then_some(OTHER_SENDER_POLL_MS);
         }
-        let waiting = items
-            .iter()
-            .any(|i| i.delivery == outbox::Delivery::Offline);
-        let next = outbox::next_wake(&items).map(|at| (at - now()).clamp(0.0, 120_000.0) as u32);
-        match (waiting, next) {
-            (true, Some(ms)) => Some(ms.min(ONLINE_POLL_MS)),
-            (true, None) => Some(ONLINE_POLL_MS),
-            (false, next) => next,
-        }
+        // Items waiting for an identity this page lacks are another page's.
+        let mine: Vec<Item> = items
+            .into_iter()
+            .filter(|i| self.backend_for(i).is_some())
+            .collect();
+        outbox::next_pass_in(&mine, now(), online())
     }
 
     /// Sends every due item (`sender_gone`: items marked "sending" belong to
     /// a tab that no longer holds the lock).
     async fn send_due(self: Rc<Self>, sender_gone: bool) {
+        // What waited for a sign-in that this page has (another tab's was
+        // rejected, this one's was not) is sent from here.
+        for item in self.items() {
+            let signed_in_here = || {
+                self.backend_for(&item)
+                    .is_some_and(|b| b.host_token_usable())
+            };
+            if item.delivery == outbox::Delivery::NeedsSignIn && item.signed_in && signed_in_here()
+            {
+                self.update(&item.key, |i| i.retry(now(), new_key()));
+            }
+        }
         loop {
             // Only what was submitted with a kind of identity this page
             // has: another tab of the site may be signed in when this one

@@ -447,12 +447,38 @@ pub fn next_due(items: &[Item], now: f64, online: bool, sender_gone: bool) -> Op
         .min_by(|a, b| a.created.total_cmp(&b.created))
 }
 
-/// When the sender should look again (the earliest retry), if ever.
-pub fn next_wake(items: &[Item]) -> Option<f64> {
-    items
+/// How often the sender looks whether the network is back while an item
+/// waits for it (the browser's `online` is not always right, nor its event
+/// always fired).
+pub const ONLINE_POLL_MS: f64 = 3_000.0;
+
+/// The shortest wait between two passes of the sender: a retry time that
+/// has passed without the item being sent (the browser is offline, or a
+/// tab is about to take it) must not make the sender spin.
+const MIN_PASS_WAIT_MS: f64 = 500.0;
+
+/// The longest wait between two passes.
+const MAX_PASS_WAIT_MS: f64 = 120_000.0;
+
+/// When the sender should look again, in ms, if it has anything left to
+/// do: at the earliest retry or stale "sending" mark among `items` (those
+/// this page can send), at least [`MIN_PASS_WAIT_MS`] away; every
+/// [`ONLINE_POLL_MS`] while an item waits for the network (while offline,
+/// only the network's return makes it due, whatever its retry time).
+pub fn next_pass_in(items: &[Item], now: f64, online: bool) -> Option<u32> {
+    let for_network = items.iter().any(|i| i.delivery == Delivery::Offline);
+    let next = items
         .iter()
+        .filter(|i| online || i.delivery != Delivery::Offline)
         .filter_map(Item::wake_at)
-        .min_by(f64::total_cmp)
+        .min_by(f64::total_cmp);
+    let wait = match (next, for_network) {
+        (Some(at), true) => (at - now).min(ONLINE_POLL_MS),
+        (Some(at), false) => at - now,
+        (None, true) => ONLINE_POLL_MS,
+        (None, false) => return None,
+    };
+    Some(wait.clamp(MIN_PASS_WAIT_MS, MAX_PASS_WAIT_MS) as u32)
 }
 
 #[cfg(test)]
@@ -724,7 +750,53 @@ mod tests {
             item.settle(Outcome::Error(BackendError::Status(500)), 31.0, 0.0);
         }
         assert_eq!(next_due(&items, 31.0, true, false), None);
-        assert_eq!(next_wake(&items), Some(2031.0));
+        assert_eq!(next_pass_in(&items, 31.0, true), Some(2000));
+    }
+
+    #[test]
+    fn the_sender_waits_for_the_next_retry_and_never_spins() {
+        let at = |delivery: Delivery, next_attempt: f64| {
+            let mut item = Item::new("k".into(), argument("t"), 0.0);
+            item.delivery = delivery;
+            item.next_attempt = next_attempt;
+            item
+        };
+        let now = 100_000.0;
+        assert_eq!(next_pass_in(&[], now, true), None);
+        assert_eq!(
+            next_pass_in(&[at(Delivery::Queued, now + 4_000.0)], now, true),
+            Some(4_000)
+        );
+        // A retry time past (the item not sendable in this pass): not at once.
+        assert_eq!(
+            next_pass_in(&[at(Delivery::Queued, now - 5.0)], now, true),
+            Some(500)
+        );
+        // Offline with its retry time past: the network is looked for every
+        // few seconds, not in a loop.
+        assert_eq!(
+            next_pass_in(&[at(Delivery::Offline, now - 5_000.0)], now, false),
+            Some(3_000)
+        );
+        assert_eq!(
+            next_pass_in(&[at(Delivery::Offline, now + 1_000.0)], now, true),
+            Some(1_000)
+        );
+        // Another tab's "sending" mark: looked at when it goes stale.
+        let sending = at(Delivery::Sending { since: now }, 0.0);
+        assert_eq!(next_pass_in(&[sending], now, true), Some(90_000));
+        let sent = at(
+            Delivery::Sent {
+                answer: Answer::Reaction(ReactionState {
+                    argument_id: "a".into(),
+                    reactions: Default::default(),
+                    my_reactions: vec![],
+                }),
+                at: now,
+            },
+            0.0,
+        );
+        assert_eq!(next_pass_in(&[sent], now, true), None);
     }
 
     #[test]

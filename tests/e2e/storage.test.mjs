@@ -30,6 +30,62 @@ describe('the local backend', () => {
     assert.deepEqual(tab.errors, []);
   });
 
+  it('sends what is posted when site data is blocked, Web Locks included', async () => {
+    // A browser that blocks a site's data refuses its locks as well (Chrome:
+    // a SecurityError): the outbox sends without the lock, not never.
+    const tab = await open(browser.context, `${server.url}/`, {
+      init: () => {
+        Object.defineProperty(window, 'localStorage', {
+          get() { throw new DOMException('The operation is insecure.', 'SecurityError'); },
+        });
+        LockManager.prototype.request = () => Promise.reject(new DOMException('Access to the Locks API is denied in this context.', 'SecurityError'));
+      },
+    });
+    await waitForReady(tab, 2);
+    const text = `Kept for the page's life ${Date.now()}`;
+    await tab.evaluate((t) => {
+      const root = document.querySelector('plaza-deliberation').shadowRoot;
+      root.querySelector('#plaza-stance-for').click();
+      const field = root.querySelector('#plaza-argument-text');
+      field.value = t;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      field.closest('form').requestSubmit();
+    }, text);
+    await tab.waitForFunction((t) => [...document.querySelector('plaza-deliberation').shadowRoot
+      .querySelectorAll('.plaza-mine .plaza-argument:not(.plaza-pending)')].some((a) => a.textContent.includes(t)), text, { timeout: 10_000 });
+    assert.deepEqual(tab.errors, []);
+  });
+
+  it('says so when the storage is full as the outbox keeps an item', async () => {
+    const tab = await open(browser.context, `${server.url}/`, {
+      init: () => {
+        const setItem = Storage.prototype.setItem;
+        Storage.prototype.setItem = function (key, value) {
+          if (String(key).startsWith('plaza:outbox:')) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          return setItem.call(this, key, value);
+        };
+      },
+    });
+    await waitForReady(tab, 2);
+    const notices = () => tab.evaluate(() => [...document.querySelector('plaza-deliberation').shadowRoot.querySelectorAll('.plaza-notice')]
+      .map((n) => n.textContent).join(' '));
+    assert.doesNotMatch(await notices(), /kept only until you close the page/, 'storage works at first');
+    const text = `Too much for the quota ${Date.now()}`;
+    await tab.evaluate((t) => {
+      const root = document.querySelector('plaza-deliberation').shadowRoot;
+      root.querySelector('#plaza-stance-for').click();
+      const field = root.querySelector('#plaza-argument-text');
+      field.value = t;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      field.closest('form').requestSubmit();
+    }, text);
+    await tab.waitForFunction(() => /kept only until you close the page/.test([...document.querySelector('plaza-deliberation').shadowRoot
+      .querySelectorAll('.plaza-notice')].map((n) => n.textContent).join(' ')), null, { timeout: 10_000 });
+    await tab.waitForFunction((t) => [...document.querySelector('plaza-deliberation').shadowRoot
+      .querySelectorAll('.plaza-mine .plaza-argument:not(.plaza-pending)')].some((a) => a.textContent.includes(t)), text, { timeout: 10_000 });
+    assert.deepEqual(tab.errors, []);
+  });
+
   it('survives unreadable stored data without losing it', async () => {
     const tab = await open(browser.context, `${server.url}/`, {
       init: () => { if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1'); localStorage.setItem('plaza:local:v1', '{"version": 1, "broken'); } },
