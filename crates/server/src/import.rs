@@ -121,6 +121,17 @@ async fn import_one(
                     .await?;
             Poll::check_kept(Some(&stored_poll), d.poll_id.as_deref(), ballots > 0)
                 .map_err(ImportError::Conflict)?;
+            // Without a ballot, the poll the deliberation no longer names
+            // goes: left, it would take ballots no result reads.
+            sqlx::query("DELETE FROM results_cache WHERE poll_id = $1")
+                .bind(&stored_poll)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("DELETE FROM polls WHERE id = $1 AND deliberation_id = $2")
+                .bind(&stored_poll)
+                .bind(&d.id)
+                .execute(&mut **tx)
+                .await?;
         }
         sqlx::query(
             "UPDATE deliberations SET document = $2, current_phase = $3, poll_id = $4, updated_at = $5 WHERE id = $1",

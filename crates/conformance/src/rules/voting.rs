@@ -23,6 +23,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("ballot.signed_in", "A resident the city's site signed in votes in a poll for signed-in residents", signed_in_vote, optional)
             .not_local("the in-browser backend has no city site to sign residents in"),
         rule!("poll.frozen", "Once a poll has a ballot, an import that changes its options, method or counting rules, or gives its deliberation another poll or none, is 409 conflict; its question may still change", frozen),
+        rule!("poll.replaced", "An import that gives a deliberation without ballots another poll removes the old one: reading it and voting in it are 404 not_found", replaced),
         rule!("proposal.decision", "A moderator accepts a proposal onto the ballot (its last option) or declines it with a reason (422 without); a decided proposal is 409, as is accepting one once the poll has a ballot; each decision is in the public log", proposal_decision),
         rule!("poll.import_keeps_status", "An import cannot reopen a closed poll, nor take a poll with a ballot back to upcoming (409 conflict)", import_keeps_status),
         rule!("ballot.cast", "PUT …/ballot answers a receipt (tracker, recorded_at); GET …/ballot gives the ranking and the receipt", cast),
@@ -252,6 +253,39 @@ async fn frozen(ctx: &Ctx) -> Check {
         .expect::<serde_json::Value>(200)
         .map_err(|e| format!("changing the question: {e}"))?;
     Ok(())
+}
+
+async fn replaced(ctx: &Ctx) -> Check {
+    let (answer, old) = ctx.import_own("replaced", |_| {}).await?;
+    answer.expect::<serde_json::Value>(200)?;
+    let new = format!("{old}-2");
+    let (answer, _) = ctx
+        .import_own("replaced", |seed| {
+            let entry = &mut seed["deliberations"][0];
+            entry["poll"]["id"] = new.clone().into();
+            entry["deliberation"]["poll_id"] = new.clone().into();
+        })
+        .await?;
+    answer
+        .expect::<serde_json::Value>(200)
+        .map_err(|e| format!("giving the deliberation another poll: {e}"))?;
+    ctx.api
+        .op(Operation::GetPoll, &[&old])
+        .send()
+        .await?
+        .problem(404, ProblemCode::NotFound)
+        .map_err(|e| format!("reading the replaced poll: {e}"))?;
+    let token = ctx.participant().await?;
+    ctx.api
+        .op(Operation::CastBallot, &[&old])
+        .token(&token)
+        .key(&unique("ballot"))
+        .json(&ranking(&["a"]))
+        .send()
+        .await?
+        .problem(404, ProblemCode::NotFound)
+        .map_err(|e| format!("a ballot in the replaced poll: {e}"))?;
+    vote(ctx, &new, &token, &["a"]).await.map(|_| ())
 }
 
 async fn import_keeps_status(ctx: &Ctx) -> Check {
