@@ -26,7 +26,7 @@ use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Item, Progress, Submission};
 use crate::state::paged::{Paged, PagedStatus};
-use crate::state::text::{shown, start_of};
+use crate::state::text::{shown, start_of, NAME_CHARS};
 use crate::state::timeline::{window, Window};
 
 /// Where the resident's text goes, and what may be added now.
@@ -466,14 +466,8 @@ pub fn ArgumentCard(
         .map_or_else(|| s.anonymous.to_owned(), shown);
     let visible = a.status == ContentStatus::Visible;
     // Names this card's controls apart from another card's of the same author.
-    let start = start_of(a.text.as_deref().unwrap_or_default());
-    let about = fill(
-        s.quoted_start,
-        &[
-            ("who", &fill(s.argument_by, &[("name", &author)])),
-            ("start", &start),
-        ],
-    );
+    let start = start_of(a.text.as_deref().unwrap_or_default(), NAME_CHARS);
+    let about = s.quoting(&fill(s.argument_by, &[("name", &author)]), &start);
     view! {
         <article class="plaza-argument" tabindex="-1" aria-describedby=text_id.clone()>
             {text}

@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::participation::Participation;
+use super::participation::{submitted_start, Participation};
 use super::Ui;
 use crate::i18n::fill;
 use crate::state::outbox::{Delivery, Item};
+use crate::state::text::NAME_CHARS;
 
 /// The state line of the outbox item `key` while it is not sent (nothing
 /// once it is, or once it is gone). It follows the item as it changes.
@@ -41,12 +42,7 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
                 true,
                 "plaza-state",
             ),
-            Delivery::NeedsSignIn => (
-                s.state_needs_sign_in.to_owned(),
-                false,
-                false,
-                "plaza-state",
-            ),
+            Delivery::NeedsSignIn => (s.state_needs_sign_in.to_owned(), false, true, "plaza-state"),
             // A refusal that sending again cannot change (the vote closed)
             // offers only to put the item away.
             Delivery::Failed { error } => (
@@ -57,17 +53,22 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
             ),
             Delivery::Sent { .. } => return None,
         };
+        // Each item's buttons named apart: "Discard: “The square needs…”".
+        let start = submitted_start(&item.submission, NAME_CHARS).unwrap_or_default();
+        let named = |action: &str| s.quoting(action, &start);
+        let (send_again, discard) = (named(s.send_again), named(s.discard));
         Some(view! {
             <div class=class id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1">
                 <p>{text}</p>
                 {can_discard.then(|| view! {
                     <div class="plaza-actions">
                         {can_retry.then(|| view! {
-                            <button type="button" class="plaza-button plaza-small" on:click=retry>
+                            <button type="button" class="plaza-button plaza-small" aria-label=send_again on:click=retry>
                                 {s.send_again}
                             </button>
                         })}
-                        <button type="button" class="plaza-button plaza-small plaza-quiet" on:click=move |_| part.discard(&key.get_value())>
+                        <button type="button" class="plaza-button plaza-small plaza-quiet" aria-label=discard
+                            on:click=move |_| part.discard(&key.get_value())>
                             {s.discard}
                         </button>
                     </div>

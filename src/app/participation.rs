@@ -18,7 +18,10 @@ use crate::outbox::{Outbox, Subscription};
 use crate::state::outbox::{
     keep_expired, sent_answers, Answer, Delivery, Item, Progress, Submission,
 };
-use crate::state::text::shown;
+use crate::state::text::start_of;
+
+/// Characters of a published text said in its announcement.
+const ANNOUNCED_CHARS: usize = 80;
 
 /// The participation context of one instance.
 #[derive(Clone, Copy)]
@@ -163,7 +166,7 @@ impl Participation {
         match &item.delivery {
             Delivery::Sent { answer, .. } => {
                 if known {
-                    if let Some(text) = announced_text(&item.submission) {
+                    if let Some(text) = submitted_start(&item.submission, ANNOUNCED_CHARS) {
                         self.announce(crate::i18n::fill(s.announce_published, &[("text", &text)]));
                     } else if matches!(item.submission, Submission::Ballot { .. }) {
                         self.announce(s.announce_ballot_recorded.to_owned());
@@ -379,8 +382,10 @@ pub fn flag_memory(target: FlagTarget, id: &str) -> String {
     format!("flag:{target:?}:{id}")
 }
 
-/// The beginning of a contribution, to announce that it was published.
-fn announced_text(submission: &Submission) -> Option<String> {
+/// The beginning of a submitted text (a proposal's title), at most
+/// `max_chars` long: in announcements, and in the names of its item's
+/// controls; none for what has no text.
+pub fn submitted_start(submission: &Submission, max_chars: usize) -> Option<String> {
     let text = match submission {
         Submission::Argument { new, .. } => &new.text,
         Submission::Comment { new, .. } => &new.text,
@@ -389,13 +394,7 @@ fn announced_text(submission: &Submission) -> Option<String> {
             return None
         }
     };
-    let text = shown(text.trim());
-    let short: String = text.chars().take(80).collect();
-    Some(if short.chars().count() < text.chars().count() {
-        format!("{short}…")
-    } else {
-        short
-    })
+    Some(start_of(text, max_chars))
 }
 
 /// The DOM event for a sent submission.

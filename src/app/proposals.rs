@@ -22,7 +22,7 @@ use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Progress, Submission};
 use crate::state::paged::{Paged, PagedStatus};
-use crate::state::text::{shown, start_of};
+use crate::state::text::{shown, start_of, NAME_CHARS};
 use crate::state::timeline::{window, Window};
 
 #[component]
@@ -164,13 +164,8 @@ fn ProposalCard(proposal: Proposal) -> impl IntoView {
         _ => vec![withheld(s.hidden_pending_review)],
     };
     let visible = p.status == ContentStatus::Visible;
-    let about = fill(
-        s.quoted_start,
-        &[
-            ("who", &fill(s.proposal_by, &[("name", &author)])),
-            ("start", &start_of(p.title.as_deref().unwrap_or_default())),
-        ],
-    );
+    let start = start_of(p.title.as_deref().unwrap_or_default(), NAME_CHARS);
+    let about = s.quoting(&fill(s.proposal_by, &[("name", &author)]), &start);
     view! {
         <article class="plaza-proposal">
             {body}

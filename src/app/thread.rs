@@ -20,7 +20,7 @@ use crate::backend::BackendError;
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Delivery, Item, Progress, Submission};
 use crate::state::paged::{Paged, PagedStatus};
-use crate::state::text::{shown, start_of};
+use crate::state::text::{shown, start_of, NAME_CHARS};
 use crate::state::thread::{arrange, Node};
 
 /// A reply as the thread shows it: posted, or the resident's own on its way.
@@ -180,13 +180,7 @@ pub fn Replies(
         .argument_id
         .with_value(|i| format!("plaza-replies-{i}"));
     let controls = region_id.clone();
-    let reply_label = fill(
-        s.quoted_start,
-        &[
-            ("who", &fill(s.reply_to, &[("name", &author)])),
-            ("start", &start),
-        ],
-    );
+    let reply_label = s.quoting(&fill(s.reply_to, &[("name", &author)]), &start);
     view! {
         <div class="plaza-replies">
             <div class="plaza-actions">
@@ -373,8 +367,8 @@ fn PostedComment(comment: Comment) -> impl IntoView {
         _ => withheld(s.hidden_pending_review),
     };
     // Names this card's controls apart from another card's of the same author.
-    let start = start_of(c.text.as_deref().unwrap_or_default());
-    let quoted = |who: String| fill(s.quoted_start, &[("who", &who), ("start", &start)]);
+    let start = start_of(c.text.as_deref().unwrap_or_default(), NAME_CHARS);
+    let quoted = |who: String| s.quoting(&who, &start);
     let about = quoted(fill(s.comment_posted_by, &[("name", &author)]));
     let reply_label = quoted(fill(s.reply_to, &[("name", &author)]));
     let comment_id = c.id.clone();

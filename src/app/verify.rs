@@ -62,11 +62,12 @@ struct Found {
 }
 
 /// What a published ballot is compared with: the ranking this device sent
-/// under its tracker, or (cast on another device, or forgotten here) the
-/// backend's own record of the resident's ballot.
-enum Expected {
-    Sent(Vec<String>),
-    Recorded(Vec<String>),
+/// under its tracker, if it remembers one (not when cast on another device,
+/// or forgotten here), and the backend's own record of the resident's
+/// ballot (which a change made on another device may have replaced).
+struct Expected {
+    sent: Option<Vec<String>>,
+    recorded: Vec<String>,
 }
 
 /// Where the resident's ballot is among the published ones.
@@ -174,12 +175,10 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                         };
                         match (found, &expected) {
                             (Ok(Some(r)), None) => Search::Found(r),
-                            (Ok(Some(r)), Some(Expected::Sent(sent))) if r == *sent => {
+                            (Ok(Some(r)), Some(e)) if e.sent.as_ref() == Some(&r) => {
                                 Search::AsCast(r)
                             }
-                            (Ok(Some(r)), Some(Expected::Recorded(kept))) if r == *kept => {
-                                Search::AsRecorded(r)
-                            }
+                            (Ok(Some(r)), Some(e)) if e.recorded == r => Search::AsRecorded(r),
                             (Ok(Some(r)), Some(_)) => Search::Different(r),
                             (Ok(None), _) => Search::Missing,
                             (Err(detail), _) => {
@@ -211,9 +210,9 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                         .try_with_value(|d| d.cast(&poll_id, &ballot.receipt.tracker))
                         .flatten()
                 });
-                let expected = match sent {
-                    Some(ranking) => Expected::Sent(ranking),
-                    None => Expected::Recorded(ballot.ranking),
+                let expected = Expected {
+                    sent,
+                    recorded: ballot.ranking,
                 };
                 find(ballot.receipt.tracker, Some(expected));
             }

@@ -129,6 +129,19 @@ impl Plural {
 
 pub use plaza_ui::fill;
 
+impl Strings {
+    /// A control's subject named by `who` (its action, or "Argument by
+    /// Léa") and the start of its text, quoted in the language's way; `who`
+    /// alone when there is no text (withheld, or none to quote).
+    pub fn quoting(&self, who: &str, start: &str) -> String {
+        if start.is_empty() {
+            who.to_owned()
+        } else {
+            fill(self.quoted_start, &[("who", who), ("start", start)])
+        }
+    }
+}
+
 thread_local! {
     /// Languages read so far on this page, shared by every instance.
     static READ: RefCell<HashMap<&'static str, &'static Strings>> = RefCell::new(HashMap::new());

@@ -22,20 +22,20 @@ pub fn shown(text: &str) -> String {
 /// Characters of a text's start that name it in a control ("Helpful —
 /// Argument by Léa: “The square needs shade…”"), enough to tell apart
 /// the cards of one author.
-const START_CHARS: usize = 40;
+pub const NAME_CHARS: usize = 40;
 
 /// The start of `text` as shown ([`shown`]), its white space collapsed,
-/// cut after a word when longer than [`START_CHARS`] (with "…").
-pub fn start_of(text: &str) -> String {
+/// cut after a word when longer than `max_chars` (with "…").
+pub fn start_of(text: &str, max_chars: usize) -> String {
     let words = shown(text);
     let mut start = String::new();
     for word in words.split_whitespace() {
-        let room = START_CHARS.saturating_sub(start.chars().count());
+        let room = max_chars.saturating_sub(start.chars().count());
         let gap = usize::from(!start.is_empty());
         if word.chars().count() + gap > room {
             if start.is_empty() {
                 // One long word: its first characters.
-                start.extend(word.chars().take(START_CHARS));
+                start.extend(word.chars().take(max_chars));
             }
             start.push('…');
             return start;
@@ -54,15 +54,21 @@ mod tests {
 
     #[test]
     fn a_start_names_a_text_in_a_few_words() {
-        assert_eq!(start_of("  Short\n text "), "Short text");
+        assert_eq!(start_of("  Short\n text ", NAME_CHARS), "Short text");
         assert_eq!(
-            start_of("The square needs shade more than it needs another car park, honestly."),
+            start_of(
+                "The square needs shade more than it needs another car park, honestly.",
+                NAME_CHARS
+            ),
             "The square needs shade more than it…"
         );
-        assert_eq!(start_of(&"x".repeat(100)), format!("{}…", "x".repeat(40)));
-        assert_eq!(start_of("a \u{202E}b"), "a b");
-        assert_eq!(start_of(""), "");
-        assert!(start_of(&"word ".repeat(50)).chars().count() <= START_CHARS + 1);
+        assert_eq!(
+            start_of(&"x".repeat(100), NAME_CHARS),
+            format!("{}…", "x".repeat(40))
+        );
+        assert_eq!(start_of("a \u{202E}b", NAME_CHARS), "a b");
+        assert_eq!(start_of("", NAME_CHARS), "");
+        assert!(start_of(&"word ".repeat(50), NAME_CHARS).chars().count() <= NAME_CHARS + 1);
     }
 
     #[test]

@@ -132,8 +132,12 @@ describe('accessibility', () => {
       if (lang === 'en') {
         assert.match(await note.textContent(), /^Not sent: This part of the deliberation is closed, so it cannot be sent any more\./);
       }
-      // Sending it again cannot help: only "Discard" is offered.
+      // Sending it again cannot help: only "Discard" is offered, named by
+      // what it discards (several items may wait at once).
       assert.equal(await note.locator('button').count(), 1);
+      if (lang === 'en') {
+        assert.equal(await note.locator('button').getAttribute('aria-label'), 'Discard: “Refused for good (en).”');
+      }
       await noViolations(tab, `refused, ${lang}`);
       assert.deepEqual(await overflowNarrow(tab, HOST), [], 'refused, at 320 px with text spacing');
       await note.locator('button').click();

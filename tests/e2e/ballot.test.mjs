@@ -370,7 +370,7 @@ describe('residents vote', () => {
         .find((b) => /Find my ballot/.test(b.textContent)).click(), HOST);
       await recorded.waitForFunction((h) => /server recorded/.test(document.querySelector(h).shadowRoot.querySelector('.plaza-find-outcome').textContent), HOST);
       const [said] = await texts(recorded, '.plaza-find-outcome');
-      assert.match(said, new RegExp(`^Your ballot is there, ranking what the server recorded for you: ${[0, 2, 4].map((i) => poll.options[i].label.en).join(', ')}\\. This device did not cast it`));
+      assert.match(said, new RegExp(`^Your ballot is there, ranking what the server recorded for you: ${[0, 2, 4].map((i) => poll.options[i].label.en).join(', ')}\\. This device has no record of sending that ranking`));
       assert.deepEqual(recorded.errors, []);
     } finally {
       await recorded.close();

@@ -202,6 +202,21 @@ const rustTrim = (s) => s.replace(new RegExp(`^[${RUST_WHITE_SPACE}]+|[${RUST_WH
 const stripDirection = (s) => s.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
 const expectedStored = (typed) => rustTrim(typed);
 const expectedShown = (typed) => stripDirection(rustTrim(typed));
+// - a control names its card by the start of its text: the shown text's
+//   words (split on Rust's White_Space), as many as fit in 40 characters,
+//   then "…" (one longer word: its first 40) (src/state/text.rs `start_of`).
+const expectedStart = (typed) => {
+  const words = expectedShown(typed).split(new RegExp(`[${RUST_WHITE_SPACE}]+`)).filter((w) => w !== '');
+  let start = '';
+  for (const word of words) {
+    const gap = start === '' ? 0 : 1;
+    if ([...word].length + gap > 40 - [...start].length) {
+      return `${start === '' ? [...word].slice(0, 40).join('') : start}…`;
+    }
+    start += (gap ? ' ' : '') + word;
+  }
+  return start;
+};
 const ANONYMOUS = 'Anonymous resident';
 const shownName = (typed) => (rustTrim(typed) === '' ? ANONYMOUS : expectedShown(typed));
 const storedName = (typed) => (rustTrim(typed) === '' ? undefined : rustTrim(typed));
@@ -498,10 +513,12 @@ function checkShown(seen, posted, who, { waiting = false } = {}) {
   const check = (what, actual, expected) => {
     if (actual !== expected) problems.push(`${what}${difference(actual, expected)}`);
   };
-  // A control names its card by who wrote it and the start of its text:
-  // `expected`, then the start, quoted.
-  const label = (what, labels, expected) => {
-    if (!waiting && !labels.some((l) => l.startsWith(`${expected}: “`) && l.endsWith('”'))) {
+  // A control names its card by who wrote it and the start of its text
+  // (`typed`), quoted.
+  const label = (what, labels, who, typed) => {
+    const start = expectedStart(typed);
+    const expected = start === '' ? who : `${who}: “${start}”`;
+    if (!waiting && !labels.includes(expected)) {
       problems.push(`${what}: no control named ${visible(expected)} in ${labels.map(visible).join(' | ')}`);
     }
   };
@@ -517,8 +534,8 @@ function checkShown(seen, posted, who, { waiting = false } = {}) {
     const name = nameOf(a.name.typed, false);
     check(`argument ${a.mark} (${a.category})`, card.texts.join('\n'), expectedShown(a.text));
     check(`name on argument ${a.mark} (${a.name.category})`, card.author, name);
-    label(`argument ${a.mark}`, card.labels, `Reply to ${name}`);
-    label(`argument ${a.mark}`, card.labels, `Report — Argument by ${name}`);
+    label(`argument ${a.mark}`, card.labels, `Reply to ${name}`, a.text);
+    label(`argument ${a.mark}`, card.labels, `Report — Argument by ${name}`, a.text);
   }
   for (const r of posted.replies ?? []) {
     const card = find(seen.comments, (c) => c.texts.join('\n'), r.mark, 'replies');
@@ -526,8 +543,8 @@ function checkShown(seen, posted, who, { waiting = false } = {}) {
     const name = nameOf(r.name.typed, true);
     check(`reply ${r.mark} (${r.category})`, card.texts.join('\n'), expectedShown(r.text));
     check(`name on reply ${r.mark} (${r.name.category})`, card.author, name);
-    label(`reply ${r.mark}`, card.labels, `Reply to ${name}`);
-    label(`reply ${r.mark}`, card.labels, `Report — Reply by ${name}`);
+    label(`reply ${r.mark}`, card.labels, `Reply to ${name}`, r.text);
+    label(`reply ${r.mark}`, card.labels, `Report — Reply by ${name}`, r.text);
   }
   for (const p of posted.proposals ?? []) {
     const card = find(seen.proposals, (c) => c.descriptions.join('\n'), p.mark, 'proposals');
@@ -536,7 +553,7 @@ function checkShown(seen, posted, who, { waiting = false } = {}) {
     check(`proposal title ${p.mark} (${p.category})`, card.texts.join('\n'), expectedShown(p.title));
     check(`proposal description ${p.mark} (${p.category})`, card.descriptions.join('\n'), expectedShown(p.text));
     check(`name on proposal ${p.mark} (${p.name.category})`, card.author, name);
-    label(`proposal ${p.mark}`, card.labels, `Report — Proposal by ${name}`);
+    label(`proposal ${p.mark}`, card.labels, `Report — Proposal by ${name}`, p.title);
   }
   if (!waiting) assert.equal(seen.pending, 0, `nothing left on its way (${who})`);
   assert.deepEqual(seen.failed, [], `nothing failed (${who})`);

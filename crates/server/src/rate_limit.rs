@@ -190,21 +190,23 @@ pub async fn refuse_if_over(db: &Db, buckets: &Buckets) -> ApiResult<()> {
 }
 
 /// Failed authentications on reads (a bad token on a results read, say),
-/// counted per bucket in this process's memory for the current window only.
+/// counted per bucket in this process's memory, each in its current window.
 /// Each server process counts its own: behind a load balancer a network may
 /// fail that many times per process. Failures on writes are counted in the
 /// database ([`check`]), and a network refused there is refused on reads too.
 #[derive(Debug, Default)]
-pub struct ReadFailures(Mutex<Window>);
+pub struct ReadFailures(Mutex<HashMap<String, Hits>>);
 
-#[derive(Debug, Default)]
-struct Window {
+/// A bucket's hits in the window that starts at `start` and ends at `end`.
+#[derive(Debug)]
+struct Hits {
     start: i64,
-    hits: HashMap<String, u32>,
+    end: i64,
+    hits: u32,
 }
 
-/// Buckets one window remembers at most: beyond them (a flood from that
-/// many networks in one minute) new ones are not counted, so the map stays
+/// Buckets remembered at most: beyond them (a flood from that many
+/// networks within one window) new ones are not counted, so the map stays
 /// bounded (about 100 bytes a bucket).
 const READ_FAILURE_BUCKETS: usize = 100_000;
 
@@ -218,21 +220,29 @@ impl ReadFailures {
     fn count_at(&self, buckets: &Buckets, now: i64) -> ApiResult<()> {
         // A poisoned lock only means another request panicked while
         // counting; the counts are still counts.
-        let mut window = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         for bucket in &buckets.0 {
-            let start = bucket.window_start(now);
-            if window.start != start {
-                window.start = start;
-                window.hits.clear();
+            if map.len() >= READ_FAILURE_BUCKETS && !map.contains_key(&bucket.name) {
+                map.retain(|_, h| h.end > now);
+                if map.len() >= READ_FAILURE_BUCKETS {
+                    continue;
+                }
             }
-            let full = window.hits.len() >= READ_FAILURE_BUCKETS;
-            let hits = match window.hits.get_mut(&bucket.name) {
-                Some(hits) => hits,
-                None if full => continue,
-                None => window.hits.entry(bucket.name.clone()).or_insert(0),
-            };
-            *hits = hits.saturating_add(1);
-            if *hits > bucket.limit {
+            let start = bucket.window_start(now);
+            let hits = map.entry(bucket.name.clone()).or_insert(Hits {
+                start,
+                end: start + bucket.window_ms,
+                hits: 0,
+            });
+            if hits.start != start {
+                *hits = Hits {
+                    start,
+                    end: start + bucket.window_ms,
+                    hits: 0,
+                };
+            }
+            hits.hits = hits.hits.saturating_add(1);
+            if hits.hits > bucket.limit {
                 return Err(bucket.refusal(now));
             }
         }
@@ -280,7 +290,7 @@ mod tests {
     }
 
     #[test]
-    fn a_full_window_stops_counting_new_buckets_not_known_ones() {
+    fn a_full_map_stops_counting_new_buckets_until_their_windows_end() {
         let failures = ReadFailures::default();
         for n in 0..READ_FAILURE_BUCKETS {
             assert!(failures.count_at(&auth(&n.to_string(), 1), 0).is_ok());
@@ -288,5 +298,20 @@ mod tests {
         assert!(failures.count_at(&auth("new", 1), 0).is_ok());
         assert!(failures.count_at(&auth("new", 1), 0).is_ok(), "not counted");
         assert!(failures.count_at(&auth("0", 1), 0).is_err(), "counted");
+        // The next minute, the old windows make room.
+        assert!(failures.count_at(&auth("new", 1), MINUTE_MS).is_ok());
+        assert!(failures.count_at(&auth("new", 1), MINUTE_MS).is_err());
+    }
+
+    #[test]
+    fn windows_of_different_lengths_are_counted_apart() {
+        let failures = ReadFailures::default();
+        let mut both = auth("a", 2);
+        both.add("hour:a".into(), 3, HOUR_MS);
+        let at = |now| failures.count_at(&both, now).is_ok();
+        assert!(at(0) && at(1));
+        assert!(!at(2), "the minute's third");
+        assert!(at(MINUTE_MS), "a new minute, the hour's third");
+        assert!(!at(MINUTE_MS + 1), "the hour's fourth");
     }
 }
