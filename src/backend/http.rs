@@ -111,6 +111,13 @@ impl HttpTransport {
         self.host_token.is_some()
     }
 
+    /// Who the host page signed in, if its token says (`state::signer`).
+    pub fn host_signer(&self) -> Option<String> {
+        self.host_token
+            .as_deref()
+            .and_then(crate::state::signer::signer_of)
+    }
+
     /// Whether the host page gave a token the backend has not rejected.
     pub fn host_token_usable(&self) -> bool {
         self.has_host_token() && !self.host_rejected.get()

@@ -174,6 +174,14 @@ impl Backend {
         }
     }
 
+    /// Who the host page signed in, if its token says.
+    pub fn host_signer(&self) -> Option<String> {
+        match &self.channel {
+            Channel::Http(h) => h.host_signer(),
+            Channel::Local(_) => None,
+        }
+    }
+
     /// Whether the host page signed the resident in with a token the
     /// backend has not rejected: what a signed-in resident's item needs.
     pub fn host_token_usable(&self) -> bool {

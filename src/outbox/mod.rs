@@ -26,6 +26,7 @@ use wasm_bindgen::JsCast;
 
 use crate::backend::{json, Backend, KeyValue};
 use crate::state::outbox::{self, Answer, Item, Outcome, Submission};
+use crate::state::signer::same_signer;
 
 /// How often the sender looks whether another tab that sends went away.
 const OTHER_SENDER_POLL_MS: u32 = 6_000;
@@ -249,10 +250,12 @@ impl Outbox {
                 .map(|l| &l.backend)
                 .chain(std::iter::once(&*own))
         };
+        let theirs = |b: &&Backend| same_signer(item.signer.as_deref(), b.host_signer().as_deref());
         let found = if item.signed_in {
             candidates()
+                .filter(theirs)
                 .find(|b| b.host_token_usable())
-                .or_else(|| candidates().find(|b| b.has_host_token()))
+                .or_else(|| candidates().filter(theirs).find(|b| b.has_host_token()))
         } else {
             candidates().find(|b| !b.has_host_token())
         };
@@ -287,7 +290,9 @@ impl Outbox {
         let mut items = self.items();
         let mut item = Item::new(key.clone(), submission, now());
         item.origin = origin.to_owned();
-        item.signed_in = self.backend_of(origin).has_host_token();
+        let backend = self.backend_of(origin);
+        item.signed_in = backend.has_host_token();
+        item.signer = backend.host_signer();
         let replaced = outbox::add(&mut items, item);
         for old in replaced {
             self.remove(&old);
@@ -312,10 +317,14 @@ impl Outbox {
         self.changed();
     }
 
-    /// A new sign-in: what waited for one is sent.
+    /// A new sign-in: what waited for one (of the same resident) is sent.
     pub fn signed_in(self: &Rc<Self>) {
         for item in self.items() {
-            if item.delivery == outbox::Delivery::NeedsSignIn {
+            let theirs = || {
+                self.backend_for(&item)
+                    .is_some_and(|b| b.host_token_usable())
+            };
+            if item.delivery == outbox::Delivery::NeedsSignIn && theirs() {
                 self.update(&item.key, |i| i.retry(now(), new_key()));
             }
         }

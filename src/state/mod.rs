@@ -8,6 +8,7 @@ pub mod outbox;
 pub mod paged;
 pub mod reactions;
 pub mod results;
+pub mod signer;
 pub mod text;
 pub mod thread;
 pub mod timeline;

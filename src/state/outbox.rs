@@ -227,6 +227,9 @@ pub struct Item {
     /// the city's sign-in sends it (never as an anonymous participant).
     #[serde(default)]
     pub signed_in: bool,
+    /// Who signed in (`state::signer`), if the sign-in says.
+    #[serde(default)]
+    pub signer: Option<String>,
     /// When the resident submitted it (ms).
     pub created: f64,
     /// Attempts that failed for a reason that may pass.
@@ -275,6 +278,7 @@ impl Item {
             submission,
             origin: String::new(),
             signed_in: false,
+            signer: None,
             created: now,
             attempts: 0,
             next_attempt: now,

@@ -57,6 +57,8 @@ describe('residents take part', () => {
         'local.html': cityPage(`<h1>Have your say</h1><plaza-deliberation api="local" deliberation="rue-des-lilas" lang="en"></plaza-deliberation>`),
         'h3.html': cityPage(`<h1>City</h1><h2>Have your say</h2>${widget('lang="en" heading-level="3"')}`),
         'signed.html': cityPage(widget(`lang="en" participant-token="${'x'.repeat(20)}.${'y'.repeat(20)}.${'z'.repeat(20)}"`)),
+        // Resident A's sign-in, which this server rejects (another site's secret).
+        'shared.html': cityPage(widget(`lang="en" participant-token="${hostToken('another-sites-secret-of-enough-length-0123', 'resident-shared-a')}"`)),
         // A token a CMS broke over two lines, and one with a letter no HTTP
         // header can carry, beside a widget without one.
         'unusable-token.html': cityPage(`<h1>Have your say</h1>${widget(`id="a" lang="en" participant-token="${'x'.repeat(20)}\n${'y'.repeat(20)}"`)}
@@ -308,6 +310,34 @@ describe('residents take part', () => {
     await inWidget(tab, 'plaza-deliberation', `.plaza-mine .plaza-argument:not(.plaza-pending):has-text("${text}")`).waitFor();
     assert.equal(await inWidget(tab, 'plaza-deliberation', '#plaza-argument-text').inputValue(), 'A draft in progress');
     const args = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments');
+    assert.equal(args.filter((a) => a.text === text).length, 1);
+    await tab.close();
+  });
+
+  it('on a shared device, what waited for one resident\'s sign-in is never sent with another\'s', async () => {
+    const tab = await open(browser.context, `${server.origin}/shared.html`, { init: [listen, EVENTS] });
+    await waitForReady(tab, 1);
+    await tab.waitForFunction(() => window.__plazaHeard.some((e) => e.type === 'plaza:token-rejected'));
+    const text = `Resident A's argument ${Date.now().toString(36)}`;
+    await inWidget(tab, 'plaza-deliberation', '#plaza-stance-for').check();
+    await inWidget(tab, 'plaza-deliberation', '#plaza-argument-text').fill(text);
+    await inWidget(tab, 'plaza-deliberation', 'form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
+    await inWidget(tab, 'plaza-deliberation', '.plaza-state:has-text("sign in again")').waitFor();
+    // Resident B signs in on the same browser (the widget is drawn anew):
+    // A's argument waits on.
+    await tab.evaluate(() => { document.querySelector('plaza-deliberation').shadowRoot.querySelector('.plaza-state').dataset.before = 'yes'; });
+    await tab.evaluate((token) => document.querySelector('plaza-deliberation').setAttribute('participant-token', token),
+      hostToken(SECRET, 'resident-shared-b'));
+    await inWidget(tab, 'plaza-deliberation', '.plaza-state:not([data-before]):has-text("sign in again")').waitFor();
+    await tab.waitForTimeout(2000);
+    let args = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments');
+    assert.equal(args.filter((a) => a.text === text).length, 0, 'not sent as resident B');
+    assert.equal(await inWidget(tab, 'plaza-deliberation', '.plaza-state:has-text("sign in again")').count(), 1);
+    // A signs in again: sent, once.
+    await tab.evaluate((token) => document.querySelector('plaza-deliberation').setAttribute('participant-token', token),
+      hostToken(SECRET, 'resident-shared-a'));
+    await inWidget(tab, 'plaza-deliberation', `.plaza-mine .plaza-argument:not(.plaza-pending):has-text("${text}")`).waitFor();
+    args = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments');
     assert.equal(args.filter((a) => a.text === text).length, 1);
     await tab.close();
   });
