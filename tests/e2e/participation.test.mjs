@@ -26,9 +26,9 @@ function listen(types) {
 
 const widget = (attrs) => `<plaza-deliberation api="/v1" deliberation="rue-des-lilas" ${attrs}></plaza-deliberation>`;
 
-function hostToken(resident, ttl = 3600) {
+function hostToken(resident, ttl = 3600, secret = SECRET) {
   return execFileSync(SERVER, ['host-token', '--resident', resident, '--ttl', String(ttl)], {
-    env: { ...process.env, PLAZA_HOST_SECRET: SECRET },
+    env: { ...process.env, PLAZA_HOST_SECRET: secret },
   }).toString().trim();
 }
 
@@ -58,7 +58,7 @@ describe('residents take part', () => {
         'h3.html': cityPage(`<h1>City</h1><h2>Have your say</h2>${widget('lang="en" heading-level="3"')}`),
         'signed.html': cityPage(widget(`lang="en" participant-token="${'x'.repeat(20)}.${'y'.repeat(20)}.${'z'.repeat(20)}"`)),
         // Resident A's sign-in, which this server rejects (another site's secret).
-        'shared.html': cityPage(widget(`lang="en" participant-token="${hostToken('another-sites-secret-of-enough-length-0123', 'resident-shared-a')}"`)),
+        'shared.html': cityPage(widget(`lang="en" participant-token="${hostToken('resident-shared-a', 3600, 'another-sites-secret-of-enough-length-0123')}"`)),
         // A token a CMS broke over two lines, and one with a letter no HTTP
         // header can carry, beside a widget without one.
         'unusable-token.html': cityPage(`<h1>Have your say</h1>${widget(`id="a" lang="en" participant-token="${'x'.repeat(20)}\n${'y'.repeat(20)}"`)}
@@ -327,7 +327,7 @@ describe('residents take part', () => {
     // A's argument waits on.
     await tab.evaluate(() => { document.querySelector('plaza-deliberation').shadowRoot.querySelector('.plaza-state').dataset.before = 'yes'; });
     await tab.evaluate((token) => document.querySelector('plaza-deliberation').setAttribute('participant-token', token),
-      hostToken(SECRET, 'resident-shared-b'));
+      hostToken('resident-shared-b'));
     await inWidget(tab, 'plaza-deliberation', '.plaza-state:not([data-before]):has-text("sign in again")').waitFor();
     await tab.waitForTimeout(2000);
     let args = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments');
@@ -335,7 +335,7 @@ describe('residents take part', () => {
     assert.equal(await inWidget(tab, 'plaza-deliberation', '.plaza-state:has-text("sign in again")').count(), 1);
     // A signs in again: sent, once.
     await tab.evaluate((token) => document.querySelector('plaza-deliberation').setAttribute('participant-token', token),
-      hostToken(SECRET, 'resident-shared-a'));
+      hostToken('resident-shared-a'));
     await inWidget(tab, 'plaza-deliberation', `.plaza-mine .plaza-argument:not(.plaza-pending):has-text("${text}")`).waitFor();
     args = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments');
     assert.equal(args.filter((a) => a.text === text).length, 1);
