@@ -5,6 +5,24 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBrowser, serveDist, open, waitForReady, shadowText } from './support/browser.mjs';
 
+/** Posts an argument "for" with `text` in the first widget. */
+function postArgument(tab, text) {
+  return tab.evaluate((t) => {
+    const root = document.querySelector('plaza-deliberation').shadowRoot;
+    root.querySelector('#plaza-stance-for').click();
+    const field = root.querySelector('#plaza-argument-text');
+    field.value = t;
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    field.closest('form').requestSubmit();
+  }, text);
+}
+
+/** Waits until the first widget shows the resident's argument `text` as sent. */
+function postedShown(tab, text) {
+  return tab.waitForFunction((t) => [...document.querySelector('plaza-deliberation').shadowRoot
+    .querySelectorAll('.plaza-mine .plaza-argument:not(.plaza-pending)')].some((a) => a.textContent.includes(t)), text, { timeout: 10_000 });
+}
+
 describe('the local backend', () => {
   let browser, server;
   before(async () => {
@@ -43,16 +61,8 @@ describe('the local backend', () => {
     });
     await waitForReady(tab, 2);
     const text = `Kept for the page's life ${Date.now()}`;
-    await tab.evaluate((t) => {
-      const root = document.querySelector('plaza-deliberation').shadowRoot;
-      root.querySelector('#plaza-stance-for').click();
-      const field = root.querySelector('#plaza-argument-text');
-      field.value = t;
-      field.dispatchEvent(new Event('input', { bubbles: true }));
-      field.closest('form').requestSubmit();
-    }, text);
-    await tab.waitForFunction((t) => [...document.querySelector('plaza-deliberation').shadowRoot
-      .querySelectorAll('.plaza-mine .plaza-argument:not(.plaza-pending)')].some((a) => a.textContent.includes(t)), text, { timeout: 10_000 });
+    await postArgument(tab, text);
+    await postedShown(tab, text);
     assert.deepEqual(tab.errors, []);
   });
 
@@ -71,18 +81,10 @@ describe('the local backend', () => {
       .map((n) => n.textContent).join(' '));
     assert.doesNotMatch(await notices(), /kept only until you close the page/, 'storage works at first');
     const text = `Too much for the quota ${Date.now()}`;
-    await tab.evaluate((t) => {
-      const root = document.querySelector('plaza-deliberation').shadowRoot;
-      root.querySelector('#plaza-stance-for').click();
-      const field = root.querySelector('#plaza-argument-text');
-      field.value = t;
-      field.dispatchEvent(new Event('input', { bubbles: true }));
-      field.closest('form').requestSubmit();
-    }, text);
+    await postArgument(tab, text);
     await tab.waitForFunction(() => /kept only until you close the page/.test([...document.querySelector('plaza-deliberation').shadowRoot
       .querySelectorAll('.plaza-notice')].map((n) => n.textContent).join(' ')), null, { timeout: 10_000 });
-    await tab.waitForFunction((t) => [...document.querySelector('plaza-deliberation').shadowRoot
-      .querySelectorAll('.plaza-mine .plaza-argument:not(.plaza-pending)')].some((a) => a.textContent.includes(t)), text, { timeout: 10_000 });
+    await postedShown(tab, text);
     assert.deepEqual(tab.errors, []);
   });
 

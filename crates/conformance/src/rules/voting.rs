@@ -54,14 +54,23 @@ fn ranking(ids: &[&str]) -> BallotSubmission {
 }
 
 async fn vote(ctx: &Ctx, poll: &str, token: &str, ids: &[&str]) -> Check<BallotReceipt> {
+    cast_ranking(ctx, poll, token, ids).await?.expect(200)
+}
+
+/// The answer to a ballot ranking `ids` in `poll`, with a fresh key.
+async fn cast_ranking(
+    ctx: &Ctx,
+    poll: &str,
+    token: &str,
+    ids: &[&str],
+) -> Check<crate::client::Answer> {
     ctx.api
         .op(Operation::CastBallot, &[poll])
         .token(token)
         .key(&unique("ballot"))
         .json(&ranking(ids))
         .send()
-        .await?
-        .expect(200)
+        .await
 }
 
 async fn results(ctx: &Ctx, poll: &str) -> Check<PollResults> {
@@ -158,12 +167,7 @@ async fn eligibility_default(ctx: &Ctx) -> Check {
         format!("eligibility {:?}", p.eligibility)
     })?;
     let token = ctx.participant().await?;
-    ctx.api
-        .op(Operation::CastBallot, &[&poll])
-        .token(&token)
-        .key(&unique("b"))
-        .json(&ranking(&["a"]))
-        .send()
+    cast_ranking(ctx, &poll, &token, &["a"])
         .await?
         .problem(403, ProblemCode::NotEligible)
         .map(|_| ())
@@ -276,12 +280,7 @@ async fn replaced(ctx: &Ctx) -> Check {
         .problem(404, ProblemCode::NotFound)
         .map_err(|e| format!("reading the replaced poll: {e}"))?;
     let token = ctx.participant().await?;
-    ctx.api
-        .op(Operation::CastBallot, &[&old])
-        .token(&token)
-        .key(&unique("ballot"))
-        .json(&ranking(&["a"]))
-        .send()
+    cast_ranking(ctx, &old, &token, &["a"])
         .await?
         .problem(404, ProblemCode::NotFound)
         .map_err(|e| format!("a ballot in the replaced poll: {e}"))?;
