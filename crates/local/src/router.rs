@@ -73,8 +73,24 @@ fn problem(p: &Problem) -> Response {
     }
 }
 
-fn body<T: DeserializeOwned>(request: &Request) -> Result<T, Problem> {
-    decode_body(request.body.unwrap_or("").as_bytes())
+/// Why a request has no answer of its own.
+enum Refusal {
+    /// It could not be read (its target spells a NUL, its body is not the
+    /// operation's JSON): the reference server refuses these before it
+    /// looks at the `Idempotency-Key`, so the refusal is not kept under
+    /// it, and the key stays free for the request sent right.
+    Unread(Problem),
+    Refused(Problem),
+}
+
+impl From<Problem> for Refusal {
+    fn from(p: Problem) -> Self {
+        Refusal::Refused(p)
+    }
+}
+
+fn body<T: DeserializeOwned>(request: &Request) -> Result<T, Refusal> {
+    decode_body(request.body.unwrap_or("").as_bytes()).map_err(Refusal::Unread)
 }
 
 fn ok<T: Serialize>(result: StoreResult<T>, status: u16) -> Response {
@@ -124,9 +140,11 @@ pub fn route(state: &mut LocalState, request: &Request) -> Response {
     let answer = dispatch(state, request, found, query);
     let kept = match &answer {
         Ok(r) => answer_is_kept(r.status, None),
-        Err(p) => answer_is_kept(p.status, Some(p.code)),
+        Err(Refusal::Refused(p)) => answer_is_kept(p.status, Some(p.code)),
+        Err(Refusal::Unread(_)) => false,
     };
-    let mut response = answer.unwrap_or_else(|p| problem(&p));
+    let mut response =
+        answer.unwrap_or_else(|(Refusal::Unread(p) | Refusal::Refused(p))| problem(&p));
     if let Some(before) = before {
         response.changed = *state != before;
         // Refusals too, as every backend does: a repeat gets the same one.
@@ -145,12 +163,12 @@ fn dispatch(
     r: &Request,
     found: Route,
     query: &str,
-) -> Result<Response, Problem> {
-    plaza_contract::check_target(r.path)?;
+) -> Result<Response, Refusal> {
+    plaza_contract::check_target(r.path).map_err(Refusal::Unread)?;
     let (op, params) = match found {
         Route::Found(op, params) => (op, params),
-        Route::WrongMethod => return Err(Problem::method_not_allowed()),
-        Route::NotFound => return Err(Problem::not_found("resource")),
+        Route::WrongMethod => return Err(Problem::method_not_allowed().into()),
+        Route::NotFound => return Err(Problem::not_found("resource").into()),
     };
     let id = params.first().map_or("", String::as_str);
     if op.spec().access == Access::Moderator {
@@ -206,7 +224,7 @@ fn dispatch(
         | Operation::ImportSeed
         | Operation::DecideProposal
         | Operation::ListModerationLog
-        | Operation::GetActivity => return Err(Problem::not_found("resource")),
+        | Operation::GetActivity => return Err(Problem::not_found("resource").into()),
     })
 }
 
@@ -226,7 +244,7 @@ fn moderation(
     op: Operation,
     id: &str,
     query: &str,
-) -> Result<Response, Problem> {
+) -> Result<Response, Refusal> {
     // Each change is recorded in the moderation log, as the server does.
     let at = r.now.clone();
     Ok(match op {
@@ -307,8 +325,8 @@ fn moderation(
     _: Operation,
     _: &str,
     _: &str,
-) -> Result<Response, Problem> {
-    Err(Problem::not_found("resource"))
+) -> Result<Response, Refusal> {
+    Err(Problem::not_found("resource").into())
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub fn rules() -> Vec<Rule> {
     vec![
         rule!("idempotency.replay", "A repeat with the same Idempotency-Key after completion replays the first response and changes nothing", replay),
         rule!("idempotency.other_body", "The same Idempotency-Key with another body is 422 idempotency_key_reused", other_body),
+        rule!("idempotency.unread_body", "A request refused because its body could not be read (JSON of the wrong shape, 422) leaves its Idempotency-Key free: the same key with a readable body is answered 201", unread_body),
         rule!("idempotency.concurrent", "Concurrent repeats of one key create one thing; each answer is the first response or 409 idempotency_key_in_flight", concurrent),
         rule!("input.malformed_json", "Malformed JSON is 400 bad_request and changes nothing", malformed),
         rule!("input.wrong_types", "JSON of the wrong shape (a number for a stance, a string for a ranking) is 422 and changes nothing", wrong_types),
@@ -105,6 +106,29 @@ async fn other_body(ctx: &Ctx) -> Check {
         .await?
         .problem(422, ProblemCode::IdempotencyKeyReused)
         .map(|_| ())
+}
+
+async fn unread_body(ctx: &Ctx) -> Check {
+    let token = ctx.participant().await?;
+    let key = unique("unread");
+    ctx.api
+        .op(Operation::CreateArgument, &[&ctx.deliberation()])
+        .token(&token)
+        .key(&key)
+        .json(&serde_json::json!({"stance": "for", "text": 1}))
+        .send()
+        .await?
+        .problem(422, ProblemCode::ValidationFailed)?;
+    ctx.api
+        .op(Operation::CreateArgument, &[&ctx.deliberation()])
+        .token(&token)
+        .key(&key)
+        .json(&serde_json::json!({"stance": "for", "text": format!("Read at last {key}")}))
+        .send()
+        .await?
+        .expect::<Argument>(201)
+        .map(|_| ())
+        .map_err(|e| format!("the key after a body that could not be read: {e}"))
 }
 
 async fn concurrent(ctx: &Ctx) -> Check {
