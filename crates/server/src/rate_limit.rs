@@ -195,7 +195,15 @@ pub async fn refuse_if_over(db: &Db, buckets: &Buckets) -> ApiResult<()> {
 /// fail that many times per process. Failures on writes are counted in the
 /// database ([`check`]), and a network refused there is refused on reads too.
 #[derive(Debug, Default)]
-pub struct ReadFailures(Mutex<HashMap<String, Hits>>);
+pub struct ReadFailures(Mutex<Counts>);
+
+#[derive(Debug, Default)]
+struct Counts {
+    hits: HashMap<String, Hits>,
+    /// When the first window of a full map ends: no sweep is tried before
+    /// (a flood of new networks must not sweep the whole map at each one).
+    sweep_at: i64,
+}
 
 /// A bucket's hits in the window that starts at `start` and ends at `end`.
 #[derive(Debug)]
@@ -220,10 +228,17 @@ impl ReadFailures {
     fn count_at(&self, buckets: &Buckets, now: i64) -> ApiResult<()> {
         // A poisoned lock only means another request panicked while
         // counting; the counts are still counts.
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let Counts {
+            hits: map,
+            sweep_at,
+        } = &mut *counts;
         for bucket in &buckets.0 {
             if map.len() >= READ_FAILURE_BUCKETS && !map.contains_key(&bucket.name) {
-                map.retain(|_, h| h.end > now);
+                if now >= *sweep_at {
+                    map.retain(|_, h| h.end > now);
+                    *sweep_at = map.values().map(|h| h.end).min().unwrap_or(now);
+                }
                 if map.len() >= READ_FAILURE_BUCKETS {
                     continue;
                 }
