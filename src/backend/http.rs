@@ -46,6 +46,9 @@ pub struct HttpTransport {
     base: String,
     /// A token the host page signed for its resident, if any.
     host_token: Option<String>,
+    /// Who `host_token` names (`state::signer`), read once: the outbox
+    /// asks at each pass, for each item.
+    host_signer: Option<String>,
     /// Told when the backend rejects `host_token` (expired, revoked).
     on_rejected: Rc<RefCell<Option<RejectionHook>>>,
     /// The backend rejected `host_token`: it is not sent again (a new one
@@ -97,9 +100,13 @@ fn expired_key(base: &str) -> String {
 impl HttpTransport {
     pub fn new(base: String, host_token: Option<String>) -> Self {
         let base = base.trim_end_matches('/').to_owned();
+        let host_signer = host_token
+            .as_deref()
+            .and_then(crate::state::signer::signer_of);
         Self {
             base,
             host_token,
+            host_signer,
             on_rejected: Rc::new(RefCell::new(None)),
             host_rejected: Rc::new(Cell::new(false)),
             timeout_ms: DEFAULT_TIMEOUT_MS,
@@ -112,10 +119,8 @@ impl HttpTransport {
     }
 
     /// Who the host page signed in, if its token says (`state::signer`).
-    pub fn host_signer(&self) -> Option<String> {
-        self.host_token
-            .as_deref()
-            .and_then(crate::state::signer::signer_of)
+    pub fn host_signer(&self) -> Option<&str> {
+        self.host_signer.as_deref()
     }
 
     /// Whether the host page gave a token the backend has not rejected.

@@ -175,7 +175,7 @@ impl Backend {
     }
 
     /// Who the host page signed in, if its token says.
-    pub fn host_signer(&self) -> Option<String> {
+    pub fn host_signer(&self) -> Option<&str> {
         match &self.channel {
             Channel::Http(h) => h.host_signer(),
             Channel::Local(_) => None,

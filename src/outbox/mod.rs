@@ -250,7 +250,7 @@ impl Outbox {
                 .map(|l| &l.backend)
                 .chain(std::iter::once(&*own))
         };
-        let theirs = |b: &&Backend| same_signer(item.signer.as_deref(), b.host_signer().as_deref());
+        let theirs = |b: &&Backend| same_signer(item.signer.as_deref(), b.host_signer());
         let found = if item.signed_in {
             candidates()
                 .filter(theirs)
@@ -292,7 +292,7 @@ impl Outbox {
         item.origin = origin.to_owned();
         let backend = self.backend_of(origin);
         item.signed_in = backend.has_host_token();
-        item.signer = backend.host_signer();
+        item.signer = backend.host_signer().map(str::to_owned);
         let replaced = outbox::add(&mut items, item);
         for old in replaced {
             self.remove(&old);
@@ -319,6 +319,14 @@ impl Outbox {
 
     /// A new sign-in: what waited for one (of the same resident) is sent.
     pub fn signed_in(self: &Rc<Self>) {
+        self.requeue_signed_in();
+        self.kick();
+    }
+
+    /// Puts back in line the items that waited for a sign-in this page has
+    /// (of their resident, not rejected): after a new sign-in here, or when
+    /// another tab, whose sign-in was rejected, marked them.
+    fn requeue_signed_in(&self) {
         for item in self.items() {
             let theirs = || {
                 self.backend_for(&item)
@@ -328,7 +336,6 @@ impl Outbox {
                 self.update(&item.key, |i| i.retry(now(), new_key()));
             }
         }
-        self.kick();
     }
 
     /// Forgets every item of this backend (the resident's "forget me"),
@@ -409,18 +416,7 @@ impl Outbox {
     /// Sends every due item (`sender_gone`: items marked "sending" belong to
     /// a tab that no longer holds the lock).
     async fn send_due(self: Rc<Self>, sender_gone: bool) {
-        // What waited for a sign-in that this page has (another tab's was
-        // rejected, this one's was not) is sent from here.
-        for item in self.items() {
-            let signed_in_here = || {
-                self.backend_for(&item)
-                    .is_some_and(|b| b.host_token_usable())
-            };
-            if item.delivery == outbox::Delivery::NeedsSignIn && item.signed_in && signed_in_here()
-            {
-                self.update(&item.key, |i| i.retry(now(), new_key()));
-            }
-        }
+        self.requeue_signed_in();
         loop {
             // Only what was submitted with a kind of identity this page
             // has: another tab of the site may be signed in when this one
