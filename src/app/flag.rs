@@ -7,7 +7,7 @@ use plaza_contract::{FlagReason, FlagTarget, NewFlag};
 
 use super::participation::Participation;
 use super::{focus_if_lost, focus_later, Ui};
-use crate::i18n::fill;
+use crate::i18n::{control_name, fill};
 use crate::state::outbox::Submission;
 
 #[component]
@@ -152,7 +152,7 @@ pub fn Report(
                     class="plaza-link-button"
                     aria-expanded=move || expanded.get().to_string()
                     aria-controls=move || expanded.get().then(|| controls.get_value())
-                    aria-label=format!("{} — {}", s.report, about)
+                    aria-label=control_name(s.report, &about)
                     on:click=toggle
                 >
                     {s.report}

@@ -7,7 +7,7 @@ use plaza_contract::{Argument, ReactionKind, ReactionState};
 
 use super::participation::Participation;
 use super::Ui;
-use crate::i18n::fill;
+use crate::i18n::{control_name, fill};
 use crate::state::outbox::{Answer, Delivery, Submission};
 use crate::state::reactions::{count, shown};
 
@@ -92,7 +92,7 @@ pub fn Reactions(
             <button
                 type="button"
                 class="plaza-reaction"
-                aria-label=move || format!("{label} {} — {about}", name_count())
+                aria-label=move || control_name(&format!("{label} {}", name_count()), &about)
                 aria-pressed=move || pressed().to_string()
                 aria-describedby=described_by.clone()
                 on:click=move |_| {

@@ -17,7 +17,7 @@ use super::status::ErrorPanel;
 use super::task::page_loader;
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
-use crate::i18n::fill;
+use crate::i18n::{control_name, fill};
 use crate::state::outbox::{sent_answers, Answer, Delivery, Item, Progress, Submission};
 use crate::state::paged::{Paged, PagedStatus};
 use crate::state::text::{shown, start_of, NAME_CHARS};
@@ -190,7 +190,7 @@ pub fn Replies(
                     } else {
                         ui.count(&s.show_replies, u64::from(total()))
                     };
-                    let name = format!("{label} — {about}");
+                    let name = control_name(&label, &about);
                     view! {
                         <button
                             type="button"

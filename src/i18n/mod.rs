@@ -129,6 +129,12 @@ impl Plural {
 
 pub use plaza_ui::fill;
 
+/// A repeated control's accessible name: its visible text first (so that
+/// it contains what is seen, for speech input), then what it acts on.
+pub fn control_name(visible: &str, subject: &str) -> String {
+    format!("{visible} — {subject}")
+}
+
 impl Strings {
     /// A control's subject named by `who` (its action, or "Argument by
     /// Léa") and the start of its text, quoted in the language's way; `who`
