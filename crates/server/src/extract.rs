@@ -93,9 +93,7 @@ impl FromRequestParts<AppState> for MaybeCaller {
                 let network = state.keys.network_of(ip);
                 let buckets = rate_limit::Buckets::auth_failure(&state.settings, &network);
                 if parts.method.is_safe() {
-                    if !buckets.is_empty() {
-                        rate_limit::refuse_if_over(&state.db, &buckets).await?;
-                    }
+                    rate_limit::refuse_if_over(&state.db, &buckets).await?;
                     state.read_failures.count(&buckets)?;
                 } else {
                     rate_limit::check(&state.db, buckets).await?;
