@@ -86,23 +86,31 @@ async fn replay(ctx: &Ctx) -> Check {
     ensure(copies == 1, || format!("{copies} copies stored"))
 }
 
+/// The answer to creating an argument from `body` with the key `key`.
+async fn argue_with_key(
+    ctx: &Ctx,
+    token: &str,
+    key: &str,
+    body: serde_json::Value,
+) -> Check<crate::client::Answer> {
+    ctx.api
+        .op(Operation::CreateArgument, &[&ctx.deliberation()])
+        .token(token)
+        .key(key)
+        .json(&body)
+        .send()
+        .await
+}
+
 async fn other_body(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let key = unique("reuse");
-    ctx.api
-        .op(Operation::CreateArgument, &[&ctx.deliberation()])
-        .token(&token)
-        .key(&key)
-        .json(&serde_json::json!({"stance": "for", "text": "First body"}))
-        .send()
+    let first = serde_json::json!({"stance": "for", "text": "First body"});
+    argue_with_key(ctx, &token, &key, first)
         .await?
         .expect::<Argument>(201)?;
-    ctx.api
-        .op(Operation::CreateArgument, &[&ctx.deliberation()])
-        .token(&token)
-        .key(&key)
-        .json(&serde_json::json!({"stance": "for", "text": "Another body"}))
-        .send()
+    let another = serde_json::json!({"stance": "for", "text": "Another body"});
+    argue_with_key(ctx, &token, &key, another)
         .await?
         .problem(422, ProblemCode::IdempotencyKeyReused)
         .map(|_| ())
@@ -111,20 +119,12 @@ async fn other_body(ctx: &Ctx) -> Check {
 async fn unread_body(ctx: &Ctx) -> Check {
     let token = ctx.participant().await?;
     let key = unique("unread");
-    ctx.api
-        .op(Operation::CreateArgument, &[&ctx.deliberation()])
-        .token(&token)
-        .key(&key)
-        .json(&serde_json::json!({"stance": "for", "text": 1}))
-        .send()
+    let unreadable = serde_json::json!({"stance": "for", "text": 1});
+    argue_with_key(ctx, &token, &key, unreadable)
         .await?
         .problem(422, ProblemCode::ValidationFailed)?;
-    ctx.api
-        .op(Operation::CreateArgument, &[&ctx.deliberation()])
-        .token(&token)
-        .key(&key)
-        .json(&serde_json::json!({"stance": "for", "text": format!("Read at last {key}")}))
-        .send()
+    let readable = serde_json::json!({"stance": "for", "text": format!("Read at last {key}")});
+    argue_with_key(ctx, &token, &key, readable)
         .await?
         .expect::<Argument>(201)
         .map(|_| ())
