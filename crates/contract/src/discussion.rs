@@ -47,6 +47,16 @@ impl ReactionKind {
         }
     }
 
+    /// `kinds` as a `my_reactions` list: each once, in the order of [`Self::ALL`],
+    /// whatever order a backend stored or read them in.
+    pub fn in_order(kinds: impl IntoIterator<Item = ReactionKind>) -> Vec<ReactionKind> {
+        let kinds: Vec<ReactionKind> = kinds.into_iter().collect();
+        Self::ALL
+            .into_iter()
+            .filter(|k| kinds.contains(k))
+            .collect()
+    }
+
     /// The kind named in a path (`…/reactions/{kind}`); an unknown one is 404.
     pub fn from_path(segment: &str) -> Result<Self, Problem> {
         Self::ALL
@@ -111,7 +121,8 @@ pub struct Argument {
     pub created_at: Timestamp,
     #[serde(default)]
     pub reactions: ReactionCounts,
-    /// The reactions of the participant making the request.
+    /// The reactions of the participant making the request, in the order of
+    /// [`ReactionKind::ALL`] (helpful first).
     #[serde(default)]
     pub my_reactions: Vec<ReactionKind>,
     #[serde(default)]
@@ -313,6 +324,7 @@ impl NewComment {
 pub struct ReactionState {
     pub argument_id: String,
     pub reactions: ReactionCounts,
+    /// In the order of [`ReactionKind::ALL`], as on an [`Argument`].
     pub my_reactions: Vec<ReactionKind>,
 }
 
@@ -422,6 +434,17 @@ mod tests {
             lang: None,
             display_name: None,
         }
+    }
+
+    #[test]
+    fn my_reactions_come_in_one_order_once_each() {
+        use ReactionKind::*;
+        assert_eq!(
+            ReactionKind::in_order([ChangedMyMind, Helpful, ChangedMyMind]),
+            [Helpful, ChangedMyMind]
+        );
+        assert_eq!(ReactionKind::in_order([ChangedMyMind]), [ChangedMyMind]);
+        assert!(ReactionKind::in_order([]).is_empty());
     }
 
     #[test]

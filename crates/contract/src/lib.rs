@@ -11,6 +11,7 @@
 
 mod activity;
 mod api;
+pub mod cursor;
 mod deliberation;
 mod discussion;
 mod moderation;

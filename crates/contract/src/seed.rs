@@ -32,6 +32,17 @@ pub struct SeedDeliberation {
     pub proposals: Vec<Proposal>,
 }
 
+/// Who made a seed's argument, reply or proposal, for its deliberation's
+/// `participants` count. A seed names no participants: contributions signed
+/// with one display name count as one person, each anonymous one as a
+/// person of its own (its id tells it apart).
+pub fn contributor(display_name: Option<&str>, contribution_id: &str) -> String {
+    match display_name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => format!("seed:{name}"),
+        None => format!("seed:#{contribution_id}"),
+    }
+}
+
 impl Seed {
     /// Everything inconsistent in the seed: duplicate ids, dangling
     /// references, invalid deliberations or polls.

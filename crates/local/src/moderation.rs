@@ -10,7 +10,7 @@
 use plaza_contract::seed::{Seed, SeedDeliberation};
 use plaza_contract::*;
 
-use crate::store::{flag_key, not_found, with_counts, LocalState, StoreResult, Window};
+use crate::store::{flag_key, not_found, LocalState, StoreResult, Window};
 
 fn conflict(detail: String) -> Problem {
     Problem::new(
@@ -161,9 +161,8 @@ impl LocalState {
         deliberation_id: &str,
         phase: PhaseKind,
     ) -> StoreResult<Deliberation> {
-        let entry = self.entry_mut(deliberation_id)?;
-        entry.deliberation.current_phase = phase;
-        Ok(with_counts(entry))
+        self.entry_mut(deliberation_id)?.deliberation.current_phase = phase;
+        Ok(self.with_counts(self.entry(deliberation_id)?))
     }
 
     /// `PUT /moderation/polls/{id}/status`: upcoming, open or closed.
@@ -312,14 +311,14 @@ impl LocalState {
                     .map(|p| entry(FlagTarget::Proposal, &p.id, p.status, p.title.as_deref())),
             );
         }
-        items.sort_by(|a, b| {
-            (b.flags, a.target_type as u8, &a.target_id).cmp(&(
-                a.flags,
-                b.target_type as u8,
-                &b.target_id,
-            ))
-        });
-        Ok(window.page(&items))
+        // The server's order: most flagged first, then by kind and id.
+        window.page(items, |f| {
+            (
+                -i64::from(f.flags),
+                f.target_type as u8,
+                f.target_id.clone(),
+            )
+        })
     }
 }
 

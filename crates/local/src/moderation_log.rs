@@ -50,14 +50,14 @@ impl LocalState {
         if let Some(id) = query.deliberation() {
             self.entry(id)?;
         }
-        let newest_first: Vec<ModerationLogEntry> = self
+        let entries: Vec<(usize, ModerationLogEntry)> = self
             .moderation_log
             .iter()
-            .rev()
-            .filter(|e| query.deliberation().is_none_or(|d| e.deliberation_id == d))
             .cloned()
+            .enumerate()
+            .filter(|(_, e)| query.deliberation().is_none_or(|d| e.deliberation_id == d))
             .collect();
-        page(&newest_first, &query.page())
+        newest_first(entries, &query.page())
     }
 
     /// `GET /deliberations/{id}/moderation`: what was done there, newest
@@ -68,14 +68,27 @@ impl LocalState {
         query: &PageQuery,
     ) -> StoreResult<Page<ModerationLogEntry>> {
         self.entry(deliberation_id)?;
-        let entries: Vec<ModerationLogEntry> = self
+        let entries: Vec<(usize, ModerationLogEntry)> = self
             .moderation_log
             .iter()
-            .rev()
-            .filter(|e| e.deliberation_id == deliberation_id)
             .cloned()
             .map(ModerationLogEntry::public)
+            .enumerate()
+            .filter(|(_, e)| e.deliberation_id == deliberation_id)
             .collect();
-        page(&entries, query)
+        newest_first(entries, query)
     }
+}
+
+/// A page of the log's `entries`, each with its place in the log, newest
+/// first. The log only grows: a place is a key no later entry changes.
+fn newest_first(
+    entries: Vec<(usize, ModerationLogEntry)>,
+    query: &PageQuery,
+) -> StoreResult<Page<ModerationLogEntry>> {
+    let page = page(entries, query, |(place, _)| std::cmp::Reverse(*place))?;
+    Ok(Page {
+        items: page.items.into_iter().map(|(_, e)| e).collect(),
+        next_cursor: page.next_cursor,
+    })
 }

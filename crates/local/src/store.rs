@@ -8,8 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use plaza_contract::seed::{Seed, SeedDeliberation};
+use plaza_contract::seed::{self, Seed, SeedDeliberation};
 use plaza_contract::*;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// Bump when the stored shape changes incompatibly.
@@ -60,48 +61,51 @@ pub(crate) fn not_found(what: &str) -> Problem {
 /// is looked at: a malformed limit or cursor is 422 even for a list whose
 /// deliberation or argument does not exist, as the reference server answers.
 pub(crate) struct Window {
-    start: usize,
-    limit: usize,
+    after: Option<String>,
+    limit: u32,
 }
 
-/// The page `query` asks for of `items`.
-pub(crate) fn page<T: Clone>(items: &[T], query: &PageQuery) -> StoreResult<Page<T>> {
-    Ok(Window::of(query)?.page(items))
+/// The page `query` asks for of `items`, in the order of `key`.
+pub(crate) fn page<T, K: Ord + Serialize + DeserializeOwned>(
+    items: Vec<T>,
+    query: &PageQuery,
+    key: impl Fn(&T) -> K,
+) -> StoreResult<Page<T>> {
+    Window::of(query)?.page(items, key)
 }
 
 impl Window {
-    /// The cursor is an offset into the list; anything else is a
-    /// validation error, not a panic.
+    /// A cursor is the contract's (the key of the page's last item, as the
+    /// reference server makes it): anything else is a validation error, not
+    /// a panic.
     pub(crate) fn of(query: &PageQuery) -> StoreResult<Window> {
-        let limit = query.limit()? as usize;
-        let start = match query.cursor() {
-            None => 0,
-            Some(c) => c
-                .parse::<usize>()
-                .map_err(|_| Problem::invalid_field("cursor", "invalid"))?,
-        };
-        Ok(Window { start, limit })
+        let limit = query.limit()?;
+        let after = cursor::optional::<serde_json::Value>(query.cursor())?
+            .and(query.cursor().map(str::to_owned));
+        Ok(Window { after, limit })
     }
 
-    /// This page of `items` (already in order).
-    pub(crate) fn page<T: Clone>(&self, items: &[T]) -> Page<T> {
-        let start = self.start.min(items.len());
-        let end = start.saturating_add(self.limit).min(items.len());
-        Page {
-            items: items.get(start..end).unwrap_or_default().to_vec(),
-            next_cursor: (end < items.len()).then(|| end.to_string()),
-        }
+    /// This page of `items`, sorted by `key` (which tells every two items
+    /// apart): an item added since the last page repeats nothing there.
+    pub(crate) fn page<T, K: Ord + Serialize + DeserializeOwned>(
+        &self,
+        items: Vec<T>,
+        key: impl Fn(&T) -> K,
+    ) -> StoreResult<Page<T>> {
+        let after: Option<K> = cursor::optional(self.after.as_deref())?;
+        let (items, next_cursor) = cursor::page_in(items, after.as_ref(), self.limit, key);
+        Ok(Page { items, next_cursor })
     }
 }
 
 /// Hides what must not be shown and fills in this participant's reactions.
 fn present_argument(a: Argument, mine: &BTreeSet<(String, ReactionKind)>) -> Argument {
     let mut a = a.redacted();
-    a.my_reactions = mine
-        .iter()
-        .filter(|(id, _)| *id == a.id)
-        .map(|(_, kind)| *kind)
-        .collect();
+    a.my_reactions = ReactionKind::in_order(
+        mine.iter()
+            .filter(|(id, _)| *id == a.id)
+            .map(|(_, kind)| *kind),
+    );
     a
 }
 
@@ -166,6 +170,14 @@ impl LocalState {
         id
     }
 
+    /// Whether `id` was made by [`Self::fresh_id`]: content this browser's
+    /// participant posted, not the seed's.
+    fn made_here(&self, id: &str) -> bool {
+        id.split_once('-')
+            .and_then(|(_, rest)| rest.strip_prefix(self.participant_id.as_str()))
+            .is_some_and(|rest| rest.starts_with('-'))
+    }
+
     pub fn capabilities(&self) -> Capabilities {
         // Only native builds have moderation (for callers that vouch for a
         // moderator); the browser's module does not.
@@ -180,13 +192,13 @@ impl LocalState {
         let all: Vec<DeliberationSummary> = self
             .deliberations
             .iter()
-            .map(|e| DeliberationSummary::from(&with_counts(e)))
+            .map(|e| DeliberationSummary::from(&self.with_counts(e)))
             .collect();
-        Ok(window.page(&all))
+        window.page(all, |d| d.id.clone())
     }
 
     pub fn deliberation(&self, id: &str) -> StoreResult<Deliberation> {
-        self.entry(id).map(with_counts)
+        self.entry(id).map(|e| self.with_counts(e))
     }
 
     pub fn arguments(
@@ -196,30 +208,25 @@ impl LocalState {
     ) -> StoreResult<Page<Argument>> {
         let window = Window::of(&query.page())?;
         let entry = self.entry(deliberation_id)?;
-        let mut list: Vec<&Argument> = entry
+        let list: Vec<&Argument> = entry
             .arguments
             .iter()
             .filter(|a| a.status != ContentStatus::Removed)
             .filter(|a| query.stance.is_none_or(|s| a.stance == s))
             .collect();
-        let recent = |a: &Argument| a.created_at.unix_millis();
-        match query.sort {
-            ArgumentSort::Helpful => list.sort_by(|a, b| {
-                b.reactions
-                    .helpful
-                    .cmp(&a.reactions.helpful)
-                    .then(recent(b).cmp(&recent(a)))
-                    .then(a.id.cmp(&b.id))
-            }),
-            ArgumentSort::Recent => {
-                list.sort_by(|a, b| recent(b).cmp(&recent(a)).then(a.id.cmp(&b.id)))
-            }
-        }
         let presented: Vec<Argument> = list
             .into_iter()
             .map(|a| present_argument(a.clone(), &self.my_reactions))
             .collect();
-        Ok(window.page(&presented))
+        // The server's order: most helpful (when asked), newest, then by id.
+        let helpful = query.sort == ArgumentSort::Helpful;
+        window.page(presented, |a| {
+            (
+                -i64::from(if helpful { a.reactions.helpful } else { 0 }),
+                -a.created_at.unix_millis(),
+                a.id.clone(),
+            )
+        })
     }
 
     /// `GET /arguments/{id}`: a removed argument does not exist.
@@ -255,17 +262,14 @@ impl LocalState {
     pub fn comments(&self, argument_id: &str, query: &PageQuery) -> StoreResult<Page<Comment>> {
         let window = Window::of(query)?;
         let entry = self.entry_of_argument(argument_id)?;
-        let mut list: Vec<Comment> = entry
+        let list: Vec<Comment> = entry
             .comments
             .iter()
             .filter(|c| c.argument_id == argument_id && c.status != ContentStatus::Removed)
             .cloned()
             .map(Comment::redacted)
             .collect();
-        list.sort_by(|a, b| {
-            (a.created_at.unix_millis(), &a.id).cmp(&(b.created_at.unix_millis(), &b.id))
-        });
-        Ok(window.page(&list))
+        window.page(list, |c| (c.created_at.unix_millis(), c.id.clone()))
     }
 
     pub fn create_comment(
@@ -336,12 +340,12 @@ impl LocalState {
             };
         }
         let reactions = argument.reactions;
-        let mine = self
-            .my_reactions
-            .iter()
-            .filter(|(id, _)| id == argument_id)
-            .map(|(_, k)| *k)
-            .collect();
+        let mine = ReactionKind::in_order(
+            self.my_reactions
+                .iter()
+                .filter(|(id, _)| id == argument_id)
+                .map(|(_, k)| *k),
+        );
         Ok(ReactionState {
             argument_id: argument_id.to_owned(),
             reactions,
@@ -381,17 +385,14 @@ impl LocalState {
     ) -> StoreResult<Page<Proposal>> {
         let window = Window::of(query)?;
         let entry = self.entry(deliberation_id)?;
-        let mut list: Vec<Proposal> = entry
+        let list: Vec<Proposal> = entry
             .proposals
             .iter()
             .filter(|p| p.status != ContentStatus::Removed)
             .cloned()
             .map(Proposal::redacted)
             .collect();
-        list.sort_by(|a, b| {
-            (a.created_at.unix_millis(), &a.id).cmp(&(b.created_at.unix_millis(), &b.id))
-        });
-        Ok(window.page(&list))
+        window.page(list, |p| (p.created_at.unix_millis(), p.id.clone()))
     }
 
     pub fn create_proposal(
@@ -486,40 +487,50 @@ impl LocalState {
     }
 }
 
-/// The deliberation with its counts derived from the stored lists.
-pub(crate) fn with_counts(e: &SeedDeliberation) -> Deliberation {
-    let visible = |s: ContentStatus| s == ContentStatus::Visible;
-    let mut d = e.deliberation.clone();
-    let side = |st: Stance| {
-        e.arguments
-            .iter()
-            .filter(|a| a.stance == st && visible(a.status))
-            .count() as u32
-    };
-    let mut people = BTreeSet::new();
-    for (i, author) in e
-        .arguments
-        .iter()
-        .map(|a| &a.author)
-        .chain(e.comments.iter().map(|c| &c.author))
-        .chain(e.proposals.iter().map(|p| &p.author))
-        .enumerate()
-    {
-        // Anonymous authors cannot be told apart; count each contribution once.
-        people.insert(
-            author
-                .display_name
-                .clone()
-                .unwrap_or_else(|| format!("#{i}")),
-        );
+impl LocalState {
+    /// The deliberation with its counts derived from the stored lists.
+    pub(crate) fn with_counts(&self, e: &SeedDeliberation) -> Deliberation {
+        let visible = |s: ContentStatus| s == ContentStatus::Visible;
+        let mut d = e.deliberation.clone();
+        let side = |st: Stance| {
+            e.arguments
+                .iter()
+                .filter(|a| a.stance == st && visible(a.status))
+                .count() as u32
+        };
+        d.counts = Counts {
+            arguments_for: side(Stance::For),
+            arguments_against: side(Stance::Against),
+            comments: e.comments.iter().filter(|c| visible(c.status)).count() as u32,
+            participants: self.participants(e),
+        };
+        d
     }
-    d.counts = Counts {
-        arguments_for: side(Stance::For),
-        arguments_against: side(Stance::Against),
-        comments: e.comments.iter().filter(|c| visible(c.status)).count() as u32,
-        participants: people.len() as u32,
-    };
-    d
+
+    /// As a server counts them: the seed's authors as the contract says,
+    /// and this browser's participant once if it argued, replied, proposed
+    /// or voted here, under whatever display names.
+    fn participants(&self, e: &SeedDeliberation) -> u32 {
+        let contributions = e
+            .arguments
+            .iter()
+            .map(|a| (&a.id, &a.author))
+            .chain(e.comments.iter().map(|c| (&c.id, &c.author)))
+            .chain(e.proposals.iter().map(|p| (&p.id, &p.author)));
+        let mut seeded = BTreeSet::new();
+        let mut took_part = e
+            .poll
+            .as_ref()
+            .is_some_and(|p| self.my_ballots.contains_key(&p.id));
+        for (id, author) in contributions {
+            if self.made_here(id) {
+                took_part = true;
+            } else {
+                seeded.insert(seed::contributor(author.display_name.as_deref(), id));
+            }
+        }
+        (seeded.len() + usize::from(took_part)) as u32
+    }
 }
 
 /// The contract's time for a new post in a list whose posts have times
@@ -583,6 +594,40 @@ mod tests {
     }
 
     #[test]
+    fn this_browser_counts_once_among_the_participants() -> Result<(), Problem> {
+        let mut s = state();
+        let participants = |s: &LocalState| {
+            s.deliberation("rue-des-lilas")
+                .map(|d| d.counts.participants)
+        };
+        let before = participants(&s)?;
+        if let Some(poll) = s.deliberations[0].poll.as_mut() {
+            poll.status = PollStatus::Open;
+        }
+        let b = BallotSubmission {
+            ranking: vec!["shared-street".into()],
+        };
+        s.cast_ballot("rue-des-lilas-design", &b, now())?;
+        assert_eq!(participants(&s)?, before + 1, "a voter takes part");
+        for name in [Some("Léa"), Some("Sam"), None, None] {
+            let new = NewArgument {
+                display_name: name.map(str::to_owned),
+                ..new_argument("Under another name")
+            };
+            let a = s.create_argument("rue-des-lilas", &new, now())?;
+            let reply = NewComment {
+                text: "And a reply".into(),
+                parent_id: None,
+                lang: None,
+                display_name: name.map(str::to_owned),
+            };
+            s.create_comment(&a.id, &reply, now())?;
+        }
+        assert_eq!(participants(&s)?, before + 1, "one participant, many names");
+        Ok(())
+    }
+
+    #[test]
     fn unknown_ids_are_not_found() -> Result<(), Problem> {
         let s = state();
         assert_eq!(
@@ -637,11 +682,38 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(e.code, ProblemCode::ValidationFailed);
+        let oldest_key = cursor::encode(&(0_i64, i64::MAX, "~"));
         let past_end = state().arguments(
             "rue-des-lilas",
-            &query(None, ArgumentSort::Recent, Some("999")),
+            &query(None, ArgumentSort::Recent, Some(&oldest_key)),
         )?;
         assert!(past_end.items.is_empty());
+        let another_list = cursor::encode(&"rue-des-lilas");
+        let e = state()
+            .arguments(
+                "rue-des-lilas",
+                &query(None, ArgumentSort::Recent, Some(&another_list)),
+            )
+            .unwrap_err();
+        assert_eq!(e.code, ProblemCode::ValidationFailed);
+        Ok(())
+    }
+
+    #[test]
+    fn a_post_between_two_pages_repeats_nothing() -> Result<(), Problem> {
+        let mut s = state();
+        let asked = |cursor: Option<&str>| ArgumentsQuery {
+            limit: Some(3),
+            ..query(Some(Stance::Against), ArgumentSort::Recent, cursor)
+        };
+        let first = s.arguments("rue-des-lilas", &asked(None))?;
+        s.create_argument("rue-des-lilas", &new_argument("Posted meanwhile"), now())?;
+        let next = first.next_cursor.as_deref();
+        let second = s.arguments("rue-des-lilas", &asked(next))?;
+        assert_eq!(second.items.len(), 3);
+        for a in &second.items {
+            assert!(first.items.iter().all(|f| f.id != a.id), "{} again", a.id);
+        }
         Ok(())
     }
 

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use plaza_contract::seed::{Seed, SeedDeliberation};
+use plaza_contract::seed::{contributor, Seed, SeedDeliberation};
 use plaza_contract::{
     blank_to_none, ContentStatus, Deliberation, EditedPart, ImportReport, Poll, PollStatus,
 };
@@ -239,7 +239,7 @@ async fn add_contributions(tx: &mut Tx, entry: &SeedDeliberation) -> Result<u32,
         .rows_affected();
         if n > 0 {
             added += 1;
-            contributors.insert(seed_contributor(a.author.display_name.as_deref(), &a.id));
+            contributors.insert(contributor(a.author.display_name.as_deref(), &a.id));
         }
     }
     for c in &entry.comments {
@@ -261,7 +261,7 @@ async fn add_contributions(tx: &mut Tx, entry: &SeedDeliberation) -> Result<u32,
         .rows_affected();
         if n > 0 {
             added += 1;
-            contributors.insert(seed_contributor(c.author.display_name.as_deref(), &c.id));
+            contributors.insert(contributor(c.author.display_name.as_deref(), &c.id));
         }
     }
     for p in &entry.proposals {
@@ -283,7 +283,7 @@ async fn add_contributions(tx: &mut Tx, entry: &SeedDeliberation) -> Result<u32,
         .rows_affected();
         if n > 0 {
             added += 1;
-            contributors.insert(seed_contributor(p.author.display_name.as_deref(), &p.id));
+            contributors.insert(contributor(p.author.display_name.as_deref(), &p.id));
         }
     }
     sqlx::query(
@@ -304,15 +304,6 @@ async fn add_contributions(tx: &mut Tx, entry: &SeedDeliberation) -> Result<u32,
         .await?;
     }
     Ok(added)
-}
-
-/// Seeded content has no participant: its authors count by display name
-/// (anonymous ones once per contribution), as the widget's local store does.
-fn seed_contributor(display_name: Option<&str>, id: &str) -> String {
-    match display_name.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(name) => format!("seed:{name}"),
-        None => format!("seed:#{id}"),
-    }
 }
 
 /// The demo deliberation, with its poll opened so that visitors can vote

@@ -11,7 +11,6 @@
 pub mod api;
 pub mod app;
 pub mod config;
-pub mod cursor;
 pub mod db;
 pub mod error;
 pub mod extract;

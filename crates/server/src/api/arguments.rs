@@ -12,7 +12,6 @@ use sqlx::Row;
 
 use super::contributed;
 use super::deliberations::require_deliberation;
-use crate::cursor;
 use crate::db::codec::{from_text, to_text, Sql};
 use crate::db::posted::{posted_at, Posted};
 use crate::db::{count, Conn};
@@ -22,6 +21,7 @@ use crate::idempotency;
 use crate::ids::new_id;
 use crate::reply::Reply;
 use crate::state::AppState;
+use plaza_contract::cursor;
 
 pub const COLUMNS: &str = "id, deliberation_id, stance, text, lang, display_name, created_at, \
     helpful, changed_my_mind, comment_count, status";
@@ -69,13 +69,16 @@ pub async fn fill_my_reactions(
         }
         sql.push(&id);
     }
-    sql.push(") ORDER BY kind");
+    sql.push(")");
     for row in sql.query().fetch_all(db).await? {
         let argument: String = row.try_get("argument_id")?;
         let kind: ReactionKind = from_text(&row.try_get::<String, _>("kind")?)?;
         if let Some(a) = arguments.iter_mut().find(|a| a.id == argument) {
             a.my_reactions.push(kind);
         }
+    }
+    for a in arguments {
+        a.my_reactions = ReactionKind::in_order(a.my_reactions.drain(..));
     }
     Ok(())
 }

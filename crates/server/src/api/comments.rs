@@ -11,7 +11,6 @@ use sqlx::Row;
 
 use super::arguments::{require_argument, require_phase_for};
 use super::{contributed, oldest_first};
-use crate::cursor;
 use crate::db::codec::{from_text, to_text};
 use crate::db::posted::{posted_at, Posted};
 use crate::error::{ApiError, ApiResult};
@@ -20,6 +19,7 @@ use crate::idempotency;
 use crate::ids::new_id;
 use crate::reply::Reply;
 use crate::state::AppState;
+use plaza_contract::cursor;
 
 const COLUMNS: &str = "id, argument_id, parent_id, text, lang, display_name, created_at, status";
 

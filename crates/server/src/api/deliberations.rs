@@ -8,12 +8,12 @@ use plaza_contract::{
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::cursor;
 use crate::db::codec::{from_text, Sql};
 use crate::db::count;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::state::AppState;
+use plaza_contract::cursor;
 
 pub async fn capabilities(State(state): State<AppState>) -> ApiResult<Json<Capabilities>> {
     let rows = sqlx::query("SELECT document FROM deliberations ORDER BY id LIMIT 100")

@@ -23,12 +23,12 @@ use plaza_contract::{ContentStatus, HttpMethod, Operation, Page};
 use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 
-use crate::cursor;
 use crate::db::codec::{to_text, Sql};
 use crate::db::Conn;
 use crate::error::ApiResult;
 use crate::middleware::limit_body;
 use crate::state::AppState;
+use plaza_contract::cursor;
 
 /// A seed can be much larger than anything a resident sends.
 pub const IMPORT_BODY_LIMIT: usize = 8 * 1024 * 1024;

@@ -16,13 +16,13 @@ use sqlx::Row;
 use super::flags::table;
 use super::moderation_log::record;
 use super::{deliberations, polls, proposals};
-use crate::cursor;
 use crate::db::codec::{from_text, to_text, Sql};
 use crate::db::count;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, JsonBody, Moderator};
 use crate::import::{self, ImportError};
 use crate::state::AppState;
+use plaza_contract::cursor;
 
 /// `PUT /v1/moderation/deliberations/{id}/phase`.
 pub async fn phase(

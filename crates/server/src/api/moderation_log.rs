@@ -11,13 +11,13 @@ use plaza_contract::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::cursor;
 use crate::db::codec::{from_text, to_text, Sql};
 use crate::db::posted::{posted_at, Posted};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, Moderator};
 use crate::ids::new_id;
 use crate::state::AppState;
+use plaza_contract::cursor;
 
 /// Records one action, in the transaction (or on the connection) of the
 /// change it describes.

@@ -13,7 +13,6 @@ use sqlx::Row;
 use super::arguments::require_phase_for;
 use super::deliberations::require_deliberation;
 use super::{contributed, oldest_first};
-use crate::cursor;
 use crate::db::codec::{from_text, to_text};
 use crate::db::posted::{posted_at, Posted};
 use crate::error::ApiResult;
@@ -22,6 +21,7 @@ use crate::idempotency;
 use crate::ids::new_id;
 use crate::reply::Reply;
 use crate::state::AppState;
+use plaza_contract::cursor;
 
 const COLUMNS: &str =
     "id, deliberation_id, title, description, lang, display_name, created_at, decision, status";

@@ -83,22 +83,22 @@ async fn current(tx: &mut Tx, argument_id: &str, participant: &str) -> ApiResult
         .bind(argument_id)
         .fetch_one(&mut **tx)
         .await?;
-    let mine = sqlx::query(
-        "SELECT kind FROM reactions WHERE argument_id = $1 AND participant_id = $2 ORDER BY kind",
-    )
-    .bind(argument_id)
-    .bind(participant)
-    .fetch_all(&mut **tx)
-    .await?;
+    let mine =
+        sqlx::query("SELECT kind FROM reactions WHERE argument_id = $1 AND participant_id = $2")
+            .bind(argument_id)
+            .bind(participant)
+            .fetch_all(&mut **tx)
+            .await?;
     Ok(ReactionState {
         argument_id: argument_id.to_owned(),
         reactions: ReactionCounts {
             helpful: count(row.try_get("helpful")?),
             changed_my_mind: count(row.try_get("changed_my_mind")?),
         },
-        my_reactions: mine
-            .iter()
-            .map(|r| from_text::<ReactionKind>(&r.try_get::<String, _>("kind")?))
-            .collect::<ApiResult<Vec<_>>>()?,
+        my_reactions: ReactionKind::in_order(
+            mine.iter()
+                .map(|r| from_text::<ReactionKind>(&r.try_get::<String, _>("kind")?))
+                .collect::<ApiResult<Vec<_>>>()?,
+        ),
     })
 }
