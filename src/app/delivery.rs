@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::participation::{submitted_start, Participation};
 use super::Ui;
-use crate::i18n::fill;
-use crate::state::outbox::{Delivery, Item};
+use crate::i18n::{fill, Strings};
+use crate::state::outbox::{Delivery, Item, Offers};
 use crate::state::text::NAME_CHARS;
 
 /// The state line of the outbox item `key` while it is not sent (nothing
@@ -26,49 +26,34 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
         part.retry(&key.get_value());
         part.focus_later(key.with_value(|k| format!("plaza-state-{k}")));
     };
+    // The note is drawn again only when what it says or offers changes,
+    // not at each attempt: focus stays on its buttons.
+    let note = Memo::new(move |_| item.with(|i| i.as_ref().and_then(|i| note(i, s))));
+    let busy = Memo::new(move |_| item.with(|i| i.as_ref().is_some_and(Item::is_busy)));
+    let discard = move |_| {
+        if !busy.get_untracked() {
+            part.discard(&key.get_value());
+        }
+    };
     move || {
-        let item: Item = item.get()?;
-        // (text, "send again" offered, "discard" offered, class)
-        let (text, can_retry, can_discard, class) = match &item.delivery {
-            Delivery::Queued | Delivery::Sending { .. } if item.attempts == 0 => {
-                (s.state_sending.to_owned(), false, false, "plaza-state")
-            }
-            Delivery::Queued | Delivery::Sending { .. } => {
-                (s.state_retrying.to_owned(), false, false, "plaza-state")
-            }
-            Delivery::Offline => (
-                s.state_waiting_network.to_owned(),
-                true,
-                true,
-                "plaza-state",
-            ),
-            Delivery::NeedsSignIn => (s.state_needs_sign_in.to_owned(), false, true, "plaza-state"),
-            // A refusal that sending again cannot change (the vote closed)
-            // offers only to put the item away.
-            Delivery::Failed { error } => (
-                fill(s.state_failed, &[("reason", &error.message(s))]),
-                !error.is_final(),
-                true,
-                "plaza-state plaza-state-failed",
-            ),
-            Delivery::Sent { .. } => return None,
-        };
-        // Each item's buttons named apart: "Discard: “The square needs…”".
-        let start = submitted_start(&item.submission, NAME_CHARS).unwrap_or_default();
-        let named = |action: &str| s.quoting(action, &start);
-        let (send_again, discard) = (named(s.send_again), named(s.discard));
+        let Note {
+            text,
+            class,
+            offers,
+            names: (send_again, discard_name),
+        } = note.get()?;
         Some(view! {
             <div class=class id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1">
                 <p>{text}</p>
-                {can_discard.then(|| view! {
+                {offers.discard.then(|| view! {
                     <div class="plaza-actions">
-                        {can_retry.then(|| view! {
+                        {offers.send_again.then(|| view! {
                             <button type="button" class="plaza-button plaza-small" aria-label=send_again on:click=retry>
                                 {s.send_again}
                             </button>
                         })}
-                        <button type="button" class="plaza-button plaza-small plaza-quiet" aria-label=discard
-                            on:click=move |_| part.discard(&key.get_value())>
+                        <button type="button" class="plaza-button plaza-small plaza-quiet" aria-label=discard_name
+                            aria-disabled=move || busy.get().then_some("true") on:click=discard>
                             {s.discard}
                         </button>
                     </div>
@@ -76,4 +61,41 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
             </div>
         })
     }
+}
+
+/// What the note of an item not sent says and offers.
+#[derive(Clone, PartialEq)]
+struct Note {
+    text: String,
+    class: &'static str,
+    offers: Offers,
+    /// "Send again" and "Discard", each named with what it acts on.
+    names: (String, String),
+}
+
+fn note(item: &Item, s: &'static Strings) -> Option<Note> {
+    let (text, class) = match &item.delivery {
+        Delivery::Queued | Delivery::Sending { .. } if item.attempts == 0 => {
+            (s.state_sending.to_owned(), "plaza-state")
+        }
+        Delivery::Queued | Delivery::Sending { .. } => (s.state_retrying.to_owned(), "plaza-state"),
+        Delivery::Offline => (s.state_waiting_network.to_owned(), "plaza-state"),
+        Delivery::NeedsSignIn => (s.state_needs_sign_in.to_owned(), "plaza-state"),
+        Delivery::Failed { error } => (
+            fill(s.state_failed, &[("reason", &error.message(s))]),
+            "plaza-state plaza-state-failed",
+        ),
+        Delivery::Sent { .. } => return None,
+    };
+    // Each item's buttons named apart: "Discard: “The square needs…”".
+    let start = submitted_start(&item.submission, NAME_CHARS).unwrap_or_default();
+    Some(Note {
+        text,
+        class,
+        offers: item.offers(),
+        names: (
+            s.quoting(s.send_again, &start),
+            s.quoting(s.discard, &start),
+        ),
+    })
 }

@@ -239,6 +239,22 @@ pub struct Item {
     pub delivery: Delivery,
 }
 
+/// An idempotency key from 16 random bytes: a version 4 UUID, as
+/// `crypto.randomUUID()` makes them (which only secure contexts and recent
+/// browsers have; `getRandomValues`, which fills `random`, is everywhere).
+pub fn key_from(mut random: [u8; 16]) -> String {
+    random[6] = (random[6] & 0x0f) | 0x40;
+    random[8] = (random[8] & 0x3f) | 0x80;
+    let mut key = String::with_capacity(36);
+    for (i, byte) in random.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            key.push('-');
+        }
+        key.push_str(&format!("{byte:02x}"));
+    }
+    key
+}
+
 /// How long a sent item stays for the view to show it as sent.
 pub const KEEP_SENT_MS: f64 = 10.0 * 60_000.0;
 /// Without a cross-tab lock, how long before an item still marked as being
@@ -261,6 +277,13 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> f64 {
         _ => 60_000.0,
     };
     base * (1.0 + 0.25 * jitter.clamp(0.0, 1.0))
+}
+
+/// What the resident can do about an item that is not sent, besides waiting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Offers {
+    pub send_again: bool,
+    pub discard: bool,
 }
 
 /// How an attempt ended, for [`Item::settle`].
@@ -359,6 +382,31 @@ impl Item {
         }
         self.delivery = Delivery::Queued;
         self.next_attempt = now;
+    }
+
+    /// What its note offers. An item tried without success can be given up
+    /// (its backend may be down for days), also while an attempt is on its
+    /// way, so that the button stays where focus is (see [`Self::is_busy`]);
+    /// a first attempt, which takes seconds, offers nothing. Sending again
+    /// is offered where it can change something.
+    pub fn offers(&self) -> Offers {
+        let (send_again, discard) = match &self.delivery {
+            Delivery::Queued | Delivery::Sending { .. } => (false, self.attempts > 0),
+            Delivery::Offline => (true, true),
+            Delivery::NeedsSignIn => (false, true),
+            Delivery::Failed { error } => (!error.is_final(), true),
+            Delivery::Sent { .. } => (false, false),
+        };
+        Offers {
+            send_again,
+            discard,
+        }
+    }
+
+    /// Whether an attempt is on its way: discarding it now would not stop
+    /// the backend from recording it, so "Discard" waits for its answer.
+    pub fn is_busy(&self) -> bool {
+        matches!(self.delivery, Delivery::Sending { .. })
     }
 
     /// Whether the backend has it.
@@ -516,6 +564,15 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_version_4_uuids() {
+        assert_eq!(key_from([0; 16]), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(key_from([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        let key = key_from(*b"0123456789abcdef");
+        assert_eq!(key, "30313233-3435-4637-b839-616263646566");
+        assert!(plaza_contract::idempotency_key(&key).is_ok());
+    }
+
+    #[test]
     fn a_new_item_is_due_at_once_and_sent_once() {
         let mut item = Item::new("k1".into(), argument("Shade"), 1000.0);
         assert!(item.is_due(1000.0, true, false));
@@ -661,6 +718,41 @@ mod tests {
         item.settle(Outcome::Error(BackendError::Status(409)), 10_001.0, 0.0);
         item.retry(10_002.0, "k2".into());
         assert_eq!(item.request_key(), "k");
+    }
+
+    #[test]
+    fn an_item_tried_in_vain_can_be_given_up_even_while_tried_again() {
+        let offers = |item: &Item| (item.offers().send_again, item.offers().discard);
+        let mut item = Item::new("k".into(), argument("x"), 0.0);
+        assert_eq!(
+            offers(&item),
+            (false, false),
+            "a first attempt takes seconds"
+        );
+        item.start(0.0);
+        assert_eq!(offers(&item), (false, false));
+        item.settle(Outcome::Error(BackendError::Status(503)), 1.0, 0.0);
+        assert_eq!((offers(&item), item.is_busy()), ((false, true), false));
+        item.start(5_000.0);
+        assert_eq!((offers(&item), item.is_busy()), ((false, true), true));
+        item.settle(
+            Outcome::Error(BackendError::Offline("down".into())),
+            5_001.0,
+            0.0,
+        );
+        assert_eq!(offers(&item), (true, true));
+        item.settle(
+            Outcome::Error(problem(ProblemCode::PhaseClosed)),
+            9_000.0,
+            0.0,
+        );
+        assert_eq!(offers(&item), (false, true), "sending again cannot help");
+        item.settle(
+            Outcome::Error(problem(ProblemCode::Unauthorized)),
+            9_001.0,
+            0.0,
+        );
+        assert_eq!(offers(&item), (false, true));
     }
 
     #[test]
