@@ -93,18 +93,21 @@ fn online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
-/// A fresh idempotency key.
+/// A fresh idempotency key. `crypto.randomUUID` would throw on a city page
+/// served over http and in browsers before 2022 (a JS exception through the
+/// wasm, losing the submission); `getRandomValues` is everywhere.
 pub fn new_key() -> String {
-    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
-    match crypto.map(|c| c.random_uuid()) {
-        Some(uuid) => uuid,
-        // Not a secure context: random enough to tell one resident's items apart.
-        None => format!(
-            "{:x}-{:x}",
-            now() as u64,
-            (js_sys::Math::random() * 2f64.powi(52)) as u64
-        ),
+    let mut random = [0_u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut random).is_ok());
+    if !filled {
+        // No crypto at all: random enough to tell one resident's items apart.
+        for byte in &mut random {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
     }
+    outbox::key_from(random)
 }
 
 impl Outbox {
