@@ -192,7 +192,8 @@ fn Column(
     let backend = expect_context::<BackendHandle>();
     let part = expect_context::<Participation>();
     let tasks = Tasks::of_current();
-    let list: RwSignal<Paged<Argument, BackendError>> = RwSignal::new(Paged::from_first(first));
+    let list: RwSignal<Paged<Argument, BackendError>> =
+        RwSignal::new(Paged::from_first(first, |a, b| a.id == b.id));
     let sort = RwSignal::new(ArgumentSort::Helpful);
     let list_ref = NodeRef::<Ul>::new();
     let (heading, heading_id, class, more, sort_label, total) = match stance {
@@ -296,7 +297,7 @@ fn Column(
                     return;
                 }
                 match answer {
-                    Ok(page) => list.set(Paged::from_first(page)),
+                    Ok(page) => list.set(Paged::from_first(page, |a, b| a.id == b.id)),
                     Err(e) => list.update(|l| l.fail(e)),
                 }
             });

@@ -18,12 +18,16 @@ pub struct Paged<T, E> {
 }
 
 impl<T, E> Paged<T, E> {
-    pub fn from_first(page: Page<T>) -> Self {
-        Self {
-            items: page.items,
-            next_cursor: page.next_cursor,
+    /// The first page, each item once (`same` tells them apart): a list
+    /// keyed by id cannot show one id twice.
+    pub fn from_first(page: Page<T>, same: impl Fn(&T, &T) -> bool) -> Self {
+        let mut paged = Self {
+            items: Vec::new(),
+            next_cursor: None,
             status: PagedStatus::Idle,
-        }
+        };
+        paged.receive(page, same);
+        paged
     }
 
     pub fn is_loading(&self) -> bool {
@@ -120,7 +124,7 @@ pub fn take_page<T, E>(
             l.receive(page, same);
         }
         (Some(l), Err(e)) => l.fail(e),
-        (None, Ok(page)) => *list = Some(Paged::from_first(page)),
+        (None, Ok(page)) => *list = Some(Paged::from_first(page, same)),
         (None, Err(e)) => {
             *list = Some(Paged {
                 items: Vec::new(),
@@ -140,6 +144,19 @@ mod tests {
             items: items.to_vec(),
             next_cursor: next.map(str::to_owned),
         }
+    }
+
+    fn same(a: &u32, b: &u32) -> bool {
+        a == b
+    }
+
+    #[test]
+    fn a_first_page_shows_each_item_once() {
+        let p: Paged<u32, ()> = Paged::from_first(page(&[1, 2, 1, 3, 2], Some("c")), same);
+        assert_eq!(
+            (p.items, p.next_cursor.as_deref()),
+            (vec![1, 2, 3], Some("c"))
+        );
     }
 
     #[test]
@@ -209,7 +226,7 @@ mod tests {
 
     #[test]
     fn a_sent_item_is_included_once_where_its_list_wants_it() {
-        let mut list: Paged<u32, ()> = Paged::from_first(page(&[1, 2], None));
+        let mut list: Paged<u32, ()> = Paged::from_first(page(&[1, 2], None), same);
         assert!(list.include(9, |a, b| a == b, true));
         assert!(!list.include(9, |a, b| a == b, false), "already there");
         assert!(list.include(7, |a, b| a == b, false));
@@ -218,7 +235,7 @@ mod tests {
 
     #[test]
     fn pages_are_appended_in_order() {
-        let mut p: Paged<u32, String> = Paged::from_first(page(&[1, 2], Some("2")));
+        let mut p: Paged<u32, String> = Paged::from_first(page(&[1, 2], Some("2")), same);
         assert_eq!(p.begin_more().as_deref(), Some("2"));
         assert_eq!(p.begin_more(), None, "one load at a time");
         assert_eq!(p.receive(page(&[3, 4], None), |a, b| a == b), 2);
@@ -229,7 +246,7 @@ mod tests {
 
     #[test]
     fn a_failed_page_keeps_what_is_shown_and_can_be_retried() {
-        let mut p: Paged<u32, String> = Paged::from_first(page(&[1], Some("1")));
+        let mut p: Paged<u32, String> = Paged::from_first(page(&[1], Some("1")), same);
         p.begin_more();
         p.fail("offline".into());
         assert_eq!(p.items, [1]);
@@ -238,7 +255,7 @@ mod tests {
 
     #[test]
     fn repeated_items_and_stuck_cursors_are_ignored() {
-        let mut p: Paged<u32, String> = Paged::from_first(page(&[1, 2], Some("c")));
+        let mut p: Paged<u32, String> = Paged::from_first(page(&[1, 2], Some("c")), same);
         p.begin_more();
         assert_eq!(p.receive(page(&[2, 3], Some("c")), |a, b| a == b), 2);
         assert_eq!(p.items, [1, 2, 3]);
