@@ -121,8 +121,8 @@ pub struct Argument {
     pub created_at: Timestamp,
     #[serde(default)]
     pub reactions: ReactionCounts,
-    /// The reactions of the participant making the request, in the order of
-    /// [`ReactionKind::ALL`] (helpful first).
+    /// The reactions of the participant making the request, each once,
+    /// helpful first (the order of `ReactionKind::ALL`).
     #[serde(default)]
     pub my_reactions: Vec<ReactionKind>,
     #[serde(default)]
@@ -324,7 +324,7 @@ impl NewComment {
 pub struct ReactionState {
     pub argument_id: String,
     pub reactions: ReactionCounts,
-    /// In the order of [`ReactionKind::ALL`], as on an [`Argument`].
+    /// Each once, helpful first, as on an argument.
     pub my_reactions: Vec<ReactionKind>,
 }
 

@@ -312,13 +312,13 @@ impl LocalState {
             );
         }
         // The server's order: most flagged first, then by kind and id.
-        window.page(items, |f| {
+        Ok(window.page(items, |f| {
             (
                 -i64::from(f.flags),
                 f.target_type as u8,
                 f.target_id.clone(),
             )
-        })
+        }))
     }
 }
 

@@ -3,6 +3,8 @@
 //! back, whole by a moderator or per deliberation by anyone (without who).
 //! In a page there is no moderation, so a resident's log is empty.
 
+use std::cmp::Reverse;
+
 use plaza_contract::*;
 
 #[cfg(feature = "moderation")]
@@ -81,12 +83,15 @@ impl LocalState {
 }
 
 /// A page of the log's `entries`, each with its place in the log, newest
-/// first. The log only grows: a place is a key no later entry changes.
+/// first as the server orders them (by time; entries of one millisecond by
+/// place, since the log only grows, a key no later entry changes).
 fn newest_first(
     entries: Vec<(usize, ModerationLogEntry)>,
     query: &PageQuery,
 ) -> StoreResult<Page<ModerationLogEntry>> {
-    let page = page(entries, query, |(place, _)| std::cmp::Reverse(*place))?;
+    let page = page(entries, query, |(place, e)| {
+        (Reverse(e.at.unix_millis()), Reverse(*place))
+    })?;
     Ok(Page {
         items: page.items.into_iter().map(|(_, e)| e).collect(),
         next_cursor: page.next_cursor,

@@ -551,6 +551,9 @@ mod tests {
             "/deliberations/nowhere/arguments?cursor=abc",
             "/arguments/nothing/comments?limit=0",
             "/deliberations/nowhere/proposals?cursor=abc",
+            // JSON, but not a key of these lists (the string "a").
+            "/deliberations/nowhere/arguments?cursor=ImEi",
+            "/arguments/nothing/comments?cursor=ImEi",
         ] {
             let r = get(&mut s, path);
             assert_eq!(

@@ -60,8 +60,8 @@ pub(crate) fn not_found(what: &str) -> Problem {
 /// Where a page lies in its list, read from its query before anything else
 /// is looked at: a malformed limit or cursor is 422 even for a list whose
 /// deliberation or argument does not exist, as the reference server answers.
-pub(crate) struct Window {
-    after: Option<String>,
+pub(crate) struct Window<K> {
+    after: Option<K>,
     limit: u32,
 }
 
@@ -71,30 +71,25 @@ pub(crate) fn page<T, K: Ord + Serialize + DeserializeOwned>(
     query: &PageQuery,
     key: impl Fn(&T) -> K,
 ) -> StoreResult<Page<T>> {
-    Window::of(query)?.page(items, key)
+    Ok(Window::of(query)?.page(items, key))
 }
 
-impl Window {
-    /// A cursor is the contract's (the key of the page's last item, as the
-    /// reference server makes it): anything else is a validation error, not
-    /// a panic.
-    pub(crate) fn of(query: &PageQuery) -> StoreResult<Window> {
-        let limit = query.limit()?;
-        let after = cursor::optional::<serde_json::Value>(query.cursor())?
-            .and(query.cursor().map(str::to_owned));
-        Ok(Window { after, limit })
+impl<K: Ord + Serialize + DeserializeOwned> Window<K> {
+    /// A cursor is the contract's (the sort key of the previous page's last
+    /// item, as the reference server makes it): anything else is a
+    /// validation error, not a panic.
+    pub(crate) fn of(query: &PageQuery) -> StoreResult<Window<K>> {
+        Ok(Window {
+            limit: query.limit()?,
+            after: cursor::optional(query.cursor())?,
+        })
     }
 
     /// This page of `items`, sorted by `key` (which tells every two items
     /// apart): an item added since the last page repeats nothing there.
-    pub(crate) fn page<T, K: Ord + Serialize + DeserializeOwned>(
-        &self,
-        items: Vec<T>,
-        key: impl Fn(&T) -> K,
-    ) -> StoreResult<Page<T>> {
-        let after: Option<K> = cursor::optional(self.after.as_deref())?;
-        let (items, next_cursor) = cursor::page_in(items, after.as_ref(), self.limit, key);
-        Ok(Page { items, next_cursor })
+    pub(crate) fn page<T>(&self, items: Vec<T>, key: impl Fn(&T) -> K) -> Page<T> {
+        let (items, next_cursor) = cursor::page_in(items, self.after.as_ref(), self.limit, key);
+        Page { items, next_cursor }
     }
 }
 
@@ -194,7 +189,7 @@ impl LocalState {
             .iter()
             .map(|e| DeliberationSummary::from(&self.with_counts(e)))
             .collect();
-        window.page(all, |d| d.id.clone())
+        Ok(window.page(all, |d| d.id.clone()))
     }
 
     pub fn deliberation(&self, id: &str) -> StoreResult<Deliberation> {
@@ -220,13 +215,13 @@ impl LocalState {
             .collect();
         // The server's order: most helpful (when asked), newest, then by id.
         let helpful = query.sort == ArgumentSort::Helpful;
-        window.page(presented, |a| {
+        Ok(window.page(presented, |a| {
             (
                 -i64::from(if helpful { a.reactions.helpful } else { 0 }),
                 -a.created_at.unix_millis(),
                 a.id.clone(),
             )
-        })
+        }))
     }
 
     /// `GET /arguments/{id}`: a removed argument does not exist.
@@ -269,7 +264,7 @@ impl LocalState {
             .cloned()
             .map(Comment::redacted)
             .collect();
-        window.page(list, |c| (c.created_at.unix_millis(), c.id.clone()))
+        Ok(window.page(list, |c| (c.created_at.unix_millis(), c.id.clone())))
     }
 
     pub fn create_comment(
@@ -392,7 +387,7 @@ impl LocalState {
             .cloned()
             .map(Proposal::redacted)
             .collect();
-        window.page(list, |p| (p.created_at.unix_millis(), p.id.clone()))
+        Ok(window.page(list, |p| (p.created_at.unix_millis(), p.id.clone())))
     }
 
     pub fn create_proposal(
