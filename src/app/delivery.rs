@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::participation::{submitted_start, Participation};
 use super::Ui;
 use crate::i18n::{fill, Strings};
-use crate::state::outbox::{Delivery, Item, Offers};
+use crate::state::outbox::{Delivery, Item};
 use crate::state::text::NAME_CHARS;
 
 /// The state line of the outbox item `key` while it is not sent (nothing
@@ -26,55 +26,64 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
         part.retry(&key.get_value());
         part.focus_later(key.with_value(|k| format!("plaza-state-{k}")));
     };
-    // The note is drawn again only when what it says or offers changes,
-    // not at each attempt: focus stays on its buttons.
-    let note = Memo::new(move |_| item.with(|i| i.as_ref().and_then(|i| note(i, s))));
+    // Its words and its buttons each follow the item: the buttons are drawn
+    // again only when what is offered changes, not at each attempt, so
+    // focus stays on them.
+    let said = Memo::new(move |_| item.with(|i| i.as_ref().and_then(|i| said(i, s))));
+    let shown = Memo::new(move |_| said.with(Option::is_some));
+    let offers =
+        Memo::new(move |_| item.with(|i| i.as_ref().map(Item::offers).unwrap_or_default()));
     let busy = Memo::new(move |_| item.with(|i| i.as_ref().is_some_and(Item::is_busy)));
-    let discard = move |_| {
+    let retry = move |_| {
         if !busy.get_untracked() {
-            part.discard(&key.get_value());
+            retry(());
         }
     };
+    let discard = move |_| part.discard(&key.get_value());
+    // Each item's buttons named apart: "Discard: “The square needs…”".
+    let named = move |action: &str| {
+        let start = item.with_untracked(|i| {
+            i.as_ref()
+                .and_then(|i| submitted_start(&i.submission, NAME_CHARS))
+                .unwrap_or_default()
+        });
+        s.quoting(action, &start)
+    };
+    let disabled = move || busy.get().then_some("true");
     move || {
-        let Note {
-            text,
-            class,
-            offers,
-            names: (send_again, discard_name),
-        } = note.get()?;
-        Some(view! {
-            <div class=class id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1">
-                <p>{text}</p>
-                {offers.discard.then(|| view! {
-                    <div class="plaza-actions">
-                        {offers.send_again.then(|| view! {
-                            <button type="button" class="plaza-button plaza-small" aria-label=send_again on:click=retry>
-                                {s.send_again}
-                            </button>
-                        })}
-                        <button type="button" class="plaza-button plaza-small plaza-quiet" aria-label=discard_name
-                            aria-disabled=move || busy.get().then_some("true") on:click=discard>
-                            {s.discard}
-                        </button>
-                    </div>
-                })}
-            </div>
+        shown.get().then(|| {
+            view! {
+                <div class=move || said.with(|n| n.as_ref().map_or("plaza-state", |n| n.1))
+                    id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1">
+                    <p>{move || said.with(|n| n.as_ref().map(|n| n.0.clone()))}</p>
+                    {move || {
+                        let o = offers.get();
+                        o.discard.then(|| view! {
+                            <div class="plaza-actions">
+                                {o.send_again.then(|| view! {
+                                    <button type="button" class="plaza-button plaza-small" aria-label=named(s.send_again)
+                                        aria-disabled=disabled on:click=retry>
+                                        {s.send_again}
+                                    </button>
+                                })}
+                                <button type="button" class="plaza-button plaza-small plaza-quiet" aria-label=named(s.discard)
+                                    on:click=discard>
+                                    {s.discard}
+                                </button>
+                            </div>
+                        })
+                    }}
+                </div>
+            }
         })
     }
 }
 
-/// What the note of an item not sent says and offers.
-#[derive(Clone, PartialEq)]
-struct Note {
-    text: String,
-    class: &'static str,
-    offers: Offers,
-    /// "Send again" and "Discard", each named with what it acts on.
-    names: (String, String),
-}
-
-fn note(item: &Item, s: &'static Strings) -> Option<Note> {
-    let (text, class) = match &item.delivery {
+/// What the note of an item not sent says, and its class.
+fn said(item: &Item, s: &'static Strings) -> Option<(String, &'static str)> {
+    Some(match &item.delivery {
+        Delivery::Sent { .. } => return None,
+        _ if item.discard_asked => (s.state_discarding.to_owned(), "plaza-state"),
         Delivery::Queued | Delivery::Sending { .. } if item.attempts == 0 => {
             (s.state_sending.to_owned(), "plaza-state")
         }
@@ -84,18 +93,6 @@ fn note(item: &Item, s: &'static Strings) -> Option<Note> {
         Delivery::Failed { error } => (
             fill(s.state_failed, &[("reason", &error.message(s))]),
             "plaza-state plaza-state-failed",
-        ),
-        Delivery::Sent { .. } => return None,
-    };
-    // Each item's buttons named apart: "Discard: “The square needs…”".
-    let start = submitted_start(&item.submission, NAME_CHARS).unwrap_or_default();
-    Some(Note {
-        text,
-        class,
-        offers: item.offers(),
-        names: (
-            s.quoting(s.send_again, &start),
-            s.quoting(s.discard, &start),
         ),
     })
 }

@@ -314,9 +314,17 @@ impl Outbox {
         self.kick();
     }
 
-    /// The resident gives an item up.
+    /// The resident gives an item up: at once, or when the attempt on its
+    /// way ends, unless that attempt gets it recorded.
     pub fn discard(&self, key: &str) {
-        self.remove(key);
+        let Some(mut item) = self.items().into_iter().find(|i| i.key == key) else {
+            return;
+        };
+        if item.ask_discard(now()) {
+            self.remove(key);
+        } else {
+            self.save(&item);
+        }
         self.changed();
     }
 
@@ -404,6 +412,14 @@ impl Outbox {
         for item in items.iter().filter(|i| i.is_expired(now())) {
             self.remove(&item.key);
         }
+        // Discarded during an attempt whose sender is gone.
+        let discarded: Vec<&Item> = items.iter().filter(|i| i.is_discarded(now())).collect();
+        for item in &discarded {
+            self.remove(&item.key);
+        }
+        if !discarded.is_empty() {
+            self.changed();
+        }
         if held.is_none() {
             // Another tab is sending: look again later, in case it goes away.
             return (!items.iter().all(|i| i.is_sent())).then_some(OTHER_SENDER_POLL_MS);
@@ -443,15 +459,20 @@ impl Outbox {
                 continue;
             }
             let outcome = send(&backend, &item).await;
-            // The resident may have discarded it meanwhile.
-            if !self.items().iter().any(|i| i.key == item.key) {
+            // The resident may have discarded it meanwhile (in any tab).
+            let Some(stored) = self.items().into_iter().find(|i| i.key == item.key) else {
                 continue;
-            }
+            };
+            item.discard_asked |= stored.discard_asked;
             item.settle(outcome, now(), js_sys::Math::random());
             if item.is_sent() {
                 self.answered_here.borrow_mut().push(item.key.clone());
             }
-            self.save(&item);
+            if item.is_discarded(now()) {
+                self.remove(&item.key);
+            } else {
+                self.save(&item);
+            }
             self.changed();
         }
     }

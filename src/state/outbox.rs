@@ -230,6 +230,10 @@ pub struct Item {
     /// Who signed in (`state::signer`), if the sign-in says.
     #[serde(default)]
     pub signer: Option<String>,
+    /// The resident discarded it while an attempt was on its way: it goes
+    /// when that attempt ends, unless the backend recorded it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub discard_asked: bool,
     /// When the resident submitted it (ms).
     pub created: f64,
     /// Attempts that failed for a reason that may pass.
@@ -302,6 +306,7 @@ impl Item {
             origin: String::new(),
             signed_in: false,
             signer: None,
+            discard_asked: false,
             created: now,
             attempts: 0,
             next_attempt: now,
@@ -378,6 +383,8 @@ impl Item {
             } => self.created = now,
             Delivery::Failed { error } if error.is_refusal() => self.attempt_key = Some(fresh_key),
             Delivery::Failed { .. } | Delivery::NeedsSignIn | Delivery::Offline => {}
+            // Tried in vain: now rather than at its retry time.
+            Delivery::Queued if self.attempts > 0 => {}
             _ => return,
         }
         self.delivery = Delivery::Queued;
@@ -391,7 +398,9 @@ impl Item {
     /// is offered where it can change something.
     pub fn offers(&self) -> Offers {
         let (send_again, discard) = match &self.delivery {
-            Delivery::Queued | Delivery::Sending { .. } => (false, self.attempts > 0),
+            // As offline: the note's buttons stay as it goes from one to
+            // the other at each attempt.
+            Delivery::Queued | Delivery::Sending { .. } => (self.attempts > 0, self.attempts > 0),
             Delivery::Offline => (true, true),
             Delivery::NeedsSignIn => (false, true),
             Delivery::Failed { error } => (!error.is_final(), true),
@@ -404,9 +413,28 @@ impl Item {
     }
 
     /// Whether an attempt is on its way: discarding it now would not stop
-    /// the backend from recording it, so "Discard" waits for its answer.
+    /// the backend from recording it, so a discard waits for its answer.
     pub fn is_busy(&self) -> bool {
         matches!(self.delivery, Delivery::Sending { .. })
+    }
+
+    /// The resident gives it up: whether it can go now (see
+    /// [`Self::is_discarded`]); otherwise it goes when its attempt ends.
+    pub fn ask_discard(&mut self, now: f64) -> bool {
+        self.discard_asked = true;
+        self.is_discarded(now)
+    }
+
+    /// Whether it is to go for the resident's discard: not sent, and no
+    /// attempt on its way (one marked so long ago that its sender is gone
+    /// does not count).
+    pub fn is_discarded(&self, now: f64) -> bool {
+        self.discard_asked
+            && match &self.delivery {
+                Delivery::Sending { since } => now - since > SENDING_STALE_MS,
+                Delivery::Sent { .. } => false,
+                _ => true,
+            }
     }
 
     /// Whether the backend has it.
@@ -723,6 +751,8 @@ mod tests {
     #[test]
     fn an_item_tried_in_vain_can_be_given_up_even_while_tried_again() {
         let offers = |item: &Item| (item.offers().send_again, item.offers().discard);
+        let offline = || Outcome::Error(BackendError::Offline("down".into()));
+        let unavailable = || Outcome::Error(BackendError::Status(503));
         let mut item = Item::new("k".into(), argument("x"), 0.0);
         assert_eq!(
             offers(&item),
@@ -731,28 +761,80 @@ mod tests {
         );
         item.start(0.0);
         assert_eq!(offers(&item), (false, false));
-        item.settle(Outcome::Error(BackendError::Status(503)), 1.0, 0.0);
-        assert_eq!((offers(&item), item.is_busy()), ((false, true), false));
+        item.settle(unavailable(), 1.0, 0.0);
+        assert_eq!((offers(&item), item.is_busy()), ((true, true), false));
         item.start(5_000.0);
-        assert_eq!((offers(&item), item.is_busy()), ((false, true), true));
-        item.settle(
-            Outcome::Error(BackendError::Offline("down".into())),
-            5_001.0,
-            0.0,
+        assert_eq!((offers(&item), item.is_busy()), ((true, true), true));
+        item.settle(offline(), 5_001.0, 0.0);
+        assert_eq!(
+            offers(&item),
+            (true, true),
+            "the same buttons, offline or not"
         );
+        item.start(15_000.0);
         assert_eq!(offers(&item), (true, true));
+        item.settle(unavailable(), 15_001.0, 0.0);
+        item.retry(15_002.0, "k2".into());
+        assert!(
+            item.is_due(15_002.0, true, false),
+            "now, not at its retry time"
+        );
+        assert_eq!(item.request_key(), "k");
         item.settle(
             Outcome::Error(problem(ProblemCode::PhaseClosed)),
-            9_000.0,
+            16_000.0,
             0.0,
         );
         assert_eq!(offers(&item), (false, true), "sending again cannot help");
         item.settle(
             Outcome::Error(problem(ProblemCode::Unauthorized)),
-            9_001.0,
+            16_001.0,
             0.0,
         );
         assert_eq!(offers(&item), (false, true));
+    }
+
+    #[test]
+    fn a_discard_during_an_attempt_waits_for_its_end_and_yields_to_a_success() {
+        let unavailable = || Outcome::Error(BackendError::Status(503));
+        let tried = || {
+            let mut item = Item::new("k".into(), argument("x"), 0.0);
+            item.settle(unavailable(), 1.0, 0.0);
+            item.start(5_000.0);
+            item
+        };
+        let mut item = tried();
+        assert!(
+            !item.ask_discard(5_001.0),
+            "the attempt may still be recorded"
+        );
+        item.settle(unavailable(), 6_000.0, 0.0);
+        assert!(
+            item.is_discarded(6_000.0),
+            "it failed: the discard goes ahead"
+        );
+
+        let mut item = tried();
+        item.ask_discard(5_001.0);
+        let answer = Answer::Reaction(ReactionState {
+            argument_id: "a1".into(),
+            reactions: Default::default(),
+            my_reactions: vec![],
+        });
+        item.settle(Outcome::Done(answer), 6_000.0, 0.0);
+        assert!(!item.is_discarded(6_000.0), "recorded: it stays, as sent");
+
+        let mut item = tried();
+        assert!(!item.ask_discard(5_001.0));
+        let gone = 5_000.0 + SENDING_STALE_MS + 1.0;
+        assert!(item.is_discarded(gone), "its sender is gone");
+        let mut item = Item::new("k".into(), argument("x"), 0.0);
+        item.settle(
+            Outcome::Error(BackendError::Offline("down".into())),
+            1.0,
+            0.0,
+        );
+        assert!(item.ask_discard(2.0), "nothing on its way: at once");
     }
 
     #[test]
