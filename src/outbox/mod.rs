@@ -412,14 +412,8 @@ impl Outbox {
         for item in items.iter().filter(|i| i.is_expired(now())) {
             self.remove(&item.key);
         }
-        // Discarded during an attempt whose sender is gone.
-        let discarded: Vec<&Item> = items.iter().filter(|i| i.is_discarded(now())).collect();
-        for item in &discarded {
-            self.remove(&item.key);
-        }
-        if !discarded.is_empty() {
-            self.changed();
-        }
+        // Discarded during an attempt whose sender went long ago.
+        self.drop_discarded(false);
         if held.is_none() {
             // Another tab is sending: look again later, in case it goes away.
             return (!items.iter().all(|i| i.is_sent())).then_some(OTHER_SENDER_POLL_MS);
@@ -432,10 +426,28 @@ impl Outbox {
         outbox::next_pass_in(&mine, now(), online())
     }
 
+    /// Removes the items discarded during an attempt that is over
+    /// (`sender_gone`: as for [`Self::send_due`]).
+    fn drop_discarded(&self, sender_gone: bool) {
+        let gone: Vec<Item> = self
+            .items()
+            .into_iter()
+            .filter(|i| i.is_discarded(now(), sender_gone))
+            .collect();
+        for item in &gone {
+            self.remove(&item.key);
+        }
+        if !gone.is_empty() {
+            self.changed();
+        }
+    }
+
     /// Sends every due item (`sender_gone`: items marked "sending" belong to
     /// a tab that no longer holds the lock).
     async fn send_due(self: Rc<Self>, sender_gone: bool) {
         self.requeue_signed_in();
+        // Discarded during an attempt of a tab closed before it ended.
+        self.drop_discarded(sender_gone);
         loop {
             // Only what was submitted with a kind of identity this page
             // has: another tab of the site may be signed in when this one
@@ -468,7 +480,7 @@ impl Outbox {
             if item.is_sent() {
                 self.answered_here.borrow_mut().push(item.key.clone());
             }
-            if item.is_discarded(now()) {
+            if item.is_discarded(now(), false) {
                 self.remove(&item.key);
             } else {
                 self.save(&item);

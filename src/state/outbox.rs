@@ -318,6 +318,10 @@ impl Item {
     /// browser is online, or left "sending" by a sender that is gone
     /// (`sender_gone`: the lock was free; otherwise after a long wait).
     pub fn is_due(&self, now: f64, online: bool, sender_gone: bool) -> bool {
+        if self.discard_asked {
+            // Never a new attempt after the resident gave it up.
+            return false;
+        }
         match &self.delivery {
             Delivery::Queued => self.next_attempt <= now,
             Delivery::Offline => online && self.next_attempt <= now,
@@ -422,16 +426,16 @@ impl Item {
     /// [`Self::is_discarded`]); otherwise it goes when its attempt ends.
     pub fn ask_discard(&mut self, now: f64) -> bool {
         self.discard_asked = true;
-        self.is_discarded(now)
+        self.is_discarded(now, false)
     }
 
     /// Whether it is to go for the resident's discard: not sent, and no
-    /// attempt on its way (one marked so long ago that its sender is gone
-    /// does not count).
-    pub fn is_discarded(&self, now: f64) -> bool {
+    /// attempt on its way (one whose sender is gone, `sender_gone` as for
+    /// [`Self::is_due`], or marked long ago, does not count).
+    pub fn is_discarded(&self, now: f64, sender_gone: bool) -> bool {
         self.discard_asked
             && match &self.delivery {
-                Delivery::Sending { since } => now - since > SENDING_STALE_MS,
+                Delivery::Sending { since } => sender_gone || now - since > SENDING_STALE_MS,
                 Delivery::Sent { .. } => false,
                 _ => true,
             }
@@ -808,9 +812,10 @@ mod tests {
             !item.ask_discard(5_001.0),
             "the attempt may still be recorded"
         );
+        assert!(!item.is_due(5_001.0, true, true), "never sent again");
         item.settle(unavailable(), 6_000.0, 0.0);
         assert!(
-            item.is_discarded(6_000.0),
+            item.is_discarded(6_000.0, false),
             "it failed: the discard goes ahead"
         );
 
@@ -822,12 +827,17 @@ mod tests {
             my_reactions: vec![],
         });
         item.settle(Outcome::Done(answer), 6_000.0, 0.0);
-        assert!(!item.is_discarded(6_000.0), "recorded: it stays, as sent");
+        assert!(
+            !item.is_discarded(6_000.0, true),
+            "recorded: it stays, as sent"
+        );
 
         let mut item = tried();
         assert!(!item.ask_discard(5_001.0));
         let gone = 5_000.0 + SENDING_STALE_MS + 1.0;
-        assert!(item.is_discarded(gone), "its sender is gone");
+        assert!(item.is_discarded(gone, false), "marked long ago");
+        assert!(!item.is_discarded(5_002.0, false));
+        assert!(item.is_discarded(5_002.0, true), "its tab was closed");
         let mut item = Item::new("k".into(), argument("x"), 0.0);
         item.settle(
             Outcome::Error(BackendError::Offline("down".into())),

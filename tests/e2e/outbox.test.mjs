@@ -139,6 +139,9 @@ describe('the outbox on a failing network', () => {
     // And the widget shows the resident's arguments as posted.
     const shown = await tab.evaluate((w) => document.querySelector(w).shadowRoot.querySelectorAll('.plaza-mine .plaza-argument:not(.plaza-pending)').length, WIDGET);
     assert.ok(shown > 0, 'the resident sees their arguments');
+    // An open tab of the page sends the later tests' items too, past
+    // their routes.
+    await tab.close();
   });
 
   it('an item its backend keeps refusing for now can be discarded from the keyboard, also during an attempt', async () => {
@@ -196,6 +199,67 @@ describe('the outbox on a failing network', () => {
     } finally {
       release();
       await tab.close();
+    }
+  });
+
+  it('an item discarded during an attempt is never sent again when its tab closes before the attempt ends', async () => {
+    proxy.setPlan(() => 'pass');
+    const tab = await open(browser.context, `${proxy.url}/`);
+    let holdNext = false;
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    let holding;
+    const holdingNow = new Promise((resolve) => { holding = resolve; });
+    const text = `Discarded then closed ${Date.now().toString(36)}`;
+    let again;
+    try {
+      await waitForReady(tab, 2);
+      await tab.route('**/v1/deliberations/rue-des-lilas/arguments', async (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        if (holdNext) {
+          holdNext = false;
+          holding();
+          await held;
+        }
+        // The page may be closed by now.
+        await route.fulfill({ status: 503, contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Down', status: 503, code: 'unavailable' }) }).catch(() => {});
+      });
+      await postArgument(tab, text);
+      const discard = tab.locator(`${WIDGET} .plaza-state:has-text("trying again") button:text("Discard")`).first();
+      await discard.waitFor();
+      holdNext = true;
+      await holdingNow;
+      await discard.focus();
+      await tab.keyboard.press('Enter');
+      await tab.locator(`${WIDGET} .plaza-state:has-text("will be discarded")`).waitFor();
+      const key = await tab.evaluate((t) => Object.keys(localStorage)
+        .map((k) => localStorage.getItem(k))
+        .filter((v) => v.includes(t))
+        .map((v) => JSON.parse(v).key)[0], text);
+      assert.ok(key, 'the item is in the outbox');
+      await tab.close();
+      // Closing the page may let the held request through (it was on its
+      // way): wait for it, or a while, before counting what follows.
+      const through = () => proxy.log.some((r) => r.method === 'POST' && r.key === key);
+      for (let i = 0; i < 50 && !through(); i++) await new Promise((r) => setTimeout(r, 100));
+      // The page again, with the network fine: the attempt is over (its
+      // tab is gone; whether it reached the backend is the backend's), and
+      // the discard with it: the page does not send it again.
+      const mark = proxy.log.length;
+      again = await open(browser.context, `${proxy.url}/`);
+      await waitForReady(again, 2);
+      await again.waitForTimeout(4_000);
+      const sentAgain = proxy.log.slice(mark).filter((r) => r.method === 'POST' && r.key === key);
+      assert.deepEqual(sentAgain, [], 'not sent by the next page');
+      const stored = await again.evaluate((t) => Object.keys(localStorage)
+        .filter((k) => k.startsWith('plaza:outbox:v1:'))
+        .some((k) => localStorage.getItem(k).includes(t)), text);
+      assert.equal(stored, false, 'gone from the outbox');
+    } finally {
+      release();
+      if (!tab.isClosed()) await tab.close();
+      await again?.close();
     }
   });
 
