@@ -59,6 +59,8 @@ pub struct Outbox {
     /// was written in is gone (a reload while sending), the host page that
     /// sent it hears of it; not other tabs, nor a reload after it was sent.
     answered_here: RefCell<Vec<String>>,
+    /// The items the last sending pass read (see [`Outbox::pass`]).
+    seen: RefCell<Vec<Item>>,
     channel: Option<web_sys::BroadcastChannel>,
     _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
 }
@@ -147,6 +149,7 @@ impl Outbox {
                 running: Cell::new(false),
                 forgotten_at: Cell::new(0.0),
                 answered_here: RefCell::new(Vec::new()),
+                seen: RefCell::new(Vec::new()),
                 channel,
                 _on_message: on_message,
             }
@@ -408,6 +411,15 @@ impl Outbox {
         })
         .await;
         let items = self.items();
+        // Another tab's message can reach this one before its write to
+        // storage does (the browser carries them apart), and the instances
+        // told then read the items as they were: each pass that reads
+        // other items than the last tells them again.
+        let unseen = *self.seen.borrow() != items;
+        if unseen {
+            self.seen.replace(items.clone());
+            self.notify();
+        }
         // Sent items the view no longer needs.
         for item in items.iter().filter(|i| i.is_expired(now())) {
             self.remove(&item.key);

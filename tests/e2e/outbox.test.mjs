@@ -263,6 +263,47 @@ describe('the outbox on a failing network', () => {
     }
   });
 
+  it('shows an item another tab sent, also when that tab\'s message comes before its write to storage', async () => {
+    proxy.setPlan(() => 'pass');
+    const tab = await open(browser.context, `${proxy.url}/`);
+    try {
+      await waitForReady(tab, 2);
+      // "Another tab" holds the sender's lock: this one waits, looking again
+      // every few seconds, and never sends.
+      const name = await tab.evaluate(() => {
+        const api = document.querySelector('plaza-deliberation').getAttribute('api');
+        const name = new URL(api, location.href).href.replace(/\/+$/, '');
+        navigator.locks.request(`plaza-outbox:${name}`, () => new Promise((release) => { window.__release = release; }));
+        return name;
+      });
+      const text = `Sent by another tab ${Date.now().toString(36)}`;
+      await postArgument(tab, text);
+      await tab.locator(`${WIDGET} .plaza-argument.plaza-pending:has-text("${text}")`).waitFor();
+      // It sends the item: its message arrives first, its write after.
+      const key = await tab.evaluate(async ([name, t]) => {
+        const prefix = `plaza:outbox:v1:${name}:`;
+        const k = Object.keys(localStorage).find((k) => k.startsWith(prefix) && localStorage.getItem(k).includes(t));
+        if (!k) return null;
+        new BroadcastChannel(`plaza-outbox:${name}`).postMessage(true);
+        await new Promise((r) => setTimeout(r, 300));
+        const item = JSON.parse(localStorage.getItem(k));
+        const { deliberation_id, new: a } = item.submission.argument;
+        item.delivery = { sent: { at: Date.now(), answer: { argument: {
+          id: `other-tab-${Date.now()}`, deliberation_id, stance: a.stance, text: a.text, lang: 'en', author: {},
+          created_at: new Date().toISOString(), reactions: { helpful: 0, changed_my_mind: 0 }, my_reactions: [],
+          comment_count: 0, status: 'visible' } } } };
+        localStorage.setItem(k, JSON.stringify(item));
+        return k;
+      }, [name, text]);
+      assert.ok(key, `the item is stored under the outbox named ${name}`);
+      await tab.locator(`${WIDGET} .plaza-mine .plaza-argument:not(.plaza-pending):has-text("${text}")`)
+        .waitFor({ timeout: 15_000 });
+    } finally {
+      await tab.evaluate(() => window.__release?.()).catch(() => {});
+      await tab.close();
+    }
+  });
+
   it('sends from a page without crypto.randomUUID (a city page on http, browsers before 2022)', async () => {
     proxy.setPlan(() => 'pass');
     const tab = await open(browser.context, `${proxy.url}/`, { init: () => { delete Crypto.prototype.randomUUID; } });
