@@ -21,11 +21,6 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
         part.items
             .with(|items| key.with_value(|k| items.iter().find(|i| &i.key == k).cloned()))
     });
-    // After "Send again" its button goes: focus stays on the state line.
-    let retry = move |_| {
-        part.retry(&key.get_value());
-        part.focus_later(key.with_value(|k| format!("plaza-state-{k}")));
-    };
     // Its words and its buttons each follow the item: the buttons are drawn
     // again only when what is offered changes, not at each attempt, so
     // focus stays on them.
@@ -34,9 +29,11 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
     let offers =
         Memo::new(move |_| item.with(|i| i.as_ref().map(Item::offers).unwrap_or_default()));
     let busy = Memo::new(move |_| item.with(|i| i.as_ref().is_some_and(Item::is_busy)));
+    // After "Send again" its button may go: focus stays on the state line.
     let retry = move |_| {
         if !busy.get_untracked() {
-            retry(());
+            part.retry(&key.get_value());
+            part.focus_later(key.with_value(|k| format!("plaza-state-{k}")));
         }
     };
     let discard = move |_| part.discard(&key.get_value());

@@ -180,6 +180,13 @@ impl Outbox {
         items
     }
 
+    /// The item `key`, read alone (unreadable: none, as in [`Self::items`]).
+    fn item(&self, key: &str) -> Option<Item> {
+        KeyValue::of(&self.name)
+            .get(&format!("{}{key}", self.prefix()))
+            .and_then(|text| json::from_text(&text).ok())
+    }
+
     fn save(&self, item: &Item) {
         if let Ok(text) = json::to_text(item) {
             KeyValue::of(&self.name).set(&format!("{}{}", self.prefix(), item.key), &text);
@@ -320,7 +327,7 @@ impl Outbox {
     /// The resident gives an item up: at once, or when the attempt on its
     /// way ends, unless that attempt gets it recorded.
     pub fn discard(&self, key: &str) {
-        let Some(mut item) = self.items().into_iter().find(|i| i.key == key) else {
+        let Some(mut item) = self.item(key) else {
             return;
         };
         if item.ask_discard(now()) {
@@ -375,7 +382,7 @@ impl Outbox {
     }
 
     fn update(&self, key: &str, change: impl FnOnce(&mut Item)) {
-        let Some(mut item) = self.items().into_iter().find(|i| i.key == key) else {
+        let Some(mut item) = self.item(key) else {
             return;
         };
         change(&mut item);
@@ -425,7 +432,7 @@ impl Outbox {
             self.remove(&item.key);
         }
         // Discarded during an attempt whose sender went long ago.
-        self.drop_discarded(false);
+        self.drop_discarded(&items, false);
         if held.is_none() {
             // Another tab is sending: look again later, in case it goes away.
             return (!items.iter().all(|i| i.is_sent())).then_some(OTHER_SENDER_POLL_MS);
@@ -438,20 +445,20 @@ impl Outbox {
         outbox::next_pass_in(&mine, now(), online())
     }
 
-    /// Removes the items discarded during an attempt that is over
+    /// Removes those of `items` discarded during an attempt that is over
     /// (`sender_gone`: as for [`Self::send_due`]).
-    fn drop_discarded(&self, sender_gone: bool) {
-        let gone: Vec<Item> = self
-            .items()
-            .into_iter()
+    fn drop_discarded(&self, items: &[Item], sender_gone: bool) {
+        let mut gone = items
+            .iter()
             .filter(|i| i.is_discarded(now(), sender_gone))
-            .collect();
-        for item in &gone {
+            .peekable();
+        if gone.peek().is_none() {
+            return;
+        }
+        for item in gone {
             self.remove(&item.key);
         }
-        if !gone.is_empty() {
-            self.changed();
-        }
+        self.changed();
     }
 
     /// Sends every due item (`sender_gone`: items marked "sending" belong to
@@ -459,7 +466,7 @@ impl Outbox {
     async fn send_due(self: Rc<Self>, sender_gone: bool) {
         self.requeue_signed_in();
         // Discarded during an attempt of a tab closed before it ended.
-        self.drop_discarded(sender_gone);
+        self.drop_discarded(&self.items(), sender_gone);
         loop {
             // Only what was submitted with a kind of identity this page
             // has: another tab of the site may be signed in when this one
@@ -484,7 +491,7 @@ impl Outbox {
             }
             let outcome = send(&backend, &item).await;
             // The resident may have discarded it meanwhile (in any tab).
-            let Some(stored) = self.items().into_iter().find(|i| i.key == item.key) else {
+            let Some(stored) = self.item(&item.key) else {
                 continue;
             };
             item.discard_asked |= stored.discard_asked;

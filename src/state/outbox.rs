@@ -591,6 +591,15 @@ mod tests {
         }
     }
 
+    /// What a backend answers to a reaction on argument "a1".
+    fn reacted() -> Answer {
+        Answer::Reaction(ReactionState {
+            argument_id: "a1".into(),
+            reactions: Default::default(),
+            my_reactions: vec![],
+        })
+    }
+
     fn problem(code: ProblemCode) -> BackendError {
         BackendError::Problem(Problem::new(code, "x"))
     }
@@ -611,11 +620,7 @@ mod tests {
         item.start(1000.0);
         assert!(!item.is_due(1001.0, true, false), "one sender at a time");
         assert!(item.is_due(1001.0, true, true), "unless its sender is gone");
-        let answer = Answer::Reaction(ReactionState {
-            argument_id: "a1".into(),
-            reactions: Default::default(),
-            my_reactions: vec![],
-        });
+        let answer = reacted();
         item.settle(Outcome::Done(answer), 1100.0, 0.0);
         assert!(item.is_sent() && !item.is_due(99_999.0, true, true));
         assert!(!item.is_expired(1100.0 + KEEP_SENT_MS) && item.is_expired(1101.0 + KEEP_SENT_MS));
@@ -724,11 +729,7 @@ mod tests {
         item.start(1.0);
         item.settle(Outcome::Error(BackendError::Status(503)), 2.0, 0.0);
         assert_eq!(item.progress(), before);
-        let answer = Answer::Reaction(ReactionState {
-            argument_id: "a1".into(),
-            reactions: Default::default(),
-            my_reactions: vec![],
-        });
+        let answer = reacted();
         item.settle(Outcome::Done(answer.clone()), 3.0, 0.0);
         assert_eq!(item.progress(), Progress::Sent(answer));
     }
@@ -821,11 +822,7 @@ mod tests {
 
         let mut item = tried();
         item.ask_discard(5_001.0);
-        let answer = Answer::Reaction(ReactionState {
-            argument_id: "a1".into(),
-            reactions: Default::default(),
-            my_reactions: vec![],
-        });
+        let answer = reacted();
         item.settle(Outcome::Done(answer), 6_000.0, 0.0);
         assert!(
             !item.is_discarded(6_000.0, true),
@@ -998,11 +995,7 @@ mod tests {
 
     #[test]
     fn a_view_keeps_what_the_outbox_dropped_once_expired_not_what_was_forgotten() {
-        let answer = Answer::Reaction(ReactionState {
-            argument_id: "a1".into(),
-            reactions: Default::default(),
-            my_reactions: vec![],
-        });
+        let answer = reacted();
         let sent = |key: &str, submission: Submission, created: f64| {
             let mut item = Item::new(key.into(), submission, created);
             item.start(created);

@@ -96,12 +96,18 @@ impl<K: Ord + Serialize + DeserializeOwned> Window<K> {
 /// Hides what must not be shown and fills in this participant's reactions.
 fn present_argument(a: Argument, mine: &BTreeSet<(String, ReactionKind)>) -> Argument {
     let mut a = a.redacted();
-    a.my_reactions = ReactionKind::in_order(
-        mine.iter()
-            .filter(|(id, _)| *id == a.id)
-            .map(|(_, kind)| *kind),
-    );
+    a.my_reactions = reactions_on(mine, &a.id);
     a
+}
+
+/// This participant's reactions to the argument `argument_id`, as
+/// `my_reactions` lists them.
+fn reactions_on(mine: &BTreeSet<(String, ReactionKind)>, argument_id: &str) -> Vec<ReactionKind> {
+    ReactionKind::in_order(
+        mine.iter()
+            .filter(|(id, _)| id == argument_id)
+            .map(|(_, kind)| *kind),
+    )
 }
 
 /// How a participant's flag on some content is remembered.
@@ -335,16 +341,10 @@ impl LocalState {
             };
         }
         let reactions = argument.reactions;
-        let mine = ReactionKind::in_order(
-            self.my_reactions
-                .iter()
-                .filter(|(id, _)| id == argument_id)
-                .map(|(_, k)| *k),
-        );
         Ok(ReactionState {
             argument_id: argument_id.to_owned(),
             reactions,
-            my_reactions: mine,
+            my_reactions: reactions_on(&self.my_reactions, argument_id),
         })
     }
 
