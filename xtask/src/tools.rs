@@ -70,7 +70,25 @@ pub fn std_source() -> Option<PathBuf> {
         .then(|| sysroot.join("lib/rustlib/src/rust/library/std/Cargo.toml"))
 }
 
+/// Whether the compiler has the wasm target's standard library, whoever
+/// installed it (rustup, or Debian's packages on DEVELOPERS.md's route,
+/// where rustup cannot manage a linked toolchain).
+fn has_wasm_target() -> bool {
+    Command::new("rustc")
+        .args(["--print", "target-libdir", "--target", WASM_TARGET])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| std::fs::read_dir(String::from_utf8_lossy(&o.stdout).trim()).ok())
+        .is_some_and(|mut dir| {
+            dir.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("libcore-")))
+        })
+}
+
 fn ensure_wasm_target() -> Result {
+    if has_wasm_target() {
+        return Ok(());
+    }
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
