@@ -354,7 +354,7 @@ fn Column(
                 .then(|| view! { <p class="plaza-empty">{s.no_arguments_yet}</p> })}
             {move || list.with(|l| match &l.status {
                 PagedStatus::Failed(e) => {
-                    Some(view! { <ErrorPanel message=e.message(s) retry/> }.into_any())
+                    Some(view! { <ErrorPanel message=e.message(s) retry after_action=true/> }.into_any())
                 }
                 _ if l.has_more() => {
                     let busy = l.is_loading();
@@ -468,7 +468,7 @@ pub fn ArgumentCard(
     let visible = a.status == ContentStatus::Visible;
     // Names this card's controls apart from another card's of the same author.
     let start = start_of(a.text.as_deref().unwrap_or_default(), NAME_CHARS);
-    let about = s.quoting(&fill(s.argument_by, &[("name", &author)]), &start);
+    let about = s.subject(s.argument_by, &author, &start);
     view! {
         <article class="plaza-argument" tabindex="-1" aria-describedby=text_id.clone()>
             {text}

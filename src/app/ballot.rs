@@ -19,6 +19,7 @@ use crate::backend::KeyValue;
 use crate::i18n::fill;
 use crate::state::ballot::{display_order, Placed, Ranking};
 use crate::state::outbox::{ballot_counting_meanwhile, Delivery, Item, Submission};
+use crate::state::text::isolated;
 
 /// Arguments to read before ranking.
 #[derive(Clone, Default)]
@@ -145,7 +146,7 @@ fn RankStep(
     // Says where an option went, and keeps focus on it (on `control` of its
     // row in the ranking, or on its rank list once it left the ranking).
     let tell = move |id: &str, placed: Placed, control: &str| {
-        let name = label(id);
+        let name = isolated(&label(id));
         let (text, focus) = match placed {
             Placed::At { rank, of } => (
                 fill(
@@ -183,7 +184,7 @@ fn RankStep(
                     Some(view! { <img src=src alt=alt.text lang=alt.lang loading="lazy" decoding="async"/> })
                 });
                 let select_id = control_id(i, "rank");
-                let select_label = fill(s.vote_rank_for, &[("option", &name.text)]);
+                let select_label = fill(s.vote_rank_for, &[("option", &isolated(&name.text))]);
                 let current = move || ranking.with(|r| r.rank_of(&id.get_value()));
                 let choices = move || ranking.with(|r| r.choices_for(&id.get_value()));
                 view! {
@@ -247,9 +248,10 @@ fn RankStep(
                         let count = move || ranking.with(Ranking::len);
                         let at_top = move || rank() <= 1;
                         let at_bottom = move || rank() >= count();
-                        let up_label = fill(s.vote_move_up, &[("option", &name)]);
-                        let down_label = fill(s.vote_move_down, &[("option", &name)]);
-                        let remove_label = fill(s.vote_remove, &[("option", &name)]);
+                        let named = isolated(&name);
+                        let up_label = fill(s.vote_move_up, &[("option", &named)]);
+                        let down_label = fill(s.vote_move_down, &[("option", &named)]);
+                        let remove_label = fill(s.vote_remove, &[("option", &named)]);
                         view! {
                             <li class="plaza-ranked-option">
                                 <span class="plaza-rank-number" aria-hidden="true">{move || number(rank())}</span>
@@ -349,10 +351,12 @@ fn Arguments(top: TopArguments) -> impl IntoView {
         (!args.is_empty()).then(|| {
             let items = args.into_iter().filter_map(|a| {
                 let text = crate::state::text::shown(a.text.as_deref()?);
+                // A resident's text takes its own direction, whatever its language.
                 let item = match ui.other_lang(a.lang.as_deref()) {
-                    Some(lang) => el("li").attr("lang", lang).attr("dir", "auto"),
+                    Some(lang) => el("li").attr("lang", lang),
                     None => el("li"),
                 };
+                let item = item.attr("dir", "auto");
                 Some(item.child(text).into())
             });
             [

@@ -2,9 +2,11 @@
 //! do about it: send it again after a refusal, or give it up.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, ShadowRoot};
 
 use super::participation::{submitted_start, Participation};
-use super::Ui;
+use super::{focus_lost, Ui};
 use crate::i18n::{fill, Strings};
 use crate::state::outbox::{Delivery, Item};
 use crate::state::text::NAME_CHARS;
@@ -29,14 +31,36 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
     let offers =
         Memo::new(move |_| item.with(|i| i.as_ref().map(Item::offers).unwrap_or_default()));
     let busy = Memo::new(move |_| item.with(|i| i.as_ref().is_some_and(Item::is_busy)));
+    // Focus in the note is not lost with its buttons (a discard during an
+    // attempt), nor with the note (sent, discarded): see `refocus`, which
+    // needs where the note is, known once a button of it was pressed.
+    // (A component's cleanups run before its reactive values go.)
+    let note = NodeRef::<leptos::html::Div>::new();
+    let section = StoredValue::new_local(None::<Element>);
+    let pressed = move || {
+        section.set_value(
+            note.get_untracked()
+                .and_then(|n| n.closest("section").ok().flatten()),
+        );
+    };
+    let refocus = move || {
+        if let (Some(Some(section)), Some(k)) = (section.try_get_value(), key.try_get_value()) {
+            refocus(section, &k);
+        }
+    };
+    on_cleanup(refocus);
     // After "Send again" its button may go: focus stays on the state line.
     let retry = move |_| {
         if !busy.get_untracked() {
+            pressed();
             part.retry(&key.get_value());
             part.focus_later(key.with_value(|k| format!("plaza-state-{k}")));
         }
     };
-    let discard = move |_| part.discard(&key.get_value());
+    let discard = move |_| {
+        pressed();
+        part.discard(&key.get_value());
+    };
     // Each item's buttons named apart: "Discard: “The square needs…”".
     let named = move |action: &str| {
         let start = item.with_untracked(|i| {
@@ -48,13 +72,20 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
     };
     let disabled = move || busy.get().then_some("true");
     move || {
-        shown.get().then(|| {
+        let shown = shown.get();
+        if !shown {
+            refocus();
+        }
+        shown.then(|| {
             view! {
                 <div class=move || said.with(|n| n.as_ref().map_or("plaza-state", |n| n.1))
-                    id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1">
+                    id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1" node_ref=note>
                     <p>{move || said.with(|n| n.as_ref().map(|n| n.0.clone()))}</p>
                     {move || {
                         let o = offers.get();
+                        if !o.discard {
+                            refocus();
+                        }
                         o.discard.then(|| view! {
                             <div class="plaza-actions">
                                 {o.send_again.then(|| view! {
@@ -74,6 +105,40 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
             }
         })
     }
+}
+
+/// After the frame in which focus may have gone with a part of the note of
+/// item `key`, focus goes to what is left of it: the note, else its item
+/// (sent), else, if the item went too (discarded), the heading of the
+/// `section` it was in. A resident who moved on is not pulled back.
+fn refocus(section: Element, key: &str) {
+    let ids = [format!("plaza-state-{key}"), format!("plaza-item-{key}")];
+    request_animation_frame(move || {
+        if !focus_lost() {
+            return;
+        }
+        let Ok(root) = section.get_root_node().dyn_into::<ShadowRoot>() else {
+            return;
+        };
+        let heading = || {
+            let h = section
+                .query_selector("h2, h3, h4, h5, h6")
+                .ok()
+                .flatten()?;
+            if !h.has_attribute("tabindex") {
+                let _ = h.set_attribute("tabindex", "-1");
+            }
+            Some(h)
+        };
+        let target = ids
+            .iter()
+            .find_map(|id| root.get_element_by_id(id))
+            .or_else(heading)
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        if let Some(target) = target {
+            let _ = target.focus();
+        }
+    });
 }
 
 /// What the note of an item not sent says, and its class.

@@ -110,13 +110,16 @@ pub fn Report(
                     }
                 })
                 .collect_view();
+            let labelled = toggle_id.clone();
             let toggle_id = toggle_id.clone();
             let cancel = move |_| {
                 expanded.set(false);
                 focus_later(root, toggle_id.clone());
             };
             view! {
-                <form id=panel_id.clone() class="plaza-report-panel" on:submit=send.clone()>
+                // Named by its toggle ("Report — Argument by Léa: “…”"):
+                // several may be open, each with the same legend and buttons.
+                <form id=panel_id.clone() class="plaza-report-panel" aria-labelledby=labelled on:submit=send.clone()>
                     <fieldset>
                         <legend>{s.report_legend}</legend>
                         {options}

@@ -9,12 +9,13 @@ use crate::i18n::fill;
 use crate::state::budget::Budget;
 
 /// Why a form's contribution cannot be sent as it is (the contract would
-/// refuse it): said at once, and focus comes here.
+/// refuse it): focus comes here, which says it (not also an alert, which
+/// a screen reader would say a second time).
 #[component]
 pub fn SendProblem(id: String, shown: RwSignal<bool>) -> impl IntoView {
     let s = expect_context::<Ui>().s();
     view! {
-        <p id=id class="plaza-field-error" role="alert" tabindex="-1" hidden=move || !shown.get()>
+        <p id=id class="plaza-field-error" tabindex="-1" hidden=move || !shown.get()>
             {s.text_not_sendable}
         </p>
     }

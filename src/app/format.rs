@@ -19,6 +19,8 @@ struct Formatters {
     date: Function,
     number: Function,
     plural: js_sys::Intl::PluralRules,
+    /// For fractional vote counts (STV), made when one is first shown.
+    decimal: std::cell::OnceCell<Function>,
 }
 
 thread_local! {
@@ -54,6 +56,7 @@ fn formatters(language: Language) -> Rc<Formatters> {
             date: js_sys::Intl::DateTimeFormat::new(&locales, &date_options).format(),
             number: js_sys::Intl::NumberFormat::new(&locales, &Object::new()).format(),
             plural: js_sys::Intl::PluralRules::new(&locales, &Object::new()),
+            decimal: std::cell::OnceCell::new(),
         });
         all.borrow_mut().push(made.clone());
         made
@@ -96,9 +99,36 @@ pub fn number(n: u64, language: Language) -> String {
     format_with(&formatters(language).number, &JsValue::from_f64(n as f64))
 }
 
+/// A decimal number written as `exact` ("1204.375", as the contract's
+/// `Decimal` writes it) with the language's digits, grouping and decimal
+/// sign, every digit kept: "1,204.375" / "1 204,375". (A browser that
+/// reads a number string as a float rounds past 15 digits.)
+pub fn decimal(exact: &str, language: Language) -> String {
+    let f = formatters(language);
+    let format = f.decimal.get_or_init(|| {
+        let locales = Array::of1(&language.tag.into());
+        let all_digits = options(&[]);
+        let _ = Reflect::set(&all_digits, &"maximumFractionDigits".into(), &20.into());
+        js_sys::Intl::NumberFormat::new(&locales, &all_digits).format()
+    });
+    format_with(format, &JsValue::from_str(exact))
+}
+
 /// The CLDR plural category of `n` in `language` (`Intl.PluralRules`).
 pub fn plural_category(n: u64, language: Language) -> PluralCategory {
-    let category: String = formatters(language).plural.select(n as f64).into();
+    plural_category_of(n as f64, language)
+}
+
+/// The same for a decimal number written as `exact` ("1,5 voix" is
+/// singular in French). The browser reads the number: Rust's float parser
+/// would add 14 KB to the download.
+pub fn decimal_category(exact: &str, language: Language) -> PluralCategory {
+    let n = js_sys::Number::parse_float(exact);
+    plural_category_of(n, language)
+}
+
+fn plural_category_of(n: f64, language: Language) -> PluralCategory {
+    let category: String = formatters(language).plural.select(n).into();
     PluralCategory::parse(&category)
 }
 

@@ -12,10 +12,12 @@ use super::{focus_later, BackendHandle, Ui};
 pub fn SignInNotice() -> impl IntoView {
     let s = expect_context::<Ui>().s();
     let part = expect_context::<Participation>();
-    move || {
-        part.token_rejected
-            .get()
-            .then(|| view! { <p class="plaza-notice" role="status">{s.error_token_rejected}</p> })
+    // The live region is there, empty, before its notice: one that appears
+    // with its text is not said by every screen reader.
+    view! {
+        <div role="status">
+            {move || part.token_rejected.get().then(|| view! { <p class="plaza-notice">{s.error_token_rejected}</p> })}
+        </div>
     }
 }
 

@@ -36,6 +36,7 @@ use web_sys::Element;
 use crate::backend::{Backend, BackendError};
 use crate::embed::config::{ConfigError, InstanceConfig};
 use crate::i18n::{english, Language, Plural, Strings};
+use crate::state::text::isolated;
 use arguments::Discussion;
 use header::Header;
 use heading::Headings;
@@ -276,7 +277,10 @@ pub fn App(setup: Setup) -> impl IntoView {
             dir=move || shown.get().map_or("ltr", |(l, _)| l.dir())
             // Named after the deliberation, so that several widgets on a page are told apart.
             aria-label=move || match frame.title.get() {
-                Some(title) => format!("{}: {title}", s().widget_label),
+                Some(title) => {
+                    let s = s();
+                    format!("{}{}{}", s.widget_label, s.title_separator, isolated(&title))
+                }
                 None => s().widget_label.to_owned(),
             }
             hidden=move || !frame.stylesheet_ready.get() || shown.with(Option::is_none)
@@ -326,13 +330,28 @@ where
     E::Output: wasm_bindgen::JsCast + Clone + 'static,
 {
     request_animation_frame(move || {
-        let lost = document()
-            .active_element()
-            .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
-        if lost {
+        if focus_lost() {
             focus_later(near, id);
         }
     });
+}
+
+/// `load` as a "Try again", and whether it was tried again: an error
+/// after that is the answer to the resident (see [`ErrorPanel`]).
+pub fn retrying(load: Callback<()>) -> (Callback<()>, impl Fn() -> bool + Copy) {
+    let retried = StoredValue::new(false);
+    let retry = Callback::new(move |()| {
+        retried.set_value(true);
+        load.run(());
+    });
+    (retry, move || retried.get_value())
+}
+
+/// Whether focus is nowhere: the element that had it is gone.
+pub fn focus_lost() -> bool {
+    document()
+        .active_element()
+        .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"))
 }
 
 /// Loads the first screen into `screen` (again, for a retry), as a task of
@@ -385,6 +404,7 @@ fn Loaded(
     let s = ui.s();
     let backend = expect_context::<BackendHandle>();
     let part = expect_context::<Participation>();
+    let (retry, retried) = retrying(load);
     // Said when the browser refuses storage, or its quota is full when the
     // outbox keeps an item (looked at again at each change of the outbox);
     // a preview keeps nothing on purpose.
@@ -425,7 +445,7 @@ fn Loaded(
             Some(Err(e)) => {
                 let message = e.message(s);
                 match e.is_transient() {
-                    true => view! { <ErrorPanel message=message retry=load/> }.into_any(),
+                    true => view! { <ErrorPanel message=message retry after_action=retried()/> }.into_any(),
                     false => view! { <ErrorPanel message=message/> }.into_any(),
                 }
             }

@@ -82,7 +82,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                     }
                     Some(l) => match &l.status {
                         PagedStatus::Failed(e) => {
-                            view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any()
+                            view! { <ErrorPanel message=e.message(s) retry=load after_action=true/> }.into_any()
                         }
                         _ if l.items.is_empty() => {
                             view! { <p class="plaza-empty">{s.moderation_log_empty}</p> }.into_any()

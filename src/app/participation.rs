@@ -19,6 +19,7 @@ use crate::state::outbox::{
     keep_expired, sent_answers, Answer, Delivery, Item, Progress, Submission,
 };
 use crate::state::text::start_of;
+use crate::state::told::Told;
 
 /// Characters of a published text said in its announcement.
 const ANNOUNCED_CHARS: usize = 80;
@@ -36,6 +37,8 @@ pub struct Participation {
     instance: StoredValue<String>,
     /// The latest announcement for screen readers (the live region's text).
     pub announcement: RwSignal<String>,
+    /// The waits already announced.
+    told: StoredValue<Told>,
     /// The backend rejected the host page's sign-in.
     pub token_rejected: RwSignal<bool>,
     /// The resident is signed in by the host page (no "forget me").
@@ -77,6 +80,7 @@ impl Participation {
             deliberation_id: StoredValue::new(deliberation_id.to_owned()),
             instance: StoredValue::new(instance.clone()),
             announcement: RwSignal::new(String::new()),
+            told: StoredValue::new(Told::default()),
             token_rejected,
             signed_in: backend.has_host_token(),
             host,
@@ -132,6 +136,10 @@ impl Participation {
         let me = self.instance.try_get_value().unwrap_or_default();
         for item in &fresh {
             let was = before.get(item.key.as_str());
+            let new_wait = self
+                .told
+                .try_update_value(|t| t.new_wait(&item.key, &item.delivery))
+                .unwrap_or(false);
             let changed = was.is_none_or(|d| {
                 std::mem::discriminant(*d) != std::mem::discriminant(&item.delivery)
             });
@@ -146,9 +154,15 @@ impl Participation {
                 // The host page of the widget it was written in hears of
                 // it; the page that sent it, if that widget is not here.
                 let tell_host = item.origin == me || outbox.answered_here(&item.key);
-                self.tell(ui, item, was.is_some(), tell_host);
+                // A wait is news once, not at each attempt that finds the
+                // network still down.
+                let offline = matches!(item.delivery, Delivery::Offline);
+                let known = was.is_some() && (new_wait || !offline);
+                self.tell(ui, item, known, tell_host);
             }
         }
+        self.told
+            .try_update_value(|t| t.keep_only(fresh.iter().map(|i| i.key.as_str())));
         let shown = keep_expired(
             &before_items,
             fresh,
@@ -167,6 +181,7 @@ impl Participation {
             Delivery::Sent { answer, .. } => {
                 if known {
                     if let Some(text) = submitted_start(&item.submission, ANNOUNCED_CHARS) {
+                        let text = crate::state::text::isolated(&text);
                         self.announce(crate::i18n::fill(s.announce_published, &[("text", &text)]));
                     } else if matches!(item.submission, Submission::Ballot { .. }) {
                         self.announce(s.announce_ballot_recorded.to_owned());
@@ -179,7 +194,10 @@ impl Participation {
             }
             Delivery::Failed { error } if known => {
                 let reason = error.message(s);
-                self.announce(crate::i18n::fill(s.announce_failed, &[("reason", &reason)]));
+                // A reaction's own view says why, where it is rolled back.
+                if !matches!(item.submission, Submission::Reaction { .. }) {
+                    self.announce(crate::i18n::fill(s.announce_failed, &[("reason", &reason)]));
+                }
                 self.host.try_with_value(|h| {
                     events::dispatch(
                         h,
@@ -189,6 +207,7 @@ impl Participation {
                 });
             }
             Delivery::Offline if known => self.announce(s.announce_queued.to_owned()),
+            Delivery::NeedsSignIn if known => self.announce(s.state_needs_sign_in.to_owned()),
             _ => {}
         }
     }

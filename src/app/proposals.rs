@@ -19,7 +19,6 @@ use super::status::ErrorPanel;
 use super::task::page_loader;
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
-use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Progress, Submission};
 use crate::state::paged::{Paged, PagedStatus};
 use crate::state::text::{shown, start_of, NAME_CHARS};
@@ -105,7 +104,7 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
                     }
                 }
                 Some(l) => match &l.status {
-                    PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any(),
+                    PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load after_action=true/> }.into_any(),
                     // While a page loads, the button says so and does nothing.
                     _ if l.has_more() => {
                         let busy = l.is_loading();
@@ -165,7 +164,7 @@ fn ProposalCard(proposal: Proposal) -> impl IntoView {
     };
     let visible = p.status == ContentStatus::Visible;
     let start = start_of(p.title.as_deref().unwrap_or_default(), NAME_CHARS);
-    let about = s.quoting(&fill(s.proposal_by, &[("name", &author)]), &start);
+    let about = s.subject(s.proposal_by, &author, &start);
     view! {
         <article class="plaza-proposal">
             {body}

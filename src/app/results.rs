@@ -6,29 +6,33 @@
 use leptos::prelude::*;
 use plaza_contract::{Decimal, MyBallot, Poll, PollResults, VotingMethod};
 
+use super::format;
 use super::heading::heading;
 use super::inert::{el, Element, Node};
 use super::verify::Verify;
 use super::Ui;
-use crate::i18n::{fill, Plural, PluralCategory};
+use crate::i18n::{fill, Plural};
 use crate::state::results::{account, fixed, share, standings, Event, RoundAccount, Standing};
-use crate::state::text::shown;
+use crate::state::text::{isolated, shown};
 
 /// A vote count as the interface language writes numbers; a fractional
-/// (STV) one exactly as counted.
+/// (STV) one with every digit as counted.
 fn votes(ui: &Ui, d: &Decimal) -> String {
     match d.as_str().parse::<u64>() {
         Ok(n) => ui.number(n),
-        Err(_) => d.as_str().to_owned(),
+        Err(_) => format::decimal(d.as_str(), ui.lang),
     }
 }
 
-/// `plural` with `{n}` a vote count, in the form its number takes (a
-/// fractional count in the `other` form), and `fills`.
+/// `plural` with `{n}` a vote count, in the form its number takes, and
+/// `fills`.
 fn with_votes(ui: &Ui, plural: &Plural, d: &Decimal, fills: &[(&str, &str)]) -> String {
     let text = match d.as_str().parse::<u64>() {
         Ok(n) => ui.count(plural, n),
-        Err(_) => plural.format(PluralCategory::Other, d.as_str()),
+        Err(_) => {
+            let category = format::decimal_category(d.as_str(), ui.lang);
+            plural.format(category, &votes(ui, d))
+        }
     };
     fill(&text, fills)
 }
@@ -51,11 +55,9 @@ impl Labels {
         self.0.get(id).cloned().unwrap_or_else(|| id.to_owned())
     }
 
-    /// The label isolated for a sentence (first strong isolate … pop): an
-    /// option named in Arabic in an English sentence, or the reverse, does
-    /// not reorder the words and numbers around it.
+    /// The label isolated for a sentence (see [`isolated`]).
     pub fn in_text(&self, id: &str) -> String {
-        format!("\u{2068}{}\u{2069}", self.get(id))
+        isolated(&self.get(id))
     }
 
     /// The labels of `ids`, each isolated, as a list in a sentence.

@@ -17,7 +17,7 @@ use super::status::ErrorPanel;
 use super::task::page_loader;
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
-use crate::i18n::{control_name, fill};
+use crate::i18n::control_name;
 use crate::state::outbox::{sent_answers, Answer, Delivery, Item, Progress, Submission};
 use crate::state::paged::{Paged, PagedStatus};
 use crate::state::text::{shown, start_of, NAME_CHARS};
@@ -180,7 +180,8 @@ pub fn Replies(
         .argument_id
         .with_value(|i| format!("plaza-replies-{i}"));
     let controls = region_id.clone();
-    let reply_label = s.quoting(&fill(s.reply_to, &[("name", &author)]), &start);
+    let reply_label = s.subject(s.reply_to, &author, &start);
+    let about_more = StoredValue::new(about.clone());
     view! {
         <div class="plaza-replies">
             <div class="plaza-actions">
@@ -232,13 +233,14 @@ pub fn Replies(
                     <ThreadList nodes=Signal::derive(entries)/>
                     {move || list.with(|l| match l.as_ref().map(|l| (&l.status, l.has_more())) {
                         Some((PagedStatus::Failed(e), _)) => {
-                            Some(view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any())
+                            Some(view! { <ErrorPanel message=e.message(s) retry=load after_action=true/> }.into_any())
                         }
                         // While a page loads, the button says so and does nothing.
                         Some((status, true)) => {
                             let busy = matches!(status, PagedStatus::LoadingMore);
                             Some(view! {
-                                <button type="button" class="plaza-button plaza-more plaza-small" aria-disabled=busy.to_string() on:click=move |_| load.run(())>
+                                <button type="button" class="plaza-button plaza-more plaza-small" aria-disabled=busy.to_string() on:click=move |_| load.run(())
+                                    aria-label=about_more.with_value(|a| control_name(if busy { s.loading_more } else { s.show_more_replies }, a))>
                                     {if busy { s.loading_more } else { s.show_more_replies }}
                                 </button>
                             }.into_any())
@@ -368,9 +370,8 @@ fn PostedComment(comment: Comment) -> impl IntoView {
     };
     // Names this card's controls apart from another card's of the same author.
     let start = start_of(c.text.as_deref().unwrap_or_default(), NAME_CHARS);
-    let quoted = |who: String| s.quoting(&who, &start);
-    let about = quoted(fill(s.comment_posted_by, &[("name", &author)]));
-    let reply_label = quoted(fill(s.reply_to, &[("name", &author)]));
+    let about = s.subject(s.comment_posted_by, &author, &start);
+    let reply_label = s.subject(s.reply_to, &author, &start);
     let comment_id = c.id.clone();
     let answerable = thread.open && c.status == ContentStatus::Visible;
     view! {
@@ -460,7 +461,10 @@ fn ReplyForm(parent: Option<String>) -> impl IntoView {
         }
     };
     view! {
-        <form class="plaza-form plaza-reply-form" node_ref=form_ref on:submit=submit novalidate=true>
+        // Named by the Reply button that opened it ("Reply to Léa: “…”"):
+        // several may be open, with the same fields and buttons.
+        <form class="plaza-form plaza-reply-form" node_ref=form_ref on:submit=submit novalidate=true
+            aria-labelledby=opener.get_value()>
             <TextField id=field_id.clone() label=s.reply_label value=text draft=draft max=MAX_TEXT_CHARS missing=missing node_ref=field_ref/>
             <TextField id=format!("{field_id}-name") label=s.name_label hint=s.name_hint value=name draft="name".to_owned() short_max=MAX_SHORT_TEXT_CHARS autocomplete="nickname"/>
             <SendProblem id=format!("{field_id}-problem") shown=problem/>

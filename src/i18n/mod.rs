@@ -129,6 +129,8 @@ impl Plural {
 
 pub use plaza_ui::fill;
 
+use crate::state::text::isolated;
+
 /// A repeated control's accessible name: its visible text first (so that
 /// it contains what is seen, for speech input), then what it acts on.
 pub fn control_name(visible: &str, subject: &str) -> String {
@@ -143,8 +145,17 @@ impl Strings {
         if start.is_empty() {
             who.to_owned()
         } else {
-            fill(self.quoted_start, &[("who", who), ("start", start)])
+            fill(
+                self.quoted_start,
+                &[("who", who), ("start", &isolated(start))],
+            )
         }
+    }
+
+    /// A contribution as a control's subject: `by` ("Argument by {name}")
+    /// with its author's `name`, and the `start` of its text.
+    pub fn subject(&self, by: &str, name: &str, start: &str) -> String {
+        self.quoting(&fill(by, &[("name", &isolated(name))]), start)
     }
 }
 

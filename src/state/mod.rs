@@ -12,3 +12,4 @@ pub mod signer;
 pub mod text;
 pub mod thread;
 pub mod timeline;
+pub mod told;

@@ -10,6 +10,15 @@ fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// `text` as one run isolated for direction in a sentence or an accessible
+/// name (first strong isolate … pop, the text's `<bdi>`): a name in Arabic
+/// in an English sentence, or the reverse, cannot reorder the words and
+/// numbers around it. Texts residents wrote are [`shown`] first, so that
+/// one cannot close the isolate early.
+pub fn isolated(text: &str) -> String {
+    format!("\u{2068}{text}\u{2069}")
+}
+
 /// `text` without direction overrides, embeddings and isolates.
 pub fn shown(text: &str) -> String {
     if text.chars().any(is_direction_control) {

@@ -136,7 +136,7 @@ describe('accessibility', () => {
       // what it discards (several items may wait at once).
       assert.equal(await note.locator('button').count(), 1);
       if (lang === 'en') {
-        assert.equal(await note.locator('button').getAttribute('aria-label'), 'Discard: “Refused for good (en).”');
+        assert.equal(await note.locator('button').getAttribute('aria-label'), 'Discard: “\u2068Refused for good (en).\u2069”');
       }
       await noViolations(tab, `refused, ${lang}`);
       assert.deepEqual(await overflowNarrow(tab, HOST), [], 'refused, at 320 px with text spacing');

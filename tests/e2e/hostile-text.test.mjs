@@ -514,10 +514,12 @@ function checkShown(seen, posted, who, { waiting = false } = {}) {
     if (actual !== expected) problems.push(`${what}${difference(actual, expected)}`);
   };
   // A control names its card by who wrote it and the start of its text
-  // (`typed`), quoted.
+  // (`typed`), quoted; both isolated for direction (first strong isolate …
+  // pop), so that neither reorders the name around them.
+  const iso = (text) => `\u2068${text}\u2069`;
   const label = (what, labels, who, typed) => {
     const start = expectedStart(typed);
-    const expected = start === '' ? who : `${who}: “${start}”`;
+    const expected = start === '' ? who : `${who}: “${iso(start)}”`;
     if (!waiting && !labels.includes(expected)) {
       problems.push(`${what}: no control named ${visible(expected)} in ${labels.map(visible).join(' | ')}`);
     }
@@ -534,8 +536,8 @@ function checkShown(seen, posted, who, { waiting = false } = {}) {
     const name = nameOf(a.name.typed, false);
     check(`argument ${a.mark} (${a.category})`, card.texts.join('\n'), expectedShown(a.text));
     check(`name on argument ${a.mark} (${a.name.category})`, card.author, name);
-    label(`argument ${a.mark}`, card.labels, `Reply to ${name}`, a.text);
-    label(`argument ${a.mark}`, card.labels, `Report — Argument by ${name}`, a.text);
+    label(`argument ${a.mark}`, card.labels, `Reply to ${iso(name)}`, a.text);
+    label(`argument ${a.mark}`, card.labels, `Report — Argument by ${iso(name)}`, a.text);
   }
   for (const r of posted.replies ?? []) {
     const card = find(seen.comments, (c) => c.texts.join('\n'), r.mark, 'replies');
@@ -543,8 +545,8 @@ function checkShown(seen, posted, who, { waiting = false } = {}) {
     const name = nameOf(r.name.typed, true);
     check(`reply ${r.mark} (${r.category})`, card.texts.join('\n'), expectedShown(r.text));
     check(`name on reply ${r.mark} (${r.name.category})`, card.author, name);
-    label(`reply ${r.mark}`, card.labels, `Reply to ${name}`, r.text);
-    label(`reply ${r.mark}`, card.labels, `Report — Reply by ${name}`, r.text);
+    label(`reply ${r.mark}`, card.labels, `Reply to ${iso(name)}`, r.text);
+    label(`reply ${r.mark}`, card.labels, `Report — Reply by ${iso(name)}`, r.text);
   }
   for (const p of posted.proposals ?? []) {
     const card = find(seen.proposals, (c) => c.descriptions.join('\n'), p.mark, 'proposals');
@@ -553,7 +555,7 @@ function checkShown(seen, posted, who, { waiting = false } = {}) {
     check(`proposal title ${p.mark} (${p.category})`, card.texts.join('\n'), expectedShown(p.title));
     check(`proposal description ${p.mark} (${p.category})`, card.descriptions.join('\n'), expectedShown(p.text));
     check(`name on proposal ${p.mark} (${p.name.category})`, card.author, name);
-    label(`proposal ${p.mark}`, card.labels, `Report — Proposal by ${name}`, p.title);
+    label(`proposal ${p.mark}`, card.labels, `Report — Proposal by ${iso(name)}`, p.title);
   }
   if (!waiting) assert.equal(seen.pending, 0, `nothing left on its way (${who})`);
   assert.deepEqual(seen.failed, [], `nothing failed (${who})`);
@@ -853,7 +855,7 @@ describe('safe with hostile text', () => {
       await type(inWidget(tab, '#plaza-argument-text'), text, 'refused argument');
       await type(inWidget(tab, '#plaza-argument-name'), name, 'refused name');
       await inWidget(tab, '#plaza-argument-name').press('Enter');
-      const alert = inWidget(tab, 'form.plaza-form:has(#plaza-argument-text) .plaza-field-error[role=alert]');
+      const alert = inWidget(tab, '#plaza-argument-problem');
       assert.equal(await alert.textContent(), refused);
       // Focus goes to the message, which says what to correct.
       await tab.waitForFunction((h) => document.querySelector(h).shadowRoot.activeElement?.id === 'plaza-argument-problem', HOST,
@@ -866,7 +868,7 @@ describe('safe with hostile text', () => {
     await type(inWidget(other, '#plaza-proposal-description'), 'del \u007F inside', 'refused proposal');
     await type(inWidget(other, '#plaza-proposal-name'), '', 'refused proposal');
     await inWidget(other, '#plaza-proposal-name').press('Enter');
-    const alert = inWidget(other, 'form.plaza-form:has(#plaza-proposal-title) .plaza-field-error[role=alert]');
+    const alert = inWidget(other, '#plaza-proposal-problem');
     await alert.waitFor();
     assert.equal(await alert.textContent(), refused);
     // Nothing was queued or sent.

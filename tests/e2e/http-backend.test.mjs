@@ -267,9 +267,16 @@ describe('the HTTP backend', () => {
     mode = 'html-500';
     await tab.locator('#c .plaza-for button.plaza-more').click();
     await tab.waitForFunction(() => document.querySelector('#c').shadowRoot.querySelector('.plaza-for [role=alert]'), null, { timeout: 10_000 });
+    // The error took the place of the button the resident pressed: focus
+    // goes to it, not to the page.
+    const focusIn = (selector) => tab.waitForFunction((s) => document.querySelector('#c').shadowRoot.activeElement?.matches(s),
+      selector, { timeout: 5_000 });
+    await focusIn('.plaza-for .plaza-error');
     mode = 'ok';
     await tab.locator('#c .plaza-for button:has-text("Try again")').click();
     await tab.waitForFunction(() => document.querySelector('#c').shadowRoot.querySelectorAll('.plaza-for .plaza-argument').length === 12);
+    // Then to the "Show more" that came back, or the first argument it loaded.
+    await focusIn('.plaza-for .plaza-more, .plaza-for .plaza-argument');
     const others = tab.errors.filter((e) => !e.startsWith('Failed to load resource'));
     assert.deepEqual(others, [], 'nothing but the failed responses Chromium itself logs');
   });
@@ -288,6 +295,8 @@ describe('the HTTP backend', () => {
       assert.ok(events.some((e) => e.type === 'plaza:error'), 'plaza:error is dispatched');
       const alert = await shadowText(tab, '#w', '[role=alert]');
       assert.match(alert, pattern);
+      // An error of the page's own loading does not take focus from the host page.
+      assert.equal(await tab.evaluate(() => document.activeElement === document.body), true, 'focus left where it was');
       // Chromium logs failed responses itself; besides those, only Plaza's own report.
       const others = tab.errors.filter((e) => !e.startsWith('Failed to load resource'));
       assert.ok(others.length > 0 && others.every((e) => e.startsWith('Plaza')), `console: ${tab.errors}`);

@@ -173,7 +173,7 @@ describe('the outbox on a failing network', () => {
       const note = tab.locator(`${WIDGET} .plaza-state:has-text("trying again")`).first();
       const discard = note.locator('button', { hasText: 'Discard' });
       await discard.waitFor();
-      assert.equal(await discard.getAttribute('aria-label'), `Discard: “${text}”`);
+      assert.equal(await discard.getAttribute('aria-label'), `Discard: “\u2068${text}\u2069”`);
       await discard.evaluate((b) => { b.dataset.mark = 'focused'; b.focus(); });
       holdNext = true;
       // The next attempt is on its way: the same button, still focused.
@@ -189,6 +189,12 @@ describe('the outbox on a failing network', () => {
       release();
       await going.waitFor({ state: 'detached' });
       assert.equal(await tab.locator(`${WIDGET} .plaza-argument:has-text("${text}")`).count(), 0, 'no longer shown');
+      // The note and its item went: focus is on the heading of their column,
+      // not lost to the page.
+      await tab.waitForFunction((w) => {
+        const active = document.querySelector(w).shadowRoot.activeElement;
+        return /^H[1-6]$/.test(active?.tagName) && active.closest('section')?.classList.contains('plaza-for');
+      }, WIDGET, { timeout: 5_000 });
       const stored = await tab.evaluate((t) => Object.keys(localStorage)
         .filter((k) => k.startsWith('plaza:outbox:v1:'))
         .some((k) => localStorage.getItem(k).includes(t)), text);
@@ -198,6 +204,49 @@ describe('the outbox on a failing network', () => {
       assert.equal(attempts, before, 'not sent again');
     } finally {
       release();
+      await tab.close();
+    }
+  });
+
+  it('an item kept while the backend cannot be reached is announced once, not at each attempt', async () => {
+    proxy.setPlan(() => 'pass');
+    const tab = await open(browser.context, `${proxy.url}/`);
+    try {
+      await waitForReady(tab, 2);
+      // The browser says it is online; the backend is not there (a captive
+      // portal, a server down): each attempt finds it so.
+      const posts = [];
+      await tab.route('**/v1/deliberations/rue-des-lilas/arguments', (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        posts.push(Date.now());
+        return route.abort('connectionrefused');
+      });
+      // Every text the widget's live region is given.
+      await tab.evaluate((w) => {
+        const region = document.querySelector(w).shadowRoot.querySelector('p.plaza-visually-hidden[role=status]');
+        window.said = [];
+        new MutationObserver(() => { if (region.textContent) window.said.push(region.textContent); })
+          .observe(region, { childList: true, characterData: true, subtree: true });
+      }, WIDGET);
+      const text = `Kept for later ${Date.now().toString(36)}`;
+      await postArgument(tab, text);
+      await tab.locator(`${WIDGET} .plaza-state:has-text("Waiting for the network")`).first().waitFor();
+      // Attempts are a few seconds apart (a transport's own tries, within
+      // one attempt, are not): wait for three.
+      const attempts = () => posts.filter((t, i) => i === 0 || t - posts[i - 1] > 1_000).length;
+      const deadline = Date.now() + 40_000;
+      while (attempts() < 3 && Date.now() < deadline) await tab.waitForTimeout(250);
+      assert.ok(attempts() >= 3, `${attempts()} attempts`);
+      await tab.waitForTimeout(500);
+      const said = await tab.evaluate(() => window.said);
+      assert.equal(said.filter((t) => t.startsWith('Saved on this device')).length, 1, said.join(' | '));
+      // It is still there, to be sent later; given up here, so that the
+      // next test's page does not send it.
+      const note = tab.locator(`${WIDGET} .plaza-state:has-text("Waiting for the network")`).first();
+      await note.locator('button', { hasText: 'Discard' }).click();
+      await tab.waitForFunction((t) => !Object.keys(localStorage)
+        .some((k) => k.startsWith('plaza:outbox:v1:') && localStorage.getItem(k).includes(t)), text, { timeout: 15_000 });
+    } finally {
       await tab.close();
     }
   });
