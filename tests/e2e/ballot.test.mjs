@@ -440,4 +440,30 @@ describe('residents vote', () => {
     assert.deepEqual(tab.errors, []);
     await tab.close();
   });
+
+  it('fractional counts (STV) are written as the reader\'s language writes numbers, every digit kept', async () => {
+    const ids = (await (await fetch(`${server.origin}/v1/polls/${POLL}`)).json()).options.map((o) => o.id);
+    const tab = await browser.context.newPage();
+    tab.errors = [];
+    tab.on('pageerror', (e) => tab.errors.push(e.message));
+    const inactive = { exhausted_choices: '0', overvotes: '0', skipped_rankings: '0', repeated_rankings: '0' };
+    await tab.route('**/v1/polls/*/results', (route) => route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        poll_id: POLL, final: true, counted_at: '2027-01-11T00:00:00Z', total_ballots: '3000', winners: [ids[1]],
+        rounds: [{ round: 1, tally: { [ids[0]]: '1204.375', [ids[1]]: '1795.1234567890123' }, threshold: '1000.5',
+          inactive, elected: [ids[1]], eliminated: [], transfers: {} }],
+      }),
+    }));
+    await tab.goto(`${server.origin}/en.html`);
+    await tab.waitForFunction((h) => document.querySelector(h)?.shadowRoot?.querySelector('.plaza-rounds-table'), HOST, { timeout: 20_000 });
+    const cells = await tab.evaluate((h) => [...document.querySelector(h).shadowRoot.querySelectorAll('.plaza-rounds-table tbody td')]
+      .map((c) => c.firstChild?.textContent?.trim() ?? ''), HOST);
+    // Grouped as English writes numbers (it was "1204.375"), no digit lost.
+    assert.ok(cells.includes('1,204.375'), cells.join(' | '));
+    assert.ok(cells.includes('1,795.1234567890123'), cells.join(' | '));
+    assert.deepEqual(tab.errors, []);
+    await tab.close();
+  });
 });
