@@ -19,7 +19,7 @@ use super::heading::Heading;
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::reactions::Reactions;
-use super::status::ErrorPanel;
+use super::status::{asked, ErrorPanel};
 use super::thread::Replies;
 use super::{focus_later, BackendHandle, Tasks, Ui};
 use crate::backend::BackendError;
@@ -354,12 +354,12 @@ fn Column(
                 .then(|| view! { <p class="plaza-empty">{s.no_arguments_yet}</p> })}
             {move || list.with(|l| match &l.status {
                 PagedStatus::Failed(e) => {
-                    Some(view! { <ErrorPanel message=e.message(s) retry after_action=true/> }.into_any())
+                    Some(view! { <ErrorPanel message=e.message(s) retry/> }.into_any())
                 }
                 _ if l.has_more() => {
                     let busy = l.is_loading();
                     Some(view! {
-                        <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| load_more.run(())>
+                        <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |e| { asked(&e); load_more.run(()) }>
                             {if busy { s.loading_more } else { more }}
                         </button>
                     }.into_any())

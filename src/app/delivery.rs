@@ -31,17 +31,38 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
     let offers =
         Memo::new(move |_| item.with(|i| i.as_ref().map(Item::offers).unwrap_or_default()));
     let busy = Memo::new(move |_| item.with(|i| i.as_ref().is_some_and(Item::is_busy)));
-    // Focus in the note is not lost with its buttons (a discard during an
-    // attempt), nor with the note (sent, discarded): see `refocus`, which
-    // needs where the note is, known once a button of it was pressed.
-    // (A component's cleanups run before its reactive values go.)
+    // Focus in the note is not lost with its buttons or the note (sent,
+    // discarded): see `refocus`, which needs the section the note is in,
+    // kept while focus is in the note (a resident who moved on, even to no
+    // control, is not pulled back). A component's cleanups run before its
+    // reactive values go.
     let note = NodeRef::<leptos::html::Div>::new();
     let section = StoredValue::new_local(None::<Element>);
-    let pressed = move || {
+    let focus_in = move |_| {
         section.set_value(
             note.get_untracked()
                 .and_then(|n| n.closest("section").ok().flatten()),
         );
+    };
+    // Not when focus went with what had it, which is what `refocus` is for:
+    // looked at once the view has changed (a browser may say "focus out"
+    // while it removes the element).
+    let focus_out = move |e: leptos::ev::FocusEvent| {
+        let left = e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        let (Some(left), Some(here)) = (left, note.get_untracked()) else {
+            return;
+        };
+        request_animation_frame(move || {
+            let now_at = left
+                .get_root_node()
+                .dyn_into::<ShadowRoot>()
+                .ok()
+                .and_then(|root| root.active_element());
+            let still_here = now_at.is_some_and(|a| here.contains(Some(&a)));
+            if left.is_connected() && !still_here {
+                section.try_set_value(None);
+            }
+        });
     };
     let refocus = move || {
         if let (Some(Some(section)), Some(k)) = (section.try_get_value(), key.try_get_value()) {
@@ -52,15 +73,11 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
     // After "Send again" its button may go: focus stays on the state line.
     let retry = move |_| {
         if !busy.get_untracked() {
-            pressed();
             part.retry(&key.get_value());
             part.focus_later(key.with_value(|k| format!("plaza-state-{k}")));
         }
     };
-    let discard = move |_| {
-        pressed();
-        part.discard(&key.get_value());
-    };
+    let discard = move |_| part.discard(&key.get_value());
     // Each item's buttons named apart: "Discard: “The square needs…”".
     let named = move |action: &str| {
         let start = item.with_untracked(|i| {
@@ -79,7 +96,8 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
         shown.then(|| {
             view! {
                 <div class=move || said.with(|n| n.as_ref().map_or("plaza-state", |n| n.1))
-                    id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1" node_ref=note>
+                    id=key.with_value(|k| format!("plaza-state-{k}")) tabindex="-1" node_ref=note
+                    on:focusin=focus_in on:focusout=focus_out>
                     <p>{move || said.with(|n| n.as_ref().map(|n| n.0.clone()))}</p>
                     {move || {
                         let o = offers.get();

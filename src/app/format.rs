@@ -19,8 +19,9 @@ struct Formatters {
     date: Function,
     number: Function,
     plural: js_sys::Intl::PluralRules,
-    /// For fractional vote counts (STV), made when one is first shown.
-    decimal: std::cell::OnceCell<Function>,
+    /// For fractional vote counts (STV), made when one is first shown:
+    /// every decimal kept, where the others round to three.
+    decimal: std::cell::OnceCell<(Function, js_sys::Intl::PluralRules)>,
 }
 
 thread_local! {
@@ -104,19 +105,28 @@ pub fn number(n: u64, language: Language) -> String {
 /// sign, every digit kept: "1,204.375" / "1 204,375". (A browser that
 /// reads a number string as a float rounds past 15 digits.)
 pub fn decimal(exact: &str, language: Language) -> String {
-    let f = formatters(language);
-    let format = f.decimal.get_or_init(|| {
-        let locales = Array::of1(&language.tag.into());
-        let all_digits = options(&[]);
-        let _ = Reflect::set(&all_digits, &"maximumFractionDigits".into(), &20.into());
-        js_sys::Intl::NumberFormat::new(&locales, &all_digits).format()
-    });
-    format_with(format, &JsValue::from_str(exact))
+    format_with(&decimals(language).0, &JsValue::from_str(exact))
+}
+
+/// The formatter and plural rules of [`decimal`] numbers in `language`.
+fn decimals(language: Language) -> (Function, js_sys::Intl::PluralRules) {
+    formatters(language)
+        .decimal
+        .get_or_init(|| {
+            let locales = Array::of1(&language.tag.into());
+            let all_digits = options(&[]);
+            let _ = Reflect::set(&all_digits, &"maximumFractionDigits".into(), &20.into());
+            (
+                js_sys::Intl::NumberFormat::new(&locales, &all_digits).format(),
+                js_sys::Intl::PluralRules::new(&locales, &all_digits),
+            )
+        })
+        .clone()
 }
 
 /// The CLDR plural category of `n` in `language` (`Intl.PluralRules`).
 pub fn plural_category(n: u64, language: Language) -> PluralCategory {
-    plural_category_of(n as f64, language)
+    category(&formatters(language).plural, n as f64)
 }
 
 /// The same for a decimal number written as `exact` ("1,5 voix" is
@@ -124,11 +134,11 @@ pub fn plural_category(n: u64, language: Language) -> PluralCategory {
 /// would add 14 KB to the download.
 pub fn decimal_category(exact: &str, language: Language) -> PluralCategory {
     let n = js_sys::Number::parse_float(exact);
-    plural_category_of(n, language)
+    category(&decimals(language).1, n)
 }
 
-fn plural_category_of(n: f64, language: Language) -> PluralCategory {
-    let category: String = formatters(language).plural.select(n).into();
+fn category(rules: &js_sys::Intl::PluralRules, n: f64) -> PluralCategory {
+    let category: String = rules.select(n).into();
     PluralCategory::parse(&category)
 }
 

@@ -336,17 +336,6 @@ where
     });
 }
 
-/// `load` as a "Try again", and whether it was tried again: an error
-/// after that is the answer to the resident (see [`ErrorPanel`]).
-pub fn retrying(load: Callback<()>) -> (Callback<()>, impl Fn() -> bool + Copy) {
-    let retried = StoredValue::new(false);
-    let retry = Callback::new(move |()| {
-        retried.set_value(true);
-        load.run(());
-    });
-    (retry, move || retried.get_value())
-}
-
 /// Whether focus is nowhere: the element that had it is gone.
 pub fn focus_lost() -> bool {
     document()
@@ -404,7 +393,6 @@ fn Loaded(
     let s = ui.s();
     let backend = expect_context::<BackendHandle>();
     let part = expect_context::<Participation>();
-    let (retry, retried) = retrying(load);
     // Said when the browser refuses storage, or its quota is full when the
     // outbox keeps an item (looked at again at each change of the outbox);
     // a preview keeps nothing on purpose.
@@ -445,7 +433,7 @@ fn Loaded(
             Some(Err(e)) => {
                 let message = e.message(s);
                 match e.is_transient() {
-                    true => view! { <ErrorPanel message=message retry after_action=retried()/> }.into_any(),
+                    true => view! { <ErrorPanel message=message retry=load/> }.into_any(),
                     false => view! { <ErrorPanel message=message/> }.into_any(),
                 }
             }

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use plaza_contract::LogLine;
 
-use super::status::ErrorPanel;
+use super::status::{asked, ErrorPanel};
 use super::task::page_loader;
 use super::Ui;
 use crate::backend::BackendError;
@@ -82,7 +82,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                     }
                     Some(l) => match &l.status {
                         PagedStatus::Failed(e) => {
-                            view! { <ErrorPanel message=e.message(s) retry=load after_action=true/> }.into_any()
+                            view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any()
                         }
                         _ if l.items.is_empty() => {
                             view! { <p class="plaza-empty">{s.moderation_log_empty}</p> }.into_any()
@@ -90,7 +90,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                         _ if l.has_more() => {
                             let busy = l.is_loading();
                             view! {
-                                <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| load.run(())>
+                                <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |e| { asked(&e); load.run(()) }>
                                     {if busy { s.loading_more } else { s.moderation_log_more }}
                                 </button>
                             }

@@ -194,10 +194,13 @@ impl Participation {
             }
             Delivery::Failed { error } if known => {
                 let reason = error.message(s);
-                // A reaction's own view says why, where it is rolled back.
-                if !matches!(item.submission, Submission::Reaction { .. }) {
-                    self.announce(crate::i18n::fill(s.announce_failed, &[("reason", &reason)]));
-                }
+                // Said here once, also when the reaction's card is not drawn
+                // (the card shows why, and rolls the reaction back).
+                let said = match item.submission {
+                    Submission::Reaction { .. } => s.reaction_refused,
+                    _ => s.announce_failed,
+                };
+                self.announce(crate::i18n::fill(said, &[("reason", &reason)]));
                 self.host.try_with_value(|h| {
                     events::dispatch(
                         h,

@@ -15,7 +15,7 @@ use super::form::{SendProblem, TextField};
 use super::heading::Heading;
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
-use super::status::ErrorPanel;
+use super::status::{asked, ErrorPanel};
 use super::task::page_loader;
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
@@ -104,12 +104,12 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
                     }
                 }
                 Some(l) => match &l.status {
-                    PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load after_action=true/> }.into_any(),
+                    PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any(),
                     // While a page loads, the button says so and does nothing.
                     _ if l.has_more() => {
                         let busy = l.is_loading();
                         view! {
-                            <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |_| load.run(())>
+                            <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |e| { asked(&e); load.run(()) }>
                                 {if busy { s.loading_more } else { s.show_more_proposals }}
                             </button>
                         }.into_any()

@@ -47,8 +47,8 @@ pub fn Reactions(
     // Why the backend refused the last reaction, shown until the next one.
     let refused: RwSignal<Option<String>> = RwSignal::new(None);
     // The backend's answers replace what it said before; a refusal is
-    // rolled back (the wish is dropped) and said why, on the page and to a
-    // screen reader.
+    // rolled back (the wish is dropped) and said why on the page (and to a
+    // screen reader by `Participation`).
     Effect::new(move |_| {
         for (item, _, _) in part.items.with(|items| mine(items)) {
             match &item.delivery {
@@ -58,8 +58,7 @@ pub fn Reactions(
                 } if base.with_untracked(|b| b != state) => base.set(state.clone()),
                 Delivery::Failed { error } => {
                     let text = fill(s.reaction_refused, &[("reason", &error.message(s))]);
-                    refused.set(Some(text.clone()));
-                    part.announce(text);
+                    refused.set(Some(text));
                     part.discard(&item.key);
                 }
                 _ => {}

@@ -2,9 +2,12 @@
 
 use leptos::prelude::*;
 
+use std::cell::RefCell;
+
+use leptos::ev::MouseEvent;
 use leptos::html::Div;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{Element, Event, HtmlElement};
 
 use super::inert::{el, Node};
 use super::{focus_lost, Ui};
@@ -20,43 +23,71 @@ pub fn Loading(label: &'static str) -> impl IntoView {
     }
 }
 
+thread_local! {
+    /// Where the resident last asked for something that can fail ("Show
+    /// more", "Try again"): the element holding the control, until an error
+    /// drawn there takes focus for it (see [`ErrorPanel`]).
+    static ASKED_IN: RefCell<Option<Element>> = const { RefCell::new(None) };
+}
+
+/// Records that the resident asked, with the control `ev` came from, for
+/// something whose failure an [`ErrorPanel`] in its place would show.
+pub fn asked(ev: &Event) {
+    let holder = ev
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|e| e.closest("button").ok().flatten())
+        .and_then(|b| b.parent_element());
+    ASKED_IN.with(|a| *a.borrow_mut() = holder);
+}
+
 /// An error a resident can read, with a way to try again when that can help.
+/// Drawn in the place of the control the resident used to ask for what
+/// failed (see [`asked`]), it takes focus if focus went with that control,
+/// once: never for the page's own loading, nor when drawn again later,
+/// which would pull a resident who moved on back into the widget.
 #[component]
 pub fn ErrorPanel(
     message: String,
     /// Offered as a "Try again" button when given.
     #[prop(optional, into)]
     retry: Option<Callback<()>>,
-    /// The error came of something the resident did ("Show more", "Try
-    /// again"): focus comes here if it went with the control that had it.
-    /// (Not for an error of the page's own loading: focus would leave the
-    /// host page for it.)
-    #[prop(optional)]
-    after_action: bool,
 ) -> impl IntoView {
     let s = expect_context::<Ui>().s();
     let panel = NodeRef::<Div>::new();
-    if after_action {
-        Effect::new(move |_| {
-            if let Some(p) = panel.get() {
-                request_animation_frame(move || {
-                    if focus_lost() {
-                        let _ = p.focus();
-                    }
-                });
+    Effect::new(move |_| {
+        let Some(p) = panel.get() else {
+            return;
+        };
+        let here = p.parent_element();
+        let answers_resident = ASKED_IN.with(|a| {
+            let mut a = a.borrow_mut();
+            let hit =
+                matches!((&*a, &here), (Some(asked), Some(here)) if asked.is_same_node(Some(here)));
+            if hit {
+                *a = None;
             }
+            hit
         });
-    }
+        if answers_resident {
+            request_animation_frame(move || {
+                if focus_lost() {
+                    let _ = p.focus();
+                }
+            });
+        }
+    });
     // "Try again" goes with this panel: focus goes to the "Show more" that
     // takes its place, if any (a failed first page has none).
-    let try_again = move |retry: Callback<()>| {
-        let parent = panel.get_untracked().and_then(|p| p.parent_element());
+    let try_again = move |ev: MouseEvent, retry: Callback<()>| {
+        asked(&ev);
+        let holder = panel.get_untracked().and_then(|p| p.parent_element());
         retry.run(());
-        let Some(parent) = parent else {
+        let Some(holder) = holder else {
             return;
         };
         request_animation_frame(move || {
-            let more = parent.query_selector(":scope > .plaza-more").ok().flatten();
+            let more = holder.query_selector(":scope > .plaza-more").ok().flatten();
             if let (true, Some(more)) = (focus_lost(), more) {
                 if let Ok(more) = more.dyn_into::<HtmlElement>() {
                     let _ = more.focus();
@@ -69,7 +100,7 @@ pub fn ErrorPanel(
             <p class="plaza-error-title">{s.error_heading}</p>
             <p>{message}</p>
             {retry.map(|retry| view! {
-                <button type="button" class="plaza-button" on:click=move |_| try_again(retry)>{s.retry}</button>
+                <button type="button" class="plaza-button" on:click=move |ev| try_again(ev, retry)>{s.retry}</button>
             })}
         </div>
     }

@@ -13,7 +13,7 @@ use super::flag::Report;
 use super::form::{SendProblem, TextField};
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
-use super::status::ErrorPanel;
+use super::status::{asked, ErrorPanel};
 use super::task::page_loader;
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
@@ -233,13 +233,13 @@ pub fn Replies(
                     <ThreadList nodes=Signal::derive(entries)/>
                     {move || list.with(|l| match l.as_ref().map(|l| (&l.status, l.has_more())) {
                         Some((PagedStatus::Failed(e), _)) => {
-                            Some(view! { <ErrorPanel message=e.message(s) retry=load after_action=true/> }.into_any())
+                            Some(view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any())
                         }
                         // While a page loads, the button says so and does nothing.
                         Some((status, true)) => {
                             let busy = matches!(status, PagedStatus::LoadingMore);
                             Some(view! {
-                                <button type="button" class="plaza-button plaza-more plaza-small" aria-disabled=busy.to_string() on:click=move |_| load.run(())
+                                <button type="button" class="plaza-button plaza-more plaza-small" aria-disabled=busy.to_string() on:click=move |e| { asked(&e); load.run(()) }
                                     aria-label=about_more.with_value(|a| control_name(if busy { s.loading_more } else { s.show_more_replies }, a))>
                                     {if busy { s.loading_more } else { s.show_more_replies }}
                                 </button>

@@ -12,7 +12,7 @@ use super::heading::Heading;
 use super::participation::Participation;
 use super::results::ResultsView;
 use super::status::{ErrorPanel, Loading};
-use super::{retrying, BackendHandle, Tasks, Ui};
+use super::{BackendHandle, Tasks, Ui};
 use crate::backend::{ApiResult, BackendError};
 use crate::i18n::fill;
 use crate::state::outbox::{sent_answers, Answer, Submission};
@@ -128,7 +128,6 @@ pub fn Vote(deliberation: Deliberation, top: TopArguments) -> impl IntoView {
         loaded.track();
         load_results_now.run(());
     });
-    let (retry, retried) = retrying(load);
     view! {
         <section class="plaza-vote">
             <Heading depth=1 id="plaza-vote-heading">{s.vote_heading}</Heading>
@@ -137,7 +136,7 @@ pub fn Vote(deliberation: Deliberation, top: TopArguments) -> impl IntoView {
                 Some(Err(e)) => {
                     let message = e.message(s);
                     match e.is_transient() {
-                        true => view! { <ErrorPanel message=message retry after_action=retried()/> }.into_any(),
+                        true => view! { <ErrorPanel message=message retry=load/> }.into_any(),
                         false => view! { <ErrorPanel message=message/> }.into_any(),
                     }
                 }

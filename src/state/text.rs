@@ -13,10 +13,10 @@ fn is_direction_control(c: char) -> bool {
 /// `text` as one run isolated for direction in a sentence or an accessible
 /// name (first strong isolate … pop, the text's `<bdi>`): a name in Arabic
 /// in an English sentence, or the reverse, cannot reorder the words and
-/// numbers around it. Texts residents wrote are [`shown`] first, so that
-/// one cannot close the isolate early.
+/// numbers around it. The text is [`shown`], so that it cannot close the
+/// isolate early.
 pub fn isolated(text: &str) -> String {
-    format!("\u{2068}{text}\u{2069}")
+    format!("\u{2068}{}\u{2069}", shown(text))
 }
 
 /// `text` without direction overrides, embeddings and isolates.
@@ -100,5 +100,11 @@ mod tests {
         ] {
             assert_eq!(shown(text), text);
         }
+    }
+
+    #[test]
+    fn an_isolated_text_cannot_close_its_isolate() {
+        assert_eq!(isolated("Léa"), "\u{2068}Léa\u{2069}");
+        assert_eq!(isolated("a\u{2069} b\u{202E}c"), "\u{2068}a bc\u{2069}");
     }
 }

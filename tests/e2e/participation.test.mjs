@@ -496,6 +496,9 @@ describe('residents take part', () => {
     await why.waitFor();
     assert.equal(await why.textContent(),
       'Your reaction could not be saved: This part of the deliberation is closed, so it cannot be sent any more.');
+    // And said so, once (not also as "Not sent").
+    await tab.waitForFunction(() => document.querySelector('plaza-deliberation').shadowRoot
+      .querySelector('p.plaza-visually-hidden[role=status]').textContent.startsWith('Your reaction could not be saved'));
     assert.equal(await helpful.getAttribute('aria-pressed'), pressed, 'rolled back');
     assert.equal(await count(), was);
     assert.deepEqual(await axeViolations(tab), [], 'a refused reaction');
