@@ -118,7 +118,7 @@ fn RankStep(
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let s = ui.s();
-    let lang = ui.lang;
+    let locale = ui.locale;
     let part = expect_context::<Participation>();
     let backend = expect_context::<BackendHandle>();
     let limit = ranking.with_untracked(Ranking::limit);
@@ -142,7 +142,7 @@ fn RankStep(
         poll.with_value(|p| p.options.iter().position(|o| o.id == id))
             .unwrap_or_default()
     };
-    let number = move |n: usize| format::number(n as u64, lang);
+    let number = move |n: usize| format::number(n as u64, locale);
     // Says where an option went, and keeps focus on it (on `control` of its
     // row in the ranking, or on its rank list once it left the ranking).
     let tell = move |id: &str, placed: Placed, control: &str| {

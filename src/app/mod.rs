@@ -53,6 +53,8 @@ use vote::{top_arguments, SignInLink, Vote};
 pub struct Ui {
     /// The interface language, in which `strings` are written.
     pub lang: Language,
+    /// The reader's form of it for dates and numbers (`Language::regional`).
+    pub locale: &'static str,
     strings: &'static Strings,
     /// Content language preferences, most preferred first.
     pub prefs: Arc<[String]>,
@@ -73,17 +75,17 @@ impl Ui {
     /// `plural` for the count `n`, with `n` written as the language writes numbers.
     pub fn count(&self, plural: &Plural, n: u64) -> String {
         plural.format(
-            format::plural_category(n, self.lang),
-            &format::number(n, self.lang),
+            format::plural_category(n, self.locale),
+            &format::number(n, self.locale),
         )
     }
 
     pub fn number(&self, n: u64) -> String {
-        format::number(n, self.lang)
+        format::number(n, self.locale)
     }
 
     pub fn date(&self, ts: &plaza_contract::Timestamp) -> String {
-        format::date(ts, self.lang)
+        format::date(ts, self.locale)
     }
 
     pub fn pick(&self, text: &LocalizedText) -> Shown {
@@ -242,6 +244,7 @@ pub fn App(setup: Setup) -> impl IntoView {
         let (lang, strings) = shown.get()?;
         let ui = Ui {
             lang,
+            locale: format::locale(lang.regional(&prefs)),
             strings,
             prefs: prefs.clone(),
         };

@@ -20,7 +20,7 @@ use crate::state::text::{isolated, shown};
 fn votes(ui: &Ui, d: &Decimal) -> String {
     match d.as_str().parse::<u64>() {
         Ok(n) => ui.number(n),
-        Err(_) => format::decimal(d.as_str(), ui.lang),
+        Err(_) => format::decimal(d.as_str(), ui.locale),
     }
 }
 
@@ -30,7 +30,7 @@ fn with_votes(ui: &Ui, plural: &Plural, d: &Decimal, fills: &[(&str, &str)]) -> 
     let text = match d.as_str().parse::<u64>() {
         Ok(n) => ui.count(plural, n),
         Err(_) => {
-            let category = format::decimal_category(d.as_str(), ui.lang);
+            let category = format::decimal_category(d.as_str(), ui.locale);
             plural.format(category, &votes(ui, d))
         }
     };

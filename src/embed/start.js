@@ -37,24 +37,31 @@ const LANGUAGES = ['ar', 'de', 'en', 'es', 'fr'];
 // An answer older than this is asked for again (a widget added much later).
 const EARLY_FOR_MS = 10000;
 const early = new Map();
-// The interface languages of the page's widgets (their Intl is warmed up below).
+// The interface languages of the page's widgets, and the forms of them
+// their dates and numbers take (their Intl is warmed up below).
 const shown = new Set();
+const locales = new Set();
 // As the contract encodes a path segment: encodeURIComponent, and !'()* too.
 const segment = (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 // The interface language the widget will pick: the element's `lang`, then
-// the browser's, by primary subtag (all the shipped files are one).
+// the browser's, by primary subtag (all the shipped files are one); and the
+// locale of its dates and numbers, the preference that chose it if it is a
+// plain language-script-region tag (Language::regional in src/i18n/mod.rs).
 function language(lang) {
   for (const want of [lang, ...(navigator.languages || []), navigator.language]) {
     const primary = (want || '').toLowerCase().split(/[-_]/)[0];
-    if (LANGUAGES.includes(primary)) return primary;
+    if (LANGUAGES.includes(primary)) {
+      return [primary, /^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?$/i.test(want) ? want : primary];
+    }
   }
-  return 'en';
+  return ['en', 'en'];
 }
 function readEarly(host) {
   const tag = host.localName === 'plaza-deliberation';
   const value = (name) => (host.getAttribute(tag ? name : `data-${name}`) || '').trim();
-  const lang = language(value('lang'));
+  const [lang, locale] = language(value('lang'));
   shown.add(lang);
+  locales.add(locale);
   if (lang !== 'en') {
     // Handed over like the reads below (src/i18n/load.rs takes it): already
     // read when the wasm starts, so this widget is drawn in the same pass as
@@ -118,7 +125,7 @@ init
 // while the wasm is still on its way, for the formatters the widget makes
 // (src/app/format.rs) in each language the page's widgets show.
 setTimeout(() => {
-  for (const lang of shown.size ? shown : ['en']) {
+  for (const lang of locales.size ? locales : ['en']) {
     try {
       new Intl.DateTimeFormat([lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(0);
       new Intl.NumberFormat([lang]).format(0);

@@ -17,6 +17,10 @@ describe('the demo city page', () => {
         <plaza-deliberation id="en" api="local" deliberation="rue-des-lilas" lang="en"></plaza-deliberation>
         <div id="fr" data-plaza-deliberation="rue-des-lilas" data-api="local" data-lang="fr-CA"></div>
         <plaza-deliberation id="broken" deliberation="rue-des-lilas"></plaza-deliberation>`)),
+      // Spanish from Spain and from Mexico, which write numbers apart.
+      '/regions.html': page(cityPage(`
+        <plaza-deliberation id="es" api="local" deliberation="rue-des-lilas" lang="es"></plaza-deliberation>
+        <plaza-deliberation id="es-mx" api="local" deliberation="rue-des-lilas" lang="es-MX"></plaza-deliberation>`)),
       // A list item cannot have a shadow root: the widget makes a wrapper.
       '/scheme.html': page(cityPage(`<ul>
         <li id="dark" data-plaza-deliberation="rue-des-lilas" data-api="local" data-lang="en" data-color-scheme="dark"></li>
@@ -81,6 +85,19 @@ describe('the demo city page', () => {
     assert.match(await shadowText(tab, '#broken', '[role=alert]'), /api attribute is missing/);
     assert.equal(await shadowText(tab, '#fr', '.plaza-for > .plaza-heading'), 'Pour 8 arguments');
     assert.equal(await shadowText(tab, '#en', '.plaza-step-current .plaza-step-name'), 'Discussion');
+  });
+
+  it('writes numbers as the reader\'s region of the language does', async () => {
+    const tab = await open(browser.context, `${server.url}/regions.html`);
+    await waitForReady(tab, 2);
+    const counter = (h) => shadowText(tab, h, '#plaza-argument-text-count');
+    // Spain groups no four-digit number; Mexico does. Both in Spanish.
+    assert.equal(await counter('#es'), '0 de 2000 caracteres');
+    assert.equal(await counter('#es-mx'), '0 de 2,000 caracteres');
+    for (const h of ['#es', '#es-mx']) {
+      assert.equal(await tab.evaluate((s) => document.querySelector(s).shadowRoot.querySelector('.plaza-root').lang, h), 'es');
+    }
+    assert.deepEqual(tab.errors, []);
   });
 
   it('mounts widgets added after load and unmounts removed ones', async () => {
