@@ -38,18 +38,19 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
     // reactive values go.
     let note = NodeRef::<leptos::html::Div>::new();
     let section = StoredValue::new_local(None::<Element>);
+    // (Both may be called while the view that holds the note is being
+    // replaced, after its values are gone: a browser says "focus out" as
+    // it removes the focused element.)
     let focus_in = move |_| {
-        section.set_value(
-            note.get_untracked()
-                .and_then(|n| n.closest("section").ok().flatten()),
-        );
+        let here = note.try_get_untracked().flatten();
+        section.try_set_value(here.and_then(|n| n.closest("section").ok().flatten()));
     };
     // Not when focus went with what had it, which is what `refocus` is for:
     // looked at once the view has changed (a browser may say "focus out"
     // while it removes the element).
     let focus_out = move |e: leptos::ev::FocusEvent| {
         let left = e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
-        let (Some(left), Some(here)) = (left, note.get_untracked()) else {
+        let (Some(left), Some(here)) = (left, note.try_get_untracked().flatten()) else {
             return;
         };
         request_animation_frame(move || {

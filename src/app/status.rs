@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use std::cell::RefCell;
 
-use leptos::ev::MouseEvent;
 use leptos::html::Div;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement};
@@ -25,10 +24,14 @@ pub fn Loading(label: &'static str) -> impl IntoView {
 
 thread_local! {
     /// Where the resident last asked for something that can fail ("Show
-    /// more", "Try again"): the element holding the control, until an error
-    /// drawn there takes focus for it (see [`ErrorPanel`]).
-    static ASKED_IN: RefCell<Option<Element>> = const { RefCell::new(None) };
+    /// more", "Try again"): the element holding the control, and when, until
+    /// an error drawn there takes focus for it (see [`ErrorPanel`]).
+    static ASKED_IN: RefCell<Option<(Element, f64)>> = const { RefCell::new(None) };
 }
+
+/// How long an answer may take and still be the answer to what the
+/// resident asked for: longer than a request's tries (`backend::retry`).
+const ANSWER_WITHIN_MS: f64 = 60_000.0;
 
 /// Records that the resident asked, with the control `ev` came from, for
 /// something whose failure an [`ErrorPanel`] in its place would show.
@@ -38,7 +41,12 @@ pub fn asked(ev: &Event) {
         .and_then(|t| t.dyn_into::<Element>().ok())
         .and_then(|e| e.closest("button").ok().flatten())
         .and_then(|b| b.parent_element());
-    ASKED_IN.with(|a| *a.borrow_mut() = holder);
+    asked_in(holder);
+}
+
+fn asked_in(holder: Option<Element>) {
+    let at = js_sys::Date::now();
+    ASKED_IN.with(|a| *a.borrow_mut() = holder.map(|h| (h, at)));
 }
 
 /// An error a resident can read, with a way to try again when that can help.
@@ -60,10 +68,11 @@ pub fn ErrorPanel(
             return;
         };
         let here = p.parent_element();
+        let now = js_sys::Date::now();
         let answers_resident = ASKED_IN.with(|a| {
             let mut a = a.borrow_mut();
-            let hit =
-                matches!((&*a, &here), (Some(asked), Some(here)) if asked.is_same_node(Some(here)));
+            let hit = matches!((&*a, &here), (Some((asked, at)), Some(here))
+                if asked.is_same_node(Some(here)) && now - at < ANSWER_WITHIN_MS);
             if hit {
                 *a = None;
             }
@@ -79,9 +88,10 @@ pub fn ErrorPanel(
     });
     // "Try again" goes with this panel: focus goes to the "Show more" that
     // takes its place, if any (a failed first page has none).
-    let try_again = move |ev: MouseEvent, retry: Callback<()>| {
-        asked(&ev);
+    let try_again = move |retry: Callback<()>| {
+        // An error again comes in this panel's place, not inside it.
         let holder = panel.get_untracked().and_then(|p| p.parent_element());
+        asked_in(holder.clone());
         retry.run(());
         let Some(holder) = holder else {
             return;
@@ -100,7 +110,7 @@ pub fn ErrorPanel(
             <p class="plaza-error-title">{s.error_heading}</p>
             <p>{message}</p>
             {retry.map(|retry| view! {
-                <button type="button" class="plaza-button" on:click=move |ev| try_again(ev, retry)>{s.retry}</button>
+                <button type="button" class="plaza-button" on:click=move |_| try_again(retry)>{s.retry}</button>
             })}
         </div>
     }

@@ -208,6 +208,37 @@ describe('the outbox on a failing network', () => {
     }
   });
 
+  it('an item sent again from the keyboard goes through, and focus goes with it to the posted argument', async () => {
+    proxy.setPlan(() => 'pass');
+    const tab = await open(browser.context, `${proxy.url}/`);
+    try {
+      await waitForReady(tab, 2);
+      let down = true;
+      await tab.route('**/v1/deliberations/rue-des-lilas/arguments', (route) => {
+        if (route.request().method() !== 'POST' || !down) return route.fallback();
+        return route.fulfill({ status: 503, contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Down', status: 503, code: 'unavailable' }) });
+      });
+      const text = `Sent again ${Date.now().toString(36)}`;
+      await postArgument(tab, text);
+      const again = tab.locator(`${WIDGET} .plaza-state button`, { hasText: 'Send again' }).first();
+      await again.waitFor();
+      down = false;
+      await again.focus();
+      await tab.keyboard.press('Enter');
+      // Sent: the note and its buttons are gone, the argument is shown as
+      // posted, with focus on it (the view that held the note was replaced
+      // while focus was in it: nothing breaks).
+      await tab.locator(`${WIDGET} .plaza-mine .plaza-argument:not(.plaza-pending):has-text("${text}")`).waitFor({ timeout: 20_000 });
+      await tab.waitForFunction((w) => document.querySelector(w).shadowRoot.activeElement?.id?.startsWith('plaza-item-'),
+        WIDGET, { timeout: 5_000 });
+      await tab.waitForTimeout(500);
+      assert.deepEqual(tab.errors.filter((e) => !e.startsWith('Failed to load resource')), []);
+    } finally {
+      await tab.close();
+    }
+  });
+
   it('an item kept while the backend cannot be reached is announced once, not at each attempt', async () => {
     proxy.setPlan(() => 'pass');
     const tab = await open(browser.context, `${proxy.url}/`);

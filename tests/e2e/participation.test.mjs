@@ -490,6 +490,13 @@ describe('residents take part', () => {
     const count = () => helpful.locator('.plaza-reaction-count').textContent();
     const [pressed, was] = [await helpful.getAttribute('aria-pressed'), await count()];
     const flipped = pressed === 'true' ? 'false' : 'true';
+    // Every text the widget's live region is given.
+    await tab.evaluate(() => {
+      const region = document.querySelector('plaza-deliberation').shadowRoot.querySelector('p.plaza-visually-hidden[role=status]');
+      window.said = [];
+      new MutationObserver(() => { if (region.textContent) window.said.push(region.textContent); })
+        .observe(region, { childList: true, characterData: true, subtree: true });
+    });
     await helpful.click();
     assert.equal(await helpful.getAttribute('aria-pressed'), flipped, 'shown at once');
     const why = card.locator('.plaza-reactions .plaza-state-failed');
@@ -497,8 +504,10 @@ describe('residents take part', () => {
     assert.equal(await why.textContent(),
       'Your reaction could not be saved: This part of the deliberation is closed, so it cannot be sent any more.');
     // And said so, once (not also as "Not sent").
-    await tab.waitForFunction(() => document.querySelector('plaza-deliberation').shadowRoot
-      .querySelector('p.plaza-visually-hidden[role=status]').textContent.startsWith('Your reaction could not be saved'));
+    await tab.waitForFunction(() => window.said.some((t) => t.startsWith('Your reaction could not be saved')));
+    await tab.waitForTimeout(500);
+    assert.deepEqual(await tab.evaluate(() => window.said), [
+      'Your reaction could not be saved: This part of the deliberation is closed, so it cannot be sent any more.']);
     assert.equal(await helpful.getAttribute('aria-pressed'), pressed, 'rolled back');
     assert.equal(await count(), was);
     assert.deepEqual(await axeViolations(tab), [], 'a refused reaction');
