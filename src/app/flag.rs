@@ -161,7 +161,9 @@ pub fn Report(
                     {s.report}
                 </button>
             </Show>
-            <Show when=move || expanded.get()>{panel.clone()}</Show>
+            // Closed once reported, also from another tab or widget: its
+            // toggle, which names it, is gone then.
+            <Show when=move || expanded.get() && !reported()>{panel.clone()}</Show>
             {move || refused.get().map(|(_, error)| view! {
                 <p id=refused_id.clone() class="plaza-state plaza-state-failed" tabindex="-1">
                     {fill(s.state_failed, &[("reason", &error.message(s))])}
