@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, ShadowRoot};
+use web_sys::{Element, ShadowRoot};
 
 use super::participation::{submitted_start, Participation};
-use super::{focus_lost, Ui};
+use super::{focus_when_lost, Ui};
 use crate::i18n::{fill, Strings};
 use crate::state::outbox::{Delivery, Item};
 use crate::state::text::NAME_CHARS;
@@ -132,13 +132,8 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
 /// `section` it was in. A resident who moved on is not pulled back.
 fn refocus(section: Element, key: &str) {
     let ids = [format!("plaza-state-{key}"), format!("plaza-item-{key}")];
-    request_animation_frame(move || {
-        if !focus_lost() {
-            return;
-        }
-        let Ok(root) = section.get_root_node().dyn_into::<ShadowRoot>() else {
-            return;
-        };
+    focus_when_lost(move || {
+        let root = section.get_root_node().dyn_into::<ShadowRoot>().ok()?;
         let heading = || {
             let h = section
                 .query_selector("h2, h3, h4, h5, h6")
@@ -149,14 +144,9 @@ fn refocus(section: Element, key: &str) {
             }
             Some(h)
         };
-        let target = ids
-            .iter()
+        ids.iter()
             .find_map(|id| root.get_element_by_id(id))
             .or_else(heading)
-            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-        if let Some(target) = target {
-            let _ = target.focus();
-        }
     });
 }
 

@@ -339,6 +339,21 @@ where
     });
 }
 
+/// After the next frame (once the view has caught up), if focus was lost
+/// meanwhile, focuses what `find` finds then; a resident who moved on is
+/// not pulled back.
+pub fn focus_when_lost(find: impl FnOnce() -> Option<Element> + 'static) {
+    use wasm_bindgen::JsCast;
+    request_animation_frame(move || {
+        if !focus_lost() {
+            return;
+        }
+        if let Some(target) = find().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = target.focus();
+        }
+    });
+}
+
 /// Whether focus is nowhere: the element that had it is gone.
 pub fn focus_lost() -> bool {
     document()

@@ -1,15 +1,14 @@
 //! Loading, error and notice states, announced to screen readers.
 
-use leptos::prelude::*;
-
 use std::cell::RefCell;
 
 use leptos::html::Div;
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlElement};
+use web_sys::{Element, Event};
 
 use super::inert::{el, Node};
-use super::{focus_lost, Ui};
+use super::{focus_when_lost, Ui};
 
 /// A polite live region, so a screen reader says what is loading.
 #[component]
@@ -79,11 +78,7 @@ pub fn ErrorPanel(
             hit
         });
         if answers_resident {
-            request_animation_frame(move || {
-                if focus_lost() {
-                    let _ = p.focus();
-                }
-            });
+            focus_when_lost(move || Some(p.into()));
         }
     });
     // "Try again" goes with this panel: focus goes to the "Show more" that
@@ -93,17 +88,9 @@ pub fn ErrorPanel(
         let holder = panel.get_untracked().and_then(|p| p.parent_element());
         asked_in(holder.clone());
         retry.run(());
-        let Some(holder) = holder else {
-            return;
-        };
-        request_animation_frame(move || {
-            let more = holder.query_selector(":scope > .plaza-more").ok().flatten();
-            if let (true, Some(more)) = (focus_lost(), more) {
-                if let Ok(more) = more.dyn_into::<HtmlElement>() {
-                    let _ = more.focus();
-                }
-            }
-        });
+        if let Some(holder) = holder {
+            focus_when_lost(move || holder.query_selector(":scope > .plaza-more").ok().flatten());
+        }
     };
     view! {
         <div class="plaza-error" role="alert" tabindex="-1" node_ref=panel>
