@@ -354,7 +354,7 @@ fn Column(
                 .then(|| view! { <p class="plaza-empty">{s.no_arguments_yet}</p> })}
             {move || list.with(|l| match &l.status {
                 PagedStatus::Failed(e) => {
-                    Some(view! { <ErrorPanel message=e.message(s) retry/> }.into_any())
+                    Some(view! { <ErrorPanel message=e.message(s) retry about=heading/> }.into_any())
                 }
                 _ if l.has_more() => {
                     let busy = l.is_loading();

@@ -32,18 +32,18 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
         Memo::new(move |_| item.with(|i| i.as_ref().map(Item::offers).unwrap_or_default()));
     let busy = Memo::new(move |_| item.with(|i| i.as_ref().is_some_and(Item::is_busy)));
     // Focus in the note is not lost with its buttons or the note (sent,
-    // discarded): see `refocus`, which needs the section the note is in,
-    // kept while focus is in the note (a resident who moved on, even to no
-    // control, is not pulled back). A component's cleanups run before its
-    // reactive values go.
+    // discarded): see `refocus`, which needs where the note is (its
+    // ancestors, as some may go with it), kept while focus is in the note
+    // (a resident who moved on, even to no control, is not pulled back). A
+    // component's cleanups run before its reactive values go.
     let note = NodeRef::<leptos::html::Div>::new();
-    let section = StoredValue::new_local(None::<Element>);
+    let place = StoredValue::new_local(None::<Vec<Element>>);
     // (Both may be called while the view that holds the note is being
     // replaced, after its values are gone: a browser says "focus out" as
     // it removes the focused element.)
     let focus_in = move |_| {
         let here = note.try_get_untracked().flatten();
-        section.try_set_value(here.and_then(|n| n.closest("section").ok().flatten()));
+        place.try_set_value(here.map(|n| ancestors(&n)));
     };
     // Not when focus went with what had it, which is what `refocus` is for:
     // looked at once the view has changed (a browser may say "focus out"
@@ -61,13 +61,13 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
                 .and_then(|root| root.active_element());
             let still_here = now_at.is_some_and(|a| here.contains(Some(&a)));
             if left.is_connected() && !still_here {
-                section.try_set_value(None);
+                place.try_set_value(None);
             }
         });
     };
     let refocus = move || {
-        if let (Some(Some(section)), Some(k)) = (section.try_get_value(), key.try_get_value()) {
-            refocus(section, &k);
+        if let (Some(Some(place)), Some(k)) = (place.try_get_value(), key.try_get_value()) {
+            refocus(place, &k);
         }
     };
     on_cleanup(refocus);
@@ -128,26 +128,60 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
 
 /// After the frame in which focus may have gone with a part of the note of
 /// item `key`, focus goes to what is left of it: the note, else its item
-/// (sent), else, if the item went too (discarded), the heading of the
-/// `section` it was in. A resident who moved on is not pulled back.
-fn refocus(section: Element, key: &str) {
+/// (sent), else, if the item went too (discarded), the nearest of `place`
+/// (the note's ancestors) still there that stands for where it was: the
+/// item it answered, its thread, the heading of its section. A resident who
+/// moved on is not pulled back.
+fn refocus(place: Vec<Element>, key: &str) {
     let ids = [format!("plaza-state-{key}"), format!("plaza-item-{key}")];
     focus_when_lost(move || {
-        let root = section.get_root_node().dyn_into::<ShadowRoot>().ok()?;
-        let heading = || {
-            let h = section
-                .query_selector("h2, h3, h4, h5, h6")
-                .ok()
-                .flatten()?;
-            if !h.has_attribute("tabindex") {
-                let _ = h.set_attribute("tabindex", "-1");
-            }
-            Some(h)
-        };
+        let root = place
+            .last()?
+            .get_root_node()
+            .dyn_into::<ShadowRoot>()
+            .ok()?;
         ids.iter()
             .find_map(|id| root.get_element_by_id(id))
-            .or_else(heading)
+            .or_else(|| place.iter().filter(|e| e.is_connected()).find_map(landing))
     });
+}
+
+/// The note's ancestors, nearest first, up to its section.
+fn ancestors(note: &Element) -> Vec<Element> {
+    let mut chain = Vec::new();
+    let mut at = note.parent_element();
+    while let Some(e) = at {
+        let last = e.tag_name().eq_ignore_ascii_case("section");
+        at = e.parent_element();
+        chain.push(e);
+        if last {
+            break;
+        }
+    }
+    chain
+}
+
+/// Where focus lands for `e`, an ancestor of a note whose item went: an
+/// item (a reply's parent), a thread (its first control), a section (its
+/// heading, made focusable).
+fn landing(e: &Element) -> Option<Element> {
+    if e.matches("li[id^='plaza-item-']").unwrap_or(false) {
+        return Some(e.clone());
+    }
+    if e.class_list().contains("plaza-replies") {
+        return e
+            .query_selector(":scope > .plaza-actions > button")
+            .ok()
+            .flatten();
+    }
+    if !e.tag_name().eq_ignore_ascii_case("section") {
+        return None;
+    }
+    let h = e.query_selector("h2, h3, h4, h5, h6").ok().flatten()?;
+    if !h.has_attribute("tabindex") {
+        let _ = h.set_attribute("tabindex", "-1");
+    }
+    Some(h)
 }
 
 /// What the note of an item not sent says, and its class.

@@ -78,11 +78,11 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                 {move || list.with(|l| match l {
                     None => ().into_any(),
                     Some(l) if l.items.is_empty() && l.is_loading() => {
-                        view! { <p role="status">{s.loading_more}</p> }.into_any()
+                        view! { <p class="plaza-loading" role="status">{s.loading_more}</p> }.into_any()
                     }
                     Some(l) => match &l.status {
                         PagedStatus::Failed(e) => {
-                            view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any()
+                            view! { <ErrorPanel message=e.message(s) retry=load about=s.moderation_log_toggle/> }.into_any()
                         }
                         _ if l.items.is_empty() => {
                             view! { <p class="plaza-empty">{s.moderation_log_empty}</p> }.into_any()

@@ -95,16 +95,16 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
             </ul>
             {move || list.with(|l| match l {
                 Some(l) if l.items.is_empty() && l.is_loading() => {
-                    view! { <p role="status">{s.loading_more}</p> }.into_any()
+                    view! { <p class="plaza-loading" role="status">{s.loading_more}</p> }.into_any()
                 }
                 Some(l) if l.items.is_empty() && mine.with(Vec::is_empty) && !l.is_loading() => {
                     match &l.status {
-                        PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any(),
+                        PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load about=s.proposals_heading/> }.into_any(),
                         _ => view! { <p class="plaza-empty">{s.no_proposals_yet}</p> }.into_any(),
                     }
                 }
                 Some(l) => match &l.status {
-                    PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any(),
+                    PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load about=s.proposals_heading/> }.into_any(),
                     // While a page loads, the button says so and does nothing.
                     _ if l.has_more() => {
                         let busy = l.is_loading();
@@ -116,7 +116,7 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
                     }
                     _ => ().into_any(),
                 },
-                None => view! { <p role="status">{s.loading_more}</p> }.into_any(),
+                None => view! { <p class="plaza-loading" role="status">{s.loading_more}</p> }.into_any(),
             })}
             {match open {
                 Window::Open => view! { <ProposalForm/> }.into_any(),

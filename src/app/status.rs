@@ -5,10 +5,11 @@ use std::cell::RefCell;
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event};
+use web_sys::{Element, Event, HtmlElement};
 
 use super::inert::{el, Node};
-use super::{focus_when_lost, Ui};
+use super::{focus_lost, focus_when_lost, Ui};
+use crate::i18n::control_name;
 
 /// A polite live region, so a screen reader says what is loading.
 #[component]
@@ -59,6 +60,10 @@ pub fn ErrorPanel(
     /// Offered as a "Try again" button when given.
     #[prop(optional, into)]
     retry: Option<Callback<()>>,
+    /// What failed to load, in the button's name, so that a page's "Try
+    /// again" buttons are told apart ("Try again — Proposals").
+    #[prop(optional, into)]
+    about: Option<String>,
 ) -> impl IntoView {
     let s = expect_context::<Ui>().s();
     let panel = NodeRef::<Div>::new();
@@ -81,15 +86,21 @@ pub fn ErrorPanel(
             focus_when_lost(move || Some(p.into()));
         }
     });
-    // "Try again" goes with this panel: focus goes to the "Show more" that
-    // takes its place, if any (a failed first page has none).
     let try_again = move |retry: Callback<()>| {
         // An error again comes in this panel's place, not inside it.
-        let holder = panel.get_untracked().and_then(|p| p.parent_element());
+        let panel = panel.get_untracked().map(Element::from);
+        let holder = panel.as_ref().and_then(|p| p.parent_element());
         asked_in(holder.clone());
+        // What could take focus before the answer is not the answer.
+        let before = holder.as_ref().map(landings).unwrap_or_default();
         retry.run(());
-        if let Some(holder) = holder {
-            focus_when_lost(move || holder.query_selector(":scope > .plaza-more").ok().flatten());
+        if let (Some(panel), Some(holder)) = (panel, holder) {
+            follow_answer(Awaited {
+                panel,
+                holder,
+                before,
+                since: js_sys::Date::now(),
+            });
         }
     };
     view! {
@@ -97,10 +108,61 @@ pub fn ErrorPanel(
             <p class="plaza-error-title">{s.error_heading}</p>
             <p>{message}</p>
             {retry.map(|retry| view! {
-                <button type="button" class="plaza-button" on:click=move |_| try_again(retry)>{s.retry}</button>
+                <button type="button" class="plaza-button" aria-label=about.as_ref().map(|a| control_name(s.retry, a))
+                on:click=move |_| try_again(retry)>{s.retry}</button>
             })}
         </div>
     }
+}
+
+/// What may take focus once loaded: an item, or a heading made for it.
+const LANDINGS: &str = "[id^='plaza-item-'], .plaza-heading[tabindex='-1']";
+
+fn landings(holder: &Element) -> Vec<Element> {
+    let Ok(found) = holder.query_selector_all(LANDINGS) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// An answer to "Try again", awaited in `holder`, where `panel` was.
+struct Awaited {
+    panel: Element,
+    holder: Element,
+    /// What could take focus in `holder` before.
+    before: Vec<Element>,
+    since: f64,
+}
+
+/// After "Try again", focus goes with the button to the answer, if it went
+/// with it: the first item or heading the answer drew (a first page's
+/// items, the deliberation's title, the results), else the "Show more"
+/// that came back (its list moves focus to the page it shows). Followed from frame to frame while the panel stays or a wait
+/// (`.plaza-loading`) is drawn in its place, for as long as an answer
+/// counts; an error that comes back takes focus itself.
+fn follow_answer(w: Awaited) {
+    request_animation_frame(move || {
+        if !w.holder.is_connected() || js_sys::Date::now() - w.since > ANSWER_WITHIN_MS {
+            return;
+        }
+        let find = |selector: &str| w.holder.query_selector(selector).ok().flatten();
+        if w.panel.is_connected() || find(":scope > .plaza-loading").is_some() {
+            return follow_answer(w);
+        }
+        if !focus_lost() || find(":scope > .plaza-error").is_some() {
+            return;
+        }
+        let new = |e: &Element| !w.before.iter().any(|b| b.is_same_node(Some(e)));
+        let target = landings(&w.holder)
+            .into_iter()
+            .find(|e| new(e))
+            .or_else(|| find(":scope > .plaza-more"));
+        if let Some(target) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+            let _ = target.focus();
+        }
+    });
 }
 
 #[component]

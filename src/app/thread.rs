@@ -233,7 +233,7 @@ pub fn Replies(
                     <ThreadList nodes=Signal::derive(entries)/>
                     {move || list.with(|l| match l.as_ref().map(|l| (&l.status, l.has_more())) {
                         Some((PagedStatus::Failed(e), _)) => {
-                            Some(view! { <ErrorPanel message=e.message(s) retry=load/> }.into_any())
+                            Some(view! { <ErrorPanel message=e.message(s) retry=load about=about_more.get_value()/> }.into_any())
                         }
                         // While a page loads, the button says so and does nothing.
                         Some((status, true)) => {
@@ -245,7 +245,7 @@ pub fn Replies(
                                 </button>
                             }.into_any())
                         }
-                        Some((PagedStatus::LoadingMore, false)) => Some(view! { <p role="status">{s.loading_more}</p> }.into_any()),
+                        Some((PagedStatus::LoadingMore, false)) => Some(view! { <p class="plaza-loading" role="status">{s.loading_more}</p> }.into_any()),
                         _ => None,
                     })}
                 })}

@@ -136,7 +136,7 @@ pub fn Vote(deliberation: Deliberation, top: TopArguments) -> impl IntoView {
                 Some(Err(e)) => {
                     let message = e.message(s);
                     match e.is_transient() {
-                        true => view! { <ErrorPanel message=message retry=load/> }.into_any(),
+                        true => view! { <ErrorPanel message=message retry=load about=s.vote_heading/> }.into_any(),
                         false => view! { <ErrorPanel message=message/> }.into_any(),
                     }
                 }
@@ -153,7 +153,7 @@ pub fn Vote(deliberation: Deliberation, top: TopArguments) -> impl IntoView {
                         {move || results.get().map(|r| match r {
                             Ok(r) => view! { <ResultsView poll=poll.get_value() results=r mine=recorded.get_value()/> }.into_any(),
                             Err(e) => view! {
-                                <ErrorPanel message=e.message(s) retry=load_results_now/>
+                                <ErrorPanel message=e.message(s) retry=load_results_now about=s.results_heading/>
                             }.into_any(),
                         })}
                         {move || (results.with(Option::is_none) && poll.with_value(|p| p.status != PollStatus::Upcoming))

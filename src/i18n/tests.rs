@@ -314,3 +314,33 @@ fn dates_and_numbers_follow_the_readers_region_of_the_language() {
     assert_eq!(regional(&["fr-CA"]), "es", "none in this language");
     assert_eq!(regional(&[]), "es");
 }
+
+/// A control whose name is longer than its visible text (the ballot's
+/// "Up" is named "Move Park up") has that text in its name as words, so
+/// that a resident who speaks what they see reaches it (WCAG 2.5.3).
+#[test]
+fn a_control_is_named_with_the_words_it_shows() {
+    let pairs = [
+        ("vote_move_up", "vote_up"),
+        ("vote_move_down", "vote_down"),
+        ("vote_remove", "vote_remove_short"),
+        ("vote_rank_for", "vote_rank"),
+    ];
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    for (path, doc) in files() {
+        for (name, shown) in pairs {
+            let message = |key: &str| doc["strings"][key].as_str().unwrap_or_default().to_owned();
+            let (name_words, shown_words) = (words(&message(name)), words(&message(shown)));
+            assert!(!shown_words.is_empty(), "{path}: {shown} is empty");
+            let within = name_words
+                .windows(shown_words.len())
+                .any(|w| w == shown_words.as_slice());
+            assert!(within, "{path}: {name} does not say {shown}'s words");
+        }
+    }
+}

@@ -123,6 +123,7 @@ function answer(res, url) {  if (mode === 'flaky' && !failedOnce.has(url.pathnam
   }
   // The deliberation's poll, as the seed has it (upcoming: no ballot yet).
   if (url.pathname === `/v1/polls/${SEED.deliberations[0].poll.id}`) return send(res, 200, SEED.deliberations[0].poll);
+  if (mode === 'lists-fail' && /\/(proposals|comments)$/.test(url.pathname)) return send(res, 500, '<h1>Internal Server Error</h1>', 'text/html');
   if (mode === 'paged-lists' && url.pathname.endsWith('/proposals')) return send(res, 200, pageOf(url, PROPOSALS));
   if (mode === 'paged-lists' && url.pathname === '/v1/arguments/for-1/comments') return send(res, 200, pageOf(url, REPLIES));
   // Lists the widget reads besides the arguments: empty here.
@@ -138,7 +139,7 @@ function answer(res, url) {  if (mode === 'flaky' && !failedOnce.has(url.pathnam
   const start = Number(url.searchParams.get('cursor') ?? 0);
   const side = ARGUMENTS.filter((a) => a.stance === stance);
   const items = side.slice(start, start + 10)
-    .map((a) => (mode === 'paged-lists' && a.id === 'for-1' ? { ...a, comment_count: REPLIES.length } : a));
+    .map((a) => (['paged-lists', 'lists-fail'].includes(mode) && a.id === 'for-1' ? { ...a, comment_count: REPLIES.length } : a));
   return send(res, 200, { items, next_cursor: start + 10 < side.length ? String(start + 10) : null });
 }
 
@@ -201,6 +202,32 @@ describe('the HTTP backend', () => {
     await tab.keyboard.press('Enter');
     await tab.waitForFunction(() => document.querySelector('#w').shadowRoot.activeElement?.id === 'plaza-item-reply-11');
     assert.equal(await more.count(), 0, 'no more pages');
+    await tab.close();
+  });
+
+  it('"Try again" after a failed first page takes focus to the first one loaded, and each "Try again" says what it loads', async () => {
+    mode = 'lists-fail';
+    const tab = await open(browser.context, `${server.url}/one.html`);
+    await waitForReady(tab, 1);
+    await tab.locator('#w button[aria-controls="plaza-replies-for-1"]').focus();
+    await tab.keyboard.press('Enter');
+    const again = (where) => tab.locator(`#w ${where} .plaza-error button`);
+    await again('#plaza-replies-for-1').waitFor();
+    await again('.plaza-proposals').waitFor();
+    // Two "Try again" buttons on the page, named apart, each starting with what it shows.
+    const names = await Promise.all(['#plaza-replies-for-1', '.plaza-proposals'].map((w) => again(w).getAttribute('aria-label')));
+    assert.equal(names[1], 'Try again — Proposals for the ballot');
+    assert.match(names[0], /^Try again — Argument by .*Stub argument for 1/);
+    mode = 'paged-lists';
+    const focusOn = (id) => tab.waitForFunction((i) => document.querySelector('#w').shadowRoot.activeElement?.id === i, id, { timeout: 10_000 });
+    await again('#plaza-replies-for-1').focus();
+    await tab.keyboard.press('Enter');
+    await focusOn('plaza-item-reply-1');
+    await again('.plaza-proposals').focus();
+    await tab.keyboard.press('Enter');
+    await focusOn('plaza-item-prop-1');
+    const others = tab.errors.filter((e) => !e.startsWith('Failed to load resource') && !e.startsWith('Plaza'));
+    assert.deepEqual(others, []);
     await tab.close();
   });
 
@@ -314,6 +341,8 @@ describe('the HTTP backend', () => {
       await tab.locator('#w button:has-text("Try again")').click();
       await tab.waitForFunction(() => document.querySelector('#w').shadowRoot.querySelector('h2'));
       assert.equal(await shadowText(tab, '#w', 'h2'), DELIBERATION.title.en);
+      // Focus went with the button: it is on what loaded, not on the page.
+      await tab.waitForFunction(() => document.querySelector('#w').shadowRoot.activeElement?.id === 'plaza-title');
     });
   }
 

@@ -208,6 +208,37 @@ describe('the outbox on a failing network', () => {
     }
   });
 
+  it('a reply discarded from the keyboard leaves focus on its thread', async () => {
+    proxy.setPlan(() => 'pass');
+    const tab = await open(browser.context, `${proxy.url}/`);
+    try {
+      await waitForReady(tab, 2);
+      await tab.route('**/v1/arguments/*/comments', (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        return route.fulfill({ status: 503, contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Down', status: 503, code: 'unavailable' }) });
+      });
+      const text = `Reply given up ${Date.now().toString(36)}`;
+      await postReply(tab, text);
+      const thread = tab.locator(`${WIDGET} .plaza-replies:has(.plaza-state)`).first();
+      const discard = thread.locator('.plaza-state button', { hasText: 'Discard' });
+      await discard.waitFor({ timeout: 20_000 });
+      await thread.evaluate((t) => { t.dataset.mark = 'thread'; });
+      await discard.focus();
+      await tab.keyboard.press('Enter');
+      // The reply and its note went: focus is on its thread's first
+      // control (its replies shown or hidden), not on the column's heading.
+      await tab.waitForFunction((w) => document.querySelector(w).shadowRoot.activeElement
+        ?.matches('[data-mark=thread] > .plaza-actions > button'), WIDGET, { timeout: 5_000 });
+      const marked = tab.locator(`${WIDGET} [data-mark=thread]`);
+      assert.equal(await marked.count(), 1, 'the thread stays');
+      assert.equal(await marked.locator(`text=${text}`).count(), 0, 'the reply is no longer shown');
+      assert.deepEqual(tab.errors.filter((e) => !e.startsWith('Failed to load resource')), []);
+    } finally {
+      await tab.close();
+    }
+  });
+
   it('an item sent again from the keyboard goes through, and focus goes with it to the posted argument', async () => {
     proxy.setPlan(() => 'pass');
     const tab = await open(browser.context, `${proxy.url}/`);
