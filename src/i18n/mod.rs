@@ -52,32 +52,11 @@ impl Language {
         }
     }
 
-    /// The reader's own form of this language for dates and numbers, from
-    /// their preferences (most preferred first): "es-MX" for a reader whose
-    /// Spanish is Mexico's, where 12,040 votes are written "12,040" and not
-    /// "12.040". It is the preference that chose the language (the first
-    /// with its primary subtag, as in [`Language::negotiate`] and
-    /// `src/embed/start.js`) when it is a plain tag of a language, a script
-    /// and a region, which every browser's `Intl` takes (a malformed one
-    /// would make it throw); the language's own tag otherwise.
+    /// The reader's own form of this language for dates and numbers
+    /// ("es-MX"), as the contract's [`plaza_contract::regional`] says;
+    /// `src/embed/start.js` warms up the same.
     pub fn regional(self, preferred: &[String]) -> String {
-        let alpha = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_alphabetic());
-        let plain = |want: &str| {
-            let mut parts = want.split('-').peekable();
-            let language = parts
-                .next()
-                .is_some_and(|l| l.eq_ignore_ascii_case(self.tag));
-            let _script = parts.next_if(|s| alpha(s, 4));
-            let _region = parts.next_if(|r| {
-                alpha(r, 2) || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit()))
-            });
-            language && parts.next().is_none()
-        };
-        preferred
-            .iter()
-            .find(|p| plaza_contract::primary(p).eq_ignore_ascii_case(self.tag))
-            .filter(|p| plain(p))
-            .map_or_else(|| self.tag.to_owned(), String::clone)
+        plaza_contract::regional(self.tag, preferred)
     }
 
     /// The interface language for a reader's preferences (most preferred

@@ -42,6 +42,7 @@ describe('the staff console', () => {
       pages: {
         'console-ar.html': consolePage(`lang="ar" token="${token('amal@saint-aubin.example')}"`, 'ar'),
         'console-none.html': consolePage('token=""'),
+        'console-gb.html': consolePage(`lang="en-GB" token="${token('amal@saint-aubin.example')}"`, 'en-GB'),
         'console-resident.html': consolePage(`lang="en" token="${token('resident-42', { staff: false })}"`),
       },
     });
@@ -240,6 +241,27 @@ describe('the staff console', () => {
     assert.notEqual(rows[0][0], '');
     assert.deepEqual(rows[0].slice(1), ['—', 'تغيير لا تستطيع هذه النسخة من لوحة الموظفين وصفه (خادم أحدث)', '—']);
     assert.deepEqual(await axeViolations(tab), [], 'run screen in Arabic');
+    assert.deepEqual(tab.errors, []);
+    await tab.close();
+  });
+
+  it("writes dates in the reader's region of the language", async () => {
+    const tab = await open(browser.context, 'about:blank');
+    await tab.route((url) => url.pathname === '/v1/moderation/log', async (route) => {
+      const answer = await route.fetch();
+      const page = await answer.json();
+      page.items.unshift({ id: 'm-dated', at: '2026-11-30T10:00:00Z', deliberation_id: DELIBERATION, change: { merge: { into: 'elsewhere' } }, staff: 'staff:amal' });
+      await route.fulfill({ response: answer, json: page });
+    });
+    await tab.goto(`${server.origin}/console-gb.html`);
+    await tabTo(tab, (f) => f.tag === 'button' && f.text.startsWith('Run “'));
+    await tab.keyboard.press('Enter');
+    const first = inConsole(tab, '.console-log tbody tr time').first();
+    await first.waitFor();
+    // British English puts the day first ("30 Nov 2026"), where the
+    // language's own tag would write the American "Nov 30, 2026".
+    assert.match(await first.textContent(), /^30 Nov 2026\b/);
+    assert.equal(await inConsole(tab, '.console').getAttribute('lang'), 'en');
     assert.deepEqual(tab.errors, []);
     await tab.close();
   });

@@ -40,5 +40,5 @@ pub use problem::*;
 pub use proposal::*;
 pub use request::*;
 pub use routes::{HttpMethod, Operation};
-pub use text::{negotiate, primary, LocalizedText, Picked};
+pub use text::{negotiate, primary, regional, LocalizedText, Picked};
 pub use validated::{is_language_tag, InvalidValue, MAX_LANGUAGE_TAG_CHARS};

@@ -88,6 +88,31 @@ pub fn negotiate<'a>(
         .or_else(|| available.min())
 }
 
+/// The reader's own form of the language `tag` for dates and numbers, from
+/// their preferences (most preferred first): "es-MX" for a reader whose
+/// Spanish is Mexico's, where 12,040 votes are written "12,040" and not
+/// "12.040". It is the preference that chose the language (the first with
+/// its primary subtag, as in [`negotiate`]) when it is a plain tag of a
+/// language, a script and a region, which every browser's `Intl` takes (a
+/// malformed one would make it throw); `tag` otherwise. The widget and the
+/// staff console both write dates this way.
+pub fn regional(tag: &str, preferred: &[String]) -> String {
+    let alpha = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_alphabetic());
+    let plain = |want: &str| {
+        let mut parts = want.split('-').peekable();
+        let language = parts.next().is_some_and(|l| l.eq_ignore_ascii_case(tag));
+        let _script = parts.next_if(|s| alpha(s, 4));
+        let _region = parts
+            .next_if(|r| alpha(r, 2) || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit())));
+        language && parts.next().is_none()
+    };
+    preferred
+        .iter()
+        .find(|p| primary(p).eq_ignore_ascii_case(tag))
+        .filter(|p| plain(p))
+        .map_or_else(|| tag.to_owned(), String::clone)
+}
+
 /// The primary language subtag: `fr` of `fr-CA`.
 pub fn primary(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
@@ -150,5 +175,24 @@ mod tests {
             text().pick(&prefs(&["DE-ch"])).map(|p| p.lang),
             Some("de-CH")
         );
+    }
+
+    #[test]
+    fn dates_and_numbers_follow_the_readers_region_of_the_language() {
+        let regional = |p: &[&str]| regional("es", &prefs(p));
+        assert_eq!(regional(&["es-MX", "en"]), "es-MX");
+        assert_eq!(regional(&["en-US", "es-mx"]), "es-mx");
+        assert_eq!(regional(&["es-419"]), "es-419");
+        assert_eq!(regional(&["es-Latn-AR"]), "es-Latn-AR");
+        assert_eq!(regional(&["es-Latn"]), "es-Latn");
+        assert_eq!(regional(&["es"]), "es");
+        // The preference that chose Spanish decides, even when malformed:
+        // the widget's plaza.js warms up the same formatters.
+        assert_eq!(regional(&["es-MX-x-private", "es-AR"]), "es");
+        assert_eq!(regional(&["es_MX"]), "es");
+        assert_eq!(regional(&["es-M!"]), "es");
+        assert_eq!(regional(&["es-ABCDE"]), "es");
+        assert_eq!(regional(&["fr-CA"]), "es", "none in this language");
+        assert_eq!(regional(&[]), "es");
     }
 }

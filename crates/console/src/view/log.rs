@@ -26,7 +26,7 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
         changed.track();
         load.run(None);
     });
-    let lang = t.tag;
+    let locale = StoredValue::new(ctx.locale());
     view! {
         <section class="console-panel" aria-labelledby="console-log-heading">
             <h2 id="console-log-heading">{t.log_heading}</h2>
@@ -56,7 +56,7 @@ pub fn Log(deliberation: String, changed: RwSignal<u32>) -> impl IntoView {
                                                 let [staff, what, why] = log_row(t, &line);
                                                 view! {
                                                     <tr>
-                                                        <td><time datetime=at.to_string()>{local_time(&at, lang)}</time></td>
+                                                        <td><time datetime=at.to_string()>{locale.with_value(|l| local_time(&at, l))}</time></td>
                                                         <td><bdi>{staff}</bdi></td>
                                                         <td>{what}</td>
                                                         <td>{why}</td>

@@ -51,6 +51,8 @@ pub struct Ctx {
     pub client: StoredValue<Option<Client>>,
     /// The reader's languages, for texts the city wrote in several.
     pub prefs: StoredValue<Vec<String>>,
+    /// The reader's form of the interface language, for dates ("es-MX").
+    locale: StoredValue<String>,
     /// The languages the city writes its deliberations in (the element's
     /// `languages`); otherwise those its backend already has.
     pub languages: StoredValue<Option<Vec<String>>>,
@@ -63,6 +65,12 @@ pub struct Ctx {
 impl Ctx {
     pub fn get() -> Ctx {
         expect_context::<Ctx>()
+    }
+
+    /// The locale dates are written in: the reader's region of the
+    /// interface language.
+    pub fn locale(&self) -> String {
+        self.locale.get_value()
     }
 
     /// The console's client (mounted only with one).
@@ -253,6 +261,7 @@ fn Console(
     provide_context(Ctx {
         t,
         client: StoredValue::new(client),
+        locale: StoredValue::new(plaza_contract::regional(t.tag, &prefs)),
         prefs: StoredValue::new(prefs),
         languages: StoredValue::new(languages.filter(|l| !l.is_empty())),
         host: StoredValue::new_local(host),

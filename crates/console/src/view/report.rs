@@ -138,7 +138,7 @@ fn Body(report: ReportData, heading: NodeRef<leptos::html::H1>) -> impl IntoView
         });
     }
     let file = format!("plaza-report-{}", d.id);
-    let today = format_date(js_sys::Date::now(), t.tag, true);
+    let today = format_date(js_sys::Date::now(), &ctx.locale(), true);
     view! {
         <h1 id="console-report-heading" tabindex="-1" node_ref=heading>
             {with_value(t.report_heading, "title", title.text.clone())}
@@ -162,6 +162,7 @@ fn Body(report: ReportData, heading: NodeRef<leptos::html::H1>) -> impl IntoView
 fn Summary(report: ReportData) -> impl IntoView {
     let ctx = Ctx::get();
     let t = ctx.t;
+    let locale = ctx.locale();
     let d = report.deliberation;
     let place = ctx.pick(&d.place.name);
     let summary = ctx.pick(&d.summary);
@@ -193,7 +194,7 @@ fn Summary(report: ReportData) -> impl IntoView {
                 <dd>
                     <ul>
                         {d.phases.iter().map(|p| view! {
-                            <li>{t.phase(p.kind)} " · " {format_day(p.starts_at.local_date(), t.tag)}</li>
+                            <li>{t.phase(p.kind)} " · " {format_day(p.starts_at.local_date(), &locale)}</li>
                         }).collect_view()}
                     </ul>
                 </dd>
@@ -205,12 +206,16 @@ fn Summary(report: ReportData) -> impl IntoView {
 
 #[component]
 fn Participation(report: ReportData) -> impl IntoView {
-    let t = Ctx::get().t;
+    let ctx = Ctx::get();
+    let t = ctx.t;
+    let locale = ctx.locale();
     let days = report.activity.map(|a| a.days);
     // A day as the backend wrote it, in the reader's language.
     let day_name = move |day: &str| {
-        Timestamp::try_from(format!("{day}T00:00:00Z"))
-            .map_or_else(|_| day.to_owned(), |at| format_day(at.local_date(), t.tag))
+        Timestamp::try_from(format!("{day}T00:00:00Z")).map_or_else(
+            |_| day.to_owned(),
+            |at| format_day(at.local_date(), &locale),
+        )
     };
     view! {
         <section class="console-panel" aria-labelledby="report-participation">
