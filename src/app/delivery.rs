@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, ShadowRoot};
 
 use super::participation::{submitted_start, Participation};
-use super::{focus_when_lost, Ui};
+use super::{focus_when_lost, landing, Ui};
 use crate::i18n::{fill, Strings};
 use crate::state::outbox::{Delivery, Item};
 use crate::state::text::NAME_CHARS;
@@ -159,29 +159,6 @@ fn ancestors(note: &Element) -> Vec<Element> {
         }
     }
     chain
-}
-
-/// Where focus lands for `e`, an ancestor of a note whose item went: an
-/// item (a reply's parent), a thread (its first control), a section (its
-/// heading, made focusable).
-fn landing(e: &Element) -> Option<Element> {
-    if e.matches("li[id^='plaza-item-']").unwrap_or(false) {
-        return Some(e.clone());
-    }
-    if e.class_list().contains("plaza-replies") {
-        return e
-            .query_selector(":scope > .plaza-actions > button")
-            .ok()
-            .flatten();
-    }
-    if !e.tag_name().eq_ignore_ascii_case("section") {
-        return None;
-    }
-    let h = e.query_selector("h2, h3, h4, h5, h6").ok().flatten()?;
-    if !h.has_attribute("tabindex") {
-        let _ = h.set_attribute("tabindex", "-1");
-    }
-    Some(h)
 }
 
 /// What the note of an item not sent says, and its class.

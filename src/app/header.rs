@@ -43,13 +43,9 @@ fn header(ui: &Ui, backend: &BackendHandle, d: &Deliberation) -> Element {
     let body = ui.pick(&d.body);
     let place_name = ui.pick(&d.place.name);
 
-    let mut top = el("header").attr("class", "plaza-header").child(
-        in_lang(
-            heading(0).attr("id", "plaza-title").attr("tabindex", "-1"),
-            title.lang,
-        )
-        .child(title.text),
-    );
+    let mut top = el("header")
+        .attr("class", "plaza-header")
+        .child(in_lang(heading(0).attr("id", "plaza-title"), title.lang).child(title.text));
     top = top
         .child(in_lang(el("p").attr("class", "plaza-summary"), summary.lang).child(summary.text));
 

@@ -354,6 +354,36 @@ pub fn focus_when_lost(find: impl FnOnce() -> Option<Element> + 'static) {
     });
 }
 
+/// Where focus lands for `e`, the place of something that went (an
+/// ancestor of it): an item (a reply's parent), a thread (its first
+/// control), a section (its heading, else its first control).
+pub fn landing(e: &Element) -> Option<Element> {
+    if e.matches("li[id^='plaza-item-']").unwrap_or(false) {
+        return Some(e.clone());
+    }
+    let first = |selector: &str| e.query_selector(selector).ok().flatten();
+    if e.class_list().contains("plaza-replies") {
+        return first(":scope > .plaza-actions > button");
+    }
+    if !e.tag_name().eq_ignore_ascii_case("section") {
+        return None;
+    }
+    first("h2, h3, h4, h5, h6")
+        .map(focusable)
+        .or_else(|| first("button"))
+}
+
+/// `e`, focusable by script if it is a heading (made so only when focus
+/// goes there: a heading that could always take focus would show a focus
+/// ring when clicked to select its text).
+pub fn focusable(e: Element) -> Element {
+    let heading = e.matches("h1, h2, h3, h4, h5, h6").unwrap_or(false);
+    if heading && !e.has_attribute("tabindex") {
+        let _ = e.set_attribute("tabindex", "-1");
+    }
+    e
+}
+
 /// Whether focus is nowhere: the element that had it is gone.
 pub fn focus_lost() -> bool {
     document()

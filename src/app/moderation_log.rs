@@ -78,7 +78,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                 {move || list.with(|l| match l {
                     None => ().into_any(),
                     Some(l) if l.items.is_empty() && l.is_loading() => {
-                        view! { <p class="plaza-loading" role="status">{s.loading_more}</p> }.into_any()
+                        view! { <p class="plaza-wait" role="status">{s.loading_more}</p> }.into_any()
                     }
                     Some(l) => match &l.status {
                         PagedStatus::Failed(e) => {

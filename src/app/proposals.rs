@@ -95,7 +95,7 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
             </ul>
             {move || list.with(|l| match l {
                 Some(l) if l.items.is_empty() && l.is_loading() => {
-                    view! { <p class="plaza-loading" role="status">{s.loading_more}</p> }.into_any()
+                    view! { <p class="plaza-wait" role="status">{s.loading_more}</p> }.into_any()
                 }
                 Some(l) if l.items.is_empty() && mine.with(Vec::is_empty) && !l.is_loading() => {
                     match &l.status {
@@ -116,7 +116,7 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
                     }
                     _ => ().into_any(),
                 },
-                None => view! { <p class="plaza-loading" role="status">{s.loading_more}</p> }.into_any(),
+                None => view! { <p class="plaza-wait" role="status">{s.loading_more}</p> }.into_any(),
             })}
             {match open {
                 Window::Open => view! { <ProposalForm/> }.into_any(),

@@ -137,7 +137,6 @@ fn results_tree(ui: &Ui, poll: &Poll, results: &PollResults, labels: &Labels) ->
         });
     let mut tree = vec![heading(2)
         .attr("id", "plaza-results-heading")
-        .attr("tabindex", "-1")
         .child(s.results_heading)];
     if let Some(w) = winners_line {
         tree.push(

@@ -1,14 +1,15 @@
 //! Loading, error and notice states, announced to screen readers.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement};
 
 use super::inert::{el, Node};
-use super::{focus_lost, focus_when_lost, Ui};
+use super::{focus_lost, focus_when_lost, focusable, landing, Ui};
 use crate::i18n::control_name;
 
 /// A polite live region, so a screen reader says what is loading.
@@ -93,12 +94,14 @@ pub fn ErrorPanel(
         asked_in(holder.clone());
         // What could take focus before the answer is not the answer.
         let before = holder.as_ref().map(landings).unwrap_or_default();
+        let presses = presses();
         retry.run(());
         if let (Some(panel), Some(holder)) = (panel, holder) {
             follow_answer(Awaited {
                 panel,
                 holder,
                 before,
+                presses,
                 since: js_sys::Date::now(),
             });
         }
@@ -115,8 +118,9 @@ pub fn ErrorPanel(
     }
 }
 
-/// What may take focus once loaded: an item, or a heading made for it.
-const LANDINGS: &str = "[id^='plaza-item-'], .plaza-heading[tabindex='-1']";
+/// What an answer may draw that takes focus: an item, the deliberation's
+/// title, the results.
+const LANDINGS: &str = "[id^='plaza-item-'], #plaza-title, #plaza-results-heading";
 
 fn landings(holder: &Element) -> Vec<Element> {
     let Ok(found) = holder.query_selector_all(LANDINGS) else {
@@ -127,28 +131,63 @@ fn landings(holder: &Element) -> Vec<Element> {
         .collect()
 }
 
+thread_local! {
+    /// Keys pressed and pointers put down anywhere on the page, counted
+    /// from the first "Try again" on.
+    static PRESSES: Cell<Option<u32>> = const { Cell::new(None) };
+}
+
+/// How many times the resident pressed a key or put a pointer down on the
+/// page so far: one who did while an answer was awaited moved on, even
+/// where focus does not show it (a click on text leaves it on the page's
+/// body, as does a click on a button in Safari).
+fn presses() -> u32 {
+    if let Some(n) = PRESSES.get() {
+        return n;
+    }
+    PRESSES.set(Some(0));
+    let count = Closure::<dyn Fn()>::new(|| {
+        PRESSES.set(Some(PRESSES.get().unwrap_or(0).wrapping_add(1)));
+    });
+    for kind in ["keydown", "pointerdown"] {
+        let _ = document().add_event_listener_with_callback_and_bool(
+            kind,
+            count.as_ref().unchecked_ref(),
+            true,
+        );
+    }
+    // One listener for the module, for as long as the page lives.
+    count.forget();
+    0
+}
+
 /// An answer to "Try again", awaited in `holder`, where `panel` was.
 struct Awaited {
     panel: Element,
     holder: Element,
     /// What could take focus in `holder` before.
     before: Vec<Element>,
+    /// [`presses`] when the resident asked.
+    presses: u32,
     since: f64,
 }
 
 /// After "Try again", focus goes with the button to the answer, if it went
-/// with it: the first item or heading the answer drew (a first page's
-/// items, the deliberation's title, the results), else the "Show more"
-/// that came back (its list moves focus to the page it shows). Followed from frame to frame while the panel stays or a wait
-/// (`.plaza-loading`) is drawn in its place, for as long as an answer
-/// counts; an error that comes back takes focus itself.
+/// with it and the resident did nothing else meanwhile: to the first item,
+/// title or results the answer drew, else to the "Show more" that came
+/// back (its list moves focus to the page it shows), else to where the
+/// panel was (its thread, its section's heading). It waits while the panel
+/// stays or a wait (`.plaza-loading`, `.plaza-wait`) is drawn in its
+/// place, for as long as an answer counts; an error that comes back takes
+/// focus itself.
 fn follow_answer(w: Awaited) {
     request_animation_frame(move || {
-        if !w.holder.is_connected() || js_sys::Date::now() - w.since > ANSWER_WITHIN_MS {
+        let late = js_sys::Date::now() - w.since > ANSWER_WITHIN_MS;
+        if late || !w.holder.is_connected() || presses() != w.presses {
             return;
         }
         let find = |selector: &str| w.holder.query_selector(selector).ok().flatten();
-        if w.panel.is_connected() || find(":scope > .plaza-loading").is_some() {
+        if w.panel.is_connected() || find(":scope > :is(.plaza-loading, .plaza-wait)").is_some() {
             return follow_answer(w);
         }
         if !focus_lost() || find(":scope > .plaza-error").is_some() {
@@ -158,7 +197,17 @@ fn follow_answer(w: Awaited) {
         let target = landings(&w.holder)
             .into_iter()
             .find(|e| new(e))
-            .or_else(|| find(":scope > .plaza-more"));
+            .map(focusable)
+            .or_else(|| find(":scope > .plaza-more"))
+            .or_else(|| {
+                let mut at = Some(w.holder.clone());
+                std::iter::from_fn(|| {
+                    let e = at.take()?;
+                    at = e.parent_element();
+                    Some(e)
+                })
+                .find_map(|e| landing(&e))
+            });
         if let Some(target) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
             let _ = target.focus();
         }

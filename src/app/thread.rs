@@ -245,7 +245,7 @@ pub fn Replies(
                                 </button>
                             }.into_any())
                         }
-                        Some((PagedStatus::LoadingMore, false)) => Some(view! { <p class="plaza-loading" role="status">{s.loading_more}</p> }.into_any()),
+                        Some((PagedStatus::LoadingMore, false)) => Some(view! { <p class="plaza-wait" role="status">{s.loading_more}</p> }.into_any()),
                         _ => None,
                     })}
                 })}

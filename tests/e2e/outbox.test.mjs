@@ -229,7 +229,7 @@ describe('the outbox on a failing network', () => {
       // The reply and its note went: focus is on its thread's first
       // control (its replies shown or hidden), not on the column's heading.
       await tab.waitForFunction((w) => document.querySelector(w).shadowRoot.activeElement
-        ?.matches('[data-mark=thread] > .plaza-actions > button'), WIDGET, { timeout: 5_000 });
+        ?.matches('[data-mark=thread] > .plaza-actions > button'), WIDGET, { timeout: 10_000 });
       const marked = tab.locator(`${WIDGET} [data-mark=thread]`);
       assert.equal(await marked.count(), 1, 'the thread stays');
       assert.equal(await marked.locator(`text=${text}`).count(), 0, 'the reply is no longer shown');
