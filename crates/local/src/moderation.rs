@@ -274,7 +274,7 @@ impl LocalState {
     /// `GET /moderation/flagged`: what this browser's participant flagged,
     /// one flag each (there is one participant), in a stable order.
     pub fn flagged(&self, query: &ModerationQuery) -> StoreResult<Page<FlaggedContent>> {
-        let window = Window::of(&query.page())?;
+        let window = Window::of(cursor::List::flagged(query.deliberation()), &query.page())?;
         if let Some(id) = query.deliberation() {
             self.entry(id)?;
         }

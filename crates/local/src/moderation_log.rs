@@ -59,7 +59,8 @@ impl LocalState {
             .enumerate()
             .filter(|(_, e)| query.deliberation().is_none_or(|d| e.deliberation_id == d))
             .collect();
-        newest_first(entries, &query.page())
+        let list = cursor::List::moderation_log(query.deliberation());
+        newest_first(list, entries, &query.page())
     }
 
     /// `GET /deliberations/{id}/moderation`: what was done there, newest
@@ -78,7 +79,11 @@ impl LocalState {
             .enumerate()
             .filter(|(_, e)| e.deliberation_id == deliberation_id)
             .collect();
-        newest_first(entries, query)
+        newest_first(
+            cursor::List::public_moderation_log(deliberation_id),
+            entries,
+            query,
+        )
     }
 }
 
@@ -86,10 +91,11 @@ impl LocalState {
 /// first as the server orders them (by time; entries of one millisecond by
 /// place, since the log only grows, a key no later entry changes).
 fn newest_first(
+    list: cursor::List,
     entries: Vec<(usize, ModerationLogEntry)>,
     query: &PageQuery,
 ) -> StoreResult<Page<ModerationLogEntry>> {
-    let page = page(entries, query, |(place, e)| {
+    let page = page(list, entries, query, |(place, e)| {
         (Reverse(e.at.unix_millis()), Reverse(*place))
     })?;
     Ok(Page {

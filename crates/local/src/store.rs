@@ -61,34 +61,38 @@ pub(crate) fn not_found(what: &str) -> Problem {
 /// is looked at: a malformed limit or cursor is 422 even for a list whose
 /// deliberation or argument does not exist, as the reference server answers.
 pub(crate) struct Window<K> {
+    list: cursor::List,
     after: Option<K>,
     limit: u32,
 }
 
-/// The page `query` asks for of `items`, in the order of `key`.
+/// The page `query` asks for of `items` of `list`, in the order of `key`.
 pub(crate) fn page<T, K: Ord + Serialize + DeserializeOwned>(
+    list: cursor::List,
     items: Vec<T>,
     query: &PageQuery,
     key: impl Fn(&T) -> K,
 ) -> StoreResult<Page<T>> {
-    Ok(Window::of(query)?.page(items, key))
+    Ok(Window::of(list, query)?.page(items, key))
 }
 
 impl<K: Ord + Serialize + DeserializeOwned> Window<K> {
     /// A cursor is the contract's (the sort key of the previous page's last
-    /// item, as the reference server makes it): anything else is a
+    /// item of `list`, as the reference server makes it): anything else is a
     /// validation error, not a panic.
-    pub(crate) fn of(query: &PageQuery) -> StoreResult<Window<K>> {
+    pub(crate) fn of(list: cursor::List, query: &PageQuery) -> StoreResult<Window<K>> {
         Ok(Window {
             limit: query.limit()?,
-            after: cursor::optional(query.cursor())?,
+            after: cursor::optional(&list, query.cursor())?,
+            list,
         })
     }
 
     /// This page of `items`, sorted by `key` (which tells every two items
     /// apart): an item added since the last page repeats nothing there.
     pub(crate) fn page<T>(&self, items: Vec<T>, key: impl Fn(&T) -> K) -> Page<T> {
-        let (items, next_cursor) = cursor::page_in(items, self.after.as_ref(), self.limit, key);
+        let (items, next_cursor) =
+            cursor::page_in(items, self.after.as_ref(), self.limit, &self.list, key);
         Page { items, next_cursor }
     }
 }
@@ -189,7 +193,7 @@ impl LocalState {
     }
 
     pub fn deliberations(&self, query: &PageQuery) -> StoreResult<Page<DeliberationSummary>> {
-        let window = Window::of(query)?;
+        let window = Window::of(cursor::List::deliberations(), query)?;
         let all: Vec<DeliberationSummary> = self
             .deliberations
             .iter()
@@ -207,7 +211,8 @@ impl LocalState {
         deliberation_id: &str,
         query: &ArgumentsQuery,
     ) -> StoreResult<Page<Argument>> {
-        let window = Window::of(&query.page())?;
+        let list = cursor::List::arguments(deliberation_id, query.stance, query.sort);
+        let window = Window::of(list, &query.page())?;
         let entry = self.entry(deliberation_id)?;
         let list: Vec<&Argument> = entry
             .arguments
@@ -261,7 +266,7 @@ impl LocalState {
     }
 
     pub fn comments(&self, argument_id: &str, query: &PageQuery) -> StoreResult<Page<Comment>> {
-        let window = Window::of(query)?;
+        let window = Window::of(cursor::List::comments(argument_id), query)?;
         let entry = self.entry_of_argument(argument_id)?;
         let list: Vec<Comment> = entry
             .comments
@@ -378,7 +383,7 @@ impl LocalState {
         deliberation_id: &str,
         query: &PageQuery,
     ) -> StoreResult<Page<Proposal>> {
-        let window = Window::of(query)?;
+        let window = Window::of(cursor::List::proposals(deliberation_id), query)?;
         let entry = self.entry(deliberation_id)?;
         let list: Vec<Proposal> = entry
             .proposals
@@ -677,17 +682,28 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(e.code, ProblemCode::ValidationFailed);
-        let oldest_key = cursor::encode(&(0_i64, i64::MAX, "~"));
+        let recent = cursor::List::arguments("rue-des-lilas", None, ArgumentSort::Recent);
+        let oldest_key = cursor::encode(&recent, &(0_i64, i64::MAX, "~"));
         let past_end = state().arguments(
             "rue-des-lilas",
             &query(None, ArgumentSort::Recent, Some(&oldest_key)),
         )?;
         assert!(past_end.items.is_empty());
-        let another_list = cursor::encode(&"rue-des-lilas");
+        let another_list = cursor::encode(&cursor::List::deliberations(), &"rue-des-lilas");
         let e = state()
             .arguments(
                 "rue-des-lilas",
                 &query(None, ArgumentSort::Recent, Some(&another_list)),
+            )
+            .unwrap_err();
+        assert_eq!(e.code, ProblemCode::ValidationFailed);
+        // A key of the same shape, made for the list in another order.
+        let helpful = cursor::List::arguments("rue-des-lilas", None, ArgumentSort::Helpful);
+        let other_order = cursor::encode(&helpful, &(0_i64, i64::MAX, "~"));
+        let e = state()
+            .arguments(
+                "rue-des-lilas",
+                &query(None, ArgumentSort::Recent, Some(&other_order)),
             )
             .unwrap_err();
         assert_eq!(e.code, ProblemCode::ValidationFailed);

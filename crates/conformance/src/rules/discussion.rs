@@ -53,7 +53,7 @@ pub fn rules() -> Vec<Rule> {
         ),
         rule!(
             "argument.bad_query",
-            "An unknown stance or a cursor the backend did not make is a 4xx problem",
+            "An unknown stance, a cursor the backend did not make, or one it made for another list (the other stance) is a 4xx problem",
             bad_query
         ),
         rule!(
@@ -412,6 +412,32 @@ async fn bad_query(ctx: &Ctx) -> Check {
             &[("cursor", Some("' OR 1=1 --"))],
         )
         .send()
+        .await?
+        .client_problem()?;
+    // A place in the arguments for is no place among those against.
+    let token = ctx.participant().await?;
+    for text in ["One of two to page through", "Two of two to page through"] {
+        ctx.argument(&token, Stance::For, text).await?;
+    }
+    let list = |stance: &'static str, cursor: Option<String>| async move {
+        ctx.api
+            .op_query(
+                Operation::ListArguments,
+                &[&ctx.deliberation()],
+                &[
+                    ("stance", Some(stance)),
+                    ("limit", Some("1")),
+                    ("cursor", cursor.as_deref()),
+                ],
+            )
+            .send()
+            .await
+    };
+    let first: Page<Argument> = list("for", None).await?.expect(200)?;
+    let cursor = first
+        .next_cursor
+        .ok_or("a page of one of two arguments for has no next_cursor")?;
+    list("against", Some(cursor))
         .await?
         .client_problem()
         .map(|_| ())

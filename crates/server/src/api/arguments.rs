@@ -93,7 +93,8 @@ pub async fn list(
 ) -> ApiResult<Json<Page<Argument>>> {
     let limit = q.page().limit()?;
     // (helpful, created_at, id) of the last argument of the previous page.
-    let after: Option<(i64, i64, String)> = cursor::optional(q.page().cursor())?;
+    let list = cursor::List::arguments(&deliberation_id, q.stance, q.sort);
+    let after: Option<(i64, i64, String)> = cursor::optional(&list, q.page().cursor())?;
     require_deliberation(&state.db.read, &deliberation_id).await?;
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM arguments WHERE deliberation_id = "
@@ -129,7 +130,7 @@ pub async fn list(
     sql.push(&format!(" LIMIT {l}"));
     let rows = sql.query().fetch_all(&state.db.read).await?;
     let items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
-    let (mut items, next_cursor) = cursor::page(items, limit, |a| {
+    let (mut items, next_cursor) = cursor::page(items, limit, &list, |a| {
         (
             i64::from(a.reactions.helpful),
             a.created_at.unix_millis(),

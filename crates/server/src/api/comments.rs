@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::arguments::{require_argument, require_phase_for};
-use super::{contributed, oldest_first};
+use super::{contributed, oldest_first, Window};
 use crate::db::codec::{from_text, to_text};
 use crate::db::posted::{posted_at, Posted};
 use crate::error::{ApiError, ApiResult};
@@ -46,16 +46,14 @@ pub async fn list(
     Path(argument_id): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Comment>>> {
-    let limit = q.limit()?;
-    let after = cursor::optional(q.cursor())?;
+    let window = Window::of(cursor::List::comments(&argument_id), &q)?;
     require_argument(&state.db.read, &argument_id).await?;
     let select = format!("SELECT {COLUMNS} FROM comments WHERE argument_id = ");
     let page = oldest_first(
         &state.db.read,
         &select,
         argument_id,
-        after,
-        limit,
+        window,
         from_row,
         |c| (c.created_at.unix_millis(), c.id.clone()),
     )

@@ -92,7 +92,8 @@ pub async fn list(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<DeliberationSummary>>> {
     let limit = q.limit()?;
-    let after: Option<String> = cursor::optional(q.cursor())?;
+    let list = cursor::List::deliberations();
+    let after: Option<String> = cursor::optional(&list, q.cursor())?;
     let mut sql = Sql::new(SELECT);
     if let Some(after) = after {
         let p = sql.text(after);
@@ -102,7 +103,7 @@ pub async fn list(
     sql.push(&format!(" ORDER BY d.id LIMIT {l}"));
     let rows = sql.query().fetch_all(&state.db.read).await?;
     let items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
-    let (items, next_cursor) = cursor::page(items, limit, |d| d.id.clone());
+    let (items, next_cursor) = cursor::page(items, limit, &list, |d| d.id.clone());
     Ok(Json(Page {
         items: items.iter().map(DeliberationSummary::from).collect(),
         next_cursor,

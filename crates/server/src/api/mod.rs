@@ -94,17 +94,35 @@ fn handler(op: Operation, m: MethodFilter) -> MethodRouter<AppState> {
     }
 }
 
+/// Where a page of a list posted under a parent starts: read from its query
+/// before the parent is looked up, so that a malformed limit or cursor is
+/// 422 whether the parent exists or not.
+pub struct Window {
+    list: cursor::List,
+    /// The `(created_at, id)` of the previous page's last item.
+    after: Option<(i64, String)>,
+    limit: u32,
+}
+
+impl Window {
+    pub fn of(list: cursor::List, q: &plaza_contract::PageQuery) -> ApiResult<Window> {
+        Ok(Window {
+            limit: q.limit()?,
+            after: cursor::optional(&list, q.cursor())?,
+            list,
+        })
+    }
+}
+
 /// One page of what was posted under a parent — comments under an argument,
 /// proposals under a deliberation — in the order it was posted (ties by
 /// id), removed content left out. `select` is the query up to the parent's
-/// id (`SELECT … FROM <table> WHERE <parent column> = `); `after` is the
-/// `(created_at, id)` of the previous page's last item.
+/// id (`SELECT … FROM <table> WHERE <parent column> = `).
 pub async fn oldest_first<T>(
     db: &AnyPool,
     select: &str,
     parent_id: String,
-    after: Option<(i64, String)>,
-    limit: u32,
+    Window { list, after, limit }: Window,
     from_row: fn(&AnyRow) -> ApiResult<T>,
     key: fn(&T) -> (i64, String),
 ) -> ApiResult<Page<T>> {
@@ -122,7 +140,7 @@ pub async fn oldest_first<T>(
     sql.push(&format!(" ORDER BY created_at ASC, id ASC LIMIT {l}"));
     let rows = sql.query().fetch_all(db).await?;
     let items = rows.iter().map(from_row).collect::<ApiResult<Vec<_>>>()?;
-    let (items, next_cursor) = cursor::page(items, limit, key);
+    let (items, next_cursor) = cursor::page(items, limit, &list, key);
     Ok(Page { items, next_cursor })
 }
 

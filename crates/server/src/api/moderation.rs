@@ -292,7 +292,8 @@ pub async fn flagged(
 ) -> ApiResult<Json<Page<FlaggedContent>>> {
     let q = query.page();
     let limit = q.limit()?;
-    let after: Option<(i64, String, String)> = cursor::optional(q.cursor())?;
+    let list = cursor::List::flagged(query.deliberation());
+    let after: Option<(i64, String, String)> = cursor::optional(&list, q.cursor())?;
     let mut sql = Sql::new(
         "SELECT * FROM ( \
          SELECT 'argument' AS target_type, id, deliberation_id, status, flags, text FROM arguments WHERE flags > 0 \
@@ -329,7 +330,7 @@ pub async fn flagged(
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    let (items, next_cursor) = cursor::page(items, limit, |f: &FlaggedContent| {
+    let (items, next_cursor) = cursor::page(items, limit, &list, |f: &FlaggedContent| {
         (
             i64::from(f.flags),
             to_text(&f.target_type),

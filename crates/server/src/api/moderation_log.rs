@@ -54,7 +54,10 @@ pub async fn staff_log(
     if let Some(id) = q.deliberation() {
         must_exist(&state, id).await?;
     }
-    page(&state, q.deliberation(), &q.page()).await.map(Json)
+    let list = cursor::List::moderation_log(q.deliberation());
+    page(&state, &list, q.deliberation(), &q.page())
+        .await
+        .map(Json)
 }
 
 /// 404 unless deliberation `id` exists.
@@ -79,7 +82,8 @@ pub async fn public_log(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<ModerationLogEntry>>> {
     must_exist(&state, &id).await?;
-    let page = page(&state, Some(&id), &q).await?;
+    let list = cursor::List::public_moderation_log(&id);
+    let page = page(&state, &list, Some(&id), &q).await?;
     Ok(Json(Page {
         items: page
             .items
@@ -92,11 +96,12 @@ pub async fn public_log(
 
 async fn page(
     state: &AppState,
+    list: &cursor::List,
     deliberation: Option<&str>,
     q: &PageQuery,
 ) -> ApiResult<Page<ModerationLogEntry>> {
     let limit = q.limit()?;
-    let after: Option<(i64, String)> = cursor::optional(q.cursor())?;
+    let after: Option<(i64, String)> = cursor::optional(list, q.cursor())?;
     let mut sql = Sql::new("SELECT * FROM moderation_log WHERE 1 = 1");
     if let Some(d) = deliberation {
         let d = sql.text(d);
@@ -115,9 +120,10 @@ async fn page(
         .iter()
         .map(|row| Ok((row.try_get::<i64, _>("created_at")?, entry(row)?)))
         .collect::<ApiResult<Vec<_>>>()?;
-    let (items, next_cursor) = cursor::page(items, limit, |(at, e): &(i64, ModerationLogEntry)| {
-        (*at, e.id.clone())
-    });
+    let (items, next_cursor) =
+        cursor::page(items, limit, list, |(at, e): &(i64, ModerationLogEntry)| {
+            (*at, e.id.clone())
+        });
     Ok(Page {
         items: items.into_iter().map(|(_, e)| e).collect(),
         next_cursor,

@@ -12,7 +12,7 @@ use sqlx::Row;
 
 use super::arguments::require_phase_for;
 use super::deliberations::require_deliberation;
-use super::{contributed, oldest_first};
+use super::{contributed, oldest_first, Window};
 use crate::db::codec::{from_text, to_text};
 use crate::db::posted::{posted_at, Posted};
 use crate::error::ApiResult;
@@ -62,16 +62,14 @@ pub async fn list(
     Path(deliberation_id): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Proposal>>> {
-    let limit = q.limit()?;
-    let after = cursor::optional(q.cursor())?;
+    let window = Window::of(cursor::List::proposals(&deliberation_id), &q)?;
     require_deliberation(&state.db.read, &deliberation_id).await?;
     let select = format!("SELECT {COLUMNS} FROM proposals WHERE deliberation_id = ");
     let page = oldest_first(
         &state.db.read,
         &select,
         deliberation_id,
-        after,
-        limit,
+        window,
         from_row,
         |p| (p.created_at.unix_millis(), p.id.clone()),
     )
