@@ -77,7 +77,9 @@ pub struct ParticipantToken {
 }
 
 /// A page of a cursor-paginated list. Pass `next_cursor` back as `?cursor=`
-/// for the next page; `null` means this is the last page.
+/// for the next page, with the same other parameters (a cursor made for
+/// another list, stance, order or filter is 422); `null` means this is the
+/// last page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "PageOf{T}"))]

@@ -67,9 +67,19 @@ pub fn decode<K: DeserializeOwned>(list: &List, cursor: &str) -> Result<K, Probl
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
         .filter(|value| !has_nul(value))
-        .and_then(|value| serde_json::from_value::<(Value, K)>(value).ok())
-        .filter(|(made_for, _)| *made_for == list.0)
-        .map(|(_, key)| key)
+        .and_then(|value| match value {
+            // A list's name is an array, and no key starts with one.
+            Value::Array(ref parts) if parts.first().is_some_and(Value::is_array) => {
+                serde_json::from_value::<(Value, K)>(value)
+                    .ok()
+                    .filter(|(made_for, _)| *made_for == list.0)
+                    .map(|(_, key)| key)
+            }
+            // The key alone: a cursor made before cursors named their list
+            // (December 2026), still read so that a page left open across
+            // an upgrade keeps paging.
+            legacy => serde_json::from_value(legacy).ok(),
+        })
         .ok_or_else(|| Problem::invalid_field("cursor", "invalid"))
 }
 
@@ -165,6 +175,18 @@ mod tests {
         let log = encode(&List::moderation_log(None), &(1_i64, "m-1"));
         assert!(decode::<(i64, String)>(&List::moderation_log(Some("d")), &log).is_err());
         assert!(decode::<(i64, String)>(&List::moderation_log(None), &log).is_ok());
+    }
+
+    #[test]
+    fn a_cursor_made_before_cursors_named_their_list_is_read() {
+        let old = URL_SAFE_NO_PAD.encode(r#"[41,1700000000000,"arg-01"]"#);
+        let key: (i64, i64, String) = decode(&list(), &old).unwrap();
+        assert_eq!(key, (41, 1_700_000_000_000, "arg-01".into()));
+        let old_id = URL_SAFE_NO_PAD.encode(r#""rue-des-lilas""#);
+        assert_eq!(
+            decode::<String>(&List::deliberations(), &old_id).unwrap(),
+            "rue-des-lilas"
+        );
     }
 
     #[test]
