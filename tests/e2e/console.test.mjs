@@ -245,13 +245,19 @@ describe('the staff console', () => {
     await tab.close();
   });
 
-  it("writes dates in the reader's region of the language", async () => {
+  it("writes dates and numbers in the reader's region of the language", async () => {
     const tab = await open(browser.context, 'about:blank');
     await tab.route((url) => url.pathname === '/v1/moderation/log', async (route) => {
       const answer = await route.fetch();
       const page = await answer.json();
-      page.items.unshift({ id: 'm-dated', at: '2026-11-30T10:00:00Z', deliberation_id: DELIBERATION, change: { merge: { into: 'elsewhere' } }, staff: 'staff:amal' });
+      page.items.unshift({ id: 'm-dated', at: '2026-11-30T12:00:00Z', deliberation_id: DELIBERATION, change: { merge: { into: 'elsewhere' } }, staff: 'staff:amal' });
       await route.fulfill({ response: answer, json: page });
+    });
+    // A deliberation with thousands of participants.
+    await tab.route((url) => url.pathname === `/v1/deliberations/${DELIBERATION}`, async (route) => {
+      const answer = await route.fetch();
+      const d = await answer.json();
+      await route.fulfill({ response: answer, json: { ...d, counts: { ...d.counts, participants: 12040 } } });
     });
     await tab.goto(`${server.origin}/console-gb.html`);
     await tabTo(tab, (f) => f.tag === 'button' && f.text.startsWith('Run “'));
@@ -262,6 +268,11 @@ describe('the staff console', () => {
     // language's own tag would write the American "Nov 30, 2026".
     assert.match(await first.textContent(), /^30 Nov 2026\b/);
     assert.equal(await inConsole(tab, '.console').getAttribute('lang'), 'en');
+    // Numbers too, in the report.
+    await tabTo(tab, (f) => f.tag === 'button' && f.text === 'Report for the council');
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.id === 'console-report-heading');
+    assert.match(await inConsole(tab, '.console-report').textContent(), /12,040 participants/);
     assert.deepEqual(tab.errors, []);
     await tab.close();
   });

@@ -73,6 +73,28 @@ impl Ctx {
         self.locale.get_value()
     }
 
+    /// A count as the reader writes numbers ("12,040" in the US, "12.040"
+    /// in Germany).
+    pub fn number(&self, n: impl Into<f64>) -> String {
+        js_sys::Number::from(n.into())
+            .to_locale_string(&self.locale())
+            .into()
+    }
+
+    /// A decimal count (an STV round's votes), every digit kept, as the
+    /// reader writes numbers; as given where the browser cannot.
+    pub fn decimal(&self, exact: &str) -> String {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"maximumFractionDigits".into(), &20.into());
+        let locales = js_sys::Array::of1(&self.locale().into());
+        js_sys::Intl::NumberFormat::new(&locales, &options)
+            .format()
+            .call1(&wasm_bindgen::JsValue::NULL, &exact.into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| exact.to_owned())
+    }
+
     /// The console's client (mounted only with one).
     pub fn client(&self) -> Client {
         self.client
@@ -100,7 +122,8 @@ impl Ctx {
             ("slot", "preview"),
             ("api", &api),
             ("deliberation", id),
-            ("lang", self.t.tag),
+            // The reader's region too, for the widget's dates.
+            ("lang", &self.locale()),
         ] {
             let _ = widget.set_attribute(name, value);
         }

@@ -106,7 +106,7 @@ fn Item(item: FlaggedContent, said: Said, changed: RwSignal<u32>) -> impl IntoVi
             <p class="console-meta" tabindex="-1" node_ref=meta>
                 <strong>{t.target(target)}</strong>
                 " · " {move || t.content_status(item.with(|i| i.status))}
-                " · " {move || fill(t.flags_count, &[("count", &item.with(|i| i.flags).to_string())])}
+                " · " {move || fill(t.flags_count, &[("count", &ctx.number(item.with(|i| i.flags)))])}
             </p>
             <blockquote class="console-quote">{text}</blockquote>
             {reason.select(select_id, &ModerationReason::ALL, |r| t.reason(r))}

@@ -170,10 +170,10 @@ fn Summary(report: ReportData) -> impl IntoView {
     let counts = fill(
         t.report_counts,
         &[
-            ("participants", &d.counts.participants.to_string()),
-            ("for", &d.counts.arguments_for.to_string()),
-            ("against", &d.counts.arguments_against.to_string()),
-            ("replies", &d.counts.comments.to_string()),
+            ("participants", &ctx.number(d.counts.participants)),
+            ("for", &ctx.number(d.counts.arguments_for)),
+            ("against", &ctx.number(d.counts.arguments_against)),
+            ("replies", &ctx.number(d.counts.comments)),
         ],
     );
     view! {
@@ -257,7 +257,8 @@ fn Participation(report: ReportData) -> impl IntoView {
 
 #[component]
 fn Arguments(arguments: Vec<Argument>) -> impl IntoView {
-    let t = Ctx::get().t;
+    let ctx = Ctx::get();
+    let t = ctx.t;
     let side = move |stance: Stance, heading: &'static str| {
         let mut these: Vec<Argument> = arguments
             .iter()
@@ -273,9 +274,9 @@ fn Arguments(arguments: Vec<Argument>) -> impl IntoView {
                     <li>
                         <p lang=a.lang.clone() dir="auto">{a.text.clone().unwrap_or_default()}</p>
                         <p class="console-meta">{fill(t.report_reactions, &[
-                            ("helpful", &a.reactions.helpful.to_string()),
-                            ("changed", &a.reactions.changed_my_mind.to_string()),
-                            ("replies", &a.comment_count.to_string()),
+                            ("helpful", &ctx.number(a.reactions.helpful)),
+                            ("changed", &ctx.number(a.reactions.changed_my_mind)),
+                            ("replies", &ctx.number(a.comment_count)),
                         ])}</p>
                     </li>
                 }).collect_view()}
@@ -361,6 +362,8 @@ fn Results(poll: Option<Poll>, results: Option<PollResults>) -> impl IntoView {
                                 let n = |s: &str| s.parse::<f64>().unwrap_or(0.0);
                                 n(&b.1).total_cmp(&n(&a.1))
                             });
+                            let tally: Vec<(String, String)> =
+                                tally.into_iter().map(|(option, votes)| (option, ctx.decimal(&votes))).collect();
                             let heading = fill(t.report_round, &[("round", &round.round.to_string())]);
                             let account = round_account(t, round, &label);
                             view! {
@@ -389,7 +392,8 @@ fn Results(poll: Option<Poll>, results: Option<PollResults>) -> impl IntoView {
 
 #[component]
 fn Moderation(entries: Vec<ModerationLogEntry>) -> impl IntoView {
-    let t = Ctx::get().t;
+    let ctx = Ctx::get();
+    let t = ctx.t;
     let summary = moderation_summary(&entries);
     view! {
         <section class="console-panel" aria-labelledby="report-moderation">
@@ -401,14 +405,14 @@ fn Moderation(entries: Vec<ModerationLogEntry>) -> impl IntoView {
                     summary.hidden.iter().map(|(reason, count)| view! {
                         <li>{fill(t.report_hidden_for, &[
                             ("reason", reason.map_or(t.report_without_reason, |r| t.reason(r))),
-                            ("count", &count.to_string()),
+                            ("count", &ctx.number(*count)),
                         ])}</li>
                     }).collect_view().into_any()
                 }}
-                <li>{fill(t.report_restored, &[("count", &summary.restored.to_string())])}</li>
+                <li>{fill(t.report_restored, &[("count", &ctx.number(summary.restored))])}</li>
                 <li>{fill(t.report_staff_changes, &[
-                    ("phases", &summary.phase_changes.to_string()),
-                    ("polls", &summary.poll_changes.to_string()),
+                    ("phases", &ctx.number(summary.phase_changes)),
+                    ("polls", &ctx.number(summary.poll_changes)),
                 ])}</li>
             </ul>
         </section>
