@@ -19,7 +19,7 @@ use super::heading::Heading;
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
 use super::reactions::Reactions;
-use super::status::{asked, ErrorPanel};
+use super::status::{ErrorPanel, MoreButton};
 use super::thread::Replies;
 use super::{focus_later, BackendHandle, Tasks, Ui};
 use crate::backend::BackendError;
@@ -357,12 +357,7 @@ fn Column(
                     Some(view! { <ErrorPanel message=e.message(s) retry about=heading/> }.into_any())
                 }
                 _ if l.has_more() => {
-                    let busy = l.is_loading();
-                    Some(view! {
-                        <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |e| { asked(&e); load_more.run(()) }>
-                            {if busy { s.loading_more } else { more }}
-                        </button>
-                    }.into_any())
+                    Some(view! { <MoreButton label=more busy=l.is_loading() load=load_more/> }.into_any())
                 }
                 _ => None,
             })}

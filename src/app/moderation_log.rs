@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use plaza_contract::LogLine;
 
-use super::status::{asked, ErrorPanel};
+use super::status::{ErrorPanel, MoreButton};
 use super::task::page_loader;
 use super::Ui;
 use crate::backend::BackendError;
@@ -88,13 +88,7 @@ pub fn ModerationLog(deliberation_id: String) -> impl IntoView {
                             view! { <p class="plaza-empty">{s.moderation_log_empty}</p> }.into_any()
                         }
                         _ if l.has_more() => {
-                            let busy = l.is_loading();
-                            view! {
-                                <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |e| { asked(&e); load.run(()) }>
-                                    {if busy { s.loading_more } else { s.moderation_log_more }}
-                                </button>
-                            }
-                            .into_any()
+                            view! { <MoreButton label=s.moderation_log_more busy=l.is_loading() load/> }.into_any()
                         }
                         _ => ().into_any(),
                     },

@@ -15,7 +15,7 @@ use super::form::{SendProblem, TextField};
 use super::heading::Heading;
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
-use super::status::{asked, ErrorPanel};
+use super::status::{ErrorPanel, MoreButton};
 use super::task::page_loader;
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
@@ -107,12 +107,7 @@ pub fn Proposals(deliberation: Deliberation) -> impl IntoView {
                     PagedStatus::Failed(e) => view! { <ErrorPanel message=e.message(s) retry=load about=s.proposals_heading/> }.into_any(),
                     // While a page loads, the button says so and does nothing.
                     _ if l.has_more() => {
-                        let busy = l.is_loading();
-                        view! {
-                            <button type="button" class="plaza-button plaza-more" aria-disabled=busy.to_string() on:click=move |e| { asked(&e); load.run(()) }>
-                                {if busy { s.loading_more } else { s.show_more_proposals }}
-                            </button>
-                        }.into_any()
+                        view! { <MoreButton label=s.show_more_proposals busy=l.is_loading() load/> }.into_any()
                     }
                     _ => ().into_any(),
                 },

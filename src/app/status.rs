@@ -214,6 +214,36 @@ fn follow_answer(w: Awaited) {
     });
 }
 
+/// "Show more" under a list. While the next page loads it says so and does
+/// nothing (`aria-disabled`, so that it keeps focus); pressed, it is what
+/// an error in its place answers (see [`asked`]).
+#[component]
+pub fn MoreButton(
+    label: &'static str,
+    busy: bool,
+    load: Callback<()>,
+    /// What the list belongs to, in the button's name, where several such
+    /// lists are on the page (a thread's replies).
+    #[prop(optional)]
+    about: Option<String>,
+    #[prop(optional)] small: bool,
+) -> impl IntoView {
+    let s = expect_context::<Ui>().s();
+    let text = if busy { s.loading_more } else { label };
+    let class = if small {
+        "plaza-button plaza-more plaza-small"
+    } else {
+        "plaza-button plaza-more"
+    };
+    view! {
+        <button type="button" class=class aria-disabled=busy.to_string()
+            aria-label=about.map(|a| control_name(text, &a))
+            on:click=move |e| { asked(&e); load.run(()) }>
+            {text}
+        </button>
+    }
+}
+
 #[component]
 pub fn Notice(text: &'static str) -> impl IntoView {
     view! { <p class="plaza-notice" role="note">{text}</p> }

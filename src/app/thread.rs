@@ -13,7 +13,7 @@ use super::flag::Report;
 use super::form::{SendProblem, TextField};
 use super::inert::el;
 use super::participation::{keep_sent, Participation};
-use super::status::{asked, ErrorPanel};
+use super::status::{ErrorPanel, MoreButton};
 use super::task::page_loader;
 use super::{focus_later, Ui};
 use crate::backend::BackendError;
@@ -239,10 +239,7 @@ pub fn Replies(
                         Some((status, true)) => {
                             let busy = matches!(status, PagedStatus::LoadingMore);
                             Some(view! {
-                                <button type="button" class="plaza-button plaza-more plaza-small" aria-disabled=busy.to_string() on:click=move |e| { asked(&e); load.run(()) }
-                                    aria-label=about_more.with_value(|a| control_name(if busy { s.loading_more } else { s.show_more_replies }, a))>
-                                    {if busy { s.loading_more } else { s.show_more_replies }}
-                                </button>
+                                <MoreButton label=s.show_more_replies busy load about=about_more.get_value() small=true/>
                             }.into_any())
                         }
                         Some((PagedStatus::LoadingMore, false)) => Some(view! { <p class="plaza-wait" role="status">{s.loading_more}</p> }.into_any()),
