@@ -29,6 +29,17 @@ const consolePage = (attrs, lang = 'en') => `<!doctype html><html lang="${lang}"
 
 const resident = async (origin) => (await call(origin, 'POST', '/participants')).token;
 
+/**
+ * Puts first in the staff's moderation log, as the server answers it to
+ * `tab`, an entry of a kind newer than this console (a merge), at `at`.
+ */
+const withLogEntry = (tab, { id, at }) => tab.route((url) => url.pathname === '/v1/moderation/log', async (route) => {
+  const answer = await route.fetch();
+  const page = await answer.json();
+  page.items.unshift({ id, at, deliberation_id: DELIBERATION, change: { merge: { into: 'elsewhere' } }, staff: 'staff:amal' });
+  await route.fulfill({ response: answer, json: page });
+});
+
 /** The console's shadow root, for reading what it shows. */
 const inConsole = (tab, selector) => tab.locator(`plaza-console ${selector}`);
 
@@ -218,12 +229,7 @@ describe('the staff console', () => {
     const tab = await open(browser.context, 'about:blank');
     // An entry of a kind newer than this console (a server upgraded while
     // the console's files are still cached) keeps its row and its date.
-    await tab.route((url) => url.pathname === '/v1/moderation/log', async (route) => {
-      const answer = await route.fetch();
-      const page = await answer.json();
-      page.items.unshift({ id: 'm-future', at: '2026-11-30T10:00:00Z', deliberation_id: DELIBERATION, change: { merge: { into: 'elsewhere' } }, staff: 'staff:amal' });
-      await route.fulfill({ response: answer, json: page });
-    });
+    await withLogEntry(tab, { id: 'm-future', at: '2026-11-30T10:00:00Z' });
     await tab.goto(`${server.origin}/console-ar.html`);
     await inConsole(tab, 'h1').filter({ hasText: 'المشاورات' }).waitFor();
     assert.equal(await inConsole(tab, '.console').getAttribute('dir'), 'rtl');
@@ -247,12 +253,7 @@ describe('the staff console', () => {
 
   it("writes dates and numbers in the reader's region of the language", async () => {
     const tab = await open(browser.context, 'about:blank');
-    await tab.route((url) => url.pathname === '/v1/moderation/log', async (route) => {
-      const answer = await route.fetch();
-      const page = await answer.json();
-      page.items.unshift({ id: 'm-dated', at: '2026-11-30T12:00:00Z', deliberation_id: DELIBERATION, change: { merge: { into: 'elsewhere' } }, staff: 'staff:amal' });
-      await route.fulfill({ response: answer, json: page });
-    });
+    await withLogEntry(tab, { id: 'm-dated', at: '2026-11-30T12:00:00Z' });
     // A deliberation with thousands of participants.
     await tab.route((url) => url.pathname === `/v1/deliberations/${DELIBERATION}`, async (route) => {
       const answer = await route.fetch();
@@ -273,7 +274,9 @@ describe('the staff console', () => {
     await tab.keyboard.press('Enter');
     await tab.waitForFunction(() => document.querySelector('plaza-console').shadowRoot.activeElement?.id === 'console-report-heading');
     assert.match(await inConsole(tab, '.console-report').textContent(), /12,040 participants/);
-    assert.deepEqual(tab.errors, []);
+    // (Run alone, before the poll closes, its results are refused: the
+    // browser logs that itself.)
+    assert.deepEqual(tab.errors.filter((e) => !e.startsWith('Failed to load resource')), []);
     await tab.close();
   });
 

@@ -689,24 +689,19 @@ mod tests {
             &query(None, ArgumentSort::Recent, Some(&oldest_key)),
         )?;
         assert!(past_end.items.is_empty());
+        let refused = |cursor: &str| {
+            state()
+                .arguments(
+                    "rue-des-lilas",
+                    &query(None, ArgumentSort::Recent, Some(cursor)),
+                )
+                .is_err_and(|e| e.code == ProblemCode::ValidationFailed)
+        };
         let another_list = cursor::encode(&cursor::List::deliberations(), &"rue-des-lilas");
-        let e = state()
-            .arguments(
-                "rue-des-lilas",
-                &query(None, ArgumentSort::Recent, Some(&another_list)),
-            )
-            .unwrap_err();
-        assert_eq!(e.code, ProblemCode::ValidationFailed);
+        assert!(refused(&another_list));
         // A key of the same shape, made for the list in another order.
         let helpful = cursor::List::arguments("rue-des-lilas", None, ArgumentSort::Helpful);
-        let other_order = cursor::encode(&helpful, &(0_i64, i64::MAX, "~"));
-        let e = state()
-            .arguments(
-                "rue-des-lilas",
-                &query(None, ArgumentSort::Recent, Some(&other_order)),
-            )
-            .unwrap_err();
-        assert_eq!(e.code, ProblemCode::ValidationFailed);
+        assert!(refused(&cursor::encode(&helpful, &(0_i64, i64::MAX, "~"))));
         Ok(())
     }
 
