@@ -140,13 +140,20 @@ thread_local! {
 /// How many times the resident pressed a key or put a pointer down on the
 /// page so far: one who did while an answer was awaited moved on, even
 /// where focus does not show it (a click on text leaves it on the page's
-/// body, as does a click on a button in Safari).
+/// body, as does a click on a button in Safari). A modifier alone is not
+/// counted: Control silences a screen reader reading the error out.
 fn presses() -> u32 {
     if let Some(n) = PRESSES.get() {
         return n;
     }
     PRESSES.set(Some(0));
-    let count = Closure::<dyn Fn()>::new(|| {
+    let count = Closure::<dyn Fn(Event)>::new(|e: Event| {
+        let key = js_sys::Reflect::get(&e, &"key".into())
+            .ok()
+            .and_then(|k| k.as_string());
+        if matches!(key.as_deref(), Some("Control" | "Shift" | "Alt" | "Meta")) {
+            return;
+        }
         PRESSES.set(Some(PRESSES.get().unwrap_or(0).wrapping_add(1)));
     });
     for kind in ["keydown", "pointerdown"] {
@@ -187,7 +194,12 @@ fn follow_answer(w: Awaited) {
             return;
         }
         let find = |selector: &str| w.holder.query_selector(selector).ok().flatten();
-        if w.panel.is_connected() || find(":scope > :is(.plaza-loading, .plaza-wait)").is_some() {
+        let more = find(":scope > .plaza-more");
+        // A list loading again from its first page (a new order) is busy
+        // with no "Show more" under it.
+        let waits = find(":scope > :is(.plaza-loading, .plaza-wait)").is_some()
+            || (more.is_none() && find(":scope > [aria-busy='true']").is_some());
+        if w.panel.is_connected() || waits {
             return follow_answer(w);
         }
         if !focus_lost() || find(":scope > .plaza-error").is_some() {
@@ -198,7 +210,7 @@ fn follow_answer(w: Awaited) {
             .into_iter()
             .find(|e| new(e))
             .map(focusable)
-            .or_else(|| find(":scope > .plaza-more"))
+            .or(more)
             .or_else(|| {
                 let mut at = Some(w.holder.clone());
                 std::iter::from_fn(|| {

@@ -238,6 +238,29 @@ describe('the HTTP backend', () => {
     await tab.close();
   });
 
+  it('a new order that fails keeps focus in its column through "Try again", in vain and then not', async () => {
+    const tab = await open(browser.context, `${server.url}/one.html`);
+    await waitForReady(tab, 1);
+    mode = 'html-500';
+    await tab.locator('#w .plaza-for select').selectOption('recent');
+    const again = tab.locator('#w .plaza-for .plaza-error button');
+    await again.waitFor({ timeout: 10_000 });
+    const focusIn = (selector) => tab.waitForFunction((s) => document.querySelector('#w').shadowRoot.activeElement?.matches(s),
+      selector, { timeout: 10_000 });
+    // In vain: the new error takes focus (nothing took it while the
+    // column loaded again).
+    await again.focus();
+    await tab.keyboard.press('Enter');
+    await tab.waitForFunction(() => !document.querySelector('#w').shadowRoot.activeElement?.matches('button'), null, { timeout: 10_000 });
+    await focusIn('.plaza-for .plaza-error');
+    // Then the new order comes: focus goes to the "Show more" under it.
+    mode = 'ok';
+    await again.focus();
+    await tab.keyboard.press('Enter');
+    await focusIn('.plaza-for .plaza-more');
+    await tab.close();
+  });
+
   it('loads more arguments in one instance without touching the other', async () => {
     const tab = await open(browser.context, `${server.url}/two.html`);
     await waitForReady(tab, 2);

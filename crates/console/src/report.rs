@@ -46,11 +46,13 @@ pub fn moderation_summary(entries: &[ModerationLogEntry]) -> ModerationSummary {
 }
 
 /// One round of the count in words: who was elected or eliminated, and
-/// where their ballots went. `label` names an option by its id.
+/// where their ballots went. `label` names an option by its id; `number`
+/// writes a decimal count as the reader does.
 pub fn round_account(
     t: &Strings,
     round: &ResultRound,
     label: &dyn Fn(&str) -> String,
+    number: &dyn Fn(&str) -> String,
 ) -> Vec<String> {
     let names = |ids: &[String]| {
         ids.iter()
@@ -58,7 +60,7 @@ pub fn round_account(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let threshold = round.threshold.to_string();
+    let threshold = number(&round.threshold.to_string());
     let mut sentences = Vec::new();
     if !round.elected.is_empty() {
         sentences.push(fill(
@@ -87,7 +89,7 @@ pub fn round_account(
                     "residual_surplus" => t.report_residual.to_owned(),
                     id => label(id),
                 };
-                format!("{to} {votes}")
+                format!("{to} {}", number(&votes.to_string()))
             })
             .collect();
         if !moves.is_empty() {
@@ -313,7 +315,7 @@ mod tests {
             .collect(),
         };
         assert_eq!(
-            round_account(t, &round, &label),
+            round_account(t, &round, &label, &|n: &str| n.to_owned()),
             vec![
                 "Eliminated, with the fewest votes: «c».".to_owned(),
                 "Their ballots moved on: «a» 7, no further choice 2.".to_owned(),
@@ -323,12 +325,12 @@ mod tests {
         round.transfers.clear();
         round.elected = vec!["a".into()];
         assert_eq!(
-            round_account(t, &round, &label),
+            round_account(t, &round, &label, &|n: &str| n.to_owned()),
             vec!["Elected, with at least the threshold of 51 votes: «a».".to_owned()]
         );
         round.elected.clear();
         assert_eq!(
-            round_account(t, &round, &label),
+            round_account(t, &round, &label, &|n: &str| n.to_owned()),
             vec!["No option reached the threshold of 51 votes in this round.".to_owned()]
         );
     }

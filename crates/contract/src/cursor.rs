@@ -77,7 +77,9 @@ pub fn decode<K: DeserializeOwned>(list: &List, cursor: &str) -> Result<K, Probl
             }
             // The key alone: a cursor made before cursors named their list
             // (December 2026), still read so that a page left open across
-            // an upgrade keeps paging.
+            // an upgrade keeps paging; it is not checked against a list.
+            // (This holds while every list's key starts with a number or a
+            // string, as each does.)
             legacy => serde_json::from_value(legacy).ok(),
         })
         .ok_or_else(|| Problem::invalid_field("cursor", "invalid"))

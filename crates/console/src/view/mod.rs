@@ -81,8 +81,10 @@ impl Ctx {
             .into()
     }
 
-    /// A decimal count (an STV round's votes), every digit kept, as the
-    /// reader writes numbers; as given where the browser cannot.
+    /// A decimal count (an STV round's votes) as the reader writes numbers:
+    /// every digit kept where the browser reads it as a decimal
+    /// (`Intl.NumberFormat` v3), rounded past 15 significant digits before
+    /// that; as given where the browser cannot format it.
     pub fn decimal(&self, exact: &str) -> String {
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"maximumFractionDigits".into(), &20.into());

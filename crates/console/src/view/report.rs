@@ -365,7 +365,7 @@ fn Results(poll: Option<Poll>, results: Option<PollResults>) -> impl IntoView {
                             let tally: Vec<(String, String)> =
                                 tally.into_iter().map(|(option, votes)| (option, ctx.decimal(&votes))).collect();
                             let heading = fill(t.report_round, &[("round", &round.round.to_string())]);
-                            let account = round_account(t, round, &label);
+                            let account = round_account(t, round, &label, &|n: &str| ctx.decimal(n));
                             view! {
                                 <h3>{heading.clone()}</h3>
                                 <table class="console-log" aria-label=heading>
