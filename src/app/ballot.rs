@@ -54,28 +54,41 @@ pub fn Ballot(
 ) -> impl IntoView {
     let part = expect_context::<Participation>();
     let has_ballot = mine.is_some() || ballots.with_untracked(|b| !b.is_empty());
-    let start = match (&mine, ballots.with_untracked(|b| b.last().cloned())) {
-        (_, Some(item)) => match &item.submission {
-            Submission::Ballot { ballot, .. } => Ranking::from_ballot(&poll, &ballot.ranking),
-            _ => Ranking::new(&poll),
-        },
-        (Some(m), None) => Ranking::from_ballot(&poll, &m.ranking),
-        (None, None) => Ranking::new(&poll),
+    let poll = StoredValue::new(poll);
+    let mine = StoredValue::new(mine);
+    // The ballot that counts for the resident now: the last one cast here
+    // (on its way or recorded), else the backend's.
+    let latest = move || {
+        let cast = ballots.with_untracked(|b| b.last().cloned());
+        poll.with_value(|poll| match (cast, mine.get_value()) {
+            (Some(item), _) => match &item.submission {
+                Submission::Ballot { ballot, .. } => Ranking::from_ballot(poll, &ballot.ranking),
+                _ => Ranking::new(poll),
+            },
+            (None, Some(m)) => Ranking::from_ballot(poll, &m.ranking),
+            (None, None) => Ranking::new(poll),
+        })
     };
-    let ranking = RwSignal::new(start);
+    let ranking = RwSignal::new(latest());
     let step = RwSignal::new(if has_ballot {
         Step::Receipt
     } else {
         Step::Rank
     });
-    let poll = StoredValue::new(poll);
-    let mine = StoredValue::new(mine);
     let anchor = NodeRef::<leptos::html::Div>::new();
     provide_context(BallotAnchor(anchor));
     let go = move |to: Step, focus: &str| {
         step.set(to);
         focus_later(anchor, focus.to_owned());
     };
+    // The only ballot there was, discarded (waiting, or refused): there is
+    // no receipt to show, and the resident has not voted.
+    Effect::new(move |_| {
+        let none = mine.with_value(Option::is_none) && ballots.with(Vec::is_empty);
+        if none && step.get() == Step::Receipt {
+            go(Step::Rank, "plaza-rank-heading");
+        }
+    });
     let cast = move || {
         let submission = Submission::Ballot {
             deliberation_id: part.deliberation_id.get_value(),
@@ -100,7 +113,13 @@ pub fn Ballot(
                 }.into_any(),
                 Step::Receipt => view! {
                     <ReceiptStep poll mine ballots
-                        on_change=Callback::new(move |()| go(Step::Rank, "plaza-rank-heading"))
+                        on_change=Callback::new(move |()| {
+                            // From the ballot the receipt shows, which may be
+                            // newer than this widget's (another tab, a
+                            // discarded change).
+                            ranking.set(latest());
+                            go(Step::Rank, "plaza-rank-heading")
+                        })
                     />
                 }.into_any(),
             }}

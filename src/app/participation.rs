@@ -18,6 +18,7 @@ use crate::outbox::{Outbox, Subscription};
 use crate::state::outbox::{
     keep_expired, sent_answers, Answer, Delivery, Item, Progress, Submission,
 };
+use crate::state::signer::same_signer;
 use crate::state::text::start_of;
 use crate::state::told::Told;
 
@@ -43,6 +44,8 @@ pub struct Participation {
     pub token_rejected: RwSignal<bool>,
     /// The resident is signed in by the host page (no "forget me").
     pub signed_in: bool,
+    /// Who signed the host page's sign-in (see `state::signer`).
+    signer: StoredValue<Option<String>>,
     host: StoredValue<Element, LocalStorage>,
 }
 
@@ -83,6 +86,7 @@ impl Participation {
             told: StoredValue::new(Told::default()),
             token_rejected,
             signed_in: backend.has_host_token(),
+            signer: StoredValue::new(backend.host_signer().map(str::to_owned)),
             host,
         };
         let ui = expect_context::<Ui>();
@@ -121,10 +125,21 @@ impl Participation {
         let Some(outbox) = self.outbox.try_get_value() else {
             return;
         };
+        let Some(signer) = self.signer.try_get_value() else {
+            return;
+        };
+        // What this resident submitted: on a device shared by residents
+        // the city's site signs in (a library computer), another one's
+        // waiting ballot or argument is theirs to see, change or discard.
+        // (Anonymous ones are the device's own participant's, whoever
+        // signs in later.)
+        let mine = |i: &Item| {
+            !i.signed_in || (self.signed_in && same_signer(i.signer.as_deref(), signer.as_deref()))
+        };
         let fresh: Vec<Item> = outbox
             .items()
             .into_iter()
-            .filter(|i| i.submission.deliberation_id() == id)
+            .filter(|i| i.submission.deliberation_id() == id && mine(i))
             .collect();
         let Some(before_items) = self.items.try_get_untracked() else {
             return;

@@ -416,6 +416,14 @@ impl Item {
         }
     }
 
+    /// Whether `other` was submitted by the same resident, as far as this
+    /// device can tell: both signed in by the city's site as the same
+    /// resident (or by a token that names nobody), or both not.
+    pub fn same_resident(&self, other: &Item) -> bool {
+        self.signed_in == other.signed_in
+            && crate::state::signer::same_signer(self.signer.as_deref(), other.signer.as_deref())
+    }
+
     /// Whether an attempt is on its way: discarding it now would not stop
     /// the backend from recording it, so a discard waits for its answer.
     pub fn is_busy(&self) -> bool {
@@ -471,24 +479,42 @@ impl Item {
     }
 }
 
-/// Adds `item` to `items`: a reaction replaces an earlier wish for the same
-/// argument and kind, a ballot an earlier ballot for the same poll, that is
-/// not on its way yet (only the last one counts).
-pub fn add(items: &mut Vec<Item>, item: Item) -> Vec<String> {
-    let mut replaced = Vec::new();
-    items.retain(|old| {
-        let gone = item.submission.replaces(&old.submission)
-            && !matches!(
-                old.delivery,
-                Delivery::Sending { .. } | Delivery::Sent { .. }
-            );
-        if gone {
-            replaced.push(old.key.clone());
+/// What [`add`] did to the items already there.
+#[derive(Debug, Default, PartialEq)]
+pub struct Added {
+    /// Replaced before any attempt: removed.
+    pub removed: Vec<String>,
+    /// Replaced while an attempt was on its way: given up for when that
+    /// attempt ends (`discard_asked`), unless it gets it recorded, so that
+    /// a passing failure never sends it again after the newer one.
+    pub superseded: Vec<String>,
+}
+
+/// Adds `item` to `items`: a reaction replaces an earlier wish of the same
+/// resident for the same argument and kind, a ballot an earlier ballot of
+/// the same resident for the same poll (only the last one counts). Another
+/// resident's item (a device shared by two residents the city's site signs
+/// in) is left as it is.
+pub fn add(items: &mut Vec<Item>, item: Item) -> Added {
+    let mut added = Added::default();
+    items.retain_mut(|old| {
+        let replaced = item.submission.replaces(&old.submission) && item.same_resident(old);
+        match &old.delivery {
+            _ if !replaced => true,
+            Delivery::Sent { .. } => true,
+            Delivery::Sending { .. } => {
+                old.discard_asked = true;
+                added.superseded.push(old.key.clone());
+                true
+            }
+            _ => {
+                added.removed.push(old.key.clone());
+                false
+            }
         }
-        !gone
     });
     items.push(item);
-    replaced
+    added
 }
 
 /// What a view of the outbox shows after it changed: the outbox's items
@@ -578,6 +604,16 @@ mod tests {
                 text: text.into(),
                 lang: None,
                 display_name: None,
+            },
+        }
+    }
+
+    fn ballot(ranking: &[&str]) -> Submission {
+        Submission::Ballot {
+            deliberation_id: "d".into(),
+            poll_id: "p".into(),
+            ballot: BallotSubmission {
+                ranking: ranking.iter().map(|r| r.to_string()).collect(),
             },
         }
     }
@@ -857,13 +893,6 @@ mod tests {
 
     #[test]
     fn a_change_not_yet_recorded_leaves_the_last_recorded_ballot_counting() {
-        let ballot = |ranking: &[&str]| Submission::Ballot {
-            deliberation_id: "d".into(),
-            poll_id: "p".into(),
-            ballot: BallotSubmission {
-                ranking: ranking.iter().map(|r| r.to_string()).collect(),
-            },
-        };
         let receipt = |tracker: &str| BallotReceipt {
             tracker: tracker.into(),
             recorded_at: plaza_contract::Timestamp::try_from("2026-05-01T10:00:00Z")
@@ -909,15 +938,77 @@ mod tests {
     fn only_the_last_reaction_wish_is_kept_until_it_is_sent() {
         let mut items = Vec::new();
         add(&mut items, Item::new("r1".into(), reaction(true), 0.0));
-        let replaced = add(&mut items, Item::new("r2".into(), reaction(false), 1.0));
-        assert_eq!(replaced, ["r1"]);
+        let added = add(&mut items, Item::new("r2".into(), reaction(false), 1.0));
+        assert_eq!(added.removed, ["r1"]);
         assert_eq!(items.len(), 1);
         items[0].start(2.0);
-        add(&mut items, Item::new("r3".into(), reaction(true), 3.0));
+        let added = add(&mut items, Item::new("r3".into(), reaction(true), 3.0));
         assert_eq!(items.len(), 2, "one already on its way stays");
+        assert_eq!(added.superseded, ["r2"]);
         add(&mut items, Item::new("a".into(), argument("x"), 4.0));
         add(&mut items, Item::new("b".into(), argument("x"), 5.0));
         assert_eq!(items.len(), 4, "arguments are never merged");
+    }
+
+    /// A ballot changed while the one before is on its way: a passing
+    /// failure of that attempt must not send the older one again after the
+    /// newer (the backend keeps the last one it receives).
+    #[test]
+    fn a_ballot_on_its_way_when_changed_is_never_sent_after_the_change() {
+        let mut items = vec![Item::new("first".into(), ballot(&["a"]), 0.0)];
+        assert!(items[0].start(1.0));
+        let added = add(&mut items, Item::new("second".into(), ballot(&["b"]), 2.0));
+        assert_eq!(added.superseded, ["first"]);
+        // The attempt fails for now (a 503): the older ballot is given up,
+        // not queued again, and only the newer one is due, ever.
+        items[0].settle(Outcome::Error(BackendError::Status(503)), 3.0, 0.5);
+        assert!(items[0].is_discarded(3.0, false));
+        assert!(!items[0].is_due(1e12, true, false));
+        assert_eq!(
+            next_due(&items, 1e12, true, false).map(|i| i.key.as_str()),
+            Some("second")
+        );
+        // Had it got through, it would stay recorded, and the newer one
+        // would still go after it.
+        let mut recorded = vec![Item::new("first".into(), ballot(&["a"]), 0.0)];
+        assert!(recorded[0].start(1.0));
+        add(
+            &mut recorded,
+            Item::new("second".into(), ballot(&["b"]), 2.0),
+        );
+        let answer = Answer::Ballot(BallotReceipt {
+            tracker: "t-1".into(),
+            recorded_at: plaza_contract::Timestamp::try_from("2026-05-01T10:00:00Z")
+                .expect("timestamp"),
+        });
+        recorded[0].settle(Outcome::Done(answer), 3.0, 0.5);
+        assert!(recorded[0].is_sent() && !recorded[0].is_discarded(3.0, false));
+        assert_eq!(
+            next_due(&recorded, 3.0, true, false).map(|i| i.key.as_str()),
+            Some("second")
+        );
+    }
+
+    /// On a device shared by two residents the city's site signs in, one's
+    /// waiting ballot is not replaced by the other's.
+    #[test]
+    fn another_residents_ballot_is_not_replaced() {
+        let signed = |key: &str, ranking: &[&str], signer: &str| {
+            let mut item = Item::new(key.into(), ballot(ranking), 0.0);
+            item.signed_in = true;
+            item.signer = Some(signer.into());
+            item
+        };
+        let mut items = vec![signed("lea", &["a"], "lea-hash")];
+        let added = add(&mut items, signed("omar", &["b"], "omar-hash"));
+        assert_eq!(added, Added::default());
+        assert_eq!(items.len(), 2);
+        let added = add(&mut items, signed("omar-again", &["c"], "omar-hash"));
+        assert_eq!(added.removed, ["omar"]);
+        let anonymous = Item::new("anon".into(), ballot(&["a"]), 0.0);
+        assert!(!add(&mut items, anonymous)
+            .removed
+            .contains(&"lea".to_owned()));
     }
 
     #[test]

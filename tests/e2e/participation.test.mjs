@@ -324,15 +324,19 @@ describe('residents take part', () => {
     await inWidget(tab, 'plaza-deliberation', 'form.plaza-form:has(#plaza-argument-text) button[type=submit]').click();
     await inWidget(tab, 'plaza-deliberation', '.plaza-state:has-text("sign in again")').waitFor();
     // Resident B signs in on the same browser (the widget is drawn anew):
-    // A's argument waits on.
+    // A's argument waits on, out of B's sight (B could discard it).
     await tab.evaluate(() => { document.querySelector('plaza-deliberation').shadowRoot.querySelector('.plaza-state').dataset.before = 'yes'; });
     await tab.evaluate((token) => document.querySelector('plaza-deliberation').setAttribute('participant-token', token),
       hostToken('resident-shared-b'));
-    await inWidget(tab, 'plaza-deliberation', '.plaza-state:not([data-before]):has-text("sign in again")').waitFor();
+    await inWidget(tab, 'plaza-deliberation', '.plaza-state[data-before]').waitFor({ state: 'detached' });
+    await inWidget(tab, 'plaza-deliberation', '#plaza-argument-text').waitFor();
     await tab.waitForTimeout(2000);
     let args = await all(server.origin, '/v1/deliberations/rue-des-lilas/arguments');
     assert.equal(args.filter((a) => a.text === text).length, 0, 'not sent as resident B');
-    assert.equal(await inWidget(tab, 'plaza-deliberation', '.plaza-state:has-text("sign in again")').count(), 1);
+    assert.equal(await inWidget(tab, 'plaza-deliberation', `.plaza-argument:has-text("${text}")`).count(), 0, 'not shown to B');
+    const stored = await tab.evaluate((t) => Object.keys(localStorage)
+      .some((k) => k.startsWith('plaza:outbox:v1:') && localStorage.getItem(k).includes(t)), text);
+    assert.ok(stored, 'still waiting for A');
     // A signs in again: sent, once.
     await tab.evaluate((token) => document.querySelector('plaza-deliberation').setAttribute('participant-token', token),
       hostToken('resident-shared-a'));
