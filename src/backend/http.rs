@@ -205,8 +205,15 @@ impl HttpTransport {
                 })
                 .clone()
         });
-        let result = creating.await;
-        CREATING.with(|c| c.borrow_mut().remove(&self.base));
+        let result = creating.clone().await;
+        // Only this creation: another may have started since this one
+        // ended, for a widget that found none.
+        CREATING.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.get(&self.base).is_some_and(|f| f.ptr_eq(&creating)) {
+                c.remove(&self.base);
+            }
+        });
         result
     }
 

@@ -118,7 +118,17 @@ init
     (name) => import(new URL(`./${name}.js`, import.meta.url).href).then(async (m) => { await m.default(); return m; }),
     takeEarly,
   ))
-  .catch((error) => console.error('Plaza could not start:', error));
+  .catch((error) => {
+    console.error('Plaza could not start:', error);
+    // The space kept for each widget would stay an empty box over what
+    // the city put inside the element (a link, a note): that shows instead.
+    for (const host of document.querySelectorAll('plaza-deliberation, [data-plaza-deliberation]')) {
+      const root = host.shadowRoot;
+      if (root && root.childElementCount === 1 && root.firstElementChild.matches('.plaza-reserve')) {
+        root.replaceChildren(document.createElement('slot'));
+      }
+    }
+  });
 // The browser's Intl starts up on first use, and reads each language's
 // data for each kind of formatter on first use too: tens of milliseconds on
 // a phone, in the middle of drawing the first screen. Done here instead,

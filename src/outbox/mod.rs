@@ -52,6 +52,11 @@ pub struct Outbox {
     next_listener: Cell<u64>,
     /// A sending pass is under way (or scheduled).
     running: Cell<bool>,
+    /// The latest wake-up scheduled after a pass: an earlier one that
+    /// fires after a later was scheduled does nothing, so that passes
+    /// started meanwhile (a submission, another tab's message) never leave
+    /// two chains of wake-ups.
+    wake: Cell<u64>,
     /// When the resident last had this backend forget them here, in this
     /// tab or another (0: not since the page loaded).
     forgotten_at: Cell<f64>,
@@ -147,6 +152,7 @@ impl Outbox {
                 listeners: RefCell::new(Vec::new()),
                 next_listener: Cell::new(0),
                 running: Cell::new(false),
+                wake: Cell::new(0),
                 forgotten_at: Cell::new(0.0),
                 answered_here: RefCell::new(Vec::new()),
                 seen: RefCell::new(Vec::new()),
@@ -306,11 +312,14 @@ impl Outbox {
         let backend = self.backend_of(origin);
         item.signed_in = backend.has_host_token();
         item.signer = backend.host_signer().map(str::to_owned);
-        let replaced = outbox::add(&mut items, item);
-        for old in replaced {
+        let added = outbox::add(&mut items, item);
+        for old in added.removed {
             self.remove(&old);
         }
-        if let Some(item) = items.iter().find(|i| i.key == key) {
+        for item in items
+            .iter()
+            .filter(|i| i.key == key || added.superseded.contains(&i.key))
+        {
             self.save(item);
         }
         self.changed();
@@ -400,9 +409,11 @@ impl Outbox {
             let wake_in = outbox.clone().pass().await;
             outbox.running.set(false);
             if let Some(ms) = wake_in {
+                let wake = outbox.wake.get().wrapping_add(1);
+                outbox.wake.set(wake);
                 gloo_timers::future::TimeoutFuture::new(ms).await;
                 // Nobody left to show it to: the items wait in storage for the next page.
-                if !outbox.listeners.borrow().is_empty() {
+                if outbox.wake.get() == wake && !outbox.listeners.borrow().is_empty() {
                     outbox.kick();
                 }
             }
@@ -494,6 +505,11 @@ impl Outbox {
             let Some(stored) = self.item(&item.key) else {
                 continue;
             };
+            // Another tab sent it too (a page without Web Locks) and its
+            // attempt got it recorded: that answer stays.
+            if stored.is_sent() {
+                continue;
+            }
             item.discard_asked |= stored.discard_asked;
             item.settle(outcome, now(), js_sys::Math::random());
             if item.is_sent() {
