@@ -82,11 +82,14 @@ pub fn Ballot(
         focus_later(anchor, focus.to_owned());
     };
     // The only ballot there was, discarded (waiting, or refused): there is
-    // no receipt to show, and the resident has not voted.
+    // no receipt to show, and the resident has not voted. (Focus is not
+    // moved: this may happen long after the resident moved on, or in
+    // another widget; a resident who pressed Discard here is taken care of
+    // by its note.)
     Effect::new(move |_| {
         let none = mine.with_value(Option::is_none) && ballots.with(Vec::is_empty);
         if none && step.get() == Step::Receipt {
-            go(Step::Rank, "plaza-rank-heading");
+            step.set(Step::Rank);
         }
     });
     let cast = move || {

@@ -18,7 +18,6 @@ use crate::outbox::{Outbox, Subscription};
 use crate::state::outbox::{
     keep_expired, sent_answers, Answer, Delivery, Item, Progress, Submission,
 };
-use crate::state::signer::same_signer;
 use crate::state::text::start_of;
 use crate::state::told::Told;
 
@@ -128,14 +127,9 @@ impl Participation {
         let Some(signer) = self.signer.try_get_value() else {
             return;
         };
-        // What this resident submitted: on a device shared by residents
-        // the city's site signs in (a library computer), another one's
-        // waiting ballot or argument is theirs to see, change or discard.
-        // (Anonymous ones are the device's own participant's, whoever
-        // signs in later.)
-        let mine = |i: &Item| {
-            !i.signed_in || (self.signed_in && same_signer(i.signer.as_deref(), signer.as_deref()))
-        };
+        // What this resident submitted (a device may be shared by
+        // residents the city's site signs in).
+        let mine = |i: &Item| i.is_own_of(self.signed_in, signer.as_deref());
         let fresh: Vec<Item> = outbox
             .items()
             .into_iter()

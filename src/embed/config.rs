@@ -157,16 +157,6 @@ fn classify_api(api: &str, seed: Option<String>) -> Result<ApiTarget, ConfigErro
     }
 }
 
-/// Whether a page of `page_protocol` cannot call an API of `protocol` on
-/// `host`: the browser blocks an `http:` API from an `https:` page (then
-/// every call would fail as if the resident were offline, for good),
-/// except on the resident's own machine.
-pub fn mixed_content(page_protocol: Option<&str>, protocol: &str, host: &str) -> bool {
-    let own_machine =
-        matches!(host, "localhost" | "127.0.0.1" | "[::1]") || host.ends_with(".localhost");
-    page_protocol == Some("https:") && protocol == "http:" && !own_machine
-}
-
 /// An absolute `http(s)` URL or a path on the page's own origin, without
 /// spaces or control characters.
 fn is_link(url: &str) -> bool {
@@ -437,15 +427,5 @@ mod tests {
         let (lang, config) = read(true, &[("lang", "fr")]);
         assert_eq!(lang.as_deref(), Some("fr"));
         assert!(config.is_err());
-    }
-
-    #[test]
-    fn an_http_api_from_an_https_page_is_refused_unless_local() {
-        assert!(mixed_content(Some("https:"), "http:", "api.city.example"));
-        assert!(!mixed_content(Some("https:"), "https:", "api.city.example"));
-        assert!(!mixed_content(Some("http:"), "http:", "api.city.example"));
-        assert!(!mixed_content(Some("https:"), "http:", "localhost"));
-        assert!(!mixed_content(Some("https:"), "http:", "127.0.0.1"));
-        assert!(!mixed_content(None, "http:", "api.city.example"));
     }
 }

@@ -285,10 +285,6 @@ fn backend(
         ApiTarget::Http(api) => {
             let url = web_sys::Url::new_with_base(api, &page_base())
                 .map_err(|_| ConfigError::InvalidApi(api.clone()))?;
-            let page = web_sys::window().and_then(|w| w.location().protocol().ok());
-            if config::mixed_content(page.as_deref(), &url.protocol(), &url.hostname()) {
-                return Err(ConfigError::InvalidApi(api.clone()));
-            }
             Ok(Backend::http(url.href(), config.participant_token.clone()))
         }
     }

@@ -313,14 +313,16 @@ impl Outbox {
         item.signed_in = backend.has_host_token();
         item.signer = backend.host_signer().map(str::to_owned);
         let added = outbox::add(&mut items, item);
-        for old in added.removed {
-            self.remove(&old);
-        }
+        // The new one first: another tab reading between the writes never
+        // finds neither.
         for item in items
             .iter()
             .filter(|i| i.key == key || added.superseded.contains(&i.key))
         {
             self.save(item);
+        }
+        for old in added.removed {
+            self.remove(&old);
         }
         self.changed();
         self.kick();

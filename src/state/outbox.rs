@@ -416,12 +416,15 @@ impl Item {
         }
     }
 
-    /// Whether `other` was submitted by the same resident, as far as this
-    /// device can tell: both signed in by the city's site as the same
-    /// resident (or by a token that names nobody), or both not.
-    pub fn same_resident(&self, other: &Item) -> bool {
-        self.signed_in == other.signed_in
-            && crate::state::signer::same_signer(self.signer.as_deref(), other.signer.as_deref())
+    /// Whether it is the own of a resident `signed_in` or not by the city's
+    /// site, as `signer` (see `state::signer`), as far as this device can
+    /// tell: an anonymous item is the device's participant's, whoever signs
+    /// in later; a signed-in one is only its signer's (on a device shared
+    /// by residents, another's waiting ballot is not theirs to see, change
+    /// or discard). What a view shows, and what a new submission replaces.
+    pub fn is_own_of(&self, signed_in: bool, signer: Option<&str>) -> bool {
+        !self.signed_in
+            || (signed_in && crate::state::signer::same_signer(self.signer.as_deref(), signer))
     }
 
     /// Whether an attempt is on its way: discarding it now would not stop
@@ -490,15 +493,16 @@ pub struct Added {
     pub superseded: Vec<String>,
 }
 
-/// Adds `item` to `items`: a reaction replaces an earlier wish of the same
-/// resident for the same argument and kind, a ballot an earlier ballot of
-/// the same resident for the same poll (only the last one counts). Another
-/// resident's item (a device shared by two residents the city's site signs
-/// in) is left as it is.
+/// Adds `item` to `items`: a reaction replaces an earlier wish of the
+/// resident's own ([`Item::is_own_of`]) for the same argument and kind, a
+/// ballot an earlier ballot of theirs for the same poll (only the last one
+/// counts). Another resident's item (a device shared by residents the
+/// city's site signs in) is left as it is.
 pub fn add(items: &mut Vec<Item>, item: Item) -> Added {
     let mut added = Added::default();
     items.retain_mut(|old| {
-        let replaced = item.submission.replaces(&old.submission) && item.same_resident(old);
+        let replaced = item.submission.replaces(&old.submission)
+            && old.is_own_of(item.signed_in, item.signer.as_deref());
         match &old.delivery {
             _ if !replaced => true,
             Delivery::Sent { .. } => true,
@@ -1006,9 +1010,13 @@ mod tests {
         let added = add(&mut items, signed("omar-again", &["c"], "omar-hash"));
         assert_eq!(added.removed, ["omar"]);
         let anonymous = Item::new("anon".into(), ballot(&["a"]), 0.0);
-        assert!(!add(&mut items, anonymous)
-            .removed
-            .contains(&"lea".to_owned()));
+        assert!(
+            add(&mut items, anonymous).removed.is_empty(),
+            "signed-in ballots are not the device's"
+        );
+        // The device's anonymous ballot is anyone's own here, as it is shown.
+        let added = add(&mut items, signed("lea-again", &["b"], "lea-hash"));
+        assert_eq!(added.removed, ["lea", "anon"]);
     }
 
     #[test]
