@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, ShadowRoot};
 
 use super::participation::{submitted_start, Participation};
-use super::{focus_when_lost, landing, Ui};
+use super::{focus_when_lost, landing, up_to_section, Ui};
 use crate::i18n::{fill, Strings};
 use crate::state::outbox::{Delivery, Item};
 use crate::state::text::NAME_CHARS;
@@ -43,7 +43,7 @@ pub fn DeliveryNote(key: String) -> impl IntoView {
     // it removes the focused element.)
     let focus_in = move |_| {
         let here = note.try_get_untracked().flatten();
-        place.try_set_value(here.map(|n| ancestors(&n)));
+        place.try_set_value(here.map(|n| up_to_section(n.parent_element())));
     };
     // Not when focus went with what had it, which is what `refocus` is for:
     // looked at once the view has changed (a browser may say "focus out"
@@ -144,21 +144,6 @@ fn refocus(place: Vec<Element>, key: &str) {
             .find_map(|id| root.get_element_by_id(id))
             .or_else(|| place.iter().filter(|e| e.is_connected()).find_map(landing))
     });
-}
-
-/// The note's ancestors, nearest first, up to its section.
-fn ancestors(note: &Element) -> Vec<Element> {
-    let mut chain = Vec::new();
-    let mut at = note.parent_element();
-    while let Some(e) = at {
-        let last = e.tag_name().eq_ignore_ascii_case("section");
-        at = e.parent_element();
-        chain.push(e);
-        if last {
-            break;
-        }
-    }
-    chain
 }
 
 /// What the note of an item not sent says, and its class.

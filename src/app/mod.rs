@@ -354,6 +354,22 @@ pub fn focus_when_lost(find: impl FnOnce() -> Option<Element> + 'static) {
     });
 }
 
+/// `from` and its ancestors, nearest first, up to its section: where
+/// something that goes stood, for [`landing`].
+pub fn up_to_section(from: Option<Element>) -> Vec<Element> {
+    let mut chain = Vec::new();
+    let mut at = from;
+    while let Some(e) = at {
+        let last = e.tag_name().eq_ignore_ascii_case("section");
+        at = e.parent_element();
+        chain.push(e);
+        if last {
+            break;
+        }
+    }
+    chain
+}
+
 /// Where focus lands for `e`, the place of something that went (an
 /// ancestor of it): an item (a reply's parent), a thread (its first
 /// control), a section (its heading, else its first control).

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement};
 
 use super::inert::{el, Node};
-use super::{focus_lost, focus_when_lost, focusable, landing, Ui};
+use super::{focus_lost, focus_when_lost, focusable, landing, up_to_section, Ui};
 use crate::i18n::control_name;
 
 /// A polite live region, so a screen reader says what is loading.
@@ -212,13 +212,9 @@ fn follow_answer(w: Awaited) {
             .map(focusable)
             .or(more)
             .or_else(|| {
-                let mut at = Some(w.holder.clone());
-                std::iter::from_fn(|| {
-                    let e = at.take()?;
-                    at = e.parent_element();
-                    Some(e)
-                })
-                .find_map(|e| landing(&e))
+                up_to_section(Some(w.holder.clone()))
+                    .iter()
+                    .find_map(landing)
             });
         if let Some(target) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
             let _ = target.focus();

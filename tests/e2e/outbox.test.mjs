@@ -13,6 +13,10 @@ import { faultyProxy, seeded } from './support/faulty-proxy.mjs';
 const DELIBERATION = 'rue-des-lilas';
 const WIDGET = 'plaza-deliberation';
 
+/** Answers a routed request as a backend that is down for now (503). */
+const unavailable = (route) => route.fulfill({ status: 503, contentType: 'application/problem+json',
+  body: JSON.stringify({ type: 'about:blank', title: 'Down', status: 503, code: 'unavailable' }) });
+
 /** Whether a request changes something (what the proxy may spoil). */
 const isWrite = (req) => req.method !== 'GET' && req.method !== 'OPTIONS' && req.url.startsWith('/v1/');
 
@@ -165,8 +169,7 @@ describe('the outbox on a failing network', () => {
           holding();
           await held;
         }
-        return route.fulfill({ status: 503, contentType: 'application/problem+json',
-          body: JSON.stringify({ type: 'about:blank', title: 'Down', status: 503, code: 'unavailable' }) });
+        return unavailable(route);
       });
       const text = `Given up ${Date.now().toString(36)}`;
       await postArgument(tab, text);
@@ -215,8 +218,7 @@ describe('the outbox on a failing network', () => {
       await waitForReady(tab, 2);
       await tab.route('**/v1/arguments/*/comments', (route) => {
         if (route.request().method() !== 'POST') return route.fallback();
-        return route.fulfill({ status: 503, contentType: 'application/problem+json',
-          body: JSON.stringify({ type: 'about:blank', title: 'Down', status: 503, code: 'unavailable' }) });
+        return unavailable(route);
       });
       const text = `Reply given up ${Date.now().toString(36)}`;
       await postReply(tab, text);
@@ -247,8 +249,7 @@ describe('the outbox on a failing network', () => {
       let down = true;
       await tab.route('**/v1/deliberations/rue-des-lilas/arguments', (route) => {
         if (route.request().method() !== 'POST' || !down) return route.fallback();
-        return route.fulfill({ status: 503, contentType: 'application/problem+json',
-          body: JSON.stringify({ type: 'about:blank', title: 'Down', status: 503, code: 'unavailable' }) });
+        return unavailable(route);
       });
       const text = `Sent again ${Date.now().toString(36)}`;
       await postArgument(tab, text);
@@ -334,8 +335,7 @@ describe('the outbox on a failing network', () => {
           await held;
         }
         // The page may be closed by now.
-        await route.fulfill({ status: 503, contentType: 'application/problem+json',
-          body: JSON.stringify({ type: 'about:blank', title: 'Down', status: 503, code: 'unavailable' }) }).catch(() => {});
+        await unavailable(route).catch(() => {});
       });
       await postArgument(tab, text);
       const discard = tab.locator(`${WIDGET} .plaza-state:has-text("trying again") button:text("Discard")`).first();
