@@ -14,7 +14,7 @@ use super::delivery::DeliveryNote;
 use super::heading::Heading;
 use super::inert::{el, Element};
 use super::participation::Participation;
-use super::{focus_later, format, BackendHandle, Ui};
+use super::{focus_if_lost, focus_later, format, BackendHandle, Ui};
 use crate::backend::KeyValue;
 use crate::i18n::fill;
 use crate::state::ballot::{display_order, Placed, Ranking};
@@ -517,6 +517,53 @@ fn ReceiptStep(
         })}
         <p>{s.vote_change_until_close}</p>
         <button type="button" class="plaza-button" on:click=move |_| on_change.run(())>{s.vote_change}</button>
+    }
+}
+
+/// The ballot cast here that is not recorded, for a resident the poll no
+/// longer lets vote because the backend rejected their sign-in since: what
+/// it ranks and where it is, with Discard, so they know it is kept for
+/// their next sign-in, not lost (or, if refused, why).
+#[component]
+pub fn WaitingBallot(poll: StoredValue<Poll>, ballots: Memo<Vec<Item>>) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let s = ui.s();
+    let waiting = Memo::new(move |_| {
+        ballots.with(|items| {
+            let item = items.last().filter(|i| !i.is_sent())?;
+            let Submission::Ballot { ballot, .. } = &item.submission else {
+                return None;
+            };
+            // A refused ballot is not sent at the next sign-in: its note says why.
+            let kept = !item.discard_asked && !matches!(item.delivery, Delivery::Failed { .. });
+            Some((ballot.ranking.clone(), item.key.clone(), kept))
+        })
+    });
+    let anchor = NodeRef::<leptos::html::Div>::new();
+    if let Some((_, key, _)) = waiting.get_untracked() {
+        // Cast, then the sign-in rejected: the ballot view that had focus is gone.
+        focus_if_lost(anchor, format!("plaza-state-{key}"));
+    }
+    move || {
+        waiting.get().map(|(ranking, key, kept)| {
+            let labels: Vec<String> = poll.with_value(|p| {
+                ranking
+                    .iter()
+                    .map(|id| {
+                        p.option(id)
+                            .map(|o| ui.pick(&o.label).text)
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            });
+            view! {
+                <div class="plaza-waiting-ballot" node_ref=anchor>
+                    {kept.then(|| view! { <p>{s.vote_waiting_for_sign_in}</p> })}
+                    {option_list("ol", labels.into_iter())}
+                    <DeliveryNote key/>
+                </div>
+            }
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use plaza_contract::{
     Argument, Deliberation, Eligibility, MyBallot, Poll, PollResults, PollStatus,
 };
 
-use super::ballot::{Ballot, TopArguments};
+use super::ballot::{Ballot, TopArguments, WaitingBallot};
 use super::heading::Heading;
 use super::participation::Participation;
 use super::results::ResultsView;
@@ -203,7 +203,8 @@ fn voting(
         return None;
     }
     if eligibility == Eligibility::SignedIn && (!part.signed_in || part.token_rejected.get()) {
-        return Some(view! { <NotEligible/> }.into_any());
+        // A ballot cast before the sign-in was rejected stays in sight.
+        return Some(view! { <NotEligible/> <WaitingBallot poll ballots/> }.into_any());
     }
     Some(view! { <Ballot poll=poll.get_value() mine ballots top/> }.into_any())
 }

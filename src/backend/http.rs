@@ -89,6 +89,21 @@ fn sendable(value: &str) -> bool {
     !value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic())
 }
 
+impl HttpTransport {
+    /// Why a request got no answer, for the site's team: the browser's
+    /// words, and what blocks it if the page's setup does.
+    fn unreachable(&self, error: String) -> String {
+        let page = web_sys::window()
+            .and_then(|w| w.location().protocol().ok())
+            .unwrap_or_default();
+        if crate::embed::config::mixed_content(&page, &self.base) {
+            format!("{error} (an https: page asks an http: address, which browsers block: give the api attribute an https: address)")
+        } else {
+            error
+        }
+    }
+}
+
 fn token_key(base: &str) -> String {
     format!("{TOKEN_KEY}{base}")
 }
@@ -385,7 +400,7 @@ impl HttpTransport {
         let response = match request.send().await {
             Ok(r) => r,
             Err(_) if timed_out.get() => return fail(BackendError::Timeout(self.timeout_ms)),
-            Err(e) => return fail(BackendError::Offline(e.to_string())),
+            Err(e) => return fail(BackendError::Offline(self.unreachable(e.to_string()))),
         };
         let status = response.status();
         let retry_after_s = response

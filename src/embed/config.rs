@@ -140,6 +140,33 @@ impl InstanceConfig {
     }
 }
 
+/// Whether a browser blocks requests to `api` from a page served over
+/// `page_protocol` as mixed content (an `http:` address on an `https:`
+/// page), unless the page has them upgraded. Not refused at setup for that
+/// reason; said to the site's team when such a request fails, as the
+/// resident can only be told that the server cannot be reached.
+pub fn mixed_content(page_protocol: &str, api: &str) -> bool {
+    let Some(rest) = api
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("http://"))
+        .map(|_| &api[7..])
+    else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    // Browsers trust the device itself over http: (a developer's server).
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name.to_ascii_lowercase().ends_with(".localhost")
+        || (name.starts_with("127.") && name.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        || name == "::1";
+    page_protocol.eq_ignore_ascii_case("https:") && !loopback
+}
+
 /// `local`, an absolute `http(s)` URL, or a path on the page's own origin.
 /// A `seed` only means something to `local`: there it is data, never a
 /// script — a link, or a `blob:` the page made (the staff console's
@@ -378,6 +405,28 @@ mod tests {
             .1,
             Err(ConfigError::MissingDeliberation)
         );
+    }
+
+    #[test]
+    fn an_http_api_on_an_https_page_is_mixed_content() {
+        assert!(mixed_content("https:", "http://city.example/v1"));
+        assert!(mixed_content("https:", "HTTP://city.example/v1"));
+        assert!(!mixed_content("https:", "https://city.example/v1"));
+        assert!(!mixed_content("https:", "/v1"));
+        assert!(!mixed_content("http:", "http://city.example/v1"));
+        assert!(!mixed_content("https:", "htt"));
+        assert!(!mixed_content("https:", "http"));
+        for local in [
+            "http://localhost:8080/v1",
+            "http://127.0.0.1/v1",
+            "http://[::1]:3000",
+            "http://app.localhost/v1",
+        ] {
+            assert!(!mixed_content("https:", local), "{local}");
+        }
+        assert!(mixed_content("https:", "http://localhost.example/v1"));
+        assert!(mixed_content("https:", "http://127.city.example/v1"));
+        assert!(mixed_content("https:", "http://user@city.example:8080/v1"));
     }
 
     #[test]

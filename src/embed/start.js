@@ -120,12 +120,25 @@ init
   ))
   .catch((error) => {
     console.error('Plaza could not start:', error);
-    // The space kept for each widget would stay an empty box over what
-    // the city put inside the element (a link, a note): that shows instead.
+    // The space kept for each widget would stay an empty box (or a
+    // loading state nothing will end, if the wasm failed while mounting)
+    // over what the city put inside the element (a link, a note): that
+    // shows instead. A widget that already shows its first screen stays.
+    // (A trap in a task after this, such as drawing a first screen whose
+    // data came later, is not seen here.)
+    const waiting = (root) => {
+      const top = [...root.children];
+      return top.some((e) => e.matches('.plaza-reserve'))
+        && !top.some((e) => e.matches('.plaza-mount') && e.querySelector(':scope > .plaza-root[data-settled]'));
+    };
     for (const host of document.querySelectorAll('plaza-deliberation, [data-plaza-deliberation]')) {
-      const root = host.shadowRoot;
-      if (root && root.childElementCount === 1 && root.firstElementChild.matches('.plaza-reserve')) {
-        root.replaceChildren(document.createElement('slot'));
+      if (host.shadowRoot) {
+        if (waiting(host.shadowRoot)) host.shadowRoot.replaceChildren(document.createElement('slot'));
+        continue;
+      }
+      // The wrapper made in an element that cannot have a shadow root.
+      for (const wrapper of [...host.children].filter((c) => c.shadowRoot && waiting(c.shadowRoot))) {
+        wrapper.remove();
       }
     }
   });

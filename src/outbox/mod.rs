@@ -193,14 +193,31 @@ impl Outbox {
             .and_then(|text| json::from_text(&text).ok())
     }
 
-    fn save(&self, item: &Item) {
+    /// Writes `item` unless storage holds an answer it would lose (see
+    /// [`Item::may_replace`]); answers whether it did.
+    fn save(&self, item: &Item) -> bool {
+        if self
+            .item(&item.key)
+            .is_some_and(|stored| !item.may_replace(&stored))
+        {
+            return false;
+        }
         if let Ok(text) = json::to_text(item) {
             KeyValue::of(&self.name).set(&format!("{}{}", self.prefix(), item.key), &text);
         }
+        true
     }
 
     fn remove(&self, key: &str) {
         KeyValue::of(&self.name).remove(&format!("{}{key}", self.prefix()));
+    }
+
+    /// Removes an item given up or replaced, unless storage now holds its
+    /// answer (read by another tab after what decided it was taken).
+    fn give_up(&self, key: &str) {
+        if !self.item(key).is_some_and(|stored| stored.is_sent()) {
+            self.remove(key);
+        }
     }
 
     /// Tells this page's instances and the other tabs that items changed.
@@ -291,7 +308,9 @@ impl Outbox {
     }
 
     /// The instance that tells the host page about `item`: the one it was
-    /// submitted in, or, if that one is gone, the first showing its deliberation.
+    /// submitted in, or, if that one is gone, the first showing its deliberation
+    /// to the resident it belongs to (another resident's widget does not show
+    /// it, so must not announce it either).
     pub fn speaker_for(&self, item: &Item) -> Option<String> {
         let listeners = self.listeners.borrow();
         if listeners.iter().any(|l| l.instance == item.origin) {
@@ -299,7 +318,10 @@ impl Outbox {
         }
         listeners
             .iter()
-            .find(|l| l.deliberation == item.submission.deliberation_id())
+            .find(|l| {
+                l.deliberation == item.submission.deliberation_id()
+                    && item.is_own_of(l.backend.has_host_token(), l.backend.host_signer())
+            })
             .map(|l| l.instance.clone())
     }
 
@@ -322,7 +344,7 @@ impl Outbox {
             self.save(item);
         }
         for old in added.removed {
-            self.remove(&old);
+            self.give_up(&old);
         }
         self.changed();
         self.kick();
@@ -342,7 +364,7 @@ impl Outbox {
             return;
         };
         if item.ask_discard(now()) {
-            self.remove(key);
+            self.give_up(key);
         } else {
             self.save(&item);
         }
@@ -469,7 +491,7 @@ impl Outbox {
             return;
         }
         for item in gone {
-            self.remove(&item.key);
+            self.give_up(&item.key);
         }
         self.changed();
     }
@@ -497,9 +519,10 @@ impl Outbox {
                 return;
             };
             let sending = item.start(now());
-            self.save(&item);
+            // Storage says another tab got it recorded: nothing to send.
+            let saved = self.save(&item);
             self.changed();
-            if !sending {
+            if !sending || !saved {
                 continue;
             }
             let outcome = send(&backend, &item).await;
@@ -518,7 +541,7 @@ impl Outbox {
                 self.answered_here.borrow_mut().push(item.key.clone());
             }
             if item.is_discarded(now(), false) {
-                self.remove(&item.key);
+                self.give_up(&item.key);
             } else {
                 self.save(&item);
             }

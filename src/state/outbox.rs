@@ -457,6 +457,14 @@ impl Item {
         matches!(self.delivery, Delivery::Sent { .. })
     }
 
+    /// Whether this state of the item may be written over `stored`, the one
+    /// in storage: a recorded answer stays (a tab's read may be older than
+    /// another tab's write: its "discard" or "sending" mark must not turn a
+    /// recorded ballot back into one on its way, or given up).
+    pub fn may_replace(&self, stored: &Item) -> bool {
+        self.is_sent() || !stored.is_sent()
+    }
+
     /// What a view of the item shows apart from its delivery note: it
     /// changes once, when the item is sent, not at each attempt.
     pub fn progress(&self) -> Progress {
@@ -736,6 +744,22 @@ mod tests {
         item.retry(9020.0, "k2".into());
         assert!(item.is_due(9020.0, true, false));
         assert_eq!((item.key.as_str(), item.request_key()), ("k", "k2"));
+    }
+
+    #[test]
+    fn a_recorded_answer_is_never_written_over_by_an_older_state() {
+        let mut sent = Item::new("k".into(), argument("Shade"), 0.0);
+        sent.settle(Outcome::Done(reacted()), 1.0, 0.0);
+        // Another tab read it while it was on its way, then the resident
+        // discarded it there.
+        let mut stale = Item::new("k".into(), argument("Shade"), 0.0);
+        stale.start(0.5);
+        stale.ask_discard(2.0);
+        assert!(!stale.may_replace(&sent));
+        assert!(sent.may_replace(&stale));
+        let mut again = sent.clone();
+        again.ask_discard(3.0);
+        assert!(again.may_replace(&sent));
     }
 
     #[test]

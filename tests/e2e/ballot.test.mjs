@@ -174,6 +174,73 @@ describe('residents vote', () => {
     });
   }
 
+  it('a ballot that waits can be given up: what counts shows again, and a change starts from it', async () => {
+    const ballotPath = (url) => url.pathname === `/v1/polls/${POLL}/ballot`;
+    const down = (route) => (route.request().method() === 'PUT'
+      ? route.fulfill({ status: 503, contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Down', status: 503, code: 'unavailable' }) })
+      : route.continue());
+    const castFirstOption = async (tab) => {
+      const w = (selector) => tab.locator(`${HOST} ${selector}`);
+      await w('#plaza-option-1-rank').selectOption('1');
+      const ranked = await texts(tab, '.plaza-ranked-label');
+      await w('button:has-text("Review my ballot")').click();
+      await w('button:has-text("Cast my ballot")').click();
+      await w('#plaza-receipt-heading').waitFor();
+      return ranked;
+    };
+    const latest = (tab) => texts(tab, '.plaza-ballot > ol.plaza-review-list li');
+
+    // A resident with a recorded ballot changes it while the server is down.
+    const tab = await open(browser.context, `${server.origin}/en.html`);
+    try {
+      await waitForReady(tab, 1);
+      const w = (selector) => tab.locator(`${HOST} ${selector}`);
+      await w('.plaza-tracker').waitFor();
+      const recorded = await latest(tab);
+      const before = await ballotOf(tab, server.origin);
+      await tab.route(ballotPath, down);
+      await w('button:has-text("Change my ballot")').click();
+      const changed = await castFirstOption(tab);
+      assert.notDeepEqual(changed, recorded);
+      assert.deepEqual(await latest(tab), changed, 'the receipt shows the change on its way');
+      await w('.plaza-counting').waitFor();
+      assert.deepEqual(await texts(tab, '.plaza-counting li'), recorded, 'and the ballot that counts meanwhile');
+      await w('.plaza-ballot .plaza-state button:has-text("Discard")').click();
+      // The change is given up: the recorded ballot shows, with its tracker.
+      await w('.plaza-counting').waitFor({ state: 'detached' });
+      assert.deepEqual(await latest(tab), recorded);
+      assert.deepEqual(await texts(tab, '.plaza-tracker'), [before.receipt.tracker]);
+      // Changing it now starts from the recorded ballot, not the given-up one.
+      await w('button:has-text("Change my ballot")').click();
+      await w('#plaza-rank-heading').waitFor();
+      assert.deepEqual(await texts(tab, '.plaza-ranked-label'), recorded);
+      assert.deepEqual((await ballotOf(tab, server.origin)).ranking, before.ranking, 'the server kept the ballot');
+      assert.deepEqual(tab.errors.filter((e) => !/503/.test(e)), []);
+    } finally {
+      await tab.close();
+    }
+
+    // A resident whose only ballot waits gives it up: back to ranking, not
+    // an empty receipt.
+    const other = await startBrowser();
+    try {
+      const fresh = await open(other.context, `${server.origin}/en.html`);
+      await waitForReady(fresh, 1);
+      await fresh.route(ballotPath, down);
+      await fresh.locator(`${HOST} #plaza-option-1-rank`).waitFor();
+      await castFirstOption(fresh);
+      await fresh.locator(`${HOST} .plaza-ballot .plaza-state button:has-text("Discard")`).click();
+      await fresh.locator(`${HOST} #plaza-rank-heading`).waitFor();
+      assert.equal(await fresh.locator(`${HOST} #plaza-receipt-heading`).count(), 0);
+      assert.equal(await fresh.locator(`${HOST} .plaza-tracker`).count(), 0);
+      const stored = await fresh.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('plaza:outbox:v1:')));
+      assert.deepEqual(stored, [], 'no longer in the outbox');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('an expired anonymous token is renewed, and the resident keeps their ballot', async () => {
     const tab = await open(browser.context, `${server.origin}/en.html`);
     await waitForReady(tab, 1);
@@ -242,6 +309,38 @@ describe('residents vote', () => {
     await expired.evaluate(([h, t]) => document.querySelector(h).setAttribute('participant-token', t), [HOST, token]);
     await expired.waitForFunction((h) => document.querySelector(h).shadowRoot.querySelectorAll('.plaza-options select').length > 0, HOST);
     assert.equal(await expired.evaluate((h) => document.querySelector(h).shadowRoot.querySelector('.plaza-not-eligible'), HOST), null);
+
+    // The sign-in expires while the resident casts: their ballot stays in
+    // sight, kept for the next sign-in, which sends it.
+    const w = (selector) => expired.locator(`${HOST} ${selector}`);
+    const refusing = 'Bearer ' + ['x', 'y', 'z'].map((c) => c.repeat(20)).join('.');
+    const ballotPath = (url) => url.pathname === '/v1/polls/members-only-poll/ballot';
+    const refuse = (route) => route.request().method() === 'PUT'
+      ? route.continue({ headers: { ...route.request().headers(), authorization: refusing } })
+      : route.continue();
+    await expired.route(ballotPath, refuse);
+    await w('#plaza-option-1-rank').selectOption('1');
+    const ranked = await texts(expired, '.plaza-ranked-label');
+    assert.equal(ranked.length, 1);
+    await w('button:has-text("Review my ballot")').click();
+    await w('button:has-text("Cast my ballot")').click();
+    await w('.plaza-not-eligible').waitFor();
+    await w('.plaza-waiting-ballot .plaza-state:has-text("sign in again")').waitFor();
+    const [waiting] = await texts(expired, '.plaza-waiting-ballot');
+    assert.match(waiting, /kept on this device/);
+    assert.deepEqual(await texts(expired, '.plaza-waiting-ballot li'), ranked);
+    assert.equal(await w('.plaza-waiting-ballot button:has-text("Discard")').count(), 1, 'the resident may give it up');
+    assert.deepEqual(await axeViolations(expired), []);
+    await expired.unroute(ballotPath, refuse);
+    const again = execFileSync(SERVER, ['host-token', '--resident', 'member-e2e', '--ttl', '3600'],
+      { env: { ...process.env, PLAZA_HOST_SECRET: HOST_SECRET } }).toString().trim();
+    await expired.evaluate(([h, t]) => document.querySelector(h).setAttribute('participant-token', t), [HOST, again]);
+    await w('.plaza-tracker').waitFor({ timeout: 20_000 });
+    assert.equal(await w('.plaza-waiting-ballot').count(), 0);
+    const held = await fetch(`${server.origin}/v1/polls/members-only-poll/ballot`, { headers: { authorization: `Bearer ${again}` } });
+    assert.equal(held.status, 200);
+    const option = (await (await fetch(`${server.origin}/v1/polls/members-only-poll`)).json()).options[1].id;
+    assert.deepEqual((await held.json()).ranking, [option]);
     await expired.close();
   });
 

@@ -21,6 +21,10 @@ describe('the demo city page', () => {
       '/regions.html': page(cityPage(`
         <plaza-deliberation id="es" api="local" deliberation="rue-des-lilas" lang="es"></plaza-deliberation>
         <plaza-deliberation id="es-mx" api="local" deliberation="rue-des-lilas" lang="es-MX"></plaza-deliberation>`)),
+      // What the city puts inside the element shows if the widget cannot.
+      '/fallback.html': page(cityPage(`
+        <plaza-deliberation id="one" api="local" deliberation="rue-des-lilas" lang="en"><a href="/plan">Read the plan</a></plaza-deliberation>
+        <plaza-deliberation id="two" api="local" deliberation="rue-des-lilas" lang="fr"><a href="/plan">Lire le projet</a></plaza-deliberation>`)),
       // A list item cannot have a shadow root: the widget makes a wrapper.
       '/scheme.html': page(cityPage(`<ul>
         <li id="dark" data-plaza-deliberation="rue-des-lilas" data-api="local" data-lang="en" data-color-scheme="dark"></li>
@@ -50,6 +54,43 @@ describe('the demo city page', () => {
     assert.equal(await tab.evaluate(() => document.querySelector('plaza-deliberation').shadowRoot.querySelector('.plaza-root').lang), 'en');
     assert.equal(await tab.evaluate(() => document.querySelector('[data-plaza-deliberation]').shadowRoot.querySelector('.plaza-root').lang), 'fr');
     assert.deepEqual(tab.errors, []);
+  });
+
+  it('a widget that cannot start gives way to what the city put inside the element', async () => {
+    // The wasm does not come; then it fails while the widgets mount (a
+    // trap in the wasm, made here by plaza.js throwing once they are).
+    for (const broken of ['wasm', 'mount']) {
+      const tab = await open(browser.context, 'about:blank');
+      try {
+        // No widget gets its data: none shows its first screen before the failure.
+        await tab.route('**/plaza-demo*.json', () => {});
+        if (broken === 'wasm') {
+          await tab.route('**/plaza_bg.wasm', (route) => route.fulfill({ status: 404, body: '' }));
+        } else {
+          // The last `.catch(` of plaza.js (minified) ends the chain that starts the widgets.
+          const text = await (await fetch(`${server.url}/plaza.js`)).text();
+          const at = text.lastIndexOf('.catch(');
+          assert.ok(at > 0 && text.slice(at).includes('Plaza could not start'), 'plaza.js starts the widgets as this test expects');
+          const failing = `${text.slice(0, at)}.then(()=>{throw new Error('a trap while mounting')})${text.slice(at)}`;
+          await tab.route('**/plaza.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: failing }));
+        }
+        await tab.goto(`${server.url}/fallback.html`);
+        await tab.waitForFunction(() => [...document.querySelectorAll('plaza-deliberation')]
+          .every((h) => h.shadowRoot?.childElementCount === 1 && h.shadowRoot.firstElementChild.localName === 'slot'));
+        for (const [id, text] of [['one', 'Read the plan'], ['two', 'Lire le projet']]) {
+          const link = tab.locator(`#${id} > a`);
+          assert.ok(await link.isVisible(), `${broken}: #${id} shows its link`);
+          assert.equal(await link.textContent(), text);
+          const box = await tab.locator(`#${id}`).boundingBox();
+          assert.ok(box.height < 100, `${broken}: #${id} keeps no empty space (${box.height} px)`);
+        }
+        if (broken === 'mount') {
+          assert.ok(tab.errors.some((e) => /a trap while mounting/.test(e)), tab.errors.join('\n'));
+        }
+      } finally {
+        await tab.close();
+      }
+    }
   });
 
   it('a colour scheme the page fixes holds in a wrapped host too', async () => {
