@@ -83,7 +83,7 @@ pub fn ResultsView(
     view! {
         <div class="plaza-results">
             {tree}
-            {results.is_final.then(|| view! { <Verify results=results.clone() mine labels=labels.clone()/> })}
+            {results.is_final.then(|| view! { <Verify poll=poll.clone() results=results.clone() mine labels=labels.clone()/> })}
         </div>
     }
 }

@@ -6,7 +6,7 @@
 //! ballots as JSON and for RCTab.
 
 use leptos::prelude::*;
-use plaza_contract::{ExportFormat, MyBallot, PollResults, Recount};
+use plaza_contract::{ExportFormat, MyBallot, Poll, PollResults, Recount};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::heading::Heading;
@@ -44,9 +44,10 @@ async fn engine(name: &str, args: &[&str]) -> Result<String, String> {
         .ok_or_else(|| format!("plaza-recount's {name} answered no text"))
 }
 
-/// Counts `export` (the downloaded JSON text) with the re-count module.
-async fn recount(export: &str) -> Result<Recount, String> {
-    let answer = engine("recount_export", &[export]).await?;
+/// Counts `export` (the downloaded JSON text) with the re-count module,
+/// which compares it with `poll` (as JSON) too.
+async fn recount(export: &str, poll: &str) -> Result<Recount, String> {
+    let answer = engine("recount_export", &[export, poll]).await?;
     // An error is `{"error": …}`, which is not a re-count.
     json::from_text::<Recount>(&answer).map_err(|_| answer.chars().take(200).collect())
 }
@@ -88,7 +89,12 @@ enum Search {
 }
 
 #[component]
-pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> impl IntoView {
+pub fn Verify(
+    poll: Poll,
+    results: PollResults,
+    mine: Option<MyBallot>,
+    labels: Labels,
+) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let s = ui.s();
     let backend = expect_context::<BackendHandle>();
@@ -101,6 +107,7 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
         )
     });
     let results = StoredValue::new(results);
+    let poll = StoredValue::new(json::to_text(&poll).unwrap_or_default());
     let outcome: RwSignal<Option<Outcome>> = RwSignal::new(None);
     let run = {
         let tasks = tasks.clone();
@@ -117,8 +124,19 @@ pub fn Verify(results: PollResults, mine: Option<MyBallot>, labels: Labels) -> i
                     .export_text(&poll_id, ExportFormat::Plaza, None)
                     .await;
                 let done: Result<Check, String> = match export {
-                    Ok(text) => match recount(&text).await {
-                        Ok(again) => Ok(results.with_value(|r| check(r, &again))),
+                    Ok(text) => match recount(&text, &poll.get_value()).await {
+                        Ok(again) => {
+                            if !again.not_as_announced.is_empty() {
+                                web_sys::console::error_1(
+                                    &format!(
+                                        "Plaza: the published ballots are not for the poll as announced: {}",
+                                        again.not_as_announced.join("; ")
+                                    )
+                                    .into(),
+                                );
+                            }
+                            Ok(results.with_value(|r| check(r, &again)))
+                        }
                         Err(detail) => {
                             // The details, for the site's web team.
                             web_sys::console::error_1(

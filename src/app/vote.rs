@@ -56,6 +56,9 @@ async fn load_poll(
         },
         false => None,
     };
+    if let Some(problems) = mine.as_ref().and_then(|m| m.problems(&poll)) {
+        return Err(BackendError::Invalid(problems));
+    }
     Ok(Loaded { poll, mine })
 }
 
@@ -111,6 +114,9 @@ pub fn Vote(deliberation: Deliberation, top: TopArguments) -> impl IntoView {
     });
     // The results, once the poll says the resident may see them; again
     // after each ballot they cast (a poll may show them only to voters).
+    // Only the latest load's answer is shown: an earlier one that ends later
+    // (a failure after its retries) does not replace newer results.
+    let latest_load = StoredValue::new(0u32);
     let load_results_now = Callback::new(move |()| {
         let Some(Some(Ok(l))) = loaded.try_get_untracked() else {
             return;
@@ -118,9 +124,17 @@ pub fn Vote(deliberation: Deliberation, top: TopArguments) -> impl IntoView {
         if l.poll.results_visible(has_voted.get_untracked()).is_err() {
             return;
         }
+        let Some(this_load) = latest_load.try_update_value(|n| {
+            *n = n.wrapping_add(1);
+            *n
+        }) else {
+            return;
+        };
         tasks.spawn(async move {
             let answer = load_results(backend, &l.poll).await;
-            results.set(Some(answer));
+            if latest_load.try_get_value() == Some(this_load) {
+                results.set(Some(answer));
+            }
         });
     });
     Effect::new(move |_| {

@@ -220,11 +220,16 @@ pub struct Check {
     pub rounds: Vec<(u32, bool)>,
     pub winners_agree: bool,
     pub totals_agree: bool,
+    /// The ballots were published for the poll as residents were shown it.
+    pub as_announced: bool,
 }
 
 impl Check {
     pub fn agrees(&self) -> bool {
-        self.winners_agree && self.totals_agree && self.rounds.iter().all(|(_, same)| *same)
+        self.winners_agree
+            && self.totals_agree
+            && self.as_announced
+            && self.rounds.iter().all(|(_, same)| *same)
     }
 }
 
@@ -242,6 +247,7 @@ pub fn check(published: &PollResults, recount: &Recount) -> Check {
         rounds,
         winners_agree: published.winners == recount.winners,
         totals_agree: fixed(&published.total_ballots) == fixed(&recount.total_ballots),
+        as_announced: recount.not_as_announced.is_empty(),
     }
 }
 
@@ -349,6 +355,7 @@ mod tests {
             total_ballots: d("1000"),
             winners: vec!["a".into()],
             rounds: published.rounds.clone(),
+            not_as_announced: Vec::new(),
         };
         let agreed = check(&published, &same);
         assert!(agreed.agrees());
@@ -367,10 +374,16 @@ mod tests {
             &published,
             &Recount {
                 winners: vec!["c".into()],
-                ..same
+                ..same.clone()
             }
         )
         .agrees());
+        // The same rounds, from ballots published with other rules.
+        let other_rules = Recount {
+            not_as_announced: vec!["counting rules: not the poll's".into()],
+            ..same
+        };
+        assert!(!check(&published, &other_rules).agrees());
     }
 
     #[test]

@@ -403,6 +403,15 @@ impl Poll {
                 "option ids are not unique",
             ));
         }
+        for (i, option) in self.options.iter().enumerate() {
+            if option.label.is_empty() {
+                problems.push(Invalid::new(
+                    "options",
+                    Required,
+                    format!("option {} has no label in any language", i + 1),
+                ));
+            }
+        }
         match self.method {
             VotingMethod::Irv if self.seats != 1 => problems.push(Invalid::new(
                 "seats",
@@ -511,6 +520,38 @@ pub struct MyBallot {
     pub receipt: BallotReceipt,
 }
 
+/// The longest tracker a client takes from a backend.
+pub const MAX_TRACKER_CHARS: usize = 64;
+
+impl MyBallot {
+    /// Problems that keep the resident's recorded ballot from being shown
+    /// for `poll`: a ranking the poll could not have taken, or a tracker
+    /// the resident could not copy as it reads (none if it is sound).
+    pub fn problems(&self, poll: &Poll) -> Option<Vec<String>> {
+        let mut problems = Vec::new();
+        let submission = BallotSubmission {
+            ranking: self.ranking.clone(),
+        };
+        if let Err(errors) = submission.validate(poll) {
+            problems.extend(
+                errors
+                    .into_iter()
+                    .map(|e| format!("the recorded ballot's {}: {}", e.field, e.code)),
+            );
+        }
+        let tracker = &self.receipt.tracker;
+        let length = tracker.chars().count();
+        if !(1..=MAX_TRACKER_CHARS).contains(&length)
+            || !tracker.chars().all(crate::request::is_tracker_char)
+        {
+            problems.push(format!(
+                "the ballot's tracker is not {MAX_TRACKER_CHARS} letters, digits or dashes at most"
+            ));
+        }
+        (!problems.is_empty()).then_some(problems)
+    }
+}
+
 /// Ballots that stopped counting, by reason (RCTab's categories).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -566,8 +607,9 @@ impl PollResults {
                 self.poll_id, poll.id
             ));
         }
-        // Every round elects or eliminates at least one option.
-        if self.rounds.len() > poll.options.len() {
+        // Every round elects or eliminates at least one option, but the last
+        // of an STV count, which only shows the winners' final surplus.
+        if self.rounds.len() > poll.options.len() + 1 {
             problems.push(format!(
                 "{} rounds for {} options",
                 self.rounds.len(),
@@ -596,8 +638,119 @@ impl PollResults {
                 .collect();
             unknown("a transfer", targets);
         }
+        problems.extend(self.inconsistencies(poll));
         problems.dedup();
         problems
+    }
+}
+
+impl PollResults {
+    /// Where the rounds contradict each other or the poll: numbered out of
+    /// order, an option decided twice, winners the rounds did not elect,
+    /// a number of ballots that is not whole, or (in a one-seat count,
+    /// where every ballot either counts for an option or stopped counting)
+    /// a round whose votes and inactive ballots do not make the total.
+    fn inconsistencies(&self, poll: &Poll) -> Vec<String> {
+        let mut problems = Vec::new();
+        let short = |id: &str| id.chars().take(40).collect::<String>();
+        if !is_whole(&self.total_ballots) {
+            problems.push("the number of ballots is not whole".to_owned());
+        }
+        let mut decided: Vec<&String> = Vec::new();
+        for (i, round) in self.rounds.iter().enumerate() {
+            if usize::try_from(round.round).ok() != Some(i + 1) {
+                problems.push(format!(
+                    "round {} is listed as round {}",
+                    i + 1,
+                    round.round
+                ));
+            }
+            for id in round.elected.iter().chain(&round.eliminated) {
+                if decided.contains(&id) {
+                    problems.push(format!("option {:?} is decided twice", short(id)));
+                }
+                decided.push(id);
+            }
+            if poll.method == VotingMethod::Irv {
+                let inactive = &round.inactive;
+                let counted = round
+                    .tally
+                    .values()
+                    .chain([
+                        &inactive.exhausted_choices,
+                        &inactive.overvotes,
+                        &inactive.skipped_rankings,
+                        &inactive.repeated_rankings,
+                    ])
+                    .try_fold(Exact::default(), |sum, d| sum.plus(d));
+                let total = Exact::of(&self.total_ballots);
+                if counted.is_none() || counted != total {
+                    problems.push(format!("round {} does not account for every ballot", i + 1));
+                }
+            }
+        }
+        let elected: Vec<&String> = self.rounds.iter().flat_map(|r| &r.elected).collect();
+        let mut winners: Vec<&String> = self.winners.iter().collect();
+        winners.sort_unstable();
+        winners.dedup();
+        if winners.len() != self.winners.len()
+            || self.winners.len() > poll.seats as usize
+            || self.winners.iter().any(|w| !elected.contains(&w))
+        {
+            problems.push("the winners are not the options the rounds elected".to_owned());
+        }
+        problems
+    }
+}
+
+/// Whether `d` has no fraction (`"312"`, `"312.000"`).
+fn is_whole(d: &Decimal) -> bool {
+    d.as_str()
+        .split_once('.')
+        .is_none_or(|(_, fraction)| fraction.bytes().all(|b| b == b'0'))
+}
+
+/// A sum of vote counts, exact: its whole part and its fraction's digits
+/// (to compare sums written with different numbers of decimals).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Exact {
+    whole: u128,
+    /// Fraction digits, 20 of them (`rules.decimal_places` is at most 20).
+    fraction: u128,
+}
+
+impl Exact {
+    const DIGITS: usize = 20;
+    const ONE: u128 = 100_000_000_000_000_000_000;
+
+    fn of(d: &Decimal) -> Option<Exact> {
+        let (whole, fraction) = d.as_str().split_once('.').unwrap_or((d.as_str(), ""));
+        if fraction.len() > Self::DIGITS {
+            return None;
+        }
+        let number = |digits: &str| {
+            digits.bytes().try_fold(0u128, |n, b| {
+                n.checked_mul(10)?
+                    .checked_add(u128::from(b.checked_sub(b'0')?))
+            })
+        };
+        let padded = format!("{fraction:0<width$}", width = Self::DIGITS);
+        Some(Exact {
+            whole: number(whole)?,
+            fraction: number(&padded)?,
+        })
+    }
+
+    fn plus(self, d: &Decimal) -> Option<Exact> {
+        let d = Exact::of(d)?;
+        let fraction = self.fraction + d.fraction;
+        Some(Exact {
+            whole: self
+                .whole
+                .checked_add(d.whole)?
+                .checked_add(fraction / Self::ONE)?,
+            fraction: fraction % Self::ONE,
+        })
     }
 }
 
@@ -609,6 +762,11 @@ pub struct Recount {
     pub total_ballots: Decimal,
     pub winners: Vec<String>,
     pub rounds: Vec<ResultRound>,
+    /// Where the export was not made for the poll residents were shown
+    /// (another poll, other options, method, seats or rules): counted as
+    /// announced, the same ballots might give another result.
+    #[serde(default)]
+    pub not_as_announced: Vec<String>,
 }
 
 /// Identical anonymous ballots, grouped.
@@ -678,6 +836,94 @@ pub(crate) mod tests {
         BallotSubmission {
             ranking: ids.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    fn results() -> PollResults {
+        serde_json::from_value(serde_json::json!({
+            "poll_id": "p", "final": true, "counted_at": "2026-12-21T00:00:00Z",
+            "total_ballots": "100", "winners": ["a"],
+            "rounds": [
+                {"round": 1, "tally": {"a": "40", "b": "28", "c": "32"}, "threshold": "51",
+                 "inactive": {"exhausted_choices": "0", "overvotes": "0", "skipped_rankings": "0", "repeated_rankings": "0"},
+                 "elected": [], "eliminated": ["b"],
+                 "transfers": {"b": {"a": "20", "c": "5", "exhausted": "3"}}},
+                {"round": 2, "tally": {"a": "60", "c": "37.000"}, "threshold": "49",
+                 "inactive": {"exhausted_choices": "3", "overvotes": "0", "skipped_rankings": "0", "repeated_rankings": "0"},
+                 "elected": ["a"], "eliminated": [], "transfers": {}}
+            ]
+        }))
+        .expect("results")
+    }
+
+    #[test]
+    fn results_that_contradict_themselves_are_refused() {
+        let poll = poll();
+        assert_eq!(results().problems(&poll), Vec::<String>::new());
+        let refused = |change: fn(&mut PollResults), what: &str| {
+            let mut r = results();
+            change(&mut r);
+            let problems = r.problems(&poll);
+            assert!(
+                problems.iter().any(|p| p.contains(what)),
+                "{what}: {problems:?}"
+            );
+        };
+        refused(|r| r.rounds[1].round = 1, "listed as round 1");
+        refused(
+            |r| r.rounds[1].eliminated = vec!["b".into()],
+            "decided twice",
+        );
+        refused(|r| r.rounds[0].elected = vec!["b".into()], "decided twice");
+        refused(|r| r.winners = vec!["c".into()], "winners");
+        refused(|r| r.winners = vec!["a".into(), "a".into()], "winners");
+        refused(|r| r.total_ballots = "100.5".parse().unwrap(), "not whole");
+        refused(
+            |r| r.total_ballots = "1000000000".parse().unwrap(),
+            "round 1 does not account",
+        );
+        refused(
+            |r| r.rounds[1].inactive.overvotes = "1".parse().unwrap(),
+            "round 2 does not account",
+        );
+        // Written with another number of decimals, the same count.
+        let mut r = results();
+        r.total_ballots = "100.00".parse().unwrap();
+        assert_eq!(r.problems(&poll), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_recorded_ballot_must_fit_the_poll_and_its_tracker_read_as_written() {
+        let poll = poll();
+        let mine = |ranking: &[&str], tracker: &str| MyBallot {
+            ranking: ranking.iter().map(|s| s.to_string()).collect(),
+            receipt: BallotReceipt {
+                tracker: tracker.into(),
+                recorded_at: "2026-12-02T00:00:00Z".parse().unwrap(),
+            },
+        };
+        assert_eq!(mine(&["b", "a"], "7QK2-M9XD").problems(&poll), None);
+        for (ranking, tracker) in [
+            (&["a", "a"][..], "7QK2"),
+            (&["z"][..], "7QK2"),
+            (&["a"][..], "7QK2\u{202E}DX9M"),
+            (&["a"][..], ""),
+            (&["a"][..], &"7".repeat(65)),
+        ] {
+            assert!(
+                mine(ranking, tracker).problems(&poll).is_some(),
+                "{ranking:?} {tracker:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_option_needs_a_label() {
+        let mut p = poll();
+        p.options[1].label = LocalizedText::new([("en", "  ")]);
+        assert!(p
+            .problems()
+            .iter()
+            .any(|m| m.contains("option 2 has no label")));
     }
 
     #[test]

@@ -30,14 +30,19 @@ pub fn explain(case_json: &str) -> String {
 /// Counts a poll's published ballots (`GET /v1/polls/{id}/ballots`, the
 /// text as downloaded) and returns the [`Recount`](plaza_contract::Recount)
 /// as JSON, for the widget to compare round by round with the backend's
-/// results.
+/// results; with where the export differs from `poll_json` (the poll as the
+/// widget showed it, `GET /v1/polls/{id}`).
 #[wasm_bindgen]
-pub fn recount_export(export_json: &str) -> String {
+pub fn recount_export(export_json: &str, poll_json: &str) -> String {
     let export: plaza_contract::BallotExport = match serde_json::from_str(export_json) {
         Ok(export) => export,
         Err(e) => return failure("invalid_export", &e.to_string()),
     };
-    match plaza_results::recount(&export) {
+    let poll: plaza_contract::Poll = match serde_json::from_str(poll_json) {
+        Ok(poll) => poll,
+        Err(e) => return failure("invalid_poll", &e.to_string()),
+    };
+    match plaza_results::recount_as_announced(&export, &poll) {
         Ok(recount) => {
             serde_json::to_string(&recount).unwrap_or_else(|e| failure("internal", &e.to_string()))
         }
@@ -83,19 +88,50 @@ mod tests {
                     {"ranking": [["C"], ["B"]], "count": 2}]
     }"#;
 
+    const POLL: &str = r#"{"id": "p", "deliberation_id": "d", "question": {"en": "Which?"},
+        "options": [{"id": "a", "label": {"en": "A"}, "description": {}},
+                    {"id": "b", "label": {"en": "B"}, "description": {}},
+                    {"id": "c", "label": {"en": "C"}, "description": {}}],
+        "method": "irv", "seats": 1,
+        "rules": {"tiebreak": "use_candidate_order", "quota": "droop", "decimal_places": 4,
+                  "batch_elimination": false},
+        "opens_at": "2026-12-01T00:00:00Z", "closes_at": "2026-12-20T00:00:00Z",
+        "status": "closed", "results_visibility": "after_close", "eligibility": "anyone",
+        "shuffle_options": false}"#;
+
+    fn export(tiebreak: &str) -> String {
+        format!(
+            r#"{{"poll_id": "p", "options": ["a", "b", "c"], "method": "irv", "seats": 1,
+            "rules": {{"tiebreak": "{tiebreak}", "quota": "droop", "decimal_places": 4,
+                      "batch_elimination": false, "random_seed": 0}},
+            "ballots": [{{"ranking": ["a"], "count": 4}}, {{"ranking": ["b"], "count": 3}},
+                        {{"ranking": ["c", "b"], "count": 2}}]}}"#
+        )
+    }
+
     #[test]
     fn recounts_a_published_export() {
-        let export = r#"{"poll_id": "p", "options": ["a", "b", "c"], "method": "irv", "seats": 1,
-            "rules": {"tiebreak": "use_candidate_order", "quota": "droop", "decimal_places": 4,
-                      "batch_elimination": false},
-            "ballots": [{"ranking": ["a"], "count": 4}, {"ranking": ["b"], "count": 3},
-                        {"ranking": ["c", "b"], "count": 2}]}"#;
-        let result: serde_json::Value = serde_json::from_str(&recount_export(export)).unwrap();
+        let answer = |export: &str| -> serde_json::Value {
+            serde_json::from_str(&recount_export(export, POLL)).unwrap()
+        };
+        let result = answer(&export("use_candidate_order"));
         assert_eq!(result["winners"], serde_json::json!(["b"]), "{result}");
         assert_eq!(result["rounds"][0]["eliminated"], serde_json::json!(["c"]));
-        let error: serde_json::Value =
-            serde_json::from_str(&recount_export("{\"ballots\": 1}")).unwrap();
-        assert_eq!(error["error"]["code"], "invalid_export");
+        assert_eq!(result["not_as_announced"], serde_json::json!([]));
+        // Counted under other rules than the poll announced: said.
+        let other = answer(&export("random"));
+        assert_eq!(
+            other["not_as_announced"].as_array().map(Vec::len),
+            Some(1),
+            "{other}"
+        );
+        assert_eq!(
+            answer("{\"ballots\": 1}")["error"]["code"],
+            "invalid_export"
+        );
+        let no_poll: serde_json::Value =
+            serde_json::from_str(&recount_export(&export("random"), "null")).unwrap();
+        assert_eq!(no_poll["error"]["code"], "invalid_poll");
     }
 
     #[test]

@@ -106,16 +106,46 @@ pub fn recount(export: &BallotExport) -> Result<Recount, TallyError> {
     count_rounds(export.options.clone(), rules, &export.ballots)
 }
 
+/// [`recount`], and where the export differs from what `poll` announced
+/// (its options in order, method, seats and rules: those the backend's
+/// count used, as [`crate::ballot_export`] writes them).
+pub fn recount_as_announced(export: &BallotExport, poll: &Poll) -> Result<Recount, TallyError> {
+    let mut again = recount(export)?;
+    let announced = crate::ballot_export(poll, Vec::new());
+    let mut differs = |what: &str, same: bool| {
+        if !same {
+            again
+                .not_as_announced
+                .push(format!("{what}: not the poll's"));
+        }
+    };
+    differs("poll id", export.poll_id == announced.poll_id);
+    differs("options", export.options == announced.options);
+    differs(
+        "method and seats",
+        (export.method, export.seats) == (announced.method, announced.seats),
+    );
+    differs("counting rules", export.rules == announced.rules);
+    Ok(again)
+}
+
 fn count_rounds(
     options: Vec<String>,
     rules: Rules,
     ballots: &[BallotGroup],
 ) -> Result<Recount, TallyError> {
-    let total: u64 = ballots.iter().map(|b| b.count).sum();
+    // Counts from an export: a sum past u64 is no count at all.
+    let total = ballots
+        .iter()
+        .try_fold(0u64, |sum, b| sum.checked_add(b.count))
+        .ok_or_else(|| TallyError::ArithmeticOverflow {
+            context: "adding up the ballots".into(),
+        })?;
     let mut results = Recount {
         total_ballots: decimal_of_count(total),
         winners: Vec::new(),
         rounds: Vec::new(),
+        not_as_announced: Vec::new(),
     };
     if total == 0 {
         // Nothing to count: no rounds rather than a round of zeros.
@@ -332,6 +362,69 @@ mod tests {
         assert_eq!(again.rounds, published.rounds);
         assert_eq!(again.winners, published.winners);
         assert_eq!(again.total_ballots, published.total_ballots);
+    }
+
+    #[test]
+    fn what_the_count_publishes_passes_the_widgets_checks() {
+        let cases: [(VotingMethod, u32, &[&str], Vec<BallotGroup>); 4] = [
+            (
+                VotingMethod::Irv,
+                1,
+                &["a", "b", "c", "d"],
+                groups(&[
+                    (&["a"], 12),
+                    (&["b", "a"], 10),
+                    (&["c", "b"], 5),
+                    (&["c"], 2),
+                    (&["d", "c", "a"], 4),
+                ]),
+            ),
+            (
+                VotingMethod::Irv,
+                1,
+                &["a", "b"],
+                groups(&[(&["a"], 7), (&["b"], 2)]),
+            ),
+            (
+                VotingMethod::Stv,
+                2,
+                &["a", "b", "c", "d"],
+                groups(&[
+                    (&["a", "b"], 16),
+                    (&["b"], 3),
+                    (&["c"], 6),
+                    (&["d", "c"], 5),
+                ]),
+            ),
+            // The last seats filled by the options left.
+            (
+                VotingMethod::Stv,
+                3,
+                &["a", "b", "c", "d"],
+                groups(&[(&["a", "b"], 9), (&["b"], 4), (&["c"], 3), (&["d"], 2)]),
+            ),
+        ];
+        for (method, seats, options, ballots) in cases {
+            let p = poll(method, seats, options);
+            let r = count(&p, &ballots, true, now()).unwrap();
+            assert!(!r.rounds.is_empty());
+            assert_eq!(
+                r.problems(&p),
+                Vec::<String>::new(),
+                "{method:?} {seats}: {r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_export_whose_counts_overflow_is_refused() {
+        let mut export = crate::ballot_export(
+            &poll(VotingMethod::Irv, 1, &["a", "b"]),
+            groups(&[(&["a"], u64::MAX), (&["b"], 1)]),
+        );
+        assert!(recount(&export).is_err());
+        export.ballots.pop();
+        assert!(recount(&export).is_ok());
     }
 
     #[test]

@@ -15,7 +15,10 @@ mod count;
 mod export;
 mod live;
 
-pub use count::{count, decimal, recount, rules_problem, seed_problems, tally_rules, DEFAULT_SEED};
+pub use count::{
+    count, decimal, recount, recount_as_announced, rules_problem, seed_problems, tally_rules,
+    DEFAULT_SEED,
+};
 pub use export::{ballot_export, export_frame};
 pub use live::{LiveCounting, Publication};
 pub use plaza_tally::TallyError;
