@@ -224,6 +224,20 @@ impl From<&Deliberation> for DeliberationSummary {
 
 impl Deliberation {
     /// The phase record of the current phase, if the backend listed it.
+    /// Whether the deliberation may move to `phase`: one it lists (a
+    /// deliberation that lists none may take any). Otherwise its document
+    /// would be invalid, and no widget could show it.
+    pub fn check_phase(&self, phase: PhaseKind) -> Result<(), crate::problem::Problem> {
+        if self.phases.is_empty() || self.phases.iter().any(|p| p.kind == phase) {
+            Ok(())
+        } else {
+            Err(
+                crate::problem::Problem::invalid_field("phase", "not_listed")
+                    .with_detail("The deliberation does not list this phase"),
+            )
+        }
+    }
+
     pub fn current(&self) -> Option<&Phase> {
         self.phases.iter().find(|p| p.kind == self.current_phase)
     }

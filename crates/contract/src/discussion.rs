@@ -132,10 +132,13 @@ pub struct Argument {
 }
 
 impl Argument {
-    /// The argument as residents may see it: without its text unless visible.
+    /// The argument as residents may see it: without its text unless
+    /// visible, nor its author's chosen name (which may be what got it
+    /// hidden).
     pub fn redacted(mut self) -> Self {
         if self.status != ContentStatus::Visible {
             self.text = None;
+            self.author = Author::default();
         }
         self
     }
@@ -242,10 +245,12 @@ pub struct Comment {
 }
 
 impl Comment {
-    /// The comment as residents may see it: without its text unless visible.
+    /// The comment as residents may see it: without its text unless
+    /// visible, nor its author's chosen name.
     pub fn redacted(mut self) -> Self {
         if self.status != ContentStatus::Visible {
             self.text = None;
+            self.author = Author::default();
         }
         self
     }
@@ -523,7 +528,8 @@ mod tests {
             status: ContentStatus::HiddenPendingReview,
             ..a
         };
-        assert_eq!(hidden.redacted().text, None);
+        let seen = hidden.redacted();
+        assert_eq!((seen.text, seen.author.display_name), (None, None));
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub struct PollStatusChange {
 
 /// `PUT /v1/moderation/content`: hide (`removed`), restore (`visible`) or
 /// hold (`hidden_pending_review`) an argument, comment or proposal.
-/// Restoring also clears the flags that hid it. The answer echoes the request.
+/// Restoring also sets aside the flags that hid it: they no longer count,
+/// and their authors cannot flag it again. The answer echoes the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContentModeration {

@@ -45,11 +45,13 @@ pub struct Proposal {
 }
 
 impl Proposal {
-    /// The proposal as residents may see it: without its texts unless visible.
+    /// The proposal as residents may see it: without its texts unless
+    /// visible, nor its author's chosen name.
     pub fn redacted(mut self) -> Self {
         if self.status != ContentStatus::Visible {
             self.title = None;
             self.description = None;
+            self.author = Author::default();
         }
         self
     }

@@ -161,7 +161,9 @@ impl LocalState {
         deliberation_id: &str,
         phase: PhaseKind,
     ) -> StoreResult<Deliberation> {
-        self.entry_mut(deliberation_id)?.deliberation.current_phase = phase;
+        let entry = self.entry_mut(deliberation_id)?;
+        entry.deliberation.check_phase(phase)?;
+        entry.deliberation.current_phase = phase;
         Ok(self.with_counts(self.entry(deliberation_id)?))
     }
 
@@ -233,8 +235,9 @@ impl LocalState {
     }
 
     /// `PUT /moderation/content`: hides, restores or removes an argument,
-    /// comment or proposal. Restoring clears this participant's flag on it,
-    /// as the server clears the flags that hid it.
+    /// comment or proposal. Restoring sets this participant's flag on it
+    /// aside, as the server does the flags that hid it: it leaves the queue,
+    /// and the same flag does not bring it back.
     pub fn moderate(&mut self, m: &ContentModeration) -> StoreResult<ContentModeration> {
         let id = m.target_id.as_str();
         let mut found = false;
@@ -265,8 +268,9 @@ impl LocalState {
         if !found {
             return Err(not_found("content"));
         }
-        if m.status == ContentStatus::Visible {
-            self.my_flags.remove(&flag_key(m.target_type, id));
+        let key = flag_key(m.target_type, id);
+        if m.status == ContentStatus::Visible && self.my_flags.remove(&key) {
+            self.reviewed_flags.insert(key);
         }
         Ok(m.clone())
     }
@@ -544,7 +548,12 @@ mod tests {
             .any(|c| c.id == "com-01"));
         s.moderate(&hide(ContentStatus::Visible))?;
         assert_eq!(count(&s)?, before);
-        assert!(s.my_flags.is_empty(), "restoring clears the flag");
+        assert!(s.my_flags.is_empty(), "restoring takes it out of the queue");
+        s.flag(&flag)?;
+        assert!(
+            s.my_flags.is_empty(),
+            "the same flag does not bring it back"
+        );
         let missing = ContentModeration {
             target_id: "nope".into(),
             ..hide(ContentStatus::Removed)

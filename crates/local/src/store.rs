@@ -30,6 +30,10 @@ pub struct LocalState {
     pub my_reactions: BTreeSet<(String, ReactionKind)>,
     #[serde(default)]
     pub my_flags: BTreeSet<(String, String)>,
+    /// Flags a moderator set aside by restoring what they flagged: kept, so
+    /// that flagging it again does not put it back in the queue.
+    #[serde(default)]
+    pub reviewed_flags: BTreeSet<(String, String)>,
     #[serde(default)]
     pub my_ballots: BTreeMap<String, MyBallot>,
     /// Answers to requests with an `Idempotency-Key`, oldest first.
@@ -134,6 +138,7 @@ impl LocalState {
             deliberations: seed.deliberations,
             my_reactions: BTreeSet::new(),
             my_flags: BTreeSet::new(),
+            reviewed_flags: BTreeSet::new(),
             my_ballots: BTreeMap::new(),
             replays: Vec::new(),
             moderation_log: Vec::new(),
@@ -369,8 +374,10 @@ impl LocalState {
             None | Some(ContentStatus::Removed) => return Err(not_found("content")),
             Some(status) => status,
         };
-        self.my_flags
-            .insert(flag_key(flag.target_type, &flag.target_id));
+        let key = flag_key(flag.target_type, &flag.target_id);
+        if !self.reviewed_flags.contains(&key) {
+            self.my_flags.insert(key);
+        }
         Ok(FlagReceipt {
             target_type: flag.target_type,
             target_id: flag.target_id.clone(),

@@ -138,7 +138,7 @@ pub struct ServeArgs {
     /// per minute before it gets 429 (0: no limit).
     #[arg(long, env = "PLAZA_AUTH_FAILURES_PER_MINUTE", default_value_t = 20)]
     pub auth_failures_per_minute: u32,
-    /// Anonymous participants one network (an IPv4 address, an IPv6 /64)
+    /// Anonymous participants one network (an IPv4 address, an IPv6 /56)
     /// may create per hour (0: no limit).
     #[arg(
         long,
@@ -153,8 +153,8 @@ pub struct ServeArgs {
         default_value_t = 60
     )]
     pub participant_writes_per_minute: u32,
-    /// Writes per minute one IP address may make (one IPv6 /64, which one
-    /// client has whole), participants created included (0: no limit).
+    /// Writes per minute one network may make (an IPv4 address, an IPv6 /56,
+    /// a household's usual prefix), participants created included (0: no limit).
     #[arg(long, env = "PLAZA_IP_WRITES_PER_MINUTE", default_value_t = 600)]
     pub ip_writes_per_minute: u32,
     /// While a poll is open, its results are counted again at most this

@@ -125,10 +125,15 @@ impl From<sqlx::Error> for ApiError {
             // overloaded, not broken; the client may retry.
             sqlx::Error::PoolTimedOut => Self::busy("database pool timed out"),
             // Another transaction won a conflict (a serializable engine's
-            // serialization failure, or a deadlock): nothing was changed,
-            // and the same request succeeds when tried again.
+            // serialization failure, a deadlock, or a row another request
+            // inserted first, as two imports of a new deliberation at once on
+            // PostgreSQL): nothing was changed, and the same request, tried
+            // again, finds the other's work and answers as it should.
             sqlx::Error::Database(db)
-                if matches!(db.code().as_deref(), Some(SERIALIZATION_FAILURE | DEADLOCK)) =>
+                if matches!(
+                    db.code().as_deref(),
+                    Some(SERIALIZATION_FAILURE | DEADLOCK | UNIQUE_VIOLATION)
+                ) =>
             {
                 Self::busy(format_args!("database: {error}"))
             }
@@ -140,6 +145,7 @@ impl From<sqlx::Error> for ApiError {
 /// SQLSTATE codes of a transaction that lost to another and may be retried.
 const SERIALIZATION_FAILURE: &str = "40001";
 const DEADLOCK: &str = "40P01";
+const UNIQUE_VIOLATION: &str = "23505";
 
 impl ApiError {
     /// 503 with `Retry-After: 1`: the server is overloaded or lost a race,
@@ -232,7 +238,7 @@ mod tests {
 
     #[test]
     fn a_lost_race_is_busy_and_retried_other_failures_are_internal() {
-        for code in [SERIALIZATION_FAILURE, DEADLOCK] {
+        for code in [SERIALIZATION_FAILURE, DEADLOCK, UNIQUE_VIOLATION] {
             let e = from_database(code);
             assert_eq!(
                 (e.status().as_u16(), e.retry_after_secs),
@@ -245,7 +251,8 @@ mod tests {
             ApiError::from(sqlx::Error::PoolTimedOut).status().as_u16(),
             503
         );
-        let other = from_database("23505");
+        // An undefined table: a broken deployment, not a race.
+        let other = from_database("42P01");
         assert_eq!(
             (other.status().as_u16(), other.retry_after_secs),
             (500, None)

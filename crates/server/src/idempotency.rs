@@ -57,9 +57,11 @@ pub struct Change {
 }
 
 /// Runs `work` — a participant's change — at most once per idempotency key,
-/// after counting it against the rate limits.
+/// after counting it against the rate limits. A repeat of a request that
+/// has its answer gets it without being counted: a resident whose answer
+/// was lost on the way, retrying, is never told to slow down instead.
 ///
-/// On SQLite it is one job of the group commit: limits, claim, change and
+/// On SQLite it is one job of the group commit: claim, limits, change and
 /// stored answer in one savepoint of a batch, the change in a savepoint of
 /// its own so that a refusal keeps the count and the answer. Writes are
 /// serialized there, so a repeat never finds its key still running: it
@@ -87,8 +89,6 @@ async fn grouped(conn: &mut Conn, change: Change, work: impl Work) -> ApiResult<
         fingerprint,
         limits,
     } = change;
-    // An error here rolls back the whole job, the count included.
-    rate_limit::count(conn, &limits).await?;
     let mut claimed_at = 0;
     if let Some(key) = &key {
         match claim(conn, &participant, key, &fingerprint).await? {
@@ -96,6 +96,8 @@ async fn grouped(conn: &mut Conn, change: Change, work: impl Work) -> ApiResult<
             Claim::Owned(at) => claimed_at = at,
         }
     }
+    // An error here rolls back the whole job, the claim included.
+    rate_limit::count(conn, &limits).await?;
     let mut savepoint = conn.begin().await?;
     match work(&mut savepoint).await {
         Ok(reply) => {
@@ -128,13 +130,18 @@ async fn separate(db: &Db, change: Change, work: impl Work) -> ApiResult<Respons
         fingerprint,
         limits,
     } = change;
-    if !limits.is_empty() {
-        db.bookkeeping(move |conn| {
-            Box::pin(async move { Ok(rate_limit::count(conn, &limits).await) })
-        })
-        .await??;
-    }
+    let count_limits = || async {
+        if !limits.is_empty() {
+            let limits = limits.clone();
+            db.bookkeeping(move |conn| {
+                Box::pin(async move { Ok(rate_limit::count(conn, &limits).await) })
+            })
+            .await??;
+        }
+        Ok::<(), ApiError>(())
+    };
     let Some(key) = key else {
+        count_limits().await?;
         let mut tx = db.begin().await?;
         let reply = work(&mut tx).await?;
         tx.commit().await?;
@@ -152,6 +159,8 @@ async fn separate(db: &Db, change: Change, work: impl Work) -> ApiResult<Respons
         Claim::Owned(at) => at,
     };
     let outcome = async {
+        // Over a limit: nothing was changed, and the key is freed below.
+        count_limits().await?;
         let mut tx = db.begin().await?;
         let reply = work(&mut tx).await?;
         // Not ours any more (it ran so long that a repeat took it over):

@@ -129,8 +129,10 @@ impl Keys {
     }
 
     /// The network a client address belongs to, as a keyed hash (the
-    /// address itself is never stored): the address for IPv4, its /64 for
-    /// IPv6 (one household or phone has a whole /64).
+    /// address itself is never stored): the address for IPv4, its /56 for
+    /// IPv6 (providers give a household a /56 as a rule, RIPE-690: counted
+    /// by /64, one household would be 256 networks to the limits and to
+    /// the flags that hide content).
     pub fn network_of(&self, ip: std::net::IpAddr) -> String {
         let prefix = match ip {
             std::net::IpAddr::V4(v4) => v4.to_string(),
@@ -138,7 +140,7 @@ impl Keys {
                 Some(v4) => v4.to_string(),
                 None => {
                     let s = v6.segments();
-                    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                    format!("{:x}:{:x}:{:x}:{:x}::/56", s[0], s[1], s[2], s[3] & 0xff00)
                 }
             },
         };
@@ -406,11 +408,13 @@ mod tests {
     }
 
     #[test]
-    fn a_network_is_an_ipv4_address_or_an_ipv6_slash_64_never_stored_as_such() {
+    fn a_network_is_an_ipv4_address_or_an_ipv6_slash_56_never_stored_as_such() {
         let k = keys();
         let net = |a: &str| k.network_of(a.parse().unwrap());
         assert_eq!(net("2001:db8:1:2::1"), net("2001:db8:1:2:ffff::9"));
-        assert_ne!(net("2001:db8:1:2::1"), net("2001:db8:1:3::1"));
+        // The /64s of one household's /56.
+        assert_eq!(net("2001:db8:1:200::1"), net("2001:db8:1:2ff::1"));
+        assert_ne!(net("2001:db8:1:200::1"), net("2001:db8:1:300::1"));
         assert_ne!(net("192.0.2.1"), net("192.0.2.2"));
         assert_eq!(net("::ffff:192.0.2.1"), net("192.0.2.1"));
         assert!(!net("192.0.2.1").contains("192"));

@@ -4,7 +4,7 @@
 //! in-process backend (`plaza-conformance --local`) answers with the same
 //! code.
 
-use axum::body::{to_bytes, Body, Bytes};
+use axum::body::{to_bytes, Body, Bytes, HttpBody};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -172,6 +172,15 @@ pub async fn etag(request: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
+    // A larger answer (a deliberation a city imported with long texts) goes
+    // out as it is, without a tag, rather than as an error.
+    let small = body
+        .size_hint()
+        .upper()
+        .is_some_and(|n| n <= ETAG_MAX_BYTES as u64);
+    if !small {
+        return Response::from_parts(parts, body);
+    }
     let bytes = match to_bytes(body, ETAG_MAX_BYTES).await {
         Ok(bytes) => bytes,
         Err(e) => return ApiError::internal().caused_by(e).into_response(),
@@ -243,6 +252,39 @@ mod tests {
         match read_limited(body(vec![b"{\"a\":", b"1}"]), 7).await {
             Limited::Body(bytes) => assert_eq!(&bytes[..], b"{\"a\":1}"),
             _ => panic!("within the limit"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_read_too_large_for_a_tag_goes_out_untagged() {
+        use tower::ServiceExt;
+        let big = format!("\"{}\"", "x".repeat(ETAG_MAX_BYTES + 1));
+        let small = "\"x\"".to_owned();
+        let app = axum::Router::new()
+            .route(
+                "/big",
+                axum::routing::get(move || async move {
+                    ([(header::CONTENT_TYPE, "application/json")], big)
+                }),
+            )
+            .route(
+                "/small",
+                axum::routing::get(move || async move {
+                    ([(header::CONTENT_TYPE, "application/json")], small)
+                }),
+            )
+            .layer(axum::middleware::from_fn(etag));
+        for (path, tagged, length) in [("/big", false, ETAG_MAX_BYTES + 3), ("/small", true, 3)] {
+            let request = Request::get(path).body(Body::empty()).unwrap();
+            let response = app.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(
+                response.headers().contains_key(header::ETAG),
+                tagged,
+                "{path}"
+            );
+            let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            assert_eq!(bytes.len(), length, "{path}");
         }
     }
 

@@ -44,7 +44,7 @@ pub struct Buckets(Vec<Bucket>);
 
 impl Buckets {
     /// The participant's (if known) and the client's network's (`network`:
-    /// the address for IPv4, its /64 for IPv6, which one client has whole).
+    /// the address for IPv4, its /56 for IPv6, a household's usual prefix).
     pub fn of(settings: &Settings, participant: Option<&str>, network: &str) -> Buckets {
         let mut buckets = Buckets(Vec::with_capacity(3));
         if let Some(p) = participant {
@@ -63,7 +63,7 @@ impl Buckets {
     }
 
     /// Creating an anonymous participant: the address's writes per minute,
-    /// and its network's (`network`, IPv6 by /64) new participants per hour.
+    /// and its network's (`network`, IPv6 by /56) new participants per hour.
     pub fn new_participant(settings: &Settings, network: &str) -> Buckets {
         let mut buckets = Buckets::of(settings, None, network);
         buckets.add(

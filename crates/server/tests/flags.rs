@@ -144,6 +144,50 @@ async fn residents_signed_in_by_the_city_still_hide_it() {
     assert_eq!(statuses, ["visible", "visible", "hidden_pending_review"]);
 }
 
+/// A moderator who restores content sets its flags aside: the residents
+/// who flagged it cannot hide it again by flagging it again, others can.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restored_content_is_not_hidden_again_by_the_same_flaggers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(&dir, &[]);
+    let (deliberation, _) = server.import_fixture("restored").await;
+    let id = argument(&server, &deliberation, "Within the rules", AUTHORS).await;
+    let resident = |n: usize| {
+        plaza_server::identity::mint_host_token(SECRET, &format!("restored-{n}"), 4_102_444_800)
+    };
+    for n in 0..3 {
+        flag(&server, &resident(n), "203.0.113.9", &id).await;
+    }
+    let restore = json!({"target_type": "argument", "target_id": id, "status": "visible", "reason": "within_the_rules"});
+    server.moderate("/v1/moderation/content", restore).await;
+    let again: Vec<String> = {
+        let mut statuses = Vec::new();
+        for n in 0..3 {
+            statuses.push(flag(&server, &resident(n), "203.0.113.9", &id).await);
+        }
+        statuses
+    };
+    assert_eq!(again, ["visible", "visible", "visible"]);
+    let (_, queue) = server
+        .get(
+            &format!("/v1/moderation/flagged?deliberation={deliberation}"),
+            Some(support::MODERATOR),
+        )
+        .await;
+    let listed = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["target_id"] == id.as_str());
+    assert!(!listed, "not back in the queue: {queue}");
+    // Three others still can.
+    let mut others = Vec::new();
+    for n in 3..6 {
+        others.push(flag(&server, &resident(n), "203.0.113.9", &id).await);
+    }
+    assert_eq!(others, ["visible", "visible", "hidden_pending_review"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn established_anonymous_participants_count_once_per_network() {
     let dir = tempfile::tempdir().unwrap();
@@ -168,10 +212,14 @@ async fn established_anonymous_participants_count_once_per_network() {
             token
         }
     };
-    // Three from one IPv6 /64: one network, one count.
-    for (n, from) in ["2001:db8:5:6::1", "2001:db8:5:6::2", "2001:db8:5:6:ffff::3"]
-        .into_iter()
-        .enumerate()
+    // Three from one IPv6 /56: one network, one count.
+    for (n, from) in [
+        "2001:db8:5:6::1",
+        "2001:db8:5:6::2",
+        "2001:db8:5:ff:ffff::3",
+    ]
+    .into_iter()
+    .enumerate()
     {
         let token = established(from, n).await;
         assert_eq!(flag(&server, &token, from, &id).await, "visible", "{from}");
@@ -186,19 +234,23 @@ async fn established_anonymous_participants_count_once_per_network() {
     );
 }
 
-/// `at(net, host)`: the address `host` of IPv6 /64 network `net` of this run
-/// alone (a PostgreSQL database keeps the hour's windows from earlier runs).
+/// `at(net, host)`: the address `host` of IPv6 /56 network `net` of this run
+/// alone (a PostgreSQL database keeps the hour's windows from earlier runs);
+/// each host in another /64 of it.
 fn networks_of_this_run() -> impl Fn(u32, u32) -> String {
     let run = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos() ^ std::process::id());
-    let (a, b) = (run & 0xffff, (run >> 16) & 0xffff);
-    move |net, host| format!("2001:db8:{a:x}:{:x}::{host:x}", b ^ net)
+    let (a, b) = (run & 0xffff, (run >> 16) & 0xff);
+    move |net, host| {
+        let subnet = (((b ^ net) & 0xff) << 8) | (host & 0xff);
+        format!("2001:db8:{a:x}:{subnet:x}::{host:x}")
+    }
 }
 
-/// Three participants made from addresses of one IPv6 /64 of this run, a
-/// fourth from another address of it refused, and another /64 not affected.
-async fn three_from_a_64_then_refused(server: &Server) {
+/// Three participants made from addresses of one IPv6 /56 of this run, a
+/// fourth from another address of it refused, and another /56 not affected.
+async fn three_from_a_56_then_refused(server: &Server) {
     let at = networks_of_this_run();
     for host in 1..=3 {
         assert_eq!(participant_from(server, &at(0, host)).await.0, 201);
@@ -216,13 +268,13 @@ async fn three_from_a_64_then_refused(server: &Server) {
 async fn a_network_creates_a_limited_number_of_participants_per_hour() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(&dir, &["--network-participants-per-hour", "3"]);
-    three_from_a_64_then_refused(&server).await;
+    three_from_a_56_then_refused(&server).await;
 }
 
-/// The writes per minute of one address count an IPv6 client's whole /64:
-/// another address of it is the same client, not a fresh allowance.
+/// The writes per minute of one address count an IPv6 household's whole
+/// /56: another address of it is the same client, not a fresh allowance.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_ipv6_clients_writes_are_counted_across_its_64() {
+async fn an_ipv6_households_writes_are_counted_across_its_56() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(
         &dir,
@@ -233,7 +285,7 @@ async fn an_ipv6_clients_writes_are_counted_across_its_64() {
             "100",
         ],
     );
-    three_from_a_64_then_refused(&server).await;
+    three_from_a_56_then_refused(&server).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -56,3 +56,35 @@ async fn a_participant_keeps_only_their_newest_answers() {
     let repeat = call(&app, post_argument(&me, &freed, "Shade for the market.")).await;
     assert_eq!((repeat.status, &repeat.body), (201, &fresh.body));
 }
+
+/// A resident whose answer was lost on the way, and who is over the rate
+/// limit when they retry, gets the answer: a repeat is not counted.
+#[tokio::test]
+async fn a_repeat_is_answered_even_over_the_rate_limit() {
+    let (app, me) = seeded_app(&["--participant-writes-per-minute", "3"]).await;
+    let first = call(&app, post_argument(&me, "first", "Shade for the market.")).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let mut limited = None;
+    for i in 0..10 {
+        let answer = call(
+            &app,
+            post_argument(&me, &format!("more-{i}"), "Benches too."),
+        )
+        .await;
+        if answer.status == 429 {
+            limited = Some(i);
+            break;
+        }
+        assert_eq!(answer.status, 201, "{}", answer.body);
+    }
+    let limited = limited.expect("the limit was reached");
+    let repeat = call(&app, post_argument(&me, "first", "Shade for the market.")).await;
+    assert_eq!((repeat.status, &repeat.body), (201, &first.body));
+    // The refused request kept nothing: tried again, it is counted again.
+    let again = call(
+        &app,
+        post_argument(&me, &format!("more-{limited}"), "Benches too."),
+    )
+    .await;
+    assert_eq!(again.status, 429, "{}", again.body);
+}

@@ -28,6 +28,7 @@ pub fn rules() -> Vec<Rule> {
         rule!("moderation.participants_cannot", "A participant token cannot use the moderation API (403)", not_a_moderator),
         rule!("flag.removed", "Flagging removed content is 404 not_found: it no longer exists for residents", flag_removed),
         rule!("phase.closed", "Outside the discussion phase a new argument, reply or proposal is 409 phase_closed", phase_closed),
+        rule!("phase.not_listed", "A moderator cannot move a deliberation to a phase it does not list (422 on phase): its document would be one no client can show", phase_not_listed),
     ]
 }
 
@@ -377,6 +378,34 @@ async fn flag_removed(ctx: &Ctx) -> Check {
         .await?
         .problem(404, ProblemCode::NotFound)
         .map(|_| ())
+}
+
+async fn phase_not_listed(ctx: &Ctx) -> Check {
+    // Information and discussion only: the vote is held elsewhere.
+    let (answer, _) = ctx
+        .import_own(&unique("two-phases"), |seed| {
+            let d = &mut seed["deliberations"][0]["deliberation"];
+            if let Some(phases) = d["phases"].as_array_mut() {
+                phases.truncate(2);
+            }
+            d["poll_id"] = serde_json::Value::Null;
+            seed["deliberations"][0]["poll"] = serde_json::Value::Null;
+        })
+        .await?;
+    let report: ImportReport = answer.expect(200)?;
+    let id = report
+        .created
+        .first()
+        .cloned()
+        .ok_or("the import created nothing")?;
+    ctx.api
+        .op(Operation::SetPhase, &[&id])
+        .token(&ctx.moderator)
+        .json(&json!({"phase": "voting"}))
+        .send()
+        .await?
+        .invalid_field("phase")?;
+    ctx.set_phase(&id, PhaseKind::Information).await
 }
 
 async fn phase_closed(ctx: &Ctx) -> Check {

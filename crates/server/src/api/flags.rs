@@ -32,6 +32,11 @@ enum Standing {
     SignedIn = 2,
 }
 
+/// The standing of a flag a moderator set aside by restoring its content:
+/// it no longer counts, and it stays so that its author cannot flag the
+/// content again (one flag per participant and content).
+pub const REVIEWED: i64 = -1;
+
 /// The table holding a kind of content (from the enum, never the request).
 pub fn table(target: FlagTarget) -> &'static str {
     match target {

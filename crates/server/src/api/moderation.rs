@@ -33,6 +33,9 @@ pub async fn phase(
 ) -> ApiResult<Json<Deliberation>> {
     let phase = body.value.phase;
     let mut tx = state.db.begin().await?;
+    deliberations::load(&mut *tx, &id)
+        .await?
+        .check_phase(phase)?;
     let changed =
         sqlx::query("UPDATE deliberations SET current_phase = $2, updated_at = $3 WHERE id = $1")
             .bind(&id)
@@ -214,8 +217,9 @@ pub async fn decide_proposal(
     }))
 }
 
-/// `PUT /v1/moderation/content`: restoring to `visible` also clears the
-/// flags, so the same flaggers do not hide it again at once.
+/// `PUT /v1/moderation/content`: restoring to `visible` also sets its flags
+/// aside (no longer counted, but kept), so that the same flaggers cannot
+/// hide it again.
 pub async fn content(
     State(state): State<AppState>,
     moderator: Moderator,
@@ -250,9 +254,10 @@ pub async fn content(
             .bind(&m.target_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM flags WHERE target_type = $1 AND target_id = $2")
+        sqlx::query("UPDATE flags SET standing = $3 WHERE target_type = $1 AND target_id = $2")
             .bind(to_text(&m.target_type))
             .bind(&m.target_id)
+            .bind(super::flags::REVIEWED)
             .execute(&mut *tx)
             .await?;
     }

@@ -143,6 +143,13 @@ pub async fn export(
 /// Bytes gathered before they are sent.
 const CHUNK_BYTES: usize = 64 * 1024;
 
+/// How long a client may leave a chunk unread, and how long a whole export
+/// may take: one that reads a few bytes now and then would otherwise hold
+/// an export slot (and, on SQLite, a read snapshot) for as long as it likes.
+/// A phone on a slow connection reads a chunk in seconds.
+const STALLED_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+const EXPORT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// Where an export reads from, the slot it holds until its last byte is
 /// sent, and the name it is saved under.
 struct Export {
@@ -164,8 +171,28 @@ fn streamed(
     item: fn(&sqlx::any::AnyRow) -> ApiResult<String>,
 ) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    // Set when the client read too slowly: the answer then ends in an error
+    // (the channel, full, cannot carry it).
+    let too_slow = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let slow = too_slow.clone();
     tokio::spawn(async move {
         let _slot = slot;
+        let deadline = tokio::time::Instant::now() + EXPORT_DEADLINE;
+        // Whether the chunk went; false when the client went away or is too slow.
+        let send = |chunk: String| {
+            let (tx, slow) = (tx.clone(), slow.clone());
+            async move {
+                let by = deadline.min(tokio::time::Instant::now() + STALLED_AFTER);
+                match tokio::time::timeout_at(by, tx.send(Ok(Bytes::from(chunk)))).await {
+                    Ok(sent) => sent.is_ok(),
+                    Err(_) => {
+                        tracing::warn!("an export was read too slowly, and stopped");
+                        slow.store(true, std::sync::atomic::Ordering::Relaxed);
+                        false
+                    }
+                }
+            }
+        };
         let query = binds
             .into_iter()
             .fold(sqlx::query(sql), |query, value| query.bind(value));
@@ -188,21 +215,29 @@ fn streamed(
                 chunk.push(',');
             }
             chunk.push_str(&piece);
-            if chunk.len() >= CHUNK_BYTES
-                && tx
-                    .send(Ok(Bytes::from(std::mem::take(&mut chunk))))
-                    .await
-                    .is_err()
-            {
-                return; // the client went away
+            if chunk.len() >= CHUNK_BYTES && !send(std::mem::take(&mut chunk)).await {
+                return;
             }
         }
         chunk.push_str(&suffix);
-        let _ = tx.send(Ok(Bytes::from(chunk))).await;
+        send(chunk).await;
     });
     // Fused: a body may be polled again after its end (an unfold would panic).
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
+    let body = futures_util::stream::unfold((rx, false), move |(mut rx, ended)| {
+        let too_slow = too_slow.clone();
+        async move {
+            if ended {
+                return None;
+            }
+            match rx.recv().await {
+                Some(chunk) => Some((chunk, (rx, false))),
+                None if too_slow.load(std::sync::atomic::Ordering::Relaxed) => Some((
+                    Err(std::io::Error::other("the export was read too slowly")),
+                    (rx, true),
+                )),
+                None => None,
+            }
+        }
     })
     .fuse();
     let mut response = Response::new(Body::from_stream(body));

@@ -28,6 +28,25 @@ pub async fn posted_at(
     conn: &mut AnyConnection,
     list: Posted<'_>,
 ) -> Result<Timestamp, sqlx::Error> {
+    // The list's own lock first (a no-op write on the row it hangs from):
+    // on PostgreSQL two posts at once would otherwise read the same newest
+    // row, and the one stamped earlier could commit later, behind what a
+    // reader already paged past. (SQLite's single writer orders them.)
+    let lock = match list {
+        Posted::Arguments { deliberation } | Posted::Proposals { deliberation } => {
+            sqlx::query("UPDATE deliberations SET updated_at = updated_at WHERE id = $1")
+                .bind(deliberation)
+        }
+        Posted::Comments { argument } => {
+            sqlx::query("UPDATE arguments SET comment_count = comment_count WHERE id = $1")
+                .bind(argument)
+        }
+        Posted::ModerationLog => sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ('moderation_log_order', '') \
+             ON CONFLICT (name) DO UPDATE SET value = settings.value",
+        ),
+    };
+    lock.execute(&mut *conn).await?;
     let query = match list {
         Posted::Arguments { deliberation } => {
             sqlx::query_scalar("SELECT MAX(created_at) FROM arguments WHERE deliberation_id = $1")

@@ -42,11 +42,13 @@ pub async fn app_with_db(extra: &[&str]) -> (Router, Db) {
         &database,
         "--moderator-token",
         MODERATOR,
-        "--participant-writes-per-minute",
-        "0",
-        "--ip-writes-per-minute",
-        "0",
     ];
+    // No limits, unless the test sets one.
+    for limit in ["--participant-writes-per-minute", "--ip-writes-per-minute"] {
+        if !extra.contains(&limit) {
+            args.extend([limit, "0"]);
+        }
+    }
     args.extend_from_slice(extra);
     let cli = Cli::parse_from(args);
     let db = Db::connect(&cli.serve.database)
