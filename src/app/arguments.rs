@@ -11,7 +11,7 @@ use plaza_contract::{
 };
 use wasm_bindgen::JsCast;
 
-use super::card::{byline, withheld, written};
+use super::card::{author_name, byline, withheld, written};
 use super::delivery::DeliveryNote;
 use super::flag::Report;
 use super::form::{SendProblem, TextField};
@@ -455,11 +455,7 @@ pub fn ArgumentCard(
         ],
         _ => vec![withheld(s.hidden_pending_review).attr("id", text_id.clone())],
     };
-    let author = a
-        .author
-        .display_name
-        .as_deref()
-        .map_or_else(|| s.anonymous.to_owned(), shown);
+    let author = author_name(&ui, &a.author, a.status);
     let visible = a.status == ContentStatus::Visible;
     // Names this card's controls apart from another card's of the same author.
     let start = start_of(a.text.as_deref().unwrap_or_default(), NAME_CHARS);

@@ -2,7 +2,7 @@
 //! trees): what a resident wrote, or why it is not shown, and who wrote it
 //! when.
 
-use plaza_contract::Timestamp;
+use plaza_contract::{Author, ContentStatus, Timestamp};
 
 use super::inert::{el, Element, Node};
 use super::Ui;
@@ -21,6 +21,18 @@ pub fn written(ui: &Ui, class: &'static str, text: &str, lang: Option<&str>) -> 
 }
 
 /// Why the text is not shown (removed, waiting for review).
+/// Who wrote a card, as residents see it: the name they chose, else
+/// "anonymous" — or, while the content is hidden, that the name is withheld
+/// with it (the backend does not send it then).
+pub fn author_name(ui: &Ui, author: &Author, status: ContentStatus) -> String {
+    let s = ui.s();
+    match (&author.display_name, status) {
+        (Some(name), _) => shown(name),
+        (None, ContentStatus::Visible) => s.anonymous.to_owned(),
+        (None, _) => s.author_withheld.to_owned(),
+    }
+}
+
 pub fn withheld(why: &'static str) -> Element {
     el("p").attr("class", "plaza-moderated").child(why)
 }

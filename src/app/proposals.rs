@@ -8,7 +8,7 @@ use plaza_contract::{
 };
 
 use super::arguments::ContributionsNote;
-use super::card::{byline, withheld, written};
+use super::card::{author_name, byline, withheld, written};
 use super::delivery::DeliveryNote;
 use super::flag::Report;
 use super::form::{SendProblem, TextField};
@@ -131,11 +131,7 @@ fn ProposalCard(proposal: Proposal) -> impl IntoView {
         ProposalDecision::Accepted => s.proposal_accepted,
         ProposalDecision::Declined => s.proposal_declined,
     };
-    let author = p
-        .author
-        .display_name
-        .as_deref()
-        .map_or_else(|| s.anonymous.to_owned(), shown);
+    let author = author_name(&ui, &p.author, p.status);
     let body = match (p.status, p.title.as_deref()) {
         (ContentStatus::Visible, Some(title)) => {
             let mut body = vec![written(

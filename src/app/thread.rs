@@ -7,7 +7,7 @@ use plaza_contract::{
     Comment, ContentStatus, FlagTarget, NewComment, MAX_SHORT_TEXT_CHARS, MAX_TEXT_CHARS,
 };
 
-use super::card::{byline, withheld, written};
+use super::card::{author_name, byline, withheld, written};
 use super::delivery::DeliveryNote;
 use super::flag::Report;
 use super::form::{SendProblem, TextField};
@@ -353,11 +353,7 @@ fn PostedComment(comment: Comment) -> impl IntoView {
     let s = ui.s();
     let thread = expect_context::<Thread>();
     let c = comment;
-    let author = c
-        .author
-        .display_name
-        .as_deref()
-        .map_or_else(|| s.anonymous.to_owned(), shown);
+    let author = author_name(&ui, &c.author, c.status);
     let text = match (c.status, c.text.as_deref()) {
         (ContentStatus::Visible, Some(text)) => {
             written(&ui, "plaza-comment-text", text, c.lang.as_deref())

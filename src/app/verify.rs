@@ -6,7 +6,7 @@
 //! ballots as JSON and for RCTab.
 
 use leptos::prelude::*;
-use plaza_contract::{ExportFormat, MyBallot, Poll, PollResults, Recount};
+use plaza_contract::{BallotExport, ExportFormat, MyBallot, Poll, PollResults, Recount};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::heading::Heading;
@@ -45,9 +45,9 @@ async fn engine(name: &str, args: &[&str]) -> Result<String, String> {
 }
 
 /// Counts `export` (the downloaded JSON text) with the re-count module,
-/// which compares it with `poll` (as JSON) too.
-async fn recount(export: &str, poll: &str) -> Result<Recount, String> {
-    let answer = engine("recount_export", &[export, poll]).await?;
+/// which compares it with what the poll announced (`announced`, JSON).
+async fn recount(export: &str, announced: &str) -> Result<Recount, String> {
+    let answer = engine("recount_export", &[export, announced]).await?;
     // An error is `{"error": …}`, which is not a re-count.
     json::from_text::<Recount>(&answer).map_err(|_| answer.chars().take(200).collect())
 }
@@ -107,7 +107,8 @@ pub fn Verify(
         )
     });
     let results = StoredValue::new(results);
-    let poll = StoredValue::new(json::to_text(&poll).unwrap_or_default());
+    let announced =
+        StoredValue::new(json::to_text(&BallotExport::announced(&poll)).unwrap_or_default());
     let outcome: RwSignal<Option<Outcome>> = RwSignal::new(None);
     let run = {
         let tasks = tasks.clone();
@@ -124,7 +125,7 @@ pub fn Verify(
                     .export_text(&poll_id, ExportFormat::Plaza, None)
                     .await;
                 let done: Result<Check, String> = match export {
-                    Ok(text) => match recount(&text, &poll.get_value()).await {
+                    Ok(text) => match recount(&text, &announced.get_value()).await {
                         Ok(again) => {
                             if !again.not_as_announced.is_empty() {
                                 web_sys::console::error_1(
@@ -345,8 +346,10 @@ pub fn Verify(
                             );
                             view! { <li class:plaza-differs=!*same>{text}</li> }
                         }).collect_view();
+                        let other_rules = (!c.as_announced).then(|| view! { <p>{s.verify_not_as_announced}</p> });
                         view! {
                             <p><strong>{summary}</strong></p>
+                            {other_rules}
                             <ul>{rounds}</ul>
                         }.into_any()
                     }

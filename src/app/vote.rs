@@ -56,9 +56,21 @@ async fn load_poll(
         },
         false => None,
     };
-    if let Some(problems) = mine.as_ref().and_then(|m| m.problems(&poll)) {
-        return Err(BackendError::Invalid(problems));
-    }
+    // A record the widget cannot show as the resident's ballot is left out
+    // (said to the site's team), not the poll with it.
+    let mine = mine.filter(|m| match m.problems(&poll) {
+        None => true,
+        Some(problems) => {
+            web_sys::console::error_1(
+                &format!(
+                    "Plaza: the resident's recorded ballot is left out: {}",
+                    problems.join("; ")
+                )
+                .into(),
+            );
+            false
+        }
+    });
     Ok(Loaded { poll, mine })
 }
 

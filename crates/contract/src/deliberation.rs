@@ -223,7 +223,6 @@ impl From<&Deliberation> for DeliberationSummary {
 }
 
 impl Deliberation {
-    /// The phase record of the current phase, if the backend listed it.
     /// Whether the deliberation may move to `phase`: one it lists (a
     /// deliberation that lists none may take any). Otherwise its document
     /// would be invalid, and no widget could show it.
@@ -238,6 +237,7 @@ impl Deliberation {
         }
     }
 
+    /// The phase record of the current phase, if the backend listed it.
     pub fn current(&self) -> Option<&Phase> {
         self.phases.iter().find(|p| p.kind == self.current_phase)
     }

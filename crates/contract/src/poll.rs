@@ -427,6 +427,20 @@ impl Poll {
             }
             _ => {}
         }
+        // Beyond this a browser reads another number (JSON numbers are
+        // doubles there), and its re-count would use another seed.
+        const EXACT_IN_A_BROWSER: i64 = (1 << 53) - 1;
+        if self
+            .rules
+            .random_seed
+            .is_some_and(|seed| !(-EXACT_IN_A_BROWSER..=EXACT_IN_A_BROWSER).contains(&seed))
+        {
+            problems.push(Invalid::new(
+                "rules.random_seed",
+                OutOfRange,
+                "rules.random_seed must be between -(2^53 - 1) and 2^53 - 1",
+            ));
+        }
         if !(1..=20).contains(&self.rules.decimal_places) {
             problems.push(Invalid::new(
                 "rules.decimal_places",
@@ -526,7 +540,8 @@ pub const MAX_TRACKER_CHARS: usize = 64;
 impl MyBallot {
     /// Problems that keep the resident's recorded ballot from being shown
     /// for `poll`: a ranking the poll could not have taken, or a tracker
-    /// the resident could not copy as it reads (none if it is sound).
+    /// the resident could not copy as it reads, such as one with invisible
+    /// or direction characters (none if it is sound).
     pub fn problems(&self, poll: &Poll) -> Option<Vec<String>> {
         let mut problems = Vec::new();
         let submission = BallotSubmission {
@@ -539,13 +554,14 @@ impl MyBallot {
                     .map(|e| format!("the recorded ballot's {}: {}", e.field, e.code)),
             );
         }
+        // Printable ASCII: nothing invisible, nothing that turns it around.
         let tracker = &self.receipt.tracker;
         let length = tracker.chars().count();
         if !(1..=MAX_TRACKER_CHARS).contains(&length)
-            || !tracker.chars().all(crate::request::is_tracker_char)
+            || !tracker.chars().all(|c| c.is_ascii_graphic())
         {
             problems.push(format!(
-                "the ballot's tracker is not {MAX_TRACKER_CHARS} letters, digits or dashes at most"
+                "the ballot's tracker is not {MAX_TRACKER_CHARS} printable ASCII characters at most"
             ));
         }
         (!problems.is_empty()).then_some(problems)
@@ -656,7 +672,8 @@ impl PollResults {
         if !is_whole(&self.total_ballots) {
             problems.push("the number of ballots is not whole".to_owned());
         }
-        let mut decided: Vec<&String> = Vec::new();
+        // Sets: a hostile answer may list an option a million times.
+        let mut decided: std::collections::BTreeSet<&String> = Default::default();
         for (i, round) in self.rounds.iter().enumerate() {
             if usize::try_from(round.round).ok() != Some(i + 1) {
                 problems.push(format!(
@@ -665,11 +682,13 @@ impl PollResults {
                     round.round
                 ));
             }
-            for id in round.elected.iter().chain(&round.eliminated) {
-                if decided.contains(&id) {
-                    problems.push(format!("option {:?} is decided twice", short(id)));
-                }
-                decided.push(id);
+            if let Some(id) = round
+                .elected
+                .iter()
+                .chain(&round.eliminated)
+                .find(|id| !decided.insert(*id))
+            {
+                problems.push(format!("option {:?} is decided twice", short(id)));
             }
             if poll.method == VotingMethod::Irv {
                 let inactive = &round.inactive;
@@ -689,13 +708,12 @@ impl PollResults {
                 }
             }
         }
-        let elected: Vec<&String> = self.rounds.iter().flat_map(|r| &r.elected).collect();
-        let mut winners: Vec<&String> = self.winners.iter().collect();
-        winners.sort_unstable();
-        winners.dedup();
-        if winners.len() != self.winners.len()
-            || self.winners.len() > poll.seats as usize
-            || self.winners.iter().any(|w| !elected.contains(&w))
+        let elected: std::collections::BTreeSet<&String> =
+            self.rounds.iter().flat_map(|r| &r.elected).collect();
+        let winners: std::collections::BTreeSet<&String> = self.winners.iter().collect();
+        if self.winners.len() > poll.seats as usize
+            || winners.len() != self.winners.len()
+            || !winners.is_subset(&elected)
         {
             problems.push("the winners are not the options the rounds elected".to_owned());
         }
@@ -787,6 +805,21 @@ pub struct BallotExport {
     pub seats: u32,
     pub rules: CountingRules,
     pub ballots: Vec<BallotGroup>,
+}
+
+impl BallotExport {
+    /// What `poll` announced of its count, as an export without ballots:
+    /// what a re-count compares a published export with.
+    pub fn announced(poll: &Poll) -> BallotExport {
+        BallotExport {
+            poll_id: poll.id.clone(),
+            options: poll.options.iter().map(|o| o.id.clone()).collect(),
+            method: poll.method,
+            seats: poll.seats,
+            rules: poll.rules.clone(),
+            ballots: Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -902,6 +935,7 @@ pub(crate) mod tests {
             },
         };
         assert_eq!(mine(&["b", "a"], "7QK2-M9XD").problems(&poll), None);
+        assert_eq!(mine(&["b"], "abc_123").problems(&poll), None);
         for (ranking, tracker) in [
             (&["a", "a"][..], "7QK2"),
             (&["z"][..], "7QK2"),
@@ -914,6 +948,15 @@ pub(crate) mod tests {
                 "{ranking:?} {tracker:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_seed_is_one_every_browser_reads_exactly() {
+        let mut p = poll();
+        p.rules.random_seed = Some((1 << 53) - 1);
+        assert!(p.problems().is_empty());
+        p.rules.random_seed = Some(1 << 53);
+        assert!(p.problems().iter().any(|m| m.contains("random_seed")));
     }
 
     #[test]

@@ -106,12 +106,25 @@ pub fn recount(export: &BallotExport) -> Result<Recount, TallyError> {
     count_rounds(export.options.clone(), rules, &export.ballots)
 }
 
-/// [`recount`], and where the export differs from what `poll` announced
-/// (its options in order, method, seats and rules: those the backend's
-/// count used, as [`crate::ballot_export`] writes them).
-pub fn recount_as_announced(export: &BallotExport, poll: &Poll) -> Result<Recount, TallyError> {
+/// [`recount`], and where the export differs from what the poll announced
+/// (`announced`: its id, options in order, method, seats and rules, as
+/// [`BallotExport::announced`] reads them from the poll), the tie-break
+/// seed being the one the count used when the poll names none.
+pub fn recount_as_announced(
+    export: &BallotExport,
+    announced: &BallotExport,
+) -> Result<Recount, TallyError> {
     let mut again = recount(export)?;
-    let announced = crate::ballot_export(poll, Vec::new());
+    // The seed as the count reads it: the default when none is named, none
+    // when the tie-break draws nothing.
+    let drawn = |rules: &CountingRules| {
+        let mut rules = rules.clone();
+        rules.random_seed = match rules.tiebreak {
+            TieBreak::UseCandidateOrder => None,
+            _ => Some(rules.random_seed.unwrap_or(DEFAULT_SEED)),
+        };
+        rules
+    };
     let mut differs = |what: &str, same: bool| {
         if !same {
             again
@@ -125,7 +138,10 @@ pub fn recount_as_announced(export: &BallotExport, poll: &Poll) -> Result<Recoun
         "method and seats",
         (export.method, export.seats) == (announced.method, announced.seats),
     );
-    differs("counting rules", export.rules == announced.rules);
+    differs(
+        "counting rules",
+        drawn(&export.rules) == drawn(&announced.rules),
+    );
     Ok(again)
 }
 
@@ -414,6 +430,34 @@ mod tests {
                 "{method:?} {seats}: {r:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_export_is_compared_with_what_the_poll_announced_as_the_count_reads_it() {
+        let mut p = poll(VotingMethod::Irv, 1, &["a", "b", "c"]);
+        let ballots = groups(&[(&["a"], 3), (&["b"], 2), (&["c", "b"], 1)]);
+        let differs = |export: &BallotExport, p: &Poll| {
+            recount_as_announced(export, &BallotExport::announced(p))
+                .unwrap()
+                .not_as_announced
+        };
+        // The seed the count used, named or not.
+        let mut export = crate::ballot_export(&p, ballots.clone());
+        assert!(differs(&export, &p).is_empty());
+        export.rules.random_seed = None;
+        assert!(differs(&export, &p).is_empty());
+        // Another seed, when the tie-break draws one.
+        export.rules.random_seed = Some(7);
+        assert_eq!(differs(&export, &p).len(), 1);
+        // A seed the count does not read.
+        p.rules.tiebreak = TieBreak::UseCandidateOrder;
+        let mut export = crate::ballot_export(&p, ballots.clone());
+        export.rules.random_seed = Some(7);
+        assert!(differs(&export, &p).is_empty());
+        // Another poll, other options.
+        export.poll_id = "other".into();
+        export.options.reverse();
+        assert_eq!(differs(&export, &p).len(), 2);
     }
 
     #[test]

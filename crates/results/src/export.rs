@@ -8,16 +8,10 @@ use crate::count::DEFAULT_SEED;
 /// seed the count actually used, so that anyone can re-count — and its
 /// ballots as `{ranking, count}` groups.
 pub fn ballot_export(poll: &Poll, ballots: Vec<BallotGroup>) -> BallotExport {
-    let mut rules = poll.rules.clone();
-    rules.random_seed = Some(rules.random_seed.unwrap_or(DEFAULT_SEED));
-    BallotExport {
-        poll_id: poll.id.clone(),
-        options: poll.options.iter().map(|o| o.id.clone()).collect(),
-        method: poll.method,
-        seats: poll.seats,
-        rules,
-        ballots,
-    }
+    let mut export = BallotExport::announced(poll);
+    export.rules.random_seed = Some(export.rules.random_seed.unwrap_or(DEFAULT_SEED));
+    export.ballots = ballots;
+    export
 }
 
 /// The export as text around its ballot groups, for a backend that writes

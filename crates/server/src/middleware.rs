@@ -172,13 +172,22 @@ pub async fn etag(request: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
+    // A handler's own policy stands (a resident's ballot: never stored).
+    if !parts.headers.contains_key(header::CACHE_CONTROL) {
+        parts
+            .headers
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    parts
+        .headers
+        .append(header::VARY, HeaderValue::from_static("Authorization"));
     // A larger answer (a deliberation a city imported with long texts) goes
     // out as it is, without a tag, rather than as an error.
-    let small = body
+    if body
         .size_hint()
         .upper()
-        .is_some_and(|n| n <= ETAG_MAX_BYTES as u64);
-    if !small {
+        .is_some_and(|n| n > ETAG_MAX_BYTES as u64)
+    {
         return Response::from_parts(parts, body);
     }
     let bytes = match to_bytes(body, ETAG_MAX_BYTES).await {
@@ -188,15 +197,9 @@ pub async fn etag(request: Request, next: Next) -> Response {
     let digest = Sha256::digest(&bytes);
     let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     let tag = format!("\"{tag}\"");
-    let headers = &mut parts.headers;
     if let Ok(value) = HeaderValue::from_str(&tag) {
-        headers.insert(header::ETAG, value);
+        parts.headers.insert(header::ETAG, value);
     }
-    // A handler's own policy stands (a resident's ballot: never stored).
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    }
-    headers.append(header::VARY, HeaderValue::from_static("Authorization"));
     let matches = if_none_match
         .as_ref()
         .and_then(|v| v.to_str().ok())
@@ -283,6 +286,7 @@ mod tests {
                 tagged,
                 "{path}"
             );
+            assert_eq!(response.headers()[header::VARY], "Authorization", "{path}");
             let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
             assert_eq!(bytes.len(), length, "{path}");
         }

@@ -77,14 +77,7 @@ async fn a_repeat_is_answered_even_over_the_rate_limit() {
         }
         assert_eq!(answer.status, 201, "{}", answer.body);
     }
-    let limited = limited.expect("the limit was reached");
+    assert!(limited.is_some(), "the limit was reached");
     let repeat = call(&app, post_argument(&me, "first", "Shade for the market.")).await;
     assert_eq!((repeat.status, &repeat.body), (201, &first.body));
-    // The refused request kept nothing: tried again, it is counted again.
-    let again = call(
-        &app,
-        post_argument(&me, &format!("more-{limited}"), "Benches too."),
-    )
-    .await;
-    assert_eq!(again.status, 429, "{}", again.body);
 }

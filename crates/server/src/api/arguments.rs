@@ -13,7 +13,7 @@ use sqlx::Row;
 use super::contributed;
 use super::deliberations::require_deliberation;
 use crate::db::codec::{from_text, to_text, Sql};
-use crate::db::posted::{posted_at, Posted};
+use crate::db::posted::{self, posted_at, Posted};
 use crate::db::{count, Conn};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, ChangeRequest, MaybeParticipant, Participant};
@@ -201,12 +201,14 @@ pub async fn create(
     let participant = who.id;
     idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
+            let list = Posted::Arguments { deliberation: &deliberation_id };
+            posted::lock(tx, list).await?;
             require_phase_for(tx, &deliberation_id, Contribution::Argument).await?;
             new.validate().map_err(Problem::invalid)?;
             let argument = new.to_argument(
                 new_id("arg"),
                 &deliberation_id,
-                posted_at(tx, Posted::Arguments { deliberation: &deliberation_id }).await?,
+                posted_at(tx, list).await?,
             );
             sqlx::query(
                 "INSERT INTO arguments (id, deliberation_id, stance, text, lang, display_name, author_id, created_at, \

@@ -12,7 +12,7 @@ use sqlx::Row;
 use super::arguments::{require_argument, require_phase_for};
 use super::{contributed, oldest_first, Window};
 use crate::db::codec::{from_text, to_text};
-use crate::db::posted::{posted_at, Posted};
+use crate::db::posted::{self, posted_at, Posted};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, ChangeRequest};
 use crate::idempotency;
@@ -75,6 +75,8 @@ pub async fn create(
     let participant = who.id;
     idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
+            let list = Posted::Comments { argument: &argument_id };
+            posted::lock(tx, list).await?;
             let row = sqlx::query("SELECT deliberation_id FROM arguments WHERE id = $1 AND status <> 'removed'")
                 .bind(&argument_id)
                 .fetch_optional(&mut *tx)
@@ -96,7 +98,7 @@ pub async fn create(
             let comment = new.to_comment(
                 new_id("com"),
                 &argument_id,
-                posted_at(tx, Posted::Comments { argument: &argument_id }).await?,
+                posted_at(tx, list).await?,
             );
             sqlx::query(
                 "INSERT INTO comments (id, argument_id, deliberation_id, parent_id, text, lang, display_name, \

@@ -33,9 +33,6 @@ pub async fn phase(
 ) -> ApiResult<Json<Deliberation>> {
     let phase = body.value.phase;
     let mut tx = state.db.begin().await?;
-    deliberations::load(&mut *tx, &id)
-        .await?
-        .check_phase(phase)?;
     let changed =
         sqlx::query("UPDATE deliberations SET current_phase = $2, updated_at = $3 WHERE id = $1")
             .bind(&id)
@@ -47,6 +44,11 @@ pub async fn phase(
     if changed == 0 {
         return Err(ApiError::not_found("deliberation"));
     }
+    // Read under the row's lock the update took (a re-import may change its
+    // phases meanwhile); refused, the transaction is rolled back.
+    deliberations::load(&mut *tx, &id)
+        .await?
+        .check_phase(phase)?;
     let change = ModerationChange::Phase { phase };
     record(&mut tx, &id, &change, None, &moderator.staff).await?;
     tx.commit().await?;

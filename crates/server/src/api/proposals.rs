@@ -14,7 +14,7 @@ use super::arguments::require_phase_for;
 use super::deliberations::require_deliberation;
 use super::{contributed, oldest_first, Window};
 use crate::db::codec::{from_text, to_text};
-use crate::db::posted::{posted_at, Posted};
+use crate::db::posted::{self, posted_at, Posted};
 use crate::error::ApiResult;
 use crate::extract::{ApiQuery, ChangeRequest};
 use crate::idempotency;
@@ -91,12 +91,14 @@ pub async fn create(
     let participant = who.id;
     idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
+            let list = Posted::Proposals { deliberation: &deliberation_id };
+            posted::lock(tx, list).await?;
             require_phase_for(tx, &deliberation_id, Contribution::Proposal).await?;
             new.validate().map_err(Problem::invalid)?;
             let proposal = new.to_proposal(
                 new_id("prop"),
                 &deliberation_id,
-                posted_at(tx, Posted::Proposals { deliberation: &deliberation_id }).await?,
+                posted_at(tx, list).await?,
             );
             sqlx::query(
                 "INSERT INTO proposals (id, deliberation_id, title, description, lang, display_name, author_id, \

@@ -171,23 +171,24 @@ fn streamed(
     item: fn(&sqlx::any::AnyRow) -> ApiResult<String>,
 ) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    // Set when the client read too slowly: the answer then ends in an error
-    // (the channel, full, cannot carry it).
-    let too_slow = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let slow = too_slow.clone();
+    // Set when the export stopped (a row it could not read, or a client
+    // reading too slowly): the answer then ends in an error, once what was
+    // sent before is read (the channel may be full, and the client slow).
+    let stopped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = stopped.clone();
     tokio::spawn(async move {
         let _slot = slot;
         let deadline = tokio::time::Instant::now() + EXPORT_DEADLINE;
         // Whether the chunk went; false when the client went away or is too slow.
         let send = |chunk: String| {
-            let (tx, slow) = (tx.clone(), slow.clone());
+            let (tx, stop) = (tx.clone(), stop.clone());
             async move {
                 let by = deadline.min(tokio::time::Instant::now() + STALLED_AFTER);
                 match tokio::time::timeout_at(by, tx.send(Ok(Bytes::from(chunk)))).await {
                     Ok(sent) => sent.is_ok(),
                     Err(_) => {
                         tracing::warn!("an export was read too slowly, and stopped");
-                        slow.store(true, std::sync::atomic::Ordering::Relaxed);
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
                         false
                     }
                 }
@@ -205,9 +206,7 @@ fn streamed(
                 Err(e) => {
                     let why = e.cause.unwrap_or(e.problem.title);
                     tracing::error!(error = why, "the export stopped");
-                    let _ = tx
-                        .send(Err(std::io::Error::other("the export stopped")))
-                        .await;
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
                     return;
                 }
             };
@@ -224,17 +223,16 @@ fn streamed(
     });
     // Fused: a body may be polled again after its end (an unfold would panic).
     let body = futures_util::stream::unfold((rx, false), move |(mut rx, ended)| {
-        let too_slow = too_slow.clone();
+        let stopped = stopped.clone();
         async move {
             if ended {
                 return None;
             }
             match rx.recv().await {
                 Some(chunk) => Some((chunk, (rx, false))),
-                None if too_slow.load(std::sync::atomic::Ordering::Relaxed) => Some((
-                    Err(std::io::Error::other("the export was read too slowly")),
-                    (rx, true),
-                )),
+                None if stopped.load(std::sync::atomic::Ordering::Relaxed) => {
+                    Some((Err(std::io::Error::other("the export stopped")), (rx, true)))
+                }
                 None => None,
             }
         }

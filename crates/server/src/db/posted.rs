@@ -23,15 +23,13 @@ pub enum Posted<'a> {
     ModerationLog,
 }
 
-/// The time to record a new row of `list` at.
-pub async fn posted_at(
-    conn: &mut AnyConnection,
-    list: Posted<'_>,
-) -> Result<Timestamp, sqlx::Error> {
-    // The list's own lock first (a no-op write on the row it hangs from):
-    // on PostgreSQL two posts at once would otherwise read the same newest
-    // row, and the one stamped earlier could commit later, behind what a
-    // reader already paged past. (SQLite's single writer orders them.)
+/// Takes `list`'s lock until the transaction ends (a no-op write on the row
+/// it hangs from): on PostgreSQL two posts at once would otherwise read the
+/// same newest row, and the one stamped earlier could commit later, behind
+/// what a reader already paged past. Taken before what the post checks of
+/// that row (the phase, a removal), so that a change to it in between waits.
+/// (SQLite's single writer orders them.)
+pub async fn lock(conn: &mut AnyConnection, list: Posted<'_>) -> Result<(), sqlx::Error> {
     let lock = match list {
         Posted::Arguments { deliberation } | Posted::Proposals { deliberation } => {
             sqlx::query("UPDATE deliberations SET updated_at = updated_at WHERE id = $1")
@@ -47,6 +45,15 @@ pub async fn posted_at(
         ),
     };
     lock.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The time to record a new row of `list` at (under its [`lock`]).
+pub async fn posted_at(
+    conn: &mut AnyConnection,
+    list: Posted<'_>,
+) -> Result<Timestamp, sqlx::Error> {
+    lock(&mut *conn, list).await?;
     let query = match list {
         Posted::Arguments { deliberation } => {
             sqlx::query_scalar("SELECT MAX(created_at) FROM arguments WHERE deliberation_id = $1")
