@@ -332,8 +332,11 @@ describe('residents vote', () => {
     assert.equal(await w('.plaza-waiting-ballot button:has-text("Discard")').count(), 1, 'the resident may give it up');
     assert.deepEqual(await axeViolations(expired), []);
     await expired.unroute(ballotPath, refuse);
-    const again = execFileSync(SERVER, ['host-token', '--resident', 'member-e2e', '--ttl', '3600'],
+    // Another token for the same resident (one minted with the same
+    // lifetime in the same minute would be the same token).
+    const again = execFileSync(SERVER, ['host-token', '--resident', 'member-e2e', '--ttl', '7200'],
       { env: { ...process.env, PLAZA_HOST_SECRET: HOST_SECRET } }).toString().trim();
+    assert.notEqual(again, token);
     await expired.evaluate(([h, t]) => document.querySelector(h).setAttribute('participant-token', t), [HOST, again]);
     await w('.plaza-tracker').waitFor({ timeout: 20_000 });
     assert.equal(await w('.plaza-waiting-ballot').count(), 0);
