@@ -440,6 +440,7 @@ pub fn ArgumentCard(
     let a = argument;
     let text_id = format!("plaza-text-{}", a.id);
     let mine = part.device.with_value(|d| d.my_text(&a.id));
+    let is_mine = mine.is_some();
     let text = match (a.status, a.text.as_deref(), mine) {
         (ContentStatus::Visible, Some(text), _) => {
             vec![written(&ui, "plaza-argument-text", text, a.lang.as_deref())
@@ -455,8 +456,12 @@ pub fn ArgumentCard(
         ],
         _ => vec![withheld(s.hidden_pending_review).attr("id", text_id.clone())],
     };
-    let author = author_name(&ui, &a.author, a.status);
     let visible = a.status == ContentStatus::Visible;
+    // Its author, reading their own hidden argument, is not told a name is withheld.
+    let author = match (is_mine, visible) {
+        (true, false) if a.author.display_name.is_none() => s.you.to_owned(),
+        _ => author_name(&ui, &a.author, a.status),
+    };
     // Names this card's controls apart from another card's of the same author.
     let start = start_of(a.text.as_deref().unwrap_or_default(), NAME_CHARS);
     let about = s.subject(s.argument_by, &author, &start);

@@ -20,7 +20,6 @@ pub fn written(ui: &Ui, class: &'static str, text: &str, lang: Option<&str>) -> 
     .child(shown(text))
 }
 
-/// Why the text is not shown (removed, waiting for review).
 /// Who wrote a card, as residents see it: the name they chose, else
 /// "anonymous" — or, while the content is hidden, that the name is withheld
 /// with it (the backend does not send it then).
@@ -33,6 +32,7 @@ pub fn author_name(ui: &Ui, author: &Author, status: ContentStatus) -> String {
     }
 }
 
+/// Why the text is not shown (removed, waiting for review).
 pub fn withheld(why: &'static str) -> Element {
     el("p").attr("class", "plaza-moderated").child(why)
 }

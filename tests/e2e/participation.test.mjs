@@ -218,6 +218,8 @@ describe('residents take part', () => {
     const card = inWidget(tab, 'plaza-deliberation', `.plaza-argument:has-text("${text}")`);
     await card.waitFor();
     assert.match(await card.textContent(), /Only you see this/);
+    // The backend withholds the name with the text: its author is "You" to themself.
+    assert.equal((await card.locator('.plaza-author').textContent()).trim(), 'You');
     // Another resident (a fresh profile) sees only that it is hidden.
     const stranger = await startBrowser();
     try {

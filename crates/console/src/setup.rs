@@ -750,6 +750,11 @@ fn from_contract(invalid: &Invalid, prefix: &str, languages: &[String]) -> Probl
         ("options", InvalidKind::TooFew) => (on("options"), Kind::TooFewOptions),
         ("options", InvalidKind::TooMany) => (on("options"), Kind::TooManyOptions),
         ("seats", _) => (on("seats"), Kind::Seats),
+        // The counting rules have no field of their own (they come with an
+        // imported poll): said next to how the poll is counted.
+        ("rules.random_seed" | "rules.decimal_places", _) => {
+            (on("seats"), Kind::Other(invalid.message.clone()))
+        }
         ("max_rankings", _) => (on("max_rankings"), Kind::AtLeastOne),
         ("closes_at", _) => (on("closes"), Kind::ClosesBeforeOpens),
         (other, _) => (on(other), Kind::Other(invalid.message.clone())),

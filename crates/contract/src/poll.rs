@@ -427,18 +427,19 @@ impl Poll {
             }
             _ => {}
         }
-        // Beyond this a browser reads another number (JSON numbers are
-        // doubles there), and its re-count would use another seed.
-        const EXACT_IN_A_BROWSER: i64 = (1 << 53) - 1;
-        if self
-            .rules
-            .random_seed
-            .is_some_and(|seed| !(-EXACT_IN_A_BROWSER..=EXACT_IN_A_BROWSER).contains(&seed))
+        // RCTab's range, which a browser also reads exactly; a tie-break
+        // that draws nothing does not read the seed.
+        const SEED_LIMIT: i64 = 1 << 47;
+        if self.rules.tiebreak != TieBreak::UseCandidateOrder
+            && self
+                .rules
+                .random_seed
+                .is_some_and(|seed| !(-SEED_LIMIT..SEED_LIMIT).contains(&seed))
         {
             problems.push(Invalid::new(
                 "rules.random_seed",
                 OutOfRange,
-                "rules.random_seed must be between -(2^53 - 1) and 2^53 - 1",
+                "rules.random_seed must be between -2^47 and 2^47 - 1",
             ));
         }
         if !(1..=20).contains(&self.rules.decimal_places) {
@@ -951,12 +952,17 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_seed_is_one_every_browser_reads_exactly() {
+    fn a_seed_is_one_the_count_and_every_browser_read_exactly() {
         let mut p = poll();
-        p.rules.random_seed = Some((1 << 53) - 1);
+        p.rules.random_seed = Some((1 << 47) - 1);
         assert!(p.problems().is_empty());
-        p.rules.random_seed = Some(1 << 53);
+        p.rules.random_seed = Some(-(1 << 47));
+        assert!(p.problems().is_empty());
+        p.rules.random_seed = Some(1 << 47);
         assert!(p.problems().iter().any(|m| m.contains("random_seed")));
+        // Not read by a tie-break that draws nothing.
+        p.rules.tiebreak = TieBreak::UseCandidateOrder;
+        assert!(p.problems().is_empty());
     }
 
     #[test]

@@ -75,14 +75,23 @@ pub async fn create(
     let participant = who.id;
     idempotency::run(&state.db, change, move |tx| {
         Box::pin(async move {
-            let list = Posted::Comments { argument: &argument_id };
-            posted::lock(tx, list).await?;
-            let row = sqlx::query("SELECT deliberation_id FROM arguments WHERE id = $1 AND status <> 'removed'")
+            // The deliberation's row (its phase), then the argument's (a
+            // removal, the order of its replies): the order an import
+            // takes them in.
+            let row = sqlx::query("SELECT deliberation_id FROM arguments WHERE id = $1")
                 .bind(&argument_id)
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or_else(|| ApiError::not_found("argument"))?;
             let deliberation_id: String = row.try_get("deliberation_id")?;
+            posted::lock(tx, Posted::Arguments { deliberation: &deliberation_id }).await?;
+            let list = Posted::Comments { argument: &argument_id };
+            posted::lock(tx, list).await?;
+            sqlx::query("SELECT 1 AS one FROM arguments WHERE id = $1 AND status <> 'removed'")
+                .bind(&argument_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| ApiError::not_found("argument"))?;
             require_phase_for(tx, &deliberation_id, Contribution::Comment).await?;
             new.validate().map_err(Problem::invalid)?;
             if let Some(parent) = new.parent() {

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::db::codec::{from_text, to_text, Sql};
-use crate::db::posted::{posted_at, Posted};
+use crate::db::posted::{self, posted_at, Posted};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, Moderator};
 use crate::ids::new_id;
@@ -29,6 +29,7 @@ pub async fn record(
     staff: &str,
 ) -> Result<(), ApiError> {
     let what = serde_json::to_string(change).map_err(|e| ApiError::internal().caused_by(e))?;
+    posted::lock(&mut *conn, Posted::ModerationLog).await?;
     let at = posted_at(&mut *conn, Posted::ModerationLog).await?;
     sqlx::query(
         "INSERT INTO moderation_log (id, created_at, deliberation_id, what, reason, staff) \

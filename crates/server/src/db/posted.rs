@@ -48,12 +48,12 @@ pub async fn lock(conn: &mut AnyConnection, list: Posted<'_>) -> Result<(), sqlx
     Ok(())
 }
 
-/// The time to record a new row of `list` at (under its [`lock`]).
+/// The time to record a new row of `list` at; the transaction holds its
+/// [`lock`] already.
 pub async fn posted_at(
     conn: &mut AnyConnection,
     list: Posted<'_>,
 ) -> Result<Timestamp, sqlx::Error> {
-    lock(&mut *conn, list).await?;
     let query = match list {
         Posted::Arguments { deliberation } => {
             sqlx::query_scalar("SELECT MAX(created_at) FROM arguments WHERE deliberation_id = $1")
