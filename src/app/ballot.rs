@@ -402,6 +402,13 @@ fn Arguments(top: TopArguments) -> impl IntoView {
     )
 }
 
+/// An option's label in the reader's language (empty for an id the poll
+/// does not have).
+fn option_label(ui: &Ui, poll: StoredValue<Poll>, id: &str) -> String {
+    poll.with_value(|p| p.option(id).map(|o| ui.pick(&o.label).text))
+        .unwrap_or_default()
+}
+
 /// A list of options by their labels, in the order given (`ol` for a ranking).
 fn option_list(tag: &'static str, labels: impl Iterator<Item = String>) -> Element {
     el(tag)
@@ -419,10 +426,7 @@ fn ReviewStep(
 ) -> impl IntoView {
     let ui = expect_context::<Ui>();
     let s = ui.s();
-    let label = move |id: &str| {
-        poll.with_value(|p| p.option(id).map(|o| ui.pick(&o.label).text))
-            .unwrap_or_default()
-    };
+    let label = move |id: &str| option_label(&ui, poll, id);
     let (ranked, unranked) = ranking.with_untracked(|r| {
         (
             r.ranked().to_vec(),
@@ -467,10 +471,7 @@ fn ReceiptStep(
     let ui = expect_context::<Ui>();
     let s = ui.s();
     let ui_receipt = ui.clone();
-    let label = move |id: &str| {
-        poll.with_value(|p| p.option(id).map(|o| ui.pick(&o.label).text))
-            .unwrap_or_default()
-    };
+    let label = move |id: &str| option_label(&ui, poll, id);
     // The latest ballot the resident cast here, else the backend's.
     let latest = Memo::new(move |_| {
         let from_outbox = ballots.with(|items| {
@@ -546,20 +547,10 @@ pub fn WaitingBallot(poll: StoredValue<Poll>, ballots: Memo<Vec<Item>>) -> impl 
     }
     move || {
         waiting.get().map(|(ranking, key, kept)| {
-            let labels: Vec<String> = poll.with_value(|p| {
-                ranking
-                    .iter()
-                    .map(|id| {
-                        p.option(id)
-                            .map(|o| ui.pick(&o.label).text)
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            });
             view! {
                 <div class="plaza-waiting-ballot" node_ref=anchor>
                     {kept.then(|| view! { <p>{s.vote_waiting_for_sign_in}</p> })}
-                    {option_list("ol", labels.into_iter())}
+                    {option_list("ol", ranking.iter().map(|id| option_label(&ui, poll, id)))}
                     <DeliveryNote key/>
                 </div>
             }
